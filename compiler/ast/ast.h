@@ -1,0 +1,121 @@
+// The syntax tree of one .trust module: plain structs, a SourceRange on every node.
+//
+// Blocks are lists of Items. An Item is one line of a block (`file "x"`, `for ssl, ...`,
+// `trust c { ... }`); its ItemKind says which fields are filled. One uniform shape lets the
+// template merge rules (language section 4.5) and the formatter work on every block alike.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "compiler/source/source.h"
+
+namespace trust::ast {
+
+using source::SourceRange;
+
+struct Ident {
+  std::string name;
+  SourceRange range;
+};
+
+// `name` or `module.name`.
+struct Ref {
+  std::optional<Ident> module;
+  Ident name;
+  SourceRange range;
+  std::string Text() const { return module ? module->name + "." + name.name : name.name; }
+};
+
+// A string literal after escapes, split at `${...}` interpolations.
+struct StrPart {
+  enum class Kind { kText, kParam, kEnv };
+  Kind kind = Kind::kText;
+  std::string text;  // the cooked text, the param name (`p` or `mod.p`), or the variable name
+  SourceRange range;
+};
+
+struct Str {
+  std::vector<StrPart> parts;
+  SourceRange range;  // including the quotes
+  std::string raw;    // the source text between the quotes, exactly as written
+};
+
+enum class ItemKind {
+#define TRUST_ITEM(kind, keyword, merge) k##kind,
+#include "compiler/ast/item_kind.def"
+};
+
+std::string_view Keyword(ItemKind kind);
+// Items that share a slot replace each other (e.g. `revocation default` / `revocation off`).
+bool IsListItem(ItemKind kind);
+
+struct Item {
+  ItemKind kind = ItemKind::kFile;
+  SourceRange range;          // the whole item, body included
+  SourceRange keyword_range;  // the leading keyword
+  std::optional<Ident> name;  // identity_provider NAME; allow RULE; rule RULE
+  std::optional<Ident> value; // an enumerated keyword: by_id, on, jks, anchors, error, x509, ...
+  std::vector<Ident> words;   // for PURPOSE, ...; credentials ...; forbid_signature HASH, ...
+  std::vector<Str> strings;   // string arguments in source order
+  std::vector<Ref> refs;      // trust CERT, ...; cert CERT
+  std::optional<Ref> from;    // trust CERT from TEMPLATE; identity_provider NAME from TEMPLATE
+  std::optional<Str> alias;   // keystore: trust CERT as "ALIAS"
+  std::optional<uint64_t> number;  // min_rsa_bits N; expiry warn_within Nd
+  SourceRange number_range;
+  bool has_body = false;
+  std::vector<Item> children;
+};
+
+enum class DeclKind {
+  kCert,
+  kGateway,
+  kKeystore,
+  kPolicy,
+  kTrustTemplate,
+  kKeystoreTemplate,
+  kIdentityProviderTemplate,
+  kPolicyTemplate,
+};
+
+std::string_view DeclKindName(DeclKind kind);  // "certificate", "gateway", "trust template", ...
+
+struct Decl {
+  DeclKind kind = DeclKind::kCert;
+  Ident name;  // empty for `policy`
+  std::optional<Ref> from;
+  std::vector<Item> items;
+  bool has_body = false;
+  SourceRange range;
+  SourceRange keyword_range;
+};
+
+struct Import {
+  Str path;
+  std::optional<Ident> alias;
+  SourceRange range;
+};
+
+struct Param {
+  Ident name;
+  Str value;
+  SourceRange range;
+};
+
+struct Comment {
+  std::string text;
+  SourceRange range;
+};
+
+struct Module {
+  source::FileId file = source::kNoFile;
+  std::vector<Import> imports;
+  std::vector<Param> params;
+  std::vector<Decl> decls;
+  std::vector<Comment> comments;
+};
+
+}  // namespace trust::ast

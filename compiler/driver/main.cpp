@@ -1,0 +1,3 @@
+#include "compiler/driver/cli.h"
+
+int main(int argc, char** argv) { return trust::driver::RunCli(argc, argv); }

@@ -1,0 +1,20 @@
+#include "compiler/driver/pipeline.h"
+
+#include "compiler/sema/program.h"
+#include "compiler/sema/sema.h"
+
+namespace trust::driver {
+
+std::unique_ptr<Compilation> Compile(const CompileOptions& options) {
+  auto result = std::make_unique<Compilation>();
+  std::optional<sema::LoadedProgram> loaded = sema::LoadProgram(
+      {options.root_path, options.stdlib_dir, options.allow_outside_root}, result->sources,
+      result->emitter);
+  if (!loaded || loaded->syntax_errors) return result;
+  result->program = sema::Check(
+      *loaded, {options.defines, options.allow_outside_root, options.build_time}, result->sources,
+      result->emitter);
+  return result;
+}
+
+}  // namespace trust::driver

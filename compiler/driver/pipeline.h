@@ -1,0 +1,33 @@
+// The whole compiler in one screen: load (parse every module) → check (resolve, certificates,
+// rules, lint) → ir::Program. Lowering to artifacts starts from the program.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "compiler/diag/diagnostic.h"
+#include "compiler/ir/ir.h"
+#include "compiler/source/source.h"
+
+namespace trust::driver {
+
+struct CompileOptions {
+  std::string root_path;
+  std::map<std::string, std::string> defines;
+  std::optional<std::string> stdlib_dir;
+  bool allow_outside_root = false;
+  int64_t build_time = 0;
+};
+
+struct Compilation {
+  source::SourceManager sources;
+  diag::Emitter emitter;
+  std::optional<ir::Program> program;  // set when there were no errors
+};
+
+std::unique_ptr<Compilation> Compile(const CompileOptions& options);
+
+}  // namespace trust::driver

@@ -1,0 +1,158 @@
+// The resolved program: what the lowering phases read and the golden tests dump. No syntax is
+// left: names are resolved to typed ids, templates merged, params interpolated, certificates
+// loaded. Every entity keeps the SourceRange of the declaration it came from.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "compiler/source/source.h"
+#include "runtime/pem/certificate.h"
+
+namespace trust::ir {
+
+using source::SourceRange;
+
+enum class Purpose {
+#define TRUST_PURPOSE(e, word, property) k##e,
+#include "compiler/ir/purpose.def"
+};
+inline constexpr size_t kPurposeCount = 5;
+std::string_view PurposeWord(Purpose purpose);
+std::string_view PurposeProperty(Purpose purpose);
+std::optional<Purpose> PurposeFromWord(std::string_view word);
+const std::array<Purpose, kPurposeCount>& AllPurposes();
+
+struct CertId {
+  uint32_t index = 0;
+  bool operator==(const CertId&) const = default;
+  auto operator<=>(const CertId&) const = default;
+};
+
+struct Allow {
+  std::string rule;
+  std::string reason;
+  SourceRange range;
+};
+
+struct Cert {
+  std::string name;          // as written by a user of the program: `x` or `module.x`
+  std::string display_name;  // `name` item, default: the declared identifier
+  std::string file;          // relative to the project root, '/'-separated
+  std::shared_ptr<const pem::Certificate> certificate;
+  std::optional<std::string> pin;  // normalised: 64 lower-case hex digits
+  std::string note;
+  std::vector<Allow> allows;
+  bool from_stdlib = false;
+  SourceRange range;
+};
+
+struct Trust {
+  CertId cert;
+  std::string entity_name;
+  bool anchor = false;
+  std::array<bool, kPurposeCount> purposes{};
+  bool verify_hostname = true;
+  bool revocation_checking = true;
+  std::string revocation_reason;  // when revocation_checking is false
+  std::vector<Allow> allows;
+  SourceRange range;
+  bool Has(Purpose p) const { return purposes[static_cast<size_t>(p)]; }
+};
+
+struct User {
+  std::string login;
+  std::string dn;  // as written (after interpolation)
+  std::optional<CertId> cert;
+  std::string email;
+  std::string first_name;
+  std::string last_name;
+  std::string note;
+  SourceRange range;     // the login
+  SourceRange dn_range;  // the `dn` string, when given
+};
+
+enum class Validation { kGatewayDefault, kCertificate, kPath, kRevocation };
+
+struct IdentityProvider {
+  std::string id;            // declared identifier
+  std::string display_name;  // entity name on the gateway
+  bool x509 = false;
+  bool saml = false;
+  Validation validation = Validation::kGatewayDefault;
+  std::vector<CertId> trusted;
+  std::vector<User> users;
+  SourceRange range;
+};
+
+enum class Mapping { kByName, kById };
+
+struct Gateway {
+  std::string name;
+  Mapping mapping = Mapping::kByName;
+  std::vector<Trust> trusts;
+  std::vector<IdentityProvider> providers;
+  SourceRange range;
+};
+
+enum class KeystoreFormat { kJks, kPkcs12, kPem };
+std::string_view FormatName(KeystoreFormat format);
+
+struct Password {
+  enum class Kind { kEnv, kFile, kNone };
+  Kind kind = Kind::kNone;
+  std::string value;  // variable name or file path (may hold ${env:...})
+};
+
+struct KeystoreEntry {
+  CertId cert;
+  std::string alias;  // lower-cased for jks and pkcs12
+  bool replace = false;
+  std::optional<std::string> require_endpoint;
+  SourceRange range;
+};
+
+struct Keystore {
+  std::string name;
+  std::string host;
+  KeystoreFormat format = KeystoreFormat::kJks;
+  std::string path;
+  Password password;
+  bool create = false;
+  std::vector<KeystoreEntry> entries;
+  std::vector<std::string> remove;
+  SourceRange range;
+};
+
+enum class RequirePin { kNone, kAnchors, kAll };
+enum class RuleLevel { kOff, kNote, kWarning, kError };
+
+struct Policy {
+  int min_rsa_bits = 2048;
+  int min_ec_bits = 256;
+  std::vector<std::string> forbid_signature = {"md5", "sha1"};
+  int64_t warn_within_days = 30;
+  RequirePin require_pin = RequirePin::kNone;
+  std::map<std::string, RuleLevel> rule_levels;  // lint rule id -> level
+};
+
+struct Program {
+  std::string root_source;  // the root file, relative to the project root
+  int64_t build_time = 0;   // seconds since the epoch: --now, SOURCE_DATE_EPOCH or the clock
+  std::vector<Cert> certs;
+  std::vector<Gateway> gateways;
+  std::vector<Keystore> keystores;
+  Policy policy;
+  const Cert& cert(CertId id) const { return certs.at(id.index); }
+};
+
+// A stable text form for golden tests and debugging.
+std::string Dump(const Program& program);
+
+}  // namespace trust::ir

@@ -1,0 +1,248 @@
+// Runs the ANTLR lexer and parser over one file, with our own error reporting and limits.
+#include <exception>
+#include <string>
+
+#include "TrustLexer.h"
+#include "compiler/limits.h"
+#include "compiler/parse/internal.h"
+#include "compiler/parse/parse.h"
+
+namespace trust::parse {
+namespace {
+
+using grammar::TrustLexer;
+using grammar::TrustParser;
+
+// Thrown by the error listener to abandon a hopeless file; caught in Parse().
+struct TooManyErrors {};
+
+// Returns the offset of the first byte that is not valid UTF-8, or npos. ANTLR's UTF-8
+// decoder throws on invalid input, so nothing reaches it unchecked.
+size_t FindInvalidUtf8(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    auto c = static_cast<unsigned char>(s[i]);
+    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (len == 0 || i + len > s.size()) return i;
+    uint32_t cp = len == 1 ? c : c & (0x7F >> len);
+    for (size_t k = 1; k < len; ++k) {
+      auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) return i;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    bool overlong = (len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000);
+    if (overlong || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i;
+    i += len;
+  }
+  return std::string_view::npos;
+}
+
+std::string DescribeToken(const antlr4::Token* token, const antlr4::dfa::Vocabulary& vocabulary) {
+  size_t type = token->getType();
+  if (type == antlr4::Token::EOF) return "end of file";
+  std::string text = token->getText();
+  if (text.size() > 40) text = text.substr(0, 40) + "...";
+  switch (type) {
+    case TrustLexer::STRING:
+      return "string " + text;
+    case TrustLexer::ID:
+      return "name " + diag::Quote(text);
+    case TrustLexer::INT:
+    case TrustLexer::DURATION:
+      return diag::Quote(text);
+    default:
+      break;
+  }
+  if (vocabulary.getLiteralName(type).size() > 2 && std::isalpha(static_cast<unsigned char>(text[0]))) {
+    return "keyword " + diag::Quote(text) + " (keywords are reserved and cannot be names)";
+  }
+  return diag::Quote(text);
+}
+
+std::string DescribeExpected(size_t type, const antlr4::dfa::Vocabulary& vocabulary) {
+  switch (type) {
+    case TrustLexer::ID:
+      return "a name";
+    case TrustLexer::STRING:
+      return "a string";
+    case TrustLexer::INT:
+      return "a number";
+    case TrustLexer::DURATION:
+      return "a duration such as `30d`";
+    case antlr4::Token::EOF:
+      return "end of file";
+    default:
+      break;
+  }
+  std::string literal = vocabulary.getLiteralName(type);  // "'trust'"
+  if (literal.size() >= 2) return diag::Quote(literal.substr(1, literal.size() - 2));
+  return vocabulary.getDisplayName(type);
+}
+
+std::string ExpectedList(antlr4::Parser* parser) {
+  antlr4::misc::IntervalSet expected;
+  try {
+    expected = parser->getExpectedTokens();
+  } catch (...) {
+    return "";
+  }
+  std::vector<ssize_t> types = expected.toList();
+  if (types.empty()) return "";
+  constexpr size_t kShown = 8;
+  std::string out = types.size() == 1 ? "expected " : "expected one of ";
+  for (size_t i = 0; i < types.size() && i < kShown; ++i) {
+    if (i > 0) out += ", ";
+    out += DescribeExpected(static_cast<size_t>(types[i]), parser->getVocabulary());
+  }
+  if (types.size() > kShown) out += ", ...";
+  return out;
+}
+
+class SyntaxErrorListener : public antlr4::BaseErrorListener {
+ public:
+  explicit SyntaxErrorListener(const TransformContext& cx) : cx_(cx) {}
+
+  void syntaxError(antlr4::Recognizer* recognizer, antlr4::Token* offending, size_t, size_t,
+                   const std::string& antlr_message, std::exception_ptr) override {
+    auto* parser = dynamic_cast<antlr4::Parser*>(recognizer);
+    std::string message = antlr_message;
+    if (parser != nullptr && offending != nullptr) {
+      message = "unexpected " + DescribeToken(offending, parser->getVocabulary());
+      std::string expected = ExpectedList(parser);
+      if (!expected.empty()) message += ", " + expected;
+    }
+    Report(offending, std::move(message));
+  }
+
+  void Report(const antlr4::Token* token, std::string message) {
+    if (count_ == limits::kMaxSyntaxErrors) {
+      cx_.emitter.Emit(diag::Kind::limit_exceeded, TokenRange(cx_, token),
+                       "too many syntax errors in this file (limit " +
+                           std::to_string(limits::kMaxSyntaxErrors) + "); stopped here");
+      throw TooManyErrors{};
+    }
+    ++count_;
+    cx_.emitter.Emit(diag::Kind::syntax, TokenRange(cx_, token), std::move(message));
+  }
+
+ private:
+  const TransformContext& cx_;
+  size_t count_ = 0;
+};
+
+// Reports the lexer's error tokens and returns the tokens the parser should see: an
+// unterminated string stands in as a string (so one mistake gives one diagnostic), stray
+// characters and unterminated comments are dropped.
+// Comments are kept aside for the formatter.
+std::vector<std::unique_ptr<antlr4::Token>> ScreenTokens(TrustLexer& lexer,
+                                                         const TransformContext& cx,
+                                                         SyntaxErrorListener& errors,
+                                                         std::vector<ast::Comment>& comments) {
+  std::vector<std::unique_ptr<antlr4::Token>> tokens;
+  for (auto token = lexer.nextToken();; token = lexer.nextToken()) {
+    size_t type = token->getType();
+    if (type == TrustLexer::LINE_COMMENT || type == TrustLexer::BLOCK_COMMENT) {
+      comments.push_back({token->getText(), TokenRange(cx, token.get())});
+      continue;
+    }
+    if (type == TrustLexer::UNTERMINATED_STRING) {
+      cx.emitter.Emit(diag::Kind::unterminated_string, TokenRange(cx, token.get()),
+                      "string is not closed before the end of the line");
+      auto copy = std::make_unique<antlr4::CommonToken>(token.get());
+      copy->setType(TrustLexer::STRING);
+      tokens.push_back(std::move(copy));
+      continue;
+    }
+    if (type == TrustLexer::UNTERMINATED_COMMENT) {
+      cx.emitter.Emit(diag::Kind::unterminated_comment, TokenRange(cx, token.get()),
+                      "`/*` comment is never closed with `*/`");
+      continue;
+    }
+    if (type == TrustLexer::BAD_CHAR) {
+      errors.Report(token.get(), "unexpected character " + diag::Quote(token->getText()));
+      continue;
+    }
+    bool eof = type == antlr4::Token::EOF;
+    tokens.push_back(std::move(token));
+    if (eof) break;
+  }
+  return tokens;
+}
+
+bool CheckSize(const source::SourceFile& file, source::FileId id, diag::Emitter& emitter) {
+  if (file.text().size() <= limits::kMaxSourceBytes) return true;
+  emitter.Emit(diag::Kind::limit_exceeded, {id, 0, 0},
+               "source file is " + std::to_string(file.text().size()) +
+                   " bytes; the limit is " + std::to_string(limits::kMaxSourceBytes));
+  return false;
+}
+
+bool CheckUtf8(const source::SourceFile& file, source::FileId id, diag::Emitter& emitter) {
+  size_t bad = FindInvalidUtf8(file.text());
+  if (bad == std::string_view::npos) return true;
+  auto offset = static_cast<uint32_t>(bad);
+  emitter.Emit(diag::Kind::syntax, {id, offset, offset + 1},
+               "invalid UTF-8 byte; .trust sources must be UTF-8");
+  return false;
+}
+
+}  // namespace
+
+OffsetMap::OffsetMap(std::string_view utf8) {
+  byte_of_code_point_.reserve(utf8.size() + 1);
+  for (uint32_t i = 0; i < utf8.size(); ++i) {
+    if ((static_cast<unsigned char>(utf8[i]) & 0xC0) != 0x80) byte_of_code_point_.push_back(i);
+  }
+  byte_of_code_point_.push_back(static_cast<uint32_t>(utf8.size()));
+}
+
+uint32_t OffsetMap::ByteOffset(size_t code_point_index) const {
+  if (code_point_index >= byte_of_code_point_.size()) return byte_of_code_point_.back();
+  return byte_of_code_point_[code_point_index];
+}
+
+source::SourceRange TokenRange(const TransformContext& cx, const antlr4::Token* token) {
+  if (token == nullptr || token->getType() == antlr4::Token::EOF) {
+    auto end = static_cast<uint32_t>(cx.text.size());
+    return {cx.file, end, end};
+  }
+  return {cx.file, cx.offsets.ByteOffset(token->getStartIndex()),
+          cx.offsets.ByteOffset(token->getStopIndex() + 1)};
+}
+
+source::SourceRange ContextRange(const TransformContext& cx, antlr4::ParserRuleContext* ctx) {
+  source::SourceRange start = TokenRange(cx, ctx->getStart());
+  const antlr4::Token* stop = ctx->getStop();
+  if (stop == nullptr || stop->getStopIndex() + 1 < ctx->getStart()->getStartIndex()) return start;
+  return source::Cover(start, TokenRange(cx, stop));
+}
+
+ast::Module Parse(const source::SourceFile& file, source::FileId id, diag::Emitter& emitter) {
+  ast::Module empty;
+  empty.file = id;
+  if (!CheckSize(file, id, emitter) || !CheckUtf8(file, id, emitter)) return empty;
+  OffsetMap offsets(file.text());
+  TransformContext cx{id, offsets, file.text(), emitter};
+  SyntaxErrorListener errors(cx);
+  try {
+    antlr4::ANTLRInputStream input(file.text());
+    TrustLexer lexer(&input);
+    lexer.removeErrorListeners();
+    std::vector<ast::Comment> comments;
+    antlr4::ListTokenSource source(ScreenTokens(lexer, cx, errors, comments));
+    antlr4::CommonTokenStream tokens(&source);
+    TrustParser parser(&tokens);
+    parser.removeErrorListeners();
+    parser.addErrorListener(&errors);
+    ast::Module module = Transform(cx, parser.program());
+    module.comments = std::move(comments);
+    return module;
+  } catch (const TooManyErrors&) {
+    return empty;
+  } catch (const std::exception& e) {
+    emitter.Emit(diag::Kind::syntax, {id, 0, 0}, std::string("the parser failed: ") + e.what());
+    return empty;
+  }
+}
+
+}  // namespace trust::parse

@@ -1,0 +1,172 @@
+// `cert` declarations: the file is read relative to the declaring module, must stay inside the
+// project root, must hold exactly one certificate, and must match its pin and expectations.
+#include <cctype>
+
+#include "compiler/limits.h"
+#include "compiler/sema/context.h"
+#include "runtime/pem/dn.h"
+
+namespace trust::sema {
+namespace fs = std::filesystem;
+using ast::ItemKind;
+
+namespace {
+
+diag::Kind LoadErrorKind(pem::LoadErrorKind kind) {
+  switch (kind) {
+    case pem::LoadErrorKind::kPrivateKey:
+      return diag::Kind::cert_has_key;
+    case pem::LoadErrorKind::kMultiple:
+    case pem::LoadErrorKind::kOtherPemBlock:
+      return diag::Kind::cert_multiple;
+    case pem::LoadErrorKind::kEmpty:
+    case pem::LoadErrorKind::kNotCertificate:
+      return diag::Kind::cert_invalid;
+  }
+  return diag::Kind::cert_invalid;
+}
+
+// "9F:2C ..." -> "9f2c..."; nullopt unless exactly 64 hex digits remain.
+std::optional<std::string> NormalisePin(const std::string& text) {
+  std::string hex;
+  for (char c : text) {
+    if (c == ':' || c == ' ') continue;
+    if (!std::isxdigit(static_cast<unsigned char>(c))) return std::nullopt;
+    hex += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  if (hex.size() != 64) return std::nullopt;
+  return hex;
+}
+
+}  // namespace
+
+void Context::LoadAllCerts() {
+  cert_used.clear();
+  for (size_t m = 0; m < program.modules.size(); ++m) {
+    for (size_t d = 0; d < module(m).ast.decls.size(); ++d) {
+      if (module(m).ast.decls[d].kind == ast::DeclKind::kCert) LoadCert({m, d});
+    }
+  }
+}
+
+std::optional<ir::CertId> Context::CertFor(const ast::Ref& ref, size_t m) {
+  auto found = Lookup(ref, m, {ast::DeclKind::kCert}, "certificate");
+  if (!found) return std::nullopt;
+  auto id = LoadCert(*found);
+  if (id) cert_used[id->index] = true;
+  return id;
+}
+
+namespace {
+
+std::optional<std::shared_ptr<const pem::Certificate>> ReadCertificate(Context& cx,
+                                                                       const fs::path& path,
+                                                                       const ast::Str& file) {
+  std::string error;
+  std::optional<std::string> bytes = ReadFile(path, limits::kMaxCertificateBytes, &error);
+  std::string shown = diag::Quote(file.parts.empty() ? "" : file.raw);
+  if (!bytes) {
+    bool too_large = error.starts_with("is larger");
+    cx.emitter.Emit(too_large ? diag::Kind::limit_exceeded : diag::Kind::cert_unreadable,
+                    file.range, "cannot read certificate file " + shown + ": " + error);
+    return std::nullopt;
+  }
+  pem::LoadResult result = pem::ParseCertificate(*bytes);
+  if (const auto* failure = std::get_if<pem::LoadError>(&result)) {
+    cx.emitter.Emit(LoadErrorKind(failure->kind), file.range,
+                    "certificate file " + shown + ": " + failure->message);
+    return std::nullopt;
+  }
+  return std::get<std::shared_ptr<const pem::Certificate>>(result);
+}
+
+void CheckPin(Context& cx, const ast::Item& item, const std::string& text, ir::Cert& cert) {
+  cert.pin = NormalisePin(text);
+  if (!cert.pin) {
+    cx.emitter.Emit(diag::Kind::pin_invalid, item.strings[0].range,
+                    "`sha256` pin must be 64 hex digits (`:` and spaces are ignored)");
+    return;
+  }
+  if (cert.certificate && *cert.pin != cert.certificate->facts().sha256) {
+    cx.emitter.Emit(diag::Kind::pin_mismatch, item.strings[0].range,
+                    "certificate file " + diag::Quote(cert.file) + " does not match its pin",
+                    {{item.strings[0].range, "pinned:  " + *cert.pin},
+                     {{}, "file has: " + cert.certificate->facts().sha256}});
+  }
+}
+
+void CheckDn(Context& cx, const ast::Item& item, const std::string& expected,
+             const pem::DistinguishedName& actual, const std::string& actual_text) {
+  bool subject = item.kind == ItemKind::kSubject;
+  std::string error;
+  std::optional<pem::DistinguishedName> dn = pem::ParseDn(expected, &error);
+  if (!dn) {
+    cx.emitter.Emit(diag::Kind::dn_invalid, item.strings[0].range,
+                    "not a distinguished name: " + error);
+    return;
+  }
+  if (pem::DnEqual(*dn, actual)) return;
+  cx.emitter.Emit(subject ? diag::Kind::subject_mismatch : diag::Kind::issuer_mismatch,
+                  item.strings[0].range,
+                  std::string("the certificate's ") + (subject ? "subject" : "issuer") +
+                      " differs from the expected one",
+                  {{item.strings[0].range, "expected: " + expected},
+                   {{}, "found:    " + actual_text}});
+}
+
+}  // namespace
+
+std::optional<ir::CertId> Context::LoadCert(DeclRef ref) {
+  if (auto it = cert_ids_.find(ref); it != cert_ids_.end()) return it->second;
+  const ast::Decl& d = decl(ref);
+  ir::Cert cert;
+  cert.name = QualifiedName(ref);
+  cert.display_name = d.name.name;
+  cert.range = d.name.range;
+  cert.from_stdlib = module(ref.module).is_stdlib;
+  std::vector<ScopedItem> items = Flatten(std::nullopt, ast::DeclKind::kCert, d.items, ref.module);
+  const ScopedItem* file = Last(items, {ItemKind::kFile});
+  if (file == nullptr) {
+    emitter.Emit(diag::Kind::missing_item, d.name.range,
+                 "certificate " + diag::Quote(d.name.name) + " has no `file`");
+  } else if (auto path = Interpolate(file->item->strings[0], ref.module, EnvPolicy::kForbidden)) {
+    std::error_code ec;
+    fs::path real = fs::weakly_canonical(module(ref.module).real_path.parent_path() / *path, ec);
+    cert.file = real.lexically_relative(program.project_root).generic_string();
+    if (!options.allow_outside_root && !module(ref.module).is_stdlib &&
+        !InsideRoot(program.project_root, real)) {
+      emitter.Emit(diag::Kind::outside_root, file->item->strings[0].range,
+                   diag::Quote(*path) +
+                       " is outside the project root; pass --allow-outside-root to allow it");
+    } else if (auto certificate = ReadCertificate(*this, real, file->item->strings[0])) {
+      cert.certificate = *certificate;
+    }
+  }
+  for (const ScopedItem& item : items) {
+    const ast::Item& it = *item.item;
+    if (it.kind == ItemKind::kAllow) {
+      if (auto allow = MakeAllow(*this, item)) cert.allows.push_back(std::move(*allow));
+      continue;
+    }
+    if (it.kind == ItemKind::kFile || it.strings.empty()) continue;
+    auto text = Interpolate(it.strings[0], ref.module, EnvPolicy::kForbidden);
+    if (!text) continue;
+    if (it.kind == ItemKind::kName) cert.display_name = *text;
+    if (it.kind == ItemKind::kNote) cert.note = *text;
+    if (it.kind == ItemKind::kSha256) CheckPin(*this, it, *text, cert);
+    if (!cert.certificate) continue;
+    const pem::CertFacts& facts = cert.certificate->facts();
+    if (it.kind == ItemKind::kSubject) CheckDn(*this, it, *text, facts.subject_dn, facts.subject);
+    if (it.kind == ItemKind::kIssuer) CheckDn(*this, it, *text, facts.issuer_dn, facts.issuer);
+  }
+  if (cert.display_name.empty()) {
+    emitter.Emit(diag::Kind::invalid_value, d.name.range, "certificate `name` is empty");
+  }
+  ir::CertId id{static_cast<uint32_t>(out.certs.size())};
+  out.certs.push_back(std::move(cert));
+  cert_used.push_back(false);
+  cert_ids_[ref] = id;
+  return id;
+}
+
+}  // namespace trust::sema

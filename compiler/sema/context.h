@@ -1,0 +1,131 @@
+// State shared by the sema passes (one file per concern). Private to sema/.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "compiler/ast/ast.h"
+#include "compiler/diag/diagnostic.h"
+#include "compiler/ir/ir.h"
+#include "compiler/sema/program.h"
+#include "compiler/sema/sema.h"
+
+namespace trust::sema {
+
+// A declaration: module index and index into that module's decls.
+struct DeclRef {
+  size_t module = 0;
+  size_t decl = 0;
+  auto operator<=>(const DeclRef&) const = default;
+};
+
+// An item with the module whose names it uses: template items resolve in the template's module.
+struct ScopedItem {
+  const ast::Item* item;
+  size_t module;
+};
+
+// Where `${env:...}` may appear (language section 2).
+enum class EnvPolicy { kForbidden, kAllowed };
+
+class Context {
+ public:
+  Context(const LoadedProgram& program, const CheckOptions& options,
+          const source::SourceManager& sources, diag::Emitter& emitter);
+
+  const LoadedProgram& program;
+  const CheckOptions& options;
+  const source::SourceManager& sources;
+  diag::Emitter& emitter;
+  ir::Program out;
+
+  const Module& module(size_t index) const { return program.modules[index]; }
+  const ast::Decl& decl(DeclRef ref) const { return module(ref.module).ast.decls[ref.decl]; }
+  // `name` or `alias.name`, as a user of the root module would write it.
+  std::string QualifiedName(DeclRef ref) const;
+
+  // names.cpp: resolves `ref` written in `module` to a declaration of one of `kinds`.
+  std::optional<DeclRef> Lookup(const ast::Ref& ref, size_t module,
+                                std::initializer_list<ast::DeclKind> kinds, std::string_view what);
+
+  // params.cpp: the text of a string, params substituted; env placeholders kept as `${env:X}`.
+  std::optional<std::string> Interpolate(const ast::Str& str, size_t module, EnvPolicy env);
+
+  // templates.cpp: the items of a block after merging its `from` chain (template items first).
+  std::vector<ScopedItem> Flatten(const std::optional<ast::Ref>& from, ast::DeclKind template_kind,
+                                  const std::vector<ast::Item>& items, size_t module);
+
+  // certificates.cpp: the CertId of a cert declaration (loaded on first use).
+  std::optional<ir::CertId> CertFor(const ast::Ref& ref, size_t module);
+  std::vector<bool> cert_used;
+  // Allows (by source position) that waived at least one finding; see lint.cpp.
+  std::set<std::pair<source::FileId, uint32_t>> used_allows;
+
+  void BuildScopes();
+  void EvaluateParams();
+  void LoadAllCerts();
+
+ private:
+  struct Symbol {
+    bool is_param;
+    size_t index;  // into decls or params
+  };
+  struct ParamState {
+    enum { kUnvisited, kVisiting, kDone } state = kUnvisited;
+    std::optional<std::vector<ast::StrPart>> value;  // text and env parts
+  };
+
+  std::optional<std::vector<ast::StrPart>> ParamValue(size_t module, size_t param,
+                                                      source::SourceRange use);
+  std::optional<std::vector<ast::StrPart>> Expand(const ast::Str& str, size_t module);
+  void Flatten(const std::optional<ast::Ref>& from, ast::DeclKind kind, size_t module, size_t depth,
+               std::vector<ScopedItem>& out);
+  void SuggestSimilar(const std::string& name, size_t module, ast::DeclKind kind,
+                      std::vector<diag::Note>& notes) const;
+  std::optional<ir::CertId> LoadCert(DeclRef ref);
+
+  std::vector<std::map<std::string, Symbol>> scopes_;  // per module
+  std::map<std::pair<size_t, size_t>, ParamState> params_;
+  std::map<std::pair<size_t, std::string>, std::string> defines_;  // resolved -D per module
+  std::map<DeclRef, std::optional<ir::CertId>> cert_ids_;
+  std::set<DeclRef> template_stack_;
+};
+
+// Each concern's pass, in the order Check runs them.
+void CheckGateways(Context& cx);
+void CheckKeystores(Context& cx);
+void CheckPolicy(Context& cx);
+void RunLint(Context& cx);
+
+// identity_providers.cpp: one `identity_provider` item of `gateway`, whose trusts are complete.
+void AddIdentityProvider(Context& cx, size_t module, const ast::Item& item, ir::Gateway& gateway);
+
+// Two users of one gateway with the same DN: `duplicate_user_dn`.
+void CheckDuplicateUserDns(Context& cx, const ir::Gateway& gateway);
+
+// The gateway's trust of this certificate (same declaration or same sha256), if any.
+const ir::Trust* FindTrust(const Context& cx, const ir::Gateway& gateway, ir::CertId id);
+
+// Two certificates are the same when they are the same declaration or have the same bytes.
+bool SameCert(const Context& cx, ir::CertId a, ir::CertId b);
+
+// Duplicate single-valued items within one block: `duplicate_item`.
+void CheckDuplicateItems(Context& cx, const std::vector<ast::Item>& items);
+
+// The last item of any of `kinds` (one slot; last wins, template items come first).
+const ScopedItem* Last(const std::vector<ScopedItem>& items,
+                       std::initializer_list<ast::ItemKind> kinds);
+
+// lint.cpp: reports lint finding `rule` at the policy's level, unless one of `waivers` (the
+// allows of the certificate and of the trust concerned) waives it.
+void ReportLint(Context& cx, diag::Kind rule, source::SourceRange range, std::string message,
+                std::initializer_list<const std::vector<ir::Allow>*> waivers,
+                std::vector<diag::Note> notes = {});
+
+// lint.cpp: an `allow RULE because "..."`; nullopt (after `unknown_rule`) for a non-lint RULE.
+std::optional<ir::Allow> MakeAllow(Context& cx, const ScopedItem& item);
+
+}  // namespace trust::sema

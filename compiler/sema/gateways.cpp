@@ -1,0 +1,130 @@
+// `gateway` declarations: trusted certificates with purposes, federated identity providers and
+// their users, and every compile-time rule of language section 4.3.
+#include <algorithm>
+
+#include "compiler/sema/context.h"
+#include "runtime/pem/dn.h"
+
+namespace trust::sema {
+namespace {
+
+using ast::ItemKind;
+
+struct GatewayBuilder {
+  Context& cx;
+  size_t module;
+  ir::Gateway gateway;
+
+  const ir::Trust* TrustOf(ir::CertId id) const { return FindTrust(cx, gateway, id); }
+
+  void AddPurposes(const ast::Item& item, ir::Trust& trust) {
+    for (const ast::Ident& word : item.words) {
+      if (auto purpose = ir::PurposeFromWord(word.name)) {
+        trust.purposes[static_cast<size_t>(*purpose)] = true;
+        continue;
+      }
+      std::string known;
+      for (ir::Purpose p : ir::AllPurposes()) known += (known.empty() ? "" : ", ") + diag::Quote(ir::PurposeWord(p));
+      cx.emitter.Emit(diag::Kind::unknown_purpose, word.range,
+                      "unknown purpose " + diag::Quote(word.name) + "; expected one of " + known);
+    }
+  }
+
+  void ApplyTrustItem(const ScopedItem& scoped, ir::Trust& trust) {
+    const ast::Item& item = *scoped.item;
+    switch (item.kind) {
+      case ItemKind::kAnchor:
+        trust.anchor = true;
+        break;
+      case ItemKind::kFor:
+        AddPurposes(item, trust);
+        break;
+      case ItemKind::kVerifyHostname:
+        trust.verify_hostname = item.value && item.value->name == "on";
+        break;
+      case ItemKind::kRevocationDefault:
+        trust.revocation_checking = true;
+        trust.revocation_reason.clear();
+        break;
+      case ItemKind::kRevocationOff:
+        trust.revocation_checking = false;
+        trust.revocation_reason =
+            cx.Interpolate(item.strings[0], scoped.module, EnvPolicy::kForbidden).value_or("");
+        break;
+      case ItemKind::kName:
+        trust.entity_name =
+            cx.Interpolate(item.strings[0], scoped.module, EnvPolicy::kForbidden).value_or("");
+        break;
+      case ItemKind::kAllow:
+        if (auto allow = MakeAllow(cx, scoped)) trust.allows.push_back(std::move(*allow));
+        break;
+      default:
+        break;
+    }
+  }
+
+  void AddTrust(const ast::Item& item) {
+    std::optional<ir::CertId> id = cx.CertFor(item.refs[0], module);
+    std::vector<ScopedItem> items =
+        cx.Flatten(item.from, ast::DeclKind::kTrustTemplate, item.children, module);
+    if (!id) return;
+    ir::Trust trust;
+    trust.cert = *id;
+    trust.range = item.refs[0].range;
+    trust.entity_name = cx.out.cert(*id).display_name;
+    for (const ScopedItem& scoped : items) ApplyTrustItem(scoped, trust);
+    if (!trust.anchor && std::none_of(trust.purposes.begin(), trust.purposes.end(),
+                                      [](bool b) { return b; })) {
+      cx.emitter.Emit(diag::Kind::trust_no_purpose, trust.range,
+                      "trust of " + diag::Quote(item.refs[0].Text()) +
+                          " has neither `anchor` nor a purpose (`for ...`); it would trust for "
+                          "nothing");
+    }
+    if (const ir::Trust* previous = TrustOf(*id)) {
+      cx.emitter.Emit(diag::Kind::duplicate_trust, trust.range,
+                      "gateway " + diag::Quote(gateway.name) + " already trusts this certificate",
+                      {{previous->range, "first trusted here"}});
+      return;
+    }
+    for (const ir::Trust& other : gateway.trusts) {
+      if (other.entity_name != trust.entity_name) continue;
+      cx.emitter.Emit(diag::Kind::duplicate_entity_name, trust.range,
+                      "two trusted certificates of gateway " + diag::Quote(gateway.name) +
+                          " are named " + diag::Quote(trust.entity_name) +
+                          "; give one a `name`",
+                      {{other.range, "the other one"}});
+      return;
+    }
+    gateway.trusts.push_back(std::move(trust));
+  }
+};
+
+}  // namespace
+
+void CheckGateways(Context& cx) {
+  for (size_t m = 0; m < cx.program.modules.size(); ++m) {
+    for (size_t d = 0; d < cx.module(m).ast.decls.size(); ++d) {
+      const ast::Decl& decl = cx.module(m).ast.decls[d];
+      if (decl.kind != ast::DeclKind::kGateway) continue;
+      GatewayBuilder builder{cx, m, {}};
+      builder.gateway.name = cx.QualifiedName({m, d});
+      builder.gateway.range = decl.name.range;
+      for (const ast::Item& item : decl.items) {
+        if (item.kind == ItemKind::kMapping && item.value) {
+          builder.gateway.mapping =
+              item.value->name == "by_id" ? ir::Mapping::kById : ir::Mapping::kByName;
+        }
+        if (item.kind == ItemKind::kTrust) builder.AddTrust(item);
+      }
+      for (const ast::Item& item : decl.items) {
+        if (item.kind == ItemKind::kIdentityProvider) {
+          AddIdentityProvider(cx, m, item, builder.gateway);
+        }
+      }
+      CheckDuplicateUserDns(cx, builder.gateway);
+      cx.out.gateways.push_back(std::move(builder.gateway));
+    }
+  }
+}
+
+}  // namespace trust::sema

@@ -1,0 +1,247 @@
+// Federated identity providers and their users (language section 4.3, "Rules checked at
+// compile time").
+#include <algorithm>
+
+#include "compiler/sema/context.h"
+#include "runtime/pem/dn.h"
+
+namespace trust::sema {
+namespace {
+
+using ast::ItemKind;
+
+class ProviderBuilder {
+ public:
+  ProviderBuilder(Context& cx, size_t module, ir::Gateway& gateway)
+      : cx_(cx), module_(module), gateway_(gateway) {}
+
+  ir::IdentityProvider Build(const ast::Item& item) {
+    provider_.id = item.name ? item.name->name : "";
+    provider_.display_name = provider_.id;
+    provider_.range = item.name ? item.name->range : item.range;
+    std::vector<ScopedItem> items = cx_.Flatten(
+        item.from, ast::DeclKind::kIdentityProviderTemplate, item.children, module_);
+    if (const ScopedItem* name = Last(items, {ItemKind::kName})) {
+      provider_.display_name = Text(*name).value_or(provider_.display_name);
+    }
+    Credentials(items);
+    if (const ScopedItem* v = Last(items, {ItemKind::kValidation}); v && v->item->value) {
+      const std::string& word = v->item->value->name;
+      provider_.validation = word == "certificate" ? ir::Validation::kCertificate
+                             : word == "path"      ? ir::Validation::kPath
+                                                   : ir::Validation::kRevocation;
+    }
+    TrustedCerts(items);
+    for (const ScopedItem& scoped : items) {
+      if (scoped.item->kind == ItemKind::kUser) AddUser(scoped);
+    }
+    return std::move(provider_);
+  }
+
+ private:
+  std::optional<std::string> Text(const ScopedItem& scoped) {
+    return cx_.Interpolate(scoped.item->strings[0], scoped.module, EnvPolicy::kForbidden);
+  }
+
+  void Credentials(const std::vector<ScopedItem>& items) {
+    const ScopedItem* credentials = Last(items, {ItemKind::kCredentials});
+    if (credentials == nullptr) {
+      cx_.emitter.Emit(diag::Kind::missing_item, provider_.range,
+                       "identity provider " + diag::Quote(provider_.id) +
+                           " has no `credentials` (x509, saml)");
+      return;
+    }
+    for (const ast::Ident& word : credentials->item->words) {
+      (word.name == "x509" ? provider_.x509 : provider_.saml) = true;
+    }
+  }
+
+  void TrustedCerts(const std::vector<ScopedItem>& items) {
+    for (const ScopedItem& scoped : items) {
+      if (scoped.item->kind != ItemKind::kTrust) continue;
+      for (const ast::Ref& ref : scoped.item->refs) {
+        std::optional<ir::CertId> id = cx_.CertFor(ref, scoped.module);
+        if (!id) continue;
+        if (FindTrust(cx_, gateway_, *id) == nullptr) {
+          cx_.emitter.Emit(diag::Kind::idp_cert_not_trusted, ref.range,
+                           "identity provider " + diag::Quote(provider_.id) + " trusts " +
+                               diag::Quote(ref.Text()) + ", which gateway " +
+                               diag::Quote(gateway_.name) + " does not trust",
+                           {{gateway_.range, "add `trust " + ref.Text() + " ...` to the gateway"}});
+        }
+        provider_.trusted.push_back(*id);
+      }
+    }
+    if (!provider_.x509) return;
+    if (provider_.trusted.empty()) {
+      cx_.emitter.Emit(diag::Kind::missing_item, provider_.range,
+                       "identity provider " + diag::Quote(provider_.id) +
+                           " accepts x509 credentials but trusts no certificate (`trust CERT`)");
+      return;
+    }
+    if (ClientSigners().empty() && AllTrustedByGateway()) {
+      cx_.emitter.Emit(diag::Kind::idp_no_client_signer, provider_.range,
+                       "identity provider " + diag::Quote(provider_.id) +
+                           " accepts x509 credentials, but none of its certificates is trusted "
+                           "`for signing_client_certs`: no client certificate could authenticate");
+    }
+  }
+
+  bool AllTrustedByGateway() const {
+    return std::all_of(provider_.trusted.begin(), provider_.trusted.end(),
+                       [&](ir::CertId id) { return FindTrust(cx_, gateway_, id) != nullptr; });
+  }
+
+  std::vector<ir::CertId> ClientSigners() const {
+    std::vector<ir::CertId> signers;
+    for (ir::CertId id : provider_.trusted) {
+      const ir::Trust* trust = FindTrust(cx_, gateway_, id);
+      if (trust != nullptr && trust->Has(ir::Purpose::kSigningClientCerts)) signers.push_back(id);
+    }
+    return signers;
+  }
+
+  void AddUser(const ScopedItem& scoped);
+  std::optional<pem::DistinguishedName> CheckUserDn(const ir::User& user);
+  void CheckUserCert(const ir::User& user, const pem::DistinguishedName* dn, const ast::Ref& ref,
+                     ir::CertId id);
+
+  Context& cx_;
+  size_t module_;
+  ir::Gateway& gateway_;
+  ir::IdentityProvider provider_;
+};
+
+void ProviderBuilder::AddUser(const ScopedItem& scoped) {
+  const ast::Item& item = *scoped.item;
+  ir::User user;
+  user.login = Text(scoped).value_or("");
+  user.range = item.strings[0].range;
+  if (user.login.empty()) {
+    cx_.emitter.Emit(diag::Kind::invalid_value, user.range, "user login is empty");
+  }
+  for (const ir::User& other : provider_.users) {
+    if (other.login != user.login) continue;
+    cx_.emitter.Emit(diag::Kind::duplicate_user, user.range,
+                     "identity provider " + diag::Quote(provider_.id) + " has two users " +
+                         diag::Quote(user.login),
+                     {{other.range, "the first one"}});
+    return;
+  }
+  const ast::Ref* cert_ref = nullptr;
+  for (const ast::Item& child : item.children) {
+    if (child.kind == ItemKind::kUserCert) cert_ref = &child.refs[0];
+    if (child.strings.empty()) continue;
+    std::string text = Text({&child, scoped.module}).value_or("");
+    if (child.kind == ItemKind::kDn) {
+      user.dn = text;
+      user.dn_range = child.strings[0].range;
+    }
+    if (child.kind == ItemKind::kEmail) user.email = text;
+    if (child.kind == ItemKind::kFirstName) user.first_name = text;
+    if (child.kind == ItemKind::kLastName) user.last_name = text;
+    if (child.kind == ItemKind::kNote) user.note = text;
+  }
+  std::optional<pem::DistinguishedName> dn = CheckUserDn(user);
+  if (cert_ref != nullptr) {
+    user.cert = cx_.CertFor(*cert_ref, scoped.module);
+    if (user.cert) CheckUserCert(user, dn ? &*dn : nullptr, *cert_ref, *user.cert);
+  }
+  provider_.users.push_back(std::move(user));
+}
+
+std::optional<pem::DistinguishedName> ProviderBuilder::CheckUserDn(const ir::User& user) {
+  if (!user.dn_range.valid()) {
+    if (provider_.x509) {
+      cx_.emitter.Emit(diag::Kind::missing_item, user.range,
+                       "user " + diag::Quote(user.login) +
+                           " needs a `dn`: its provider accepts x509 credentials");
+    }
+    return std::nullopt;
+  }
+  std::string error;
+  std::optional<pem::DistinguishedName> dn = pem::ParseDn(user.dn, &error);
+  if (!dn) {
+    cx_.emitter.Emit(diag::Kind::dn_invalid, user.dn_range, "not a distinguished name: " + error);
+  }
+  return dn;
+}
+
+void ProviderBuilder::CheckUserCert(const ir::User& user, const pem::DistinguishedName* dn,
+                                    const ast::Ref& ref, ir::CertId id) {
+  if (!cx_.out.cert(id).certificate) return;
+  const pem::Certificate& certificate = *cx_.out.cert(id).certificate;
+  if (dn != nullptr && !pem::DnEqual(certificate.facts().subject_dn, *dn)) {
+    cx_.emitter.Emit(diag::Kind::user_cert_subject_mismatch, ref.range,
+                     "the subject of " + diag::Quote(ref.Text()) + " differs from user " +
+                         diag::Quote(user.login) + "'s `dn`",
+                     {{{}, "dn:      " + user.dn}, {{}, "subject: " + certificate.facts().subject}});
+  }
+  for (ir::CertId signer : ClientSigners()) {
+    const auto& issuer = cx_.out.cert(signer).certificate;
+    if (issuer && certificate.IsSignedBy(*issuer)) return;
+  }
+  cx_.emitter.Emit(diag::Kind::user_cert_untrusted, ref.range,
+                   diag::Quote(ref.Text()) + " is not signed by any certificate that provider " +
+                       diag::Quote(provider_.id) + " trusts `for signing_client_certs`",
+                   {{{}, "issuer: " + certificate.facts().issuer}});
+}
+
+}  // namespace
+
+void CheckDuplicateUserDns(Context& cx, const ir::Gateway& gateway) {
+  std::vector<std::pair<pem::DistinguishedName, const ir::User*>> seen;
+  for (const ir::IdentityProvider& provider : gateway.providers) {
+    for (const ir::User& user : provider.users) {
+      std::string error;
+      std::optional<pem::DistinguishedName> dn = pem::ParseDn(user.dn, &error);
+      if (!dn) continue;
+      auto same = std::find_if(seen.begin(), seen.end(),
+                               [&](const auto& s) { return pem::DnEqual(s.first, *dn); });
+      if (same != seen.end()) {
+        cx.emitter.Emit(diag::Kind::duplicate_user_dn, user.dn_range,
+                        "two users of gateway " + diag::Quote(gateway.name) + " have this DN",
+                        {{same->second->dn_range, "the other user's DN"}});
+        continue;
+      }
+      seen.emplace_back(std::move(*dn), &user);
+    }
+  }
+}
+
+const ir::Trust* FindTrust(const Context& cx, const ir::Gateway& gateway, ir::CertId id) {
+  for (const ir::Trust& trust : gateway.trusts) {
+    if (SameCert(cx, trust.cert, id)) return &trust;
+  }
+  return nullptr;
+}
+
+bool SameCert(const Context& cx, ir::CertId a, ir::CertId b) {
+  if (a == b) return true;
+  const auto& x = cx.out.cert(a).certificate;
+  const auto& y = cx.out.cert(b).certificate;
+  return x && y && x->facts().sha256 == y->facts().sha256;
+}
+
+void AddIdentityProvider(Context& cx, size_t module, const ast::Item& item, ir::Gateway& gateway) {
+  ir::IdentityProvider provider = ProviderBuilder(cx, module, gateway).Build(item);
+  for (const ir::IdentityProvider& other : gateway.providers) {
+    if (other.id == provider.id) {
+      cx.emitter.Emit(diag::Kind::duplicate_decl, provider.range,
+                      "gateway " + diag::Quote(gateway.name) + " declares identity provider " +
+                          diag::Quote(provider.id) + " twice",
+                      {{other.range, "first declared here"}});
+      return;
+    }
+    if (other.display_name == provider.display_name) {
+      cx.emitter.Emit(diag::Kind::duplicate_entity_name, provider.range,
+                      "two identity providers of gateway " + diag::Quote(gateway.name) +
+                          " are named " + diag::Quote(provider.display_name),
+                      {{other.range, "the other one"}});
+      return;
+    }
+  }
+  gateway.providers.push_back(std::move(provider));
+}
+
+}  // namespace trust::sema

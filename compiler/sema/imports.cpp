@@ -1,0 +1,266 @@
+// Loading a program: the root file, then every import, depth first, each file parsed once.
+#include <fstream>
+#include <sstream>
+#include <system_error>
+
+#include "compiler/limits.h"
+#include "compiler/parse/parse.h"
+#include "compiler/sema/program.h"
+#include "stdlib/stdlib.h"
+
+namespace trust::sema {
+namespace fs = std::filesystem;
+
+std::optional<std::string> ReadFile(const fs::path& path, size_t limit, std::string* error) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) {
+    *error = "is a directory";
+    return std::nullopt;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    *error = std::error_code(errno, std::generic_category()).message();
+    for (char& c : *error) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return std::nullopt;
+  }
+  std::string text;
+  char buffer[65536];
+  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+    text.append(buffer, static_cast<size_t>(in.gcount()));
+    if (text.size() > limit) {
+      *error = "is larger than the limit of " + std::to_string(limit) + " bytes";
+      return std::nullopt;
+    }
+  }
+  return text;
+}
+
+bool InsideRoot(const fs::path& root, const fs::path& path) {
+  std::error_code ec;
+  fs::path resolved = fs::weakly_canonical(path, ec);
+  if (ec) return false;
+  auto [root_end, unused] = std::mismatch(root.begin(), root.end(), resolved.begin(), resolved.end());
+  return root_end == root.end();
+}
+
+namespace {
+
+// "ca-im.trust" -> "ca_im"
+std::string DefaultAlias(const std::string& file_name) {
+  std::string stem = file_name;
+  if (stem.size() > 6 && stem.ends_with(".trust")) stem.resize(stem.size() - 6);
+  std::string alias;
+  for (char c : stem) alias += std::isalnum(static_cast<unsigned char>(c)) || c == '_' ? c : '_';
+  if (alias.empty() || std::isdigit(static_cast<unsigned char>(alias[0]))) alias = "_" + alias;
+  return alias;
+}
+
+std::string JoinedText(const ast::Str& str) {
+  std::string text;
+  for (const auto& part : str.parts) text += part.text;
+  return text;
+}
+
+class Loader {
+ public:
+  Loader(const LoadOptions& options, source::SourceManager& sources, diag::Emitter& emitter)
+      : options_(options), sources_(sources), emitter_(emitter) {}
+
+  std::optional<LoadedProgram> Run() {
+    fs::path root(options_.root_path);
+    std::string error;
+    std::optional<std::string> text = ReadFile(root, limits::kMaxSourceBytes, &error);
+    if (!text) {
+      emitter_.Emit(diag::Kind::file_unreadable, {},
+                    "cannot read " + diag::Quote(options_.root_path) + ": " + error);
+      return std::nullopt;
+    }
+    std::error_code ec;
+    fs::path real = fs::weakly_canonical(fs::absolute(root, ec), ec);
+    program_.project_root = real.parent_path();
+    Module module;
+    module.display_path = options_.root_path;
+    module.real_path = real;
+    module.display_dir = root.parent_path();
+    Add(std::move(module), std::move(*text));
+    LoadImports(0);
+    return std::move(program_);
+  }
+
+ private:
+  size_t Add(Module module, std::string text) {
+    source::FileId id = sources_.Add(module.display_path, std::move(text));
+    int errors_before = emitter_.CountAtLeast(diag::Severity::Error);
+    module.ast = parse::Parse(sources_.file(id), id, emitter_);
+    if (emitter_.CountAtLeast(diag::Severity::Error) > errors_before) program_.syntax_errors = true;
+    std::string key = module.is_stdlib ? "std/" + module.stdlib_name : module.real_path.string();
+    program_.modules.push_back(std::move(module));
+    index_of_[key] = program_.modules.size() - 1;
+    return program_.modules.size() - 1;
+  }
+
+  void LoadImports(size_t index) {
+    stack_.push_back(index);
+    // Copy: loading appends to program_.modules, which may move the importing module.
+    std::vector<ast::Import> imports = program_.modules[index].ast.imports;
+    std::map<std::string, source::SourceRange> alias_at;
+    for (const ast::Import& import : imports) {
+      std::optional<size_t> target = Resolve(index, import);
+      if (!target) continue;
+      std::string alias = import.alias ? import.alias->name : DefaultAlias(LastComponent(import));
+      source::SourceRange alias_range = import.alias ? import.alias->range : import.range;
+      if (auto [it, fresh] = alias_at.emplace(alias, alias_range); !fresh) {
+        emitter_.Emit(diag::Kind::duplicate_import_alias, alias_range,
+                      "two imports use the alias " + diag::Quote(alias) + "; add `as NAME`",
+                      {{it->second, "the first import with this alias"}});
+        continue;
+      }
+      program_.modules[index].imports[alias] = *target;
+    }
+    stack_.pop_back();
+  }
+
+  static std::string LastComponent(const ast::Import& import) {
+    return fs::path(JoinedText(import.path)).filename().string();
+  }
+
+  std::optional<size_t> Resolve(size_t from, const ast::Import& import) {
+    std::string path = JoinedText(import.path);
+    for (const auto& part : import.path.parts) {
+      if (part.kind != ast::StrPart::Kind::kText) {
+        emitter_.Emit(diag::Kind::import_path_invalid, part.range,
+                      "import paths are plain text; `${...}` is not allowed here");
+        return std::nullopt;
+      }
+    }
+    if (path.starts_with("std/")) return ResolveStdlib(path.substr(4), import);
+    if (path.starts_with("./") || path.starts_with("../")) return ResolveRelative(from, path, import);
+    emitter_.Emit(diag::Kind::import_path_invalid, import.path.range,
+                  "import path " + diag::Quote(path) +
+                      " must start with `./` or `../` (relative to this file) or `std/`");
+    return std::nullopt;
+  }
+
+  std::optional<size_t> Existing(const std::string& key, const ast::Import& import) {
+    auto it = index_of_.find(key);
+    if (it == index_of_.end()) return std::nullopt;
+    for (size_t i = 0; i < stack_.size(); ++i) {
+      if (stack_[i] != it->second) continue;
+      std::string cycle;
+      for (size_t k = i; k < stack_.size(); ++k) {
+        cycle += program_.modules[stack_[k]].display_path + " -> ";
+      }
+      emitter_.Emit(diag::Kind::import_cycle, import.range,
+                    "import cycle: " + cycle + program_.modules[it->second].display_path);
+      return SIZE_MAX;
+    }
+    return it->second;
+  }
+
+  bool CheckLimits(const ast::Import& import) {
+    if (stack_.size() >= limits::kMaxImportDepth) {
+      emitter_.Emit(diag::Kind::limit_exceeded, import.range,
+                    "imports are nested more than " + std::to_string(limits::kMaxImportDepth) +
+                        " deep");
+      return false;
+    }
+    if (program_.modules.size() >= limits::kMaxModules) {
+      emitter_.Emit(diag::Kind::limit_exceeded, import.range,
+                    "the program has more than " + std::to_string(limits::kMaxModules) +
+                        " modules");
+      return false;
+    }
+    return true;
+  }
+
+  std::optional<size_t> Finish(std::optional<size_t> found) {
+    if (found == SIZE_MAX) return std::nullopt;
+    return found;
+  }
+
+  std::optional<size_t> ResolveStdlib(std::string name, const ast::Import& import) {
+    if (name.ends_with(".trust")) name.resize(name.size() - 6);
+    if (auto found = Existing("std/" + name, import)) return Finish(found);
+    std::optional<std::string> text = StdlibText(name);
+    if (!text) {
+      emitter_.Emit(diag::Kind::import_not_found, import.path.range,
+                    "the standard library has no module " + diag::Quote("std/" + name));
+      return std::nullopt;
+    }
+    if (!CheckLimits(import)) return std::nullopt;
+    Module module;
+    module.display_path = "std/" + name + ".trust";
+    module.is_stdlib = true;
+    module.stdlib_name = name;
+    size_t index = Add(std::move(module), std::move(*text));
+    LoadImports(index);
+    return index;
+  }
+
+  std::optional<std::string> StdlibText(const std::string& name) {
+    if (name.empty() || name.find("..") != std::string::npos) return std::nullopt;
+    if (options_.stdlib_dir) {
+      std::string error;
+      return ReadFile(fs::path(*options_.stdlib_dir) / (name + ".trust"), limits::kMaxSourceBytes,
+                      &error);
+    }
+    if (auto text = stdlib::Find(name)) return std::string(*text);
+    return std::nullopt;
+  }
+
+  std::optional<size_t> ResolveRelative(size_t from, std::string path, const ast::Import& import) {
+    if (!path.ends_with(".trust")) path += ".trust";
+    const Module& importer = program_.modules[from];
+    if (importer.is_stdlib) {
+      emitter_.Emit(diag::Kind::import_path_invalid, import.path.range,
+                    "standard library modules import only `std/` modules");
+      return std::nullopt;
+    }
+    std::error_code ec;
+    fs::path real = fs::weakly_canonical(importer.real_path.parent_path() / path, ec);
+    fs::path display = (importer.display_dir / path).lexically_normal();
+    if (!options_.allow_outside_root && !InsideRoot(program_.project_root, real)) {
+      emitter_.Emit(diag::Kind::outside_root, import.path.range,
+                    diag::Quote(display.generic_string()) +
+                        " is outside the project root; pass --allow-outside-root to allow it");
+      return std::nullopt;
+    }
+    if (auto found = Existing(real.string(), import)) return Finish(found);
+    return LoadFile(real, display, import);
+  }
+
+  std::optional<size_t> LoadFile(const fs::path& real, const fs::path& display,
+                                 const ast::Import& import) {
+    std::string error;
+    std::optional<std::string> text = ReadFile(real, limits::kMaxSourceBytes, &error);
+    if (!text) {
+      emitter_.Emit(diag::Kind::import_not_found, import.path.range,
+                    "cannot read " + diag::Quote(display.generic_string()) + ": " + error);
+      return std::nullopt;
+    }
+    if (!CheckLimits(import)) return std::nullopt;
+    Module module;
+    module.display_path = display.generic_string();
+    module.real_path = real;
+    module.display_dir = display.parent_path();
+    size_t index = Add(std::move(module), std::move(*text));
+    LoadImports(index);
+    return index;
+  }
+
+  const LoadOptions& options_;
+  source::SourceManager& sources_;
+  diag::Emitter& emitter_;
+  LoadedProgram program_;
+  std::map<std::string, size_t> index_of_;
+  std::vector<size_t> stack_;  // modules whose imports are being loaded
+};
+
+}  // namespace
+
+std::optional<LoadedProgram> LoadProgram(const LoadOptions& options, source::SourceManager& sources,
+                                         diag::Emitter& emitter) {
+  return Loader(options, sources, emitter).Run();
+}
+
+}  // namespace trust::sema

@@ -1,0 +1,216 @@
+// The lint rules of language section 5, run on the resolved program. A finding is reported at
+// the policy's level for its rule, unless an `allow` on the certificate (everywhere) or on the
+// trust (there only) waives it; allows that waive nothing draw `unused_allow`.
+#include <algorithm>
+#include <cctype>
+
+#include "compiler/sema/context.h"
+#include "runtime/pem/dn.h"
+
+namespace trust::sema {
+namespace {
+
+constexpr int64_t kSecondsPerDay = 86400;
+
+std::optional<diag::Severity> LevelFor(const Context& cx, diag::Kind rule) {
+  auto it = cx.out.policy.rule_levels.find(std::string(diag::Info(rule).id));
+  if (it == cx.out.policy.rule_levels.end()) return diag::Info(rule).default_severity;
+  switch (it->second) {
+    case ir::RuleLevel::kOff:
+      return std::nullopt;
+    case ir::RuleLevel::kNote:
+      return diag::Severity::Note;
+    case ir::RuleLevel::kWarning:
+      return diag::Severity::Warning;
+    case ir::RuleLevel::kError:
+      return diag::Severity::Error;
+  }
+  return std::nullopt;
+}
+
+std::string CertLabel(const ir::Cert& cert) { return "certificate " + diag::Quote(cert.name); }
+
+void LintValidity(Context& cx, const ir::Cert& cert) {
+  const pem::CertFacts& facts = cert.certificate->facts();
+  int64_t now = cx.out.build_time;
+  std::string build = " (build time " + pem::FormatUtc(now) + ")";
+  if (facts.not_after < now) {
+    ReportLint(cx, diag::Kind::expired, cert.range,
+               CertLabel(cert) + " expired on " + pem::FormatUtc(facts.not_after) + build,
+               {&cert.allows});
+  } else if (facts.not_before > now) {
+    ReportLint(cx, diag::Kind::not_yet_valid, cert.range,
+               CertLabel(cert) + " is not valid before " + pem::FormatUtc(facts.not_before) + build,
+               {&cert.allows});
+  } else if (facts.not_after - now < cx.out.policy.warn_within_days * kSecondsPerDay) {
+    ReportLint(cx, diag::Kind::expires_soon, cert.range,
+               CertLabel(cert) + " expires on " + pem::FormatUtc(facts.not_after) + ", within " +
+                   std::to_string(cx.out.policy.warn_within_days) + " days" + build,
+               {&cert.allows});
+  }
+}
+
+void LintStrength(Context& cx, const ir::Cert& cert) {
+  const pem::CertFacts& facts = cert.certificate->facts();
+  const ir::Policy& policy = cx.out.policy;
+  bool ec = facts.key_type == pem::KeyType::kEc;
+  bool rsa_like = facts.key_type == pem::KeyType::kRsa || facts.key_type == pem::KeyType::kDsa;
+  int minimum = ec ? policy.min_ec_bits : policy.min_rsa_bits;
+  if ((ec || rsa_like) && facts.key_bits < minimum) {
+    ReportLint(cx, diag::Kind::weak_key, cert.range,
+               CertLabel(cert) + " has a " + std::to_string(facts.key_bits) + "-bit " +
+                   (ec ? "EC" : facts.key_type == pem::KeyType::kRsa ? "RSA" : "DSA") +
+                   " key; the policy requires at least " + std::to_string(minimum) + " bits",
+               {&cert.allows});
+  }
+  const auto& forbidden = policy.forbid_signature;
+  bool weak = std::find(forbidden.begin(), forbidden.end(), facts.signature_hash) != forbidden.end();
+  if (weak && !facts.self_signed) {
+    ReportLint(cx, diag::Kind::weak_signature, cert.range,
+               CertLabel(cert) + " is signed with " + facts.signature_hash +
+                   ", which the policy forbids",
+               {&cert.allows});
+  }
+}
+
+bool TrustedAsAnchor(const Context& cx, ir::CertId id) {
+  for (const ir::Gateway& gateway : cx.out.gateways) {
+    for (const ir::Trust& trust : gateway.trusts) {
+      if (trust.cert == id && trust.anchor) return true;
+    }
+  }
+  return false;
+}
+
+void LintCert(Context& cx, ir::CertId id) {
+  const ir::Cert& cert = cx.out.cert(id);
+  if (!cx.cert_used[id.index] && !cert.from_stdlib) {
+    ReportLint(cx, diag::Kind::unused_cert, cert.range,
+               CertLabel(cert) + " is used by no gateway, identity provider, user or keystore",
+               {&cert.allows});
+  }
+  ir::RequirePin require = cx.out.policy.require_pin;
+  if (!cert.pin && (require == ir::RequirePin::kAll ||
+                    (require == ir::RequirePin::kAnchors && TrustedAsAnchor(cx, id)))) {
+    ReportLint(cx, diag::Kind::missing_pin, cert.range,
+               CertLabel(cert) + " has no `sha256` pin, which the policy requires" +
+                   (cert.certificate ? "; its pin is \"" + cert.certificate->facts().sha256 + "\""
+                                     : ""),
+               {&cert.allows});
+  }
+  if (!cert.certificate) return;
+  LintValidity(cx, cert);
+  LintStrength(cx, cert);
+}
+
+void LintTrust(Context& cx, const ir::Gateway& gateway, const ir::Trust& trust) {
+  const ir::Cert& cert = cx.out.cert(trust.cert);
+  std::string where = " on gateway " + diag::Quote(gateway.name);
+  if (!trust.revocation_checking) {
+    ReportLint(cx, diag::Kind::revocation_off, trust.range,
+               "revocation checking is off for " + diag::Quote(cert.name) + where + ": " +
+                   trust.revocation_reason,
+               {&cert.allows, &trust.allows});
+  }
+  if (!cert.certificate) return;
+  const pem::CertFacts& facts = cert.certificate->facts();
+  bool signs = trust.anchor || trust.Has(ir::Purpose::kSigningClientCerts) ||
+               trust.Has(ir::Purpose::kSigningServerCerts);
+  bool can_sign = facts.is_ca && (!facts.has_key_usage || facts.key_cert_sign);
+  if (signs && !can_sign) {
+    ReportLint(cx, diag::Kind::anchor_not_ca, trust.range,
+               diag::Quote(cert.name) + " is trusted as an anchor or signer" + where +
+                   (facts.is_ca ? ", but its keyUsage lacks keyCertSign"
+                                : ", but it is not a CA (no basicConstraints CA:TRUE)"),
+               {&cert.allows, &trust.allows});
+  }
+  if (trust.Has(ir::Purpose::kSsl) && facts.is_ca && !trust.anchor) {
+    ReportLint(cx, diag::Kind::ssl_on_ca, trust.range,
+               diag::Quote(cert.name) + " is a CA trusted `for ssl` without `anchor`" + where +
+                   "; did you mean to trust it as an anchor?",
+               {&cert.allows, &trust.allows});
+  }
+}
+
+bool SameText(const std::string& a, const std::string& b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+void LintUser(Context& cx, const ir::User& user) {
+  std::string error;
+  std::optional<pem::DistinguishedName> dn = pem::ParseDn(user.dn, &error);
+  if (!dn) return;
+  std::optional<std::string> cn = pem::CommonName(*dn);
+  if (cn && SameText(*cn, user.login)) return;
+  ReportLint(cx, diag::Kind::user_cn_mismatch, user.dn_range,
+             "the CN of user " + diag::Quote(user.login) + "'s DN is " +
+                 (cn ? diag::Quote(*cn) : std::string("missing")) +
+                 "; gateways that attach a certificate to a user require it to equal the login",
+             {});
+}
+
+void ReportUnusedAllows(Context& cx, const std::vector<ir::Allow>& allows,
+                        std::set<std::pair<source::FileId, uint32_t>>& reported) {
+  for (const ir::Allow& allow : allows) {
+    std::pair key{allow.range.file, allow.range.begin};
+    if (cx.used_allows.contains(key) || !reported.insert(key).second) continue;
+    ReportLint(cx, diag::Kind::unused_allow, allow.range,
+               "`allow " + allow.rule + "` waives nothing here", {});
+  }
+}
+
+}  // namespace
+
+std::optional<ir::Allow> MakeAllow(Context& cx, const ScopedItem& scoped) {
+  const ast::Item& item = *scoped.item;
+  if (!item.name) return std::nullopt;
+  std::optional<diag::Kind> kind = diag::KindFromId(item.name->name);
+  if (!kind || !diag::Info(*kind).is_lint) {
+    cx.emitter.Emit(diag::Kind::unknown_rule, item.name->range,
+                    diag::Quote(item.name->name) + " is not a lint rule that `allow` can waive");
+    return std::nullopt;
+  }
+  std::string reason =
+      cx.Interpolate(item.strings[0], scoped.module, EnvPolicy::kForbidden).value_or("");
+  if (reason.empty()) {
+    cx.emitter.Emit(diag::Kind::invalid_value, item.strings[0].range,
+                    "an `allow` needs a reason that a reviewer can judge");
+  }
+  return ir::Allow{item.name->name, reason, item.range};
+}
+
+void ReportLint(Context& cx, diag::Kind rule, source::SourceRange range, std::string message,
+                std::initializer_list<const std::vector<ir::Allow>*> waivers,
+                std::vector<diag::Note> notes) {
+  std::string_view id = diag::Info(rule).id;
+  for (const std::vector<ir::Allow>* allows : waivers) {
+    for (const ir::Allow& allow : *allows) {
+      if (allow.rule != id) continue;
+      cx.used_allows.insert({allow.range.file, allow.range.begin});
+      return;
+    }
+  }
+  std::optional<diag::Severity> severity = LevelFor(cx, rule);
+  if (!severity) return;
+  cx.emitter.Emit({rule, *severity, range, std::move(message), std::move(notes)});
+}
+
+void RunLint(Context& cx) {
+  for (uint32_t i = 0; i < cx.out.certs.size(); ++i) LintCert(cx, ir::CertId{i});
+  for (const ir::Gateway& gateway : cx.out.gateways) {
+    for (const ir::Trust& trust : gateway.trusts) LintTrust(cx, gateway, trust);
+    for (const ir::IdentityProvider& provider : gateway.providers) {
+      for (const ir::User& user : provider.users) LintUser(cx, user);
+    }
+  }
+  std::set<std::pair<source::FileId, uint32_t>> reported;
+  for (const ir::Cert& cert : cx.out.certs) ReportUnusedAllows(cx, cert.allows, reported);
+  for (const ir::Gateway& gateway : cx.out.gateways) {
+    for (const ir::Trust& trust : gateway.trusts) ReportUnusedAllows(cx, trust.allows, reported);
+  }
+}
+
+}  // namespace trust::sema

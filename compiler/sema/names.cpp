@@ -1,0 +1,123 @@
+// Scopes and name resolution, with kinds: a keystore where a certificate is expected is an
+// error that says so, and an unknown name suggests a similar one.
+#include <algorithm>
+
+#include "compiler/sema/context.h"
+
+namespace trust::sema {
+namespace {
+
+size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+std::string KindList(std::initializer_list<ast::DeclKind> kinds) {
+  std::string out;
+  for (ast::DeclKind kind : kinds) {
+    if (!out.empty()) out += " or ";
+    out += ast::DeclKindName(kind);
+  }
+  return out;
+}
+
+}  // namespace
+
+Context::Context(const LoadedProgram& program, const CheckOptions& options,
+                 const source::SourceManager& sources, diag::Emitter& emitter)
+    : program(program), options(options), sources(sources), emitter(emitter) {}
+
+std::string Context::QualifiedName(DeclRef ref) const {
+  const std::string& name = decl(ref).name.name;
+  if (ref.module == 0) return name;
+  for (const auto& [alias, index] : module(0).imports) {
+    if (index == ref.module) return alias + "." + name;
+  }
+  std::string stem = module(ref.module).is_stdlib
+                         ? module(ref.module).stdlib_name
+                         : module(ref.module).real_path.stem().string();
+  return stem + "." + name;
+}
+
+void Context::BuildScopes() {
+  scopes_.resize(program.modules.size());
+  for (size_t m = 0; m < program.modules.size(); ++m) {
+    std::map<std::string, source::SourceRange> first;
+    auto declare = [&](const ast::Ident& name, Symbol symbol) {
+      if (name.name.empty()) return;
+      if (auto [it, fresh] = first.emplace(name.name, name.range); !fresh) {
+        emitter.Emit(diag::Kind::duplicate_decl, name.range,
+                     diag::Quote(name.name) + " is declared twice in this module",
+                     {{it->second, "first declared here"}});
+        return;
+      }
+      scopes_[m][name.name] = symbol;
+    };
+    const ast::Module& ast = module(m).ast;
+    for (size_t p = 0; p < ast.params.size(); ++p) declare(ast.params[p].name, {true, p});
+    for (size_t d = 0; d < ast.decls.size(); ++d) declare(ast.decls[d].name, {false, d});
+  }
+}
+
+void Context::SuggestSimilar(const std::string& name, size_t m, ast::DeclKind kind,
+                             std::vector<diag::Note>& notes) const {
+  const ast::Ident* best = nullptr;
+  size_t best_distance = std::max<size_t>(2, name.size() / 3) + 1;
+  for (const auto& [candidate, symbol] : scopes_[m]) {
+    if (symbol.is_param) continue;
+    const ast::Decl& d = module(m).ast.decls[symbol.index];
+    if (d.kind != kind) continue;
+    size_t distance = EditDistance(name, candidate);
+    if (distance < best_distance) {
+      best_distance = distance;
+      best = &d.name;
+    }
+  }
+  if (best != nullptr) notes.push_back({best->range, "did you mean " + diag::Quote(best->name) + "?"});
+}
+
+std::optional<DeclRef> Context::Lookup(const ast::Ref& ref, size_t m,
+                                       std::initializer_list<ast::DeclKind> kinds,
+                                       std::string_view what) {
+  size_t target = m;
+  if (ref.module) {
+    auto it = module(m).imports.find(ref.module->name);
+    if (it == module(m).imports.end()) {
+      emitter.Emit(diag::Kind::unknown_module, ref.module->range,
+                   "no import is named " + diag::Quote(ref.module->name) +
+                       "; imports are not transitive, import the module here");
+      return std::nullopt;
+    }
+    target = it->second;
+  }
+  auto found = scopes_[target].find(ref.name.name);
+  if (found == scopes_[target].end() || found->second.is_param) {
+    std::vector<diag::Note> notes;
+    SuggestSimilar(ref.name.name, target, *kinds.begin(), notes);
+    emitter.Emit(diag::Kind::unknown_name, ref.range,
+                 "unknown " + std::string(what) + " " + diag::Quote(ref.Text()), std::move(notes));
+    return std::nullopt;
+  }
+  DeclRef result{target, found->second.index};
+  const ast::Decl& d = decl(result);
+  if (std::find(kinds.begin(), kinds.end(), d.kind) == kinds.end()) {
+    emitter.Emit(diag::Kind::wrong_kind, ref.range,
+                 diag::Quote(ref.Text()) + " is a " + std::string(ast::DeclKindName(d.kind)) +
+                     ", expected a " + KindList(kinds),
+                 {{d.name.range, diag::Quote(ref.Text()) + " is declared here"}});
+    return std::nullopt;
+  }
+  return result;
+}
+
+}  // namespace trust::sema

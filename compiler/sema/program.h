@@ -1,0 +1,56 @@
+// The loaded program: every module's AST with its import table. Produced by LoadProgram
+// (imports.cpp), consumed by Check (check.cpp).
+//
+// Invariants established by LoadProgram: every module reachable from the root is parsed
+// exactly once (identity by resolved path); each module's `imports` maps an alias to a module
+// index; there is no import cycle; every non-stdlib path is inside the project root unless
+// --allow-outside-root. When any module has a syntax error, `syntax_errors` is true and
+// Check must not run.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compiler/ast/ast.h"
+#include "compiler/diag/diagnostic.h"
+#include "compiler/source/source.h"
+
+namespace trust::sema {
+
+struct Module {
+  ast::Module ast;
+  std::string display_path;            // as shown in diagnostics
+  std::filesystem::path real_path;     // resolved; empty for embedded stdlib modules
+  std::filesystem::path display_dir;   // display path of the directory, for relative imports
+  bool is_stdlib = false;
+  std::string stdlib_name;             // "layer7" for std/layer7
+  std::map<std::string, size_t> imports;  // alias -> module index
+};
+
+struct LoadedProgram {
+  std::vector<Module> modules;  // modules[0] is the root
+  std::filesystem::path project_root;  // resolved directory of the root file
+  bool syntax_errors = false;
+};
+
+struct LoadOptions {
+  std::string root_path;                    // as given on the command line
+  std::optional<std::string> stdlib_dir;    // --stdlib; embedded modules otherwise
+  bool allow_outside_root = false;
+};
+
+std::optional<LoadedProgram> LoadProgram(const LoadOptions& options,
+                                         source::SourceManager& sources, diag::Emitter& emitter);
+
+// Project-root rule for any path the program names (imports, certificate files).
+bool InsideRoot(const std::filesystem::path& root, const std::filesystem::path& path);
+
+// Reads a whole file; on failure returns nullopt and sets *error ("no such file or directory").
+std::optional<std::string> ReadFile(const std::filesystem::path& path, size_t limit,
+                                    std::string* error);
+
+}  // namespace trust::sema

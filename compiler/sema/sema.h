@@ -1,0 +1,31 @@
+// Semantic analysis: from the loaded program (ASTs and imports) to the resolved ir::Program.
+//
+// Invariants established by Check when it returns a program: every name resolves to a
+// declaration of the right kind; templates are merged; params are interpolated and only
+// keystore paths, password files and require_endpoint addresses keep `${env:...}`; every
+// certificate file was read, parsed and matched its pin and expectations; every rule of
+// language sections 3-5 was checked and every lint finding reported. It returns nullopt when
+// any error was reported (warnings with --werror are the driver's business).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "compiler/diag/diagnostic.h"
+#include "compiler/ir/ir.h"
+#include "compiler/sema/program.h"
+
+namespace trust::sema {
+
+struct CheckOptions {
+  std::map<std::string, std::string> defines;  // -D NAME=VALUE
+  bool allow_outside_root = false;
+  int64_t build_time = 0;  // seconds since the epoch
+};
+
+std::optional<ir::Program> Check(const LoadedProgram& program, const CheckOptions& options,
+                                 const source::SourceManager& sources, diag::Emitter& emitter);
+
+}  // namespace trust::sema

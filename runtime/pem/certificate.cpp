@@ -1,0 +1,553 @@
+// Loading a certificate file. The PEM scanner is our own rather than OpenSSL's reader because
+// the language needs to see every block in the file (a private key next to a certificate must
+// be refused, not skipped); OpenSSL then decodes the one CERTIFICATE block we picked.
+#include "runtime/pem/certificate.h"
+
+#include <openssl/asn1.h>
+#include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/objects.h>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <climits>
+#include <cstdio>
+#include <optional>
+#include <utility>
+
+namespace trust::pem {
+namespace {
+
+struct BioDeleter {
+  void operator()(BIO* bio) const { BIO_free(bio); }
+};
+using BioPtr = std::unique_ptr<BIO, BioDeleter>;
+
+struct BignumDeleter {
+  void operator()(BIGNUM* bn) const { BN_free(bn); }
+};
+using BignumPtr = std::unique_ptr<BIGNUM, BignumDeleter>;
+
+struct EvpPkeyDeleter {
+  void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
+};
+using EvpPkeyPtr = std::unique_ptr<EVP_PKEY, EvpPkeyDeleter>;
+
+struct X509SigDeleter {
+  void operator()(X509_SIG* sig) const { X509_SIG_free(sig); }
+};
+using X509SigPtr = std::unique_ptr<X509_SIG, X509SigDeleter>;
+
+// For memory OpenSSL allocates for us (PEM names and data, BN_bn2dec text).
+struct OpenSslFreeDeleter {
+  void operator()(void* memory) const { OPENSSL_free(memory); }
+};
+using OpenSslCharsPtr = std::unique_ptr<char, OpenSslFreeDeleter>;
+using OpenSslBytesPtr = std::unique_ptr<unsigned char, OpenSslFreeDeleter>;
+
+// Real PEM labels are short; the cap keeps the END search linear on hostile input.
+constexpr size_t kMaxPemLabel = 64;
+constexpr std::string_view kPemBegin = "-----BEGIN ";
+constexpr std::string_view kPemDashes = "-----";
+
+LoadError Error(LoadErrorKind kind, std::string message) { return {kind, std::move(message)}; }
+
+const unsigned char* Bytes(std::string_view text) {
+  return reinterpret_cast<const unsigned char*>(text.data());
+}
+
+bool IsBlank(std::string_view bytes) {
+  return std::all_of(bytes.begin(), bytes.end(), [](char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Facts
+
+std::optional<int64_t> ToUnixSeconds(const ASN1_TIME* time) {
+  std::tm tm{};
+  if (time == nullptr || ASN1_TIME_to_tm(time, &tm) != 1) {
+    return std::nullopt;
+  }
+  using std::chrono::day;
+  using std::chrono::month;
+  using std::chrono::year;
+  const std::chrono::year_month_day date{year{tm.tm_year + 1900},
+                                         month{static_cast<unsigned>(tm.tm_mon + 1)},
+                                         day{static_cast<unsigned>(tm.tm_mday)}};
+  if (!date.ok()) {
+    return std::nullopt;
+  }
+  const int64_t days = std::chrono::sys_days{date}.time_since_epoch().count();
+  return days * 86400 + int64_t{tm.tm_hour} * 3600 + int64_t{tm.tm_min} * 60 + tm.tm_sec;
+}
+
+std::string SerialDecimal(const ASN1_INTEGER* serial) {
+  BignumPtr bn(ASN1_INTEGER_to_BN(serial, nullptr));
+  if (bn == nullptr) {
+    return "";
+  }
+  OpenSslCharsPtr text(BN_bn2dec(bn.get()));
+  return text == nullptr ? "" : std::string(text.get());
+}
+
+KeyType KeyTypeOf(const EVP_PKEY* key) {
+  switch (EVP_PKEY_get_base_id(key)) {
+    case EVP_PKEY_RSA:
+    case EVP_PKEY_RSA_PSS:
+      return KeyType::kRsa;
+    case EVP_PKEY_DSA:
+      return KeyType::kDsa;
+    case EVP_PKEY_EC:
+      return KeyType::kEc;
+    case EVP_PKEY_ED25519:
+      return KeyType::kEd25519;
+    case EVP_PKEY_ED448:
+      return KeyType::kEd448;
+    default:
+      return KeyType::kOther;
+  }
+}
+
+// Lower-case digest name, "" when the algorithm has no separate digest (Ed25519, Ed448).
+std::string SignatureHash(X509* x509) {
+  int md_nid = NID_undef;
+  if (X509_get_signature_info(x509, &md_nid, nullptr, nullptr, nullptr) != 1) {
+    int pkey_nid = NID_undef;
+    if (OBJ_find_sigid_algs(X509_get_signature_nid(x509), &md_nid, &pkey_nid) != 1) {
+      md_nid = NID_undef;
+    }
+  }
+  const char* name = md_nid == NID_undef ? nullptr : OBJ_nid2sn(md_nid);
+  std::string out = name == nullptr ? "" : name;
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; });
+  return out;
+}
+
+bool VerifiesWith(X509* x509, EVP_PKEY* key) {
+  const bool ok = key != nullptr && X509_verify(x509, key) == 1;
+  ERR_clear_error();
+  return ok;
+}
+
+bool IsSelfSigned(X509* x509) {
+  if (X509_NAME_cmp(X509_get_subject_name(x509), X509_get_issuer_name(x509)) != 0) {
+    return false;
+  }
+  return VerifiesWith(x509, X509_get0_pubkey(x509));
+}
+
+void FillKeyFacts(X509* x509, CertFacts* facts) {
+  const EVP_PKEY* key = X509_get0_pubkey(x509);
+  ERR_clear_error();
+  if (key == nullptr) {
+    return;  // an algorithm OpenSSL cannot decode: kOther, 0 bits
+  }
+  facts->key_type = KeyTypeOf(key);
+  facts->key_bits = EVP_PKEY_get_bits(key);
+}
+
+std::variant<CertFacts, LoadError> ComputeFacts(X509* x509, std::span<const uint8_t> der) {
+  const uint32_t flags = X509_get_extension_flags(x509);
+  // OpenSSL refuses such certificates in every chain; facts read from them would be guesses.
+  if ((flags & EXFLAG_INVALID) != 0) {
+    return Error(LoadErrorKind::kNotCertificate,
+                 "the certificate has invalid or duplicate extensions");
+  }
+  CertFacts facts;
+  facts.subject_dn = DnFromX509Name(X509_get_subject_name(x509));
+  facts.issuer_dn = DnFromX509Name(X509_get_issuer_name(x509));
+  facts.subject = FormatDn(facts.subject_dn);
+  facts.issuer = FormatDn(facts.issuer_dn);
+  facts.serial_decimal = SerialDecimal(X509_get0_serialNumber(x509));
+  const std::optional<int64_t> not_before = ToUnixSeconds(X509_get0_notBefore(x509));
+  const std::optional<int64_t> not_after = ToUnixSeconds(X509_get0_notAfter(x509));
+  if (!not_before || !not_after) {
+    return Error(LoadErrorKind::kNotCertificate, "the certificate has an invalid validity time");
+  }
+  facts.not_before = *not_before;
+  facts.not_after = *not_after;
+  FillKeyFacts(x509, &facts);
+  facts.signature_hash = SignatureHash(x509);
+  facts.is_ca = (flags & EXFLAG_CA) != 0;
+  facts.has_key_usage = (flags & EXFLAG_KUSAGE) != 0;
+  facts.key_cert_sign = facts.has_key_usage && (X509_get_key_usage(x509) & KU_KEY_CERT_SIGN) != 0;
+  facts.self_signed = IsSelfSigned(x509);
+  facts.sha256 = Sha256Hex(der);
+  return facts;
+}
+
+// The DER is re-encoded by OpenSSL, so the fingerprint is the one `openssl x509 -fingerprint`
+// prints even for a file whose encoding was not canonical.
+LoadResult MakeCertificate(X509Ptr x509) {
+  const int length = i2d_X509(x509.get(), nullptr);
+  if (length <= 0) {
+    ERR_clear_error();
+    return Error(LoadErrorKind::kNotCertificate, "the certificate cannot be re-encoded as DER");
+  }
+  std::vector<uint8_t> der(static_cast<size_t>(length));
+  unsigned char* out = der.data();
+  i2d_X509(x509.get(), &out);
+  std::variant<CertFacts, LoadError> facts = ComputeFacts(x509.get(), der);
+  ERR_clear_error();
+  if (auto* error = std::get_if<LoadError>(&facts)) {
+    return std::move(*error);
+  }
+  return std::make_shared<const Certificate>(std::move(x509), std::move(der),
+                                             std::move(std::get<CertFacts>(facts)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// DER
+
+struct DerCertificate {
+  X509Ptr x509;
+  size_t consumed = 0;
+};
+
+DerCertificate DecodeDerCertificate(std::string_view bytes) {
+  if (bytes.size() > static_cast<size_t>(LONG_MAX)) {
+    return {};
+  }
+  const unsigned char* cursor = Bytes(bytes);
+  X509Ptr x509(d2i_X509(nullptr, &cursor, static_cast<long>(bytes.size())));
+  ERR_clear_error();
+  if (x509 == nullptr) {
+    return {};
+  }
+  return {std::move(x509), static_cast<size_t>(cursor - Bytes(bytes))};
+}
+
+bool IsDerPrivateKey(std::string_view bytes) {
+  if (bytes.size() > static_cast<size_t>(LONG_MAX)) {
+    return false;
+  }
+  const unsigned char* cursor = Bytes(bytes);
+  EvpPkeyPtr key(d2i_AutoPrivateKey(nullptr, &cursor, static_cast<long>(bytes.size())));
+  ERR_clear_error();
+  if (key != nullptr) {
+    return true;
+  }
+  cursor = Bytes(bytes);  // encrypted PKCS#8 is still a private key
+  X509SigPtr encrypted(d2i_X509_SIG(nullptr, &cursor, static_cast<long>(bytes.size())));
+  ERR_clear_error();
+  return encrypted != nullptr && cursor == Bytes(bytes) + bytes.size();
+}
+
+// A file cut short: the outer SEQUENCE announces more bytes than the file holds.
+std::optional<std::string> TruncationMessage(std::string_view bytes) {
+  const unsigned char* cursor = Bytes(bytes);
+  long length = 0;
+  int tag = 0;
+  int xclass = 0;
+  const int result =
+      ASN1_get_object(&cursor, &length, &tag, &xclass, static_cast<long>(bytes.size()));
+  ERR_clear_error();
+  if (result != (0x80 | V_ASN1_CONSTRUCTED) || tag != V_ASN1_SEQUENCE || length <= 0) {
+    return std::nullopt;
+  }
+  const auto needed = static_cast<size_t>(cursor - Bytes(bytes)) + static_cast<size_t>(length);
+  if (needed <= bytes.size()) {
+    return std::nullopt;
+  }
+  return "truncated DER: the outer SEQUENCE needs " + std::to_string(needed) +
+         " bytes but the file has " + std::to_string(bytes.size());
+}
+
+LoadResult ParseDer(std::string_view bytes) {
+  DerCertificate decoded = DecodeDerCertificate(bytes);
+  if (decoded.x509 != nullptr && decoded.consumed == bytes.size()) {
+    return MakeCertificate(std::move(decoded.x509));
+  }
+  if (decoded.x509 != nullptr) {
+    return Error(LoadErrorKind::kNotCertificate,
+                 "a DER certificate followed by " +
+                     std::to_string(bytes.size() - decoded.consumed) + " trailing bytes");
+  }
+  if (IsDerPrivateKey(bytes)) {
+    return Error(LoadErrorKind::kPrivateKey,
+                 "the file is a DER private key, which must never travel with certificates");
+  }
+  if (std::optional<std::string> truncated = TruncationMessage(bytes)) {
+    return Error(LoadErrorKind::kNotCertificate, std::move(*truncated));
+  }
+  return Error(LoadErrorKind::kNotCertificate, "not a PEM or DER certificate");
+}
+
+// ---------------------------------------------------------------------------------------------
+// PEM
+
+struct PemBlock {
+  std::string label;
+  size_t begin = 0;         // offset of "-----BEGIN"
+  size_t end = 0;           // one past the END line's closing dashes
+  bool terminated = false;  // false: no END line, or the BEGIN line itself is malformed
+  bool malformed = false;   // the BEGIN line lacks its closing dashes
+};
+
+bool IsPrivateKeyLabel(std::string_view label) {
+  return label.find("PRIVATE KEY") != std::string_view::npos;
+}
+
+// Labels quoted in messages: printable ASCII only, so hostile bytes stay out of diagnostics.
+std::string Printable(std::string_view label) {
+  std::string out;
+  for (char c : label) {
+    out.push_back(c >= ' ' && c < 0x7F && c != '`' ? c : '?');
+  }
+  return out;
+}
+
+size_t LineOf(std::string_view text, size_t offset) {
+  return 1 + static_cast<size_t>(std::count(text.begin(), text.begin() + offset, '\n'));
+}
+
+// The label after "-----BEGIN " at `begin`, looked for only in a short window so hostile input
+// with thousands of markers stays linear. Malformed (no closing dashes on the line): nullopt,
+// with whatever the line holds in *partial.
+std::optional<std::string_view> LabelAt(std::string_view text, size_t begin,
+                                        std::string_view* partial) {
+  const size_t label_start = begin + kPemBegin.size();
+  std::string_view window = text.substr(label_start, kMaxPemLabel + kPemDashes.size());
+  window = window.substr(0, window.find_first_of("\r\n"));
+  const size_t dashes = window.find(kPemDashes);
+  if (dashes == std::string_view::npos) {
+    *partial = window.substr(0, kMaxPemLabel);
+    return std::nullopt;
+  }
+  return window.substr(0, dashes);
+}
+
+// One block starting at `begin`. Everything after an unterminated block belongs to it.
+PemBlock ScanPemBlock(std::string_view text, size_t begin) {
+  PemBlock block;
+  block.begin = begin;
+  std::string_view partial;
+  const std::optional<std::string_view> label = LabelAt(text, begin, &partial);
+  block.label = label.value_or(partial);
+  block.malformed = !label;
+  if (block.malformed) {
+    return block;
+  }
+  const size_t body = begin + kPemBegin.size() + label->size() + kPemDashes.size();
+  const std::string end_marker = "-----END " + block.label + "-----";
+  const size_t end = text.find(end_marker, body);
+  if (end == std::string_view::npos) {
+    return block;
+  }
+  block.end = end + end_marker.size();
+  block.terminated = true;
+  return block;
+}
+
+std::vector<PemBlock> ScanPemBlocks(std::string_view text) {
+  std::vector<PemBlock> blocks;
+  size_t pos = 0;
+  while ((pos = text.find(kPemBegin, pos)) != std::string_view::npos) {
+    blocks.push_back(ScanPemBlock(text, pos));
+    if (!blocks.back().terminated) {
+      break;
+    }
+    pos = blocks.back().end;
+  }
+  return blocks;
+}
+
+// Every BEGIN marker, even inside or after a broken block: a key anywhere refuses the file.
+std::optional<std::string> FindPrivateKeyLabel(std::string_view text) {
+  size_t pos = 0;
+  while ((pos = text.find(kPemBegin, pos)) != std::string_view::npos) {
+    std::string_view partial;
+    const std::string_view label = LabelAt(text, pos, &partial).value_or(partial);
+    if (IsPrivateKeyLabel(label)) {
+      return std::string(label);
+    }
+    pos += kPemBegin.size();
+  }
+  return std::nullopt;
+}
+
+// Why a non-certificate block is there, for the kinds people actually paste by mistake.
+std::string DescribeOtherBlock(std::string_view label) {
+  static constexpr std::array<std::pair<std::string_view, std::string_view>, 10> kKnown = {{
+      {"CERTIFICATE REQUEST", "a certificate signing request"},
+      {"NEW CERTIFICATE REQUEST", "a certificate signing request"},
+      {"X509 CRL", "a certificate revocation list"},
+      {"PUBLIC KEY", "a public key"},
+      {"RSA PUBLIC KEY", "a public key"},
+      {"PKCS7", "a PKCS#7 structure"},
+      {"CMS", "a CMS structure"},
+      {"TRUSTED CERTIFICATE", "a certificate with OpenSSL trust settings"},
+      {"X509 CERTIFICATE", "an old-style certificate label"},
+      {"EC PARAMETERS", "EC key parameters"},
+  }};
+  const std::string quoted = "found a `" + Printable(label) + "` block";
+  for (const auto& [known, description] : kKnown) {
+    if (label == known) {
+      return quoted + ": " + std::string(description) + ", not a certificate";
+    }
+  }
+  return quoted + ", expected exactly one `CERTIFICATE` block";
+}
+
+// The file-level rules, in order of importance: a key first, whatever else is there.
+std::optional<LoadError> CheckPemBlocks(std::string_view text,
+                                        const std::vector<PemBlock>& blocks) {
+  if (std::optional<std::string> key = FindPrivateKeyLabel(text)) {
+    return Error(LoadErrorKind::kPrivateKey,
+                 "found a `" + Printable(*key) +
+                     "` block: a private key must never travel with a certificate");
+  }
+  if (blocks.empty()) {
+    return Error(LoadErrorKind::kNotCertificate, "not a PEM or DER certificate");
+  }
+  if (const PemBlock& last = blocks.back(); !last.terminated) {
+    const std::string label = Printable(last.label);
+    const std::string line = std::to_string(LineOf(text, last.begin));
+    if (last.malformed) {
+      return Error(LoadErrorKind::kNotCertificate,
+                   "malformed PEM line `-----BEGIN " + label + "` at line " + line);
+    }
+    return Error(LoadErrorKind::kNotCertificate, "`-----BEGIN " + label + "-----` at line " + line +
+                                                     " has no matching `-----END " + label +
+                                                     "-----`");
+  }
+  const auto certificates = std::count_if(
+      blocks.begin(), blocks.end(), [](const PemBlock& b) { return b.label == "CERTIFICATE"; });
+  if (certificates > 1) {
+    return Error(LoadErrorKind::kMultiple, "found " + std::to_string(certificates) +
+                                               " `CERTIFICATE` blocks, expected exactly one");
+  }
+  for (const PemBlock& block : blocks) {
+    if (block.label != "CERTIFICATE") {
+      return Error(LoadErrorKind::kOtherPemBlock, DescribeOtherBlock(block.label));
+    }
+  }
+  return std::nullopt;
+}
+
+// Base64 decoding by OpenSSL, on the block alone (its reader wants BEGIN at a line start).
+std::optional<std::string> DecodePemBody(std::string_view text, const PemBlock& block) {
+  std::string isolated(text.substr(block.begin, block.end - block.begin));
+  isolated.push_back('\n');
+  if (isolated.size() > static_cast<size_t>(INT_MAX)) {
+    return std::nullopt;
+  }
+  BioPtr bio(BIO_new_mem_buf(isolated.data(), static_cast<int>(isolated.size())));
+  char* name = nullptr;
+  char* header = nullptr;
+  unsigned char* data = nullptr;
+  long length = 0;
+  const int ok = bio != nullptr && PEM_read_bio(bio.get(), &name, &header, &data, &length) == 1;
+  const OpenSslCharsPtr owned_name(name);
+  const OpenSslCharsPtr owned_header(header);
+  const OpenSslBytesPtr owned_data(data);
+  ERR_clear_error();
+  if (!ok || length <= 0) {
+    return std::nullopt;
+  }
+  return std::string(reinterpret_cast<const char*>(data), static_cast<size_t>(length));
+}
+
+LoadResult ParsePem(std::string_view text) {
+  const std::vector<PemBlock> blocks = ScanPemBlocks(text);
+  if (std::optional<LoadError> error = CheckPemBlocks(text, blocks)) {
+    return std::move(*error);
+  }
+  const PemBlock& block = blocks.front();
+  const std::string where =
+      "the `CERTIFICATE` block at line " + std::to_string(LineOf(text, block.begin));
+  const std::optional<std::string> der = DecodePemBody(text, block);
+  if (!der) {
+    return Error(LoadErrorKind::kNotCertificate, where + " is not valid PEM base64");
+  }
+  if (IsDerPrivateKey(*der)) {
+    return Error(LoadErrorKind::kPrivateKey,
+                 where + " holds a private key, which must never travel with certificates");
+  }
+  DerCertificate decoded = DecodeDerCertificate(*der);
+  if (decoded.x509 == nullptr || decoded.consumed != der->size()) {
+    return Error(LoadErrorKind::kNotCertificate,
+                 where + " does not hold a valid X.509 certificate");
+  }
+  return MakeCertificate(std::move(decoded.x509));
+}
+
+LoadResult ParseAny(std::string_view bytes) {
+  if (bytes.empty()) {
+    return Error(LoadErrorKind::kEmpty, "the file is empty");
+  }
+  if (IsBlank(bytes)) {
+    return Error(LoadErrorKind::kEmpty, "the file holds only white space");
+  }
+  // DER first: a binary certificate could contain the PEM marker inside one of its strings.
+  DerCertificate decoded = DecodeDerCertificate(bytes);
+  if (decoded.x509 != nullptr && decoded.consumed == bytes.size()) {
+    return MakeCertificate(std::move(decoded.x509));
+  }
+  if (bytes.find(kPemBegin) != std::string_view::npos) {
+    return ParsePem(bytes);
+  }
+  return ParseDer(bytes);
+}
+
+}  // namespace
+
+Certificate::Certificate(X509Ptr x509, std::vector<uint8_t> der, CertFacts facts)
+    : x509_(std::move(x509)), der_(std::move(der)), facts_(std::move(facts)) {}
+
+bool Certificate::IsSignedBy(const Certificate& issuer) const {
+  return VerifiesWith(x509_.get(), X509_get0_pubkey(issuer.x509()));
+}
+
+LoadResult ParseCertificate(std::string_view bytes) {
+  ERR_clear_error();  // errors left by a caller must not be blamed on this file
+  LoadResult result = ParseAny(bytes);
+  ERR_clear_error();
+  return result;
+}
+
+std::string Sha256Hex(std::span<const uint8_t> bytes) {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+  unsigned int length = 0;
+  if (EVP_Digest(bytes.data(), bytes.size(), digest.data(), &length, EVP_sha256(), nullptr) != 1) {
+    ERR_clear_error();
+    return "";
+  }
+  static constexpr std::string_view kHex = "0123456789abcdef";
+  std::string out;
+  out.reserve(size_t{length} * 2);
+  for (unsigned int i = 0; i < length; ++i) {
+    out.push_back(kHex[digest[i] >> 4]);
+    out.push_back(kHex[digest[i] & 0x0F]);
+  }
+  return out;
+}
+
+std::string Sha256Hex(std::string_view bytes) {
+  return Sha256Hex(std::span<const uint8_t>(Bytes(bytes), bytes.size()));
+}
+
+std::string FormatUtc(int64_t seconds_since_epoch) {
+  using std::chrono::days;
+  using std::chrono::seconds;
+  const std::chrono::sys_seconds time{seconds{seconds_since_epoch}};
+  const auto day_start = std::chrono::floor<days>(time);
+  const std::chrono::year_month_day date{day_start};
+  const int64_t in_day = (time - day_start).count();
+  std::array<char, 64> buffer{};
+  std::snprintf(buffer.data(), buffer.size(), "%04d-%02u-%02uT%02d:%02d:%02dZ",
+                static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
+                static_cast<unsigned>(date.day()), static_cast<int>(in_day / 3600),
+                static_cast<int>(in_day / 60 % 60), static_cast<int>(in_day % 60));
+  return buffer.data();
+}
+
+}  // namespace trust::pem

@@ -1,0 +1,84 @@
+// Certificates as both the compiler and the runtime see them: one parser, one set of facts,
+// one fingerprint, so the two sides always agree on what a certificate is.
+#pragma once
+
+#include <openssl/x509.h>
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "runtime/pem/dn.h"
+
+namespace trust::pem {
+
+struct X509Deleter {
+  void operator()(X509* x) const { X509_free(x); }
+};
+using X509Ptr = std::unique_ptr<X509, X509Deleter>;
+
+enum class KeyType { kRsa, kDsa, kEc, kEd25519, kEd448, kOther };
+
+// Everything the lint rules and the artifacts need, computed once at load time.
+struct CertFacts {
+  std::string subject;  // RFC 4514 text, most specific RDN first: "CN=x,O=y,C=US"
+  std::string issuer;   // same form
+  DistinguishedName subject_dn;
+  DistinguishedName issuer_dn;
+  std::string serial_decimal;
+  int64_t not_before = 0;  // seconds since the Unix epoch, UTC
+  int64_t not_after = 0;
+  KeyType key_type = KeyType::kOther;
+  int key_bits = 0;
+  std::string signature_hash;  // lower case: "sha256", "sha1", "md5"; "" when intrinsic (Ed25519)
+  bool is_ca = false;          // basicConstraints CA:TRUE
+  bool has_key_usage = false;
+  bool key_cert_sign = false;  // keyUsage keyCertSign (meaningful only with has_key_usage)
+  bool self_signed = false;    // subject == issuer and the signature verifies with its own key
+  std::string sha256;          // lower-case hex of the DER, no separators
+};
+
+class Certificate {
+ public:
+  Certificate(X509Ptr x509, std::vector<uint8_t> der, CertFacts facts);
+  const CertFacts& facts() const { return facts_; }
+  const std::vector<uint8_t>& der() const { return der_; }
+  X509* x509() const { return x509_.get(); }
+  // True if `issuer`'s public key verifies this certificate's signature.
+  bool IsSignedBy(const Certificate& issuer) const;
+
+ private:
+  X509Ptr x509_;
+  std::vector<uint8_t> der_;
+  CertFacts facts_;
+};
+
+enum class LoadErrorKind {
+  kEmpty,           // zero bytes or only white space
+  kNotCertificate,  // neither a PEM CERTIFICATE block nor DER X.509 (garbage, truncated)
+  kPrivateKey,      // a private key in the file: it must never travel
+  kMultiple,        // more than one certificate
+  kOtherPemBlock,   // a CSR, a CRL, a public key, PKCS#7, ... anything but one CERTIFICATE
+};
+
+struct LoadError {
+  LoadErrorKind kind;
+  std::string message;  // lower case, no final period, says what was found
+};
+
+using LoadResult = std::variant<std::shared_ptr<const Certificate>, LoadError>;
+
+// Parses the bytes of a certificate file: PEM with exactly one CERTIFICATE block, or DER.
+LoadResult ParseCertificate(std::string_view bytes);
+
+std::string Sha256Hex(std::span<const uint8_t> bytes);
+std::string Sha256Hex(std::string_view bytes);
+
+// "2031-03-01T12:00:00Z"
+std::string FormatUtc(int64_t seconds_since_epoch);
+
+}  // namespace trust::pem
