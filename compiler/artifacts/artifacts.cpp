@@ -1,0 +1,193 @@
+#include "compiler/artifacts/artifacts.h"
+
+#include <fcntl.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+
+#include "compiler/lower/bundle/bundle.h"
+#include "compiler/lower/manifest/manifest.h"
+#include "runtime/pem/certificate.h"
+
+namespace trust::artifacts {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string Sums(const ArtifactSet& files) {
+  std::string sums;
+  for (const auto& [path, bytes] : files) sums += pem::Sha256Hex(bytes) + "  " + path + "\n";
+  return sums;
+}
+
+std::string OpenSslError() {
+  unsigned long code = ERR_get_error();
+  ERR_clear_error();
+  if (code == 0) return "unknown OpenSSL error";
+  char buffer[256];
+  ERR_error_string_n(code, buffer, sizeof buffer);
+  return buffer;
+}
+
+// Refuses to prompt: an encrypted key would need a password, and passwords never come from a
+// terminal prompt in a build.
+int NoPassword(char*, int, int, void*) { return -1; }
+
+bool WriteFile(const fs::path& path, const std::string& bytes, std::string* error) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    *error = "cannot create " + path.string() + ": " + std::strerror(errno);
+    return false;
+  }
+  size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      *error = "cannot write " + path.string() + ": " + std::strerror(errno);
+      ::close(fd);
+      return false;
+    }
+    done += static_cast<size_t>(n);
+  }
+  bool ok = ::fsync(fd) == 0;
+  ok = ::close(fd) == 0 && ok;
+  if (!ok) *error = "cannot flush " + path.string() + ": " + std::strerror(errno);
+  return ok;
+}
+
+void SyncDirectory(const fs::path& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  ::fsync(fd);
+  ::close(fd);
+}
+
+bool WriteTree(const ArtifactSet& files, const fs::path& root, std::string* error) {
+  for (const auto& [relative, bytes] : files) {
+    fs::path path = root / relative;
+    std::error_code ec;
+    fs::create_directories(path.parent_path(), ec);
+    if (ec) {
+      *error = "cannot create " + path.parent_path().string() + ": " + ec.message();
+      return false;
+    }
+    if (!WriteFile(path, bytes, error)) return false;
+  }
+  for (const auto& entry : fs::recursive_directory_iterator(root)) {
+    if (entry.is_directory()) SyncDirectory(entry.path());
+  }
+  SyncDirectory(root);
+  return true;
+}
+
+// Puts `staged` at `dir`: an atomic exchange when `dir` exists, a rename otherwise.
+bool SwapIntoPlace(const fs::path& staged, const fs::path& dir, std::string* error) {
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) {
+    if (::rename(staged.c_str(), dir.c_str()) == 0) return true;
+    *error = "cannot move the artifacts to " + dir.string() + ": " + std::strerror(errno);
+    return false;
+  }
+  if (!fs::is_directory(dir, ec)) {
+    *error = dir.string() + " exists and is not a directory";
+    return false;
+  }
+  if (::renameat2(AT_FDCWD, staged.c_str(), AT_FDCWD, dir.c_str(), RENAME_EXCHANGE) != 0) {
+    *error = "cannot replace " + dir.string() + ": " + std::strerror(errno);
+    return false;
+  }
+  fs::remove_all(staged, ec);  // now holds the previous build
+  return true;
+}
+
+}  // namespace
+
+ArtifactSet Collect(const ir::Program& program, std::string_view generator) {
+  ArtifactSet files;
+  for (const ir::Gateway& gateway : program.gateways) {
+    files["gateways/" + gateway.name + ".install.bundle"] =
+        lower::bundle::InstallBundle(program, gateway);
+    files["gateways/" + gateway.name + ".delete.bundle"] =
+        lower::bundle::DeleteBundle(program, gateway);
+  }
+  for (const ir::Keystore& keystore : program.keystores) {
+    files["keystores/" + keystore.name + ".manifest.json"] = manifest::WriteManifest(
+        lower::manifest::LowerKeystore(program, keystore, generator));
+    for (const ir::KeystoreEntry& entry : keystore.entries) {
+      const pem::Certificate& certificate = *program.cert(entry.cert).certificate;
+      const auto& der = certificate.der();
+      files[lower::manifest::CertArtifactPath(certificate)] = std::string(der.begin(), der.end());
+    }
+  }
+  files["SHA256SUMS"] = Sums(files);
+  return files;
+}
+
+std::optional<std::string> Sign(const std::string& data, const std::string& key_path,
+                                std::string* error) {
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_file(key_path.c_str(), "r"), BIO_free);
+  if (!bio) {
+    *error = "cannot read signing key " + key_path + ": " + std::strerror(errno);
+    ERR_clear_error();
+    return std::nullopt;
+  }
+  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
+      PEM_read_bio_PrivateKey(bio.get(), nullptr, NoPassword, nullptr), EVP_PKEY_free);
+  if (!key) {
+    *error = "signing key " + key_path +
+             " is not an unencrypted PEM private key: " + OpenSslError();
+    return std::nullopt;
+  }
+  int type = EVP_PKEY_get_base_id(key.get());
+  if (type != EVP_PKEY_RSA && type != EVP_PKEY_EC) {
+    *error = "signing key " + key_path + " must be an RSA or EC key";
+    return std::nullopt;
+  }
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  size_t length = 0;
+  const auto* bytes = reinterpret_cast<const unsigned char*>(data.data());
+  if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key.get()) != 1 ||
+      EVP_DigestSign(ctx.get(), nullptr, &length, bytes, data.size()) != 1) {
+    *error = "cannot sign with " + key_path + ": " + OpenSslError();
+    return std::nullopt;
+  }
+  std::string signature(length, '\0');
+  if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(signature.data()), &length, bytes,
+                     data.size()) != 1) {
+    *error = "cannot sign with " + key_path + ": " + OpenSslError();
+    return std::nullopt;
+  }
+  signature.resize(length);
+  return signature;
+}
+
+bool WriteAtomically(const ArtifactSet& files, const std::string& dir_text, std::string* error) {
+  fs::path dir = fs::path(dir_text).lexically_normal();
+  if (dir.filename().empty()) dir = dir.parent_path();
+  fs::path parent = dir.parent_path().empty() ? fs::path(".") : dir.parent_path();
+  std::error_code ec;
+  fs::create_directories(parent, ec);
+  std::string pattern = (parent / ("." + dir.filename().string() + ".tmp-XXXXXX")).string();
+  if (::mkdtemp(pattern.data()) == nullptr) {
+    *error = "cannot create a temporary directory beside " + dir.string() + ": " +
+             std::strerror(errno);
+    return false;
+  }
+  fs::path staged(pattern);
+  if (!WriteTree(files, staged, error) || !SwapIntoPlace(staged, dir, error)) {
+    fs::remove_all(staged, ec);
+    return false;
+  }
+  SyncDirectory(parent);
+  return true;
+}
+
+}  // namespace trust::artifacts

@@ -1,0 +1,159 @@
+// File tests: every tests/golden/**/*.trust is compiled and its diagnostics (and, when it
+// compiles, its IR) are compared with sidecar files. `fail_*.trust` must produce an error; every
+// other file must compile without one. TRUST_UPDATE_GOLDEN=1 rewrites the sidecars.
+//
+// A first line `// args: ...` passes flags: -D NAME=VALUE, --allow-outside-root, --werror.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "compiler/diag/render.h"
+#include "compiler/driver/pipeline.h"
+
+namespace trust {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The build time of every golden test: 2027-01-15T00:00:00Z.
+constexpr int64_t kGoldenNow = 1799971200;
+
+fs::path GoldenDir() { return fs::path(TRUST_SOURCE_DIR) / "tests" / "golden"; }
+
+std::string ReadText(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+struct Outcome {
+  std::string diagnostics;
+  std::string ir;
+  bool has_error = false;
+  std::set<std::string> ids;
+};
+
+driver::CompileOptions OptionsFor(const std::string& relative, bool* werror) {
+  driver::CompileOptions options;
+  options.root_path = relative;
+  options.build_time = kGoldenNow;
+  std::string first_line = ReadText(GoldenDir() / relative).substr(0, 200);
+  first_line = first_line.substr(0, first_line.find('\n'));
+  if (!first_line.starts_with("// args:")) return options;
+  std::istringstream args(first_line.substr(8));
+  std::string arg;
+  while (args >> arg) {
+    if (arg == "-D" && args >> arg) {
+      size_t eq = arg.find('=');
+      options.defines[arg.substr(0, eq)] = arg.substr(eq + 1);
+    } else if (arg == "--allow-outside-root") {
+      options.allow_outside_root = true;
+    } else if (arg == "--werror") {
+      *werror = true;
+    }
+  }
+  return options;
+}
+
+// Paths in diagnostics are as given: relative to tests/golden, which is the working directory.
+Outcome Compile(const std::string& relative) {
+  fs::current_path(GoldenDir());
+  bool werror = false;
+  auto compilation = driver::Compile(OptionsFor(relative, &werror));
+  Outcome outcome;
+  std::vector<diag::Diagnostic> diagnostics = compilation->emitter.diagnostics();
+  for (diag::Diagnostic& d : diagnostics) {
+    if (werror && d.severity == diag::Severity::Warning) d.severity = diag::Severity::Error;
+    outcome.has_error = outcome.has_error || d.severity == diag::Severity::Error;
+    outcome.ids.insert(std::string(diag::Info(d.kind).id));
+  }
+  outcome.diagnostics = diag::RenderText(diagnostics, compilation->sources, {});
+  if (compilation->program && !outcome.has_error) outcome.ir = ir::Dump(*compilation->program);
+  return outcome;
+}
+
+bool Updating() {
+  const char* update = std::getenv("TRUST_UPDATE_GOLDEN");
+  return update != nullptr && std::string(update) == "1";
+}
+
+void Expect(const fs::path& sidecar, const std::string& actual) {
+  if (Updating()) {
+    if (actual.empty()) {
+      fs::remove(sidecar);
+    } else {
+      std::ofstream(sidecar, std::ios::binary) << actual;
+    }
+    return;
+  }
+  std::string expected = fs::exists(sidecar) ? ReadText(sidecar) : "";
+  EXPECT_EQ(expected, actual) << "golden mismatch: " << sidecar.string()
+                              << " (TRUST_UPDATE_GOLDEN=1 rewrites it)";
+}
+
+class GoldenTest : public testing::Test {
+ public:
+  explicit GoldenTest(std::string relative) : relative_(std::move(relative)) {}
+
+  void TestBody() override {
+    Outcome outcome = Compile(relative_);
+    bool must_fail = fs::path(relative_).filename().string().starts_with("fail_");
+    if (must_fail) {
+      EXPECT_TRUE(outcome.has_error) << relative_ << " is named fail_ but compiled cleanly";
+    } else {
+      EXPECT_FALSE(outcome.has_error) << relative_ << " has errors but is not named fail_*:\n"
+                                      << outcome.diagnostics;
+    }
+    fs::path base = GoldenDir() / relative_;
+    Expect(fs::path(base).replace_extension(".stderr"), outcome.diagnostics);
+    Expect(fs::path(base).replace_extension(".ir"), outcome.ir);
+  }
+
+ private:
+  std::string relative_;
+};
+
+std::vector<std::string> GoldenFiles() {
+  std::vector<std::string> files;
+  for (const auto& entry : fs::recursive_directory_iterator(GoldenDir())) {
+    if (entry.path().extension() != ".trust") continue;
+    std::string relative = entry.path().lexically_relative(GoldenDir()).generic_string();
+    // Modules imported by a test live in directories named `lib`; they are not roots.
+    if (relative.find("lib/") != std::string::npos) continue;
+    files.push_back(relative);
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+TEST(GoldenCoverage, EveryDiagnosticIdIsProducedByAGolden) {
+  std::set<std::string> produced;
+  for (const std::string& file : GoldenFiles()) {
+    Outcome outcome = Compile(file);
+    produced.insert(outcome.ids.begin(), outcome.ids.end());
+  }
+  for (diag::Kind kind : diag::AllKinds()) {
+    std::string id(diag::Info(kind).id);
+    EXPECT_TRUE(produced.contains(id)) << "no golden test produces [" << id << "]";
+  }
+}
+
+}  // namespace
+}  // namespace trust
+
+int main(int argc, char** argv) {
+  testing::InitGoogleTest(&argc, argv);
+  for (const std::string& file : trust::GoldenFiles()) {
+    std::string name = file;
+    for (char& c : name) {
+      if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+    }
+    testing::RegisterTest("Golden", name.c_str(), nullptr, file.c_str(), __FILE__, __LINE__,
+                          [file]() -> testing::Test* { return new trust::GoldenTest(file); });
+  }
+  return RUN_ALL_TESTS();
+}
