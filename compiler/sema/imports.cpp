@@ -234,7 +234,10 @@ class Loader {
     std::string error;
     std::optional<std::string> text = ReadFile(real, limits::kMaxSourceBytes, &error);
     if (!text) {
-      emitter_.Emit(diag::Kind::import_not_found, import.path.range,
+      std::error_code ec;
+      bool exists = fs::exists(real, ec);
+      emitter_.Emit(exists ? diag::Kind::file_unreadable : diag::Kind::import_not_found,
+                    import.path.range,
                     "cannot read " + diag::Quote(display.generic_string()) + ": " + error);
       return std::nullopt;
     }
