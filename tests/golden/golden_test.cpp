@@ -2,14 +2,19 @@
 // compiles, its IR) are compared with sidecar files. `fail_*.trust` must produce an error; every
 // other file must compile without one. TRUST_UPDATE_GOLDEN=1 rewrites the sidecars.
 //
+// A clean file also has one sidecar per artifact `trustc build` would write:
+// `NAME.GATEWAY.install.bundle`, `NAME.GATEWAY.delete.bundle`, `NAME.KEYSTORE.manifest.json`.
+//
 // A first line `// args: ...` passes flags: -D NAME=VALUE, --allow-outside-root, --werror.
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
+#include "compiler/artifacts/artifacts.h"
 #include "compiler/diag/render.h"
 #include "compiler/driver/pipeline.h"
 
@@ -33,6 +38,7 @@ std::string ReadText(const fs::path& path) {
 struct Outcome {
   std::string diagnostics;
   std::string ir;
+  std::map<std::string, std::string> artifacts;  // sidecar suffix -> bytes
   bool has_error = false;
   std::set<std::string> ids;
 };
@@ -72,7 +78,13 @@ Outcome Compile(const std::string& relative) {
     outcome.ids.insert(std::string(diag::Info(d.kind).id));
   }
   outcome.diagnostics = diag::RenderText(diagnostics, compilation->sources, {});
-  if (compilation->program && !outcome.has_error) outcome.ir = ir::Dump(*compilation->program);
+  if (!compilation->program || outcome.has_error) return outcome;
+  outcome.ir = ir::Dump(*compilation->program);
+  for (const auto& [path, bytes] : artifacts::Collect(*compilation->program, "trustc 0.1.0")) {
+    if (path.starts_with("gateways/") || path.starts_with("keystores/")) {
+      outcome.artifacts["." + path.substr(path.find('/') + 1)] = bytes;
+    }
+  }
   return outcome;
 }
 
@@ -111,6 +123,9 @@ class GoldenTest : public testing::Test {
     fs::path base = GoldenDir() / relative_;
     Expect(fs::path(base).replace_extension(".stderr"), outcome.diagnostics);
     Expect(fs::path(base).replace_extension(".ir"), outcome.ir);
+    for (const auto& [suffix, bytes] : outcome.artifacts) {
+      Expect(fs::path(base).replace_extension(suffix), bytes);
+    }
   }
 
  private:

@@ -1,0 +1,176 @@
+// `trustc build` end to end: the artifact layout, reproducibility across paths, working
+// directories and times, all-or-nothing writes, and verification by the real consumers
+// (`sha256sum -c`, `openssl dgst -verify`).
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "compiler/artifacts/artifacts.h"
+
+namespace trust {
+namespace {
+
+namespace fs = std::filesystem;
+
+const fs::path kExample = fs::path(TRUST_SOURCE_DIR) / "examples" / "ca-im-scim";
+
+// Runs a shell command; returns its exit status.
+int Shell(const std::string& command) {
+  int status = std::system(command.c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::string Quoted(const fs::path& path) { return "'" + path.string() + "'"; }
+
+int Trustc(const std::string& args, const fs::path& cwd = fs::current_path()) {
+  return Shell("cd " + Quoted(cwd) + " && " + Quoted(TRUSTC_PATH) + " " + args +
+               " >/dev/null 2>&1");
+}
+
+std::map<std::string, std::string> ReadTree(const fs::path& root) {
+  std::map<std::string, std::string> files;
+  for (const auto& entry : fs::recursive_directory_iterator(root)) {
+    if (!entry.is_regular_file()) continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::stringstream bytes;
+    bytes << in.rdbuf();
+    files[entry.path().lexically_relative(root).generic_string()] = bytes.str();
+  }
+  return files;
+}
+
+class BuildTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    char pattern[] = "/tmp/trustc-build-test-XXXXXX";
+    ASSERT_NE(mkdtemp(pattern), nullptr);
+    tmp_ = pattern;
+  }
+  void TearDown() override { fs::remove_all(tmp_); }
+
+  // A copy of the example project at tmp_/NAME.
+  fs::path CopyExample(const std::string& name) {
+    fs::path copy = tmp_ / name;
+    fs::create_directories(copy.parent_path());
+    fs::copy(kExample, copy, fs::copy_options::recursive);
+    return copy;
+  }
+
+  fs::path tmp_;
+};
+
+TEST_F(BuildTest, WritesTheLayoutOfTheSpec) {
+  ASSERT_EQ(Trustc("build " + Quoted(kExample / "main.trust") + " -o " + Quoted(tmp_ / "out")), 0);
+  auto files = ReadTree(tmp_ / "out");
+  EXPECT_TRUE(files.contains("gateways/api_gateway.install.bundle"));
+  EXPECT_TRUE(files.contains("gateways/api_gateway.delete.bundle"));
+  EXPECT_TRUE(files.contains("keystores/connector_server.manifest.json"));
+  EXPECT_TRUE(files.contains("keystores/connector_xpress.manifest.json"));
+  EXPECT_TRUE(files.contains("SHA256SUMS"));
+  EXPECT_FALSE(files.contains("SHA256SUMS.sig"));
+  size_t certs = 0;
+  for (const auto& [path, bytes] : files) certs += path.starts_with("certs/") ? 1 : 0;
+  EXPECT_EQ(certs, 2u);  // gateway_ssl and eta2_server, each once
+  EXPECT_EQ(Shell("cd " + Quoted(tmp_ / "out") + " && sha256sum --quiet -c SHA256SUMS"), 0);
+}
+
+TEST_F(BuildTest, IsReproducibleAcrossPathsWorkingDirectoriesAndTimes) {
+  fs::path a = CopyExample("a");
+  fs::path b = CopyExample("elsewhere/deeper/b");
+  ASSERT_EQ(Trustc("build main.trust -o ../out-a --now 2027-01-01T00:00:00Z", a), 0);
+  ASSERT_EQ(Trustc("build " + Quoted(b / "main.trust") + " -o " + Quoted(tmp_ / "out-b") +
+                       " --now 2031-06-30T12:00:00Z",
+                   tmp_),
+            0);
+  auto first = ReadTree(tmp_ / "out-a");
+  auto second = ReadTree(tmp_ / "out-b");
+  ASSERT_FALSE(first.empty());
+  EXPECT_EQ(first, second);
+  for (const auto& [path, bytes] : first) {
+    EXPECT_EQ(bytes.find(tmp_.string()), std::string::npos) << path << " holds an absolute path";
+  }
+  EXPECT_EQ(Shell("diff -r " + Quoted(tmp_ / "out-a") + " " + Quoted(tmp_ / "out-b")), 0);
+}
+
+TEST_F(BuildTest, SignatureVerifiesWithOpenSslForRsaAndEc) {
+  for (std::string algorithm : {"rsa", "ec"}) {
+    fs::path key = tmp_ / (algorithm + ".pem");
+    fs::path pub = tmp_ / (algorithm + ".pub.pem");
+    std::string genkey = algorithm == "rsa"
+                             ? "openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048"
+                             : "openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256";
+    ASSERT_EQ(Shell(genkey + " -out " + Quoted(key) + " 2>/dev/null"), 0);
+    ASSERT_EQ(Shell("openssl pkey -in " + Quoted(key) + " -pubout -out " + Quoted(pub)), 0);
+    fs::path out = tmp_ / ("out-" + algorithm);
+    ASSERT_EQ(Trustc("build " + Quoted(kExample / "main.trust") + " -o " + Quoted(out) +
+                     " --sign-key " + Quoted(key)),
+              0);
+    std::string verify = "openssl dgst -sha256 -verify " + Quoted(pub) + " -signature " +
+                         Quoted(out / "SHA256SUMS.sig") + " ";
+    EXPECT_EQ(Shell(verify + Quoted(out / "SHA256SUMS") + " >/dev/null"), 0);
+    // The check can fail: a tampered SHA256SUMS does not verify.
+    std::ofstream(out / "SHA256SUMS", std::ios::app) << "0000  extra\n";
+    EXPECT_NE(Shell(verify + Quoted(out / "SHA256SUMS") + " >/dev/null 2>&1"), 0);
+  }
+}
+
+TEST_F(BuildTest, ABadSigningKeyWritesNothing) {
+  std::ofstream(tmp_ / "not-a-key.pem") << "hello\n";
+  EXPECT_EQ(Trustc("build " + Quoted(kExample / "main.trust") + " -o " + Quoted(tmp_ / "out") +
+                   " --sign-key " + Quoted(tmp_ / "not-a-key.pem")),
+            1);
+  EXPECT_FALSE(fs::exists(tmp_ / "out"));
+  EXPECT_EQ(Trustc("build " + Quoted(kExample / "main.trust") + " -o " + Quoted(tmp_ / "out") +
+                   " --sign-key " + Quoted(tmp_ / "missing.pem")),
+            1);
+  EXPECT_FALSE(fs::exists(tmp_ / "out"));
+}
+
+TEST_F(BuildTest, AnErrorLeavesTheOutputDirectoryExactlyAsItWas) {
+  fs::path project = CopyExample("project");
+  fs::path out = tmp_ / "out";
+  ASSERT_EQ(Trustc("build main.trust -o ../out", project), 0);
+  auto before = ReadTree(out);
+  std::ofstream(project / "main.trust", std::ios::app) << "\ncert broken { file \"nope.pem\" }\n";
+  EXPECT_EQ(Trustc("build main.trust -o ../out", project), 1);
+  EXPECT_EQ(ReadTree(out), before);
+  for (const auto& entry : fs::directory_iterator(tmp_)) {
+    EXPECT_EQ(entry.path().filename().string().find(".tmp-"), std::string::npos)
+        << "left behind: " << entry.path();
+  }
+}
+
+TEST_F(BuildTest, AnExistingDirectoryIsReplacedAsAWhole) {
+  fs::path out = tmp_ / "out";
+  fs::create_directories(out / "gateways");
+  std::ofstream(out / "gateways" / "stale.install.bundle") << "from an earlier build";
+  ASSERT_EQ(Trustc("build " + Quoted(kExample / "main.trust") + " -o " + Quoted(out)), 0);
+  EXPECT_FALSE(fs::exists(out / "gateways" / "stale.install.bundle"));
+  EXPECT_TRUE(fs::exists(out / "gateways" / "api_gateway.install.bundle"));
+}
+
+TEST(WriteAtomically, AFailureWhileWritingLeavesNoPartialDirectory) {
+  char pattern[] = "/tmp/trustc-atomic-test-XXXXXX";
+  ASSERT_NE(mkdtemp(pattern), nullptr);
+  fs::path tmp = pattern;
+  // "a" is written as a file, so "a/b" cannot be created: the write fails half-way.
+  artifacts::ArtifactSet files = {{"a", "first"}, {"a/b", "second"}, {"c", "third"}};
+  std::string error;
+  EXPECT_FALSE(artifacts::WriteAtomically(files, (tmp / "out").string(), &error));
+  EXPECT_FALSE(error.empty());
+  EXPECT_FALSE(fs::exists(tmp / "out"));
+  EXPECT_TRUE(fs::is_empty(tmp)) << "a temporary directory was left behind";
+  // And an existing directory survives the same failure untouched.
+  fs::create_directories(tmp / "out");
+  std::ofstream(tmp / "out" / "keep") << "kept";
+  EXPECT_FALSE(artifacts::WriteAtomically(files, (tmp / "out").string(), &error));
+  EXPECT_TRUE(fs::exists(tmp / "out" / "keep"));
+  fs::remove_all(tmp);
+}
+
+}  // namespace
+}  // namespace trust
