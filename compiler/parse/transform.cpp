@@ -1,6 +1,7 @@
 // Parse tree → AST. One small function per grammar rule; the generated contexts never leave
 // this file. A context left incomplete by error recovery yields no item (the file already has
 // a syntax error, so sema will not run on it).
+#include <algorithm>
 #include <string>
 
 #include "compiler/limits.h"
@@ -52,6 +53,11 @@ ast::Ref MakeRef(const TransformContext& cx, P::RefContext* ctx) {
 ast::Str MakeStr(const TransformContext& cx, TerminalNode* node) {
   antlr4::Token* token = node->getSymbol();
   source::SourceRange range = TokenRange(cx, token);
+  // A string conjured by error recovery (`name` without its string) has no text in the file;
+  // the syntax error is already reported.
+  if (token->getStartIndex() == INVALID_INDEX || range.end < range.begin + 2) {
+    return ast::Str{{}, {cx.file, range.begin, range.begin}, ""};
+  }
   std::string_view text = cx.text.substr(range.begin, range.end - range.begin);
   // An unterminated string (reported by the lexer screen) arrives without its closing quote.
   bool closed = text.size() >= 2 && text.back() == '"';
@@ -92,6 +98,8 @@ std::optional<uint64_t> ParseNumber(const TransformContext& cx, TerminalNode* no
   std::string digits = node->getText();
   if (!digits.empty() && digits.back() == 'd') digits.pop_back();
   item.number_range = TokenRange(cx, node->getSymbol());
+  // A number conjured by error recovery has no digits; the syntax error is already reported.
+  if (digits.empty() || !std::all_of(digits.begin(), digits.end(), ::isdigit)) return std::nullopt;
   if (digits.size() > 9) {
     cx.emitter.Emit(diag::Kind::invalid_value, item.number_range, "number is too large");
     return std::nullopt;

@@ -44,7 +44,14 @@ void Context::LoadAllCerts() {
   cert_used.clear();
   for (size_t m = 0; m < program.modules.size(); ++m) {
     for (size_t d = 0; d < module(m).ast.decls.size(); ++d) {
-      if (module(m).ast.decls[d].kind == ast::DeclKind::kCert) LoadCert({m, d});
+      const ast::Decl& decl = module(m).ast.decls[d];
+      if (decl.kind != ast::DeclKind::kCert) continue;
+      std::optional<ir::CertId> id = LoadCert({m, d});
+      // A second declaration of a name (`duplicate_decl`) cannot be referenced: not "unused".
+      auto symbol = scopes_[m].find(decl.name.name);
+      bool shadowed = symbol == scopes_[m].end() || symbol->second.is_param ||
+                      symbol->second.index != d;
+      if (id && shadowed) cert_used[id->index] = true;
     }
   }
 }
@@ -160,7 +167,9 @@ std::optional<ir::CertId> Context::LoadCert(DeclRef ref) {
     if (it.kind == ItemKind::kIssuer) CheckDn(*this, it, *text, facts.issuer_dn, facts.issuer);
   }
   if (cert.display_name.empty()) {
-    emitter.Emit(diag::Kind::invalid_value, d.name.range, "certificate `name` is empty");
+    const ScopedItem* name = Last(items, {ItemKind::kName});
+    emitter.Emit(diag::Kind::invalid_value, name ? name->item->strings[0].range : d.name.range,
+                 "certificate `name` is empty");
   }
   ir::CertId id{static_cast<uint32_t>(out.certs.size())};
   out.certs.push_back(std::move(cert));

@@ -57,6 +57,9 @@ class Context {
   // templates.cpp: the items of a block after merging its `from` chain (template items first).
   std::vector<ScopedItem> Flatten(const std::optional<ast::Ref>& from, ast::DeclKind template_kind,
                                   const std::vector<ast::Item>& items, size_t module);
+  // Set by Flatten: the `from` chain had an error (already reported), so the merged items are
+  // incomplete and "missing item" rules would only repeat it.
+  bool last_from_failed = false;
 
   // certificates.cpp: the CertId of a cert declaration (loaded on first use).
   std::optional<ir::CertId> CertFor(const ast::Ref& ref, size_t module);

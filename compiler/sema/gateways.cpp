@@ -67,13 +67,14 @@ struct GatewayBuilder {
     std::optional<ir::CertId> id = cx.CertFor(item.refs[0], module);
     std::vector<ScopedItem> items =
         cx.Flatten(item.from, ast::DeclKind::kTrustTemplate, item.children, module);
+    bool from_failed = cx.last_from_failed;
     if (!id) return;
     ir::Trust trust;
     trust.cert = *id;
     trust.range = item.refs[0].range;
     trust.entity_name = cx.out.cert(*id).display_name;
     for (const ScopedItem& scoped : items) ApplyTrustItem(scoped, trust);
-    if (!trust.anchor && std::none_of(trust.purposes.begin(), trust.purposes.end(),
+    if (!from_failed && !trust.anchor && std::none_of(trust.purposes.begin(), trust.purposes.end(),
                                       [](bool b) { return b; })) {
       cx.emitter.Emit(diag::Kind::trust_no_purpose, trust.range,
                       "trust of " + diag::Quote(item.refs[0].Text()) +

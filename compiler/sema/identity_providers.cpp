@@ -21,6 +21,7 @@ class ProviderBuilder {
     provider_.range = item.name ? item.name->range : item.range;
     std::vector<ScopedItem> items = cx_.Flatten(
         item.from, ast::DeclKind::kIdentityProviderTemplate, item.children, module_);
+    from_failed_ = cx_.last_from_failed;
     if (const ScopedItem* name = Last(items, {ItemKind::kName})) {
       provider_.display_name = Text(*name).value_or(provider_.display_name);
     }
@@ -46,6 +47,7 @@ class ProviderBuilder {
   void Credentials(const std::vector<ScopedItem>& items) {
     const ScopedItem* credentials = Last(items, {ItemKind::kCredentials});
     if (credentials == nullptr) {
+      if (from_failed_) return;
       cx_.emitter.Emit(diag::Kind::missing_item, provider_.range,
                        "identity provider " + diag::Quote(provider_.id) +
                            " has no `credentials` (x509, saml)");
@@ -110,14 +112,16 @@ class ProviderBuilder {
   size_t module_;
   ir::Gateway& gateway_;
   ir::IdentityProvider provider_;
+  bool from_failed_ = false;
 };
 
 void ProviderBuilder::AddUser(const ScopedItem& scoped) {
   const ast::Item& item = *scoped.item;
   ir::User user;
-  user.login = Text(scoped).value_or("");
+  std::optional<std::string> login = Text(scoped);
+  user.login = login.value_or("");
   user.range = item.strings[0].range;
-  if (user.login.empty()) {
+  if (login && user.login.empty()) {
     cx_.emitter.Emit(diag::Kind::invalid_value, user.range, "user login is empty");
   }
   for (const ir::User& other : provider_.users) {

@@ -55,6 +55,7 @@ class KeystoreBuilder {
     ks_.name = name;
     ks_.range = decl.name.range;
     items_ = cx_.Flatten(decl.from, ast::DeclKind::kKeystoreTemplate, decl.items, module_);
+    from_failed_ = cx_.last_from_failed;
     Format();
     Location();
     Password();
@@ -75,6 +76,7 @@ class KeystoreBuilder {
   }
 
   void Missing(std::string_view what) {
+    if (from_failed_) return;
     cx_.emitter.Emit(diag::Kind::missing_item, ks_.range,
                      "keystore " + diag::Quote(ks_.name) + " has no " + std::string(what));
   }
@@ -91,8 +93,9 @@ class KeystoreBuilder {
   void Location() {
     const ScopedItem* path = Last(items_, {ItemKind::kPath});
     if (path == nullptr) return Missing("`path`");
-    ks_.path = Text(path->item->strings[0], path->module, EnvPolicy::kAllowed).value_or("");
-    if (ks_.path.empty()) {
+    std::optional<std::string> text = Text(path->item->strings[0], path->module, EnvPolicy::kAllowed);
+    ks_.path = text.value_or("");
+    if (text && ks_.path.empty()) {
       cx_.emitter.Emit(diag::Kind::invalid_value, path->item->strings[0].range, "path is empty");
     }
     if (const ScopedItem* host = Last(items_, {ItemKind::kHost})) {
@@ -145,6 +148,7 @@ class KeystoreBuilder {
   std::vector<ScopedItem> items_;
   ir::Keystore ks_;
   bool lowercased_reported_ = false;
+  bool from_failed_ = false;
 };
 
 void KeystoreBuilder::AddEntry(const ScopedItem& scoped) {
@@ -156,7 +160,11 @@ void KeystoreBuilder::AddEntry(const ScopedItem& scoped) {
   entry.range = item.refs[0].range;
   source::SourceRange alias_range = item.alias ? item.alias->range : item.refs[0].range;
   std::string written = item.refs[0].name.name;
-  if (item.alias) written = Text(*item.alias, scoped.module, EnvPolicy::kForbidden).value_or("");
+  if (item.alias) {
+    std::optional<std::string> text = Text(*item.alias, scoped.module, EnvPolicy::kForbidden);
+    if (!text) return;  // reported
+    written = *text;
+  }
   if (auto problem = AliasProblem(written)) {
     cx_.emitter.Emit(diag::Kind::alias_invalid, alias_range, *problem);
   }

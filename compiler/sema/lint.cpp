@@ -173,9 +173,10 @@ std::optional<ir::Allow> MakeAllow(Context& cx, const ScopedItem& scoped) {
                     diag::Quote(item.name->name) + " is not a lint rule that `allow` can waive");
     return std::nullopt;
   }
-  std::string reason =
-      cx.Interpolate(item.strings[0], scoped.module, EnvPolicy::kForbidden).value_or("");
-  if (reason.empty()) {
+  std::optional<std::string> text =
+      cx.Interpolate(item.strings[0], scoped.module, EnvPolicy::kForbidden);
+  std::string reason = text.value_or("");
+  if (text && reason.empty()) {
     cx.emitter.Emit(diag::Kind::invalid_value, item.strings[0].range,
                     "an `allow` needs a reason that a reviewer can judge");
   }

@@ -22,6 +22,12 @@ size_t EditDistance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
+// "a certificate", "an identity_provider template".
+std::string Article(std::string_view noun) {
+  return !noun.empty() && std::string_view("aeiou").find(noun[0]) != std::string_view::npos ? "an"
+                                                                                            : "a";
+}
+
 std::string KindList(std::initializer_list<ast::DeclKind> kinds) {
   std::string out;
   for (ast::DeclKind kind : kinds) {
@@ -101,7 +107,15 @@ std::optional<DeclRef> Context::Lookup(const ast::Ref& ref, size_t m,
     target = it->second;
   }
   auto found = scopes_[target].find(ref.name.name);
-  if (found == scopes_[target].end() || found->second.is_param) {
+  if (found != scopes_[target].end() && found->second.is_param) {
+    const ast::Param& param = module(target).ast.params[found->second.index];
+    emitter.Emit(diag::Kind::wrong_kind, ref.range,
+                 diag::Quote(ref.Text()) + " is a param, expected " + Article(what) + " " +
+                     std::string(what),
+                 {{param.name.range, diag::Quote(ref.Text()) + " is declared here"}});
+    return std::nullopt;
+  }
+  if (found == scopes_[target].end()) {
     std::vector<diag::Note> notes;
     SuggestSimilar(ref.name.name, target, *kinds.begin(), notes);
     emitter.Emit(diag::Kind::unknown_name, ref.range,
@@ -112,8 +126,9 @@ std::optional<DeclRef> Context::Lookup(const ast::Ref& ref, size_t m,
   const ast::Decl& d = decl(result);
   if (std::find(kinds.begin(), kinds.end(), d.kind) == kinds.end()) {
     emitter.Emit(diag::Kind::wrong_kind, ref.range,
-                 diag::Quote(ref.Text()) + " is a " + std::string(ast::DeclKindName(d.kind)) +
-                     ", expected a " + KindList(kinds),
+                 diag::Quote(ref.Text()) + " is " + Article(ast::DeclKindName(d.kind)) + " " +
+                     std::string(ast::DeclKindName(d.kind)) + ", expected " +
+                     Article(KindList(kinds)) + " " + KindList(kinds),
                  {{d.name.range, diag::Quote(ref.Text()) + " is declared here"}});
     return std::nullopt;
   }

@@ -12,7 +12,9 @@ std::vector<ScopedItem> Context::Flatten(const std::optional<ast::Ref>& from,
                                          ast::DeclKind template_kind,
                                          const std::vector<ast::Item>& items, size_t m) {
   std::vector<ScopedItem> out;
+  int errors = emitter.CountAtLeast(diag::Severity::Error);
   Flatten(from, template_kind, m, 0, out);
+  last_from_failed = emitter.CountAtLeast(diag::Severity::Error) > errors;
   for (const ast::Item& item : items) out.push_back({&item, m});
   return out;
 }

@@ -1,0 +1,49 @@
+// What every trustc subcommand shares: the common flags, turning them into CompileOptions,
+// and printing diagnostics. Subcommands register themselves in a CommandTable.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "compiler/driver/pipeline.h"
+
+#ifndef TRUSTC_VERSION
+#define TRUSTC_VERSION "0.0.0"
+#endif
+
+namespace trust::driver {
+
+struct CommonFlags {
+  std::vector<std::string> defines;
+  std::string stdlib_dir;
+  bool allow_outside_root = false;
+  std::string now;
+  bool werror = false;
+  std::string diagnostics_format = "text";
+  bool quiet = false;
+};
+
+// Thrown while preparing a command; RunCli prints it and exits with 2.
+struct UsageError {
+  std::string message;
+};
+
+struct Command {
+  CLI::App* app;
+  std::function<int()> run;  // the exit code
+};
+using CommandTable = std::vector<Command>;
+
+void AddCommonFlags(CLI::App& command, CommonFlags& flags);
+CompileOptions MakeOptions(const std::string& file, const CommonFlags& flags);
+// Applies --werror and --quiet, prints the diagnostics to stderr; true if the input failed.
+bool Report(const Compilation& compilation, const CommonFlags& flags);
+// "FILE: 0 error(s), 1 warning(s), 2 note(s)"
+std::string Summary(const std::string& file, const Compilation& compilation);
+
+// compile_commands.cpp: check, build.
+void AddCompileCommands(CLI::App& app, CommonFlags& flags, CommandTable& table);
+
+}  // namespace trust::driver

@@ -1,0 +1,32 @@
+// Lowering to CA API Gateway RESTMAN bundles (see shared/spec/bundle-format.md, "What trustc
+// writes"). Reads only the IR.
+//
+// Invariants of the output, for any program sema accepted:
+//  - a complete UTF-8 XML document ending in "\n", byte-identical for identical input (no clock,
+//    no randomness, no absolute path; ids are derived with Goid());
+//  - items and mappings list trusted certificates sorted by entity name, then identity
+//    providers sorted by name, then users sorted by (provider name, login), so every entity is
+//    mapped after the entities it references; the delete bundle maps the same items in reverse;
+//  - every trusted certificate carries all eight trust properties as BooleanValues.
+//
+// Precondition (established by sema): every certificate an identity provider trusts is also
+// trusted by the gateway (same SHA-256), since the provider references the gateway's
+// TRUSTED_CERT entity by id. A reference without such an entity is left out, which only
+// narrows what the provider accepts.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "compiler/ir/ir.h"
+#include "compiler/lower/bundle/goid.h"
+
+namespace trust::lower::bundle {
+
+// The RESTMAN bundle installing (`NewOrUpdate`) every trust entity of `gateway`.
+std::string InstallBundle(const ir::Program& program, const ir::Gateway& gateway);
+
+// The RESTMAN bundle deleting the same entities: same items, mappings reversed, `Delete`.
+std::string DeleteBundle(const ir::Program& program, const ir::Gateway& gateway);
+
+}  // namespace trust::lower::bundle

@@ -1,0 +1,54 @@
+#include "compiler/lower/bundle/goid.h"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <string>
+
+namespace trust::lower::bundle {
+namespace {
+
+constexpr std::string_view kGoidPrefix = "trustc-goid-v1\n";
+// Ids with high 64 bits in 0..kMaxReservedHigh belong to built-in gateway entities.
+constexpr uint64_t kMaxReservedHigh = 65535;
+constexpr std::string_view kHex = "0123456789abcdef";
+
+std::array<uint8_t, EVP_MAX_MD_SIZE> Sha256(std::string_view data) {
+  std::array<uint8_t, EVP_MAX_MD_SIZE> digest{};
+  unsigned int length = 0;
+  // EVP_Digest cannot fail for SHA-256 on in-memory data short of memory exhaustion.
+  EVP_Digest(data.data(), data.size(), digest.data(), &length, EVP_sha256(), nullptr);
+  return digest;
+}
+
+}  // namespace
+
+std::string GoidFromDigest(std::array<uint8_t, 16> digest) {
+  uint64_t high = 0;
+  for (size_t i = 0; i < 8; ++i) {
+    high = (high << 8) | digest[i];
+  }
+  if (high <= kMaxReservedHigh) {
+    digest[0] |= 0x80;
+  }
+  std::string out;
+  out.reserve(32);
+  for (uint8_t b : digest) {
+    out.push_back(kHex[b >> 4]);
+    out.push_back(kHex[b & 0x0f]);
+  }
+  return out;
+}
+
+std::string Goid(std::string_view gateway, std::string_view type, std::string_view key) {
+  std::string input;
+  input.append(kGoidPrefix).append(gateway).append("\n").append(type).append("\n").append(key);
+  std::array<uint8_t, EVP_MAX_MD_SIZE> digest = Sha256(input);
+  std::array<uint8_t, 16> prefix{};
+  std::copy_n(digest.begin(), prefix.size(), prefix.begin());
+  return GoidFromDigest(prefix);
+}
+
+}  // namespace trust::lower::bundle

@@ -1,0 +1,197 @@
+// apply: every precondition for every keystore first (manifests, certificates, passwords,
+// locks, plans without conflicts, endpoint probes), then the writes. Locks are taken in
+// path order so two runs over the same keystores cannot deadlock, and held until the end.
+#include <unistd.h>
+
+#include <algorithm>
+#include <set>
+
+#include "runtime/apply/commands.h"
+#include "runtime/apply/endpoint.h"
+#include "runtime/apply/job.h"
+#include "runtime/apply/plan_output.h"
+#include "runtime/apply/run_support.h"
+
+namespace trust::apply {
+namespace {
+
+struct Prepared {
+  Job* job = nullptr;
+  std::unique_ptr<keystore::Keystore> store;
+  std::string original;  // the file's bytes before ("" when it is created)
+  std::vector<keystore::EntryInfo> before;
+  KeystorePlan plan;
+};
+
+bool LockAll(std::vector<Job>& jobs, std::vector<FileLock>* locks, std::ostream& err) {
+  std::vector<Job*> order;
+  for (Job& job : jobs) {
+    order.push_back(&job);
+  }
+  std::sort(order.begin(), order.end(),
+            [](const Job* a, const Job* b) { return a->target.resolved < b->target.resolved; });
+  for (size_t i = 0; i < order.size(); ++i) {
+    if (i > 0 && order[i]->target.resolved == order[i - 1]->target.resolved) {
+      ReportError(err, order[i]->manifest_path,
+                  "names the same keystore as " + order[i - 1]->manifest_path);
+      return false;
+    }
+    std::string error;
+    std::optional<FileLock> lock = FileLock::Acquire(order[i]->target.resolved, &error);
+    // The file may have appeared, vanished or changed owner while we waited for the lock.
+    std::optional<Target> fresh = lock ? ResolveTarget(order[i]->path, &error) : std::nullopt;
+    if (!fresh) {
+      ReportError(err, order[i]->manifest_path, error);
+      return false;
+    }
+    order[i]->target = std::move(*fresh);
+    locks->push_back(std::move(*lock));
+  }
+  return true;
+}
+
+bool PrepareOne(Job& job, Prepared* out, std::ostream& err) {
+  std::string error;
+  out->job = &job;
+  out->store = OpenStore(job, &out->original, &error);
+  if (!out->store) {
+    ReportError(err, job.manifest_path, error);
+    return false;
+  }
+  out->before = out->store->List();
+  out->plan = ComputePlan(job.manifest, job.path, job.entries, *out->store, !job.target.exists);
+  bool ok = true;
+  for (const EntryPlan& e : out->plan.entries) {
+    if (e.action == Action::kConflict) {
+      ReportError(err, job.manifest.keystore, "alias `" + e.alias + "`: " + e.reason);
+      ok = false;
+    }
+  }
+  return ok;
+}
+
+std::string DescribeChain(const std::vector<PresentedCert>& chain) {
+  if (chain.empty()) {
+    return "no certificate";
+  }
+  std::string out;
+  for (const PresentedCert& c : chain) {
+    out += (out.empty() ? "" : "; ") + (c.subject.empty() ? "?" : c.subject) + " (sha256 " +
+           c.sha256 + ")";
+  }
+  return out;
+}
+
+bool ProbeAll(const std::vector<Prepared>& prepared, int timeout, std::ostream& err) {
+  bool ok = true;
+  for (const Prepared& p : prepared) {
+    for (const EntryPlan& e : p.plan.entries) {
+      bool pending = e.action == Action::kAdd || e.action == Action::kReplace;
+      if (!pending || !e.source->endpoint) {
+        continue;
+      }
+      std::string error;
+      auto chain = ProbeEndpoint(*e.source->endpoint, timeout, &error);
+      std::string where =
+          p.plan.keystore + ": alias `" + e.alias + "`: requireEndpoint " + *e.source->endpoint;
+      if (!chain) {
+        ReportError(err, where, error);
+        ok = false;
+      } else if (std::none_of(chain->begin(), chain->end(),
+                              [&](const PresentedCert& c) { return c.sha256 == e.sha256; })) {
+        ReportError(err, where, "presents " + DescribeChain(*chain) + ", not sha256 " + e.sha256);
+        ok = false;
+      }
+    }
+  }
+  return ok;
+}
+
+// Puts the old bytes back (or removes a file we created) after a failed verification.
+void Restore(const Prepared& p, const WriteOptions& options, std::ostream& err) {
+  std::string error;
+  if (!p.job->target.exists) {
+    unlink(p.job->target.resolved.c_str());
+    return;
+  }
+  WriteOptions no_backup = options;
+  no_backup.backup = false;
+  if (!WriteAtomically(p.job->target, p.original, no_backup, &error)) {
+    ReportError(err, p.job->path, "cannot restore the old keystore: " + error);
+  }
+}
+
+bool ReadBackAndVerify(const Prepared& p, std::string* error) {
+  std::optional<std::string> bytes = ReadWholeFile(p.job->target.resolved, kMaxFileBytes, error);
+  const keystore::Secret* password = p.job->password ? &*p.job->password : nullptr;
+  std::unique_ptr<keystore::Keystore> reread =
+      bytes ? OpenAs(*bytes, p.job->manifest.format, password, error) : nullptr;
+  return reread && VerifyResult(p.plan, p.before, *reread, error);
+}
+
+std::string SummaryLine(const Prepared& p, const std::string& backup) {
+  const KeystorePlan& plan = p.plan;
+  if (!plan.HasChanges()) {
+    return plan.keystore + ": nothing to do (" + std::to_string(plan.Count(Action::kUnchanged)) +
+           " unchanged, " + std::to_string(plan.Count(Action::kSkip)) + " skipped)";
+  }
+  return plan.keystore + ": " + std::to_string(plan.Count(Action::kAdd)) + " added, " +
+         std::to_string(plan.Count(Action::kReplace)) + " replaced, " +
+         std::to_string(plan.Count(Action::kRemove)) + " removed, " +
+         std::to_string(plan.Count(Action::kUnchanged)) + " unchanged, " +
+         std::to_string(plan.Count(Action::kSkip)) + " skipped" +
+         (backup.empty() ? "" : "; backup " + backup);
+}
+
+bool WriteOne(Prepared& p, const WriteOptions& options, std::string* backup, std::ostream& err) {
+  std::string error;
+  std::optional<std::string> bytes;
+  if (ApplyPlan(p.plan, p.store.get(), &error)) {
+    bytes = p.store->Serialize(&error);
+  }
+  std::optional<std::string> made =
+      bytes ? WriteAtomically(p.job->target, *bytes, options, &error) : std::nullopt;
+  if (!made) {
+    ReportError(err, p.job->path, error);
+    return false;
+  }
+  *backup = *made;
+  if (!ReadBackAndVerify(p, &error)) {
+    ReportError(err, p.job->path, error + "; the old keystore was restored");
+    Restore(p, options, err);
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+int RunApply(const Options& options, std::ostream& out, std::ostream& err) {
+  std::optional<std::vector<Job>> jobs = LoadJobs(options, err);
+  std::vector<FileLock> locks;
+  if (!jobs || !LockAll(*jobs, &locks, err)) {
+    return kExitError;
+  }
+  std::vector<Prepared> prepared(jobs->size());
+  bool ok = true;
+  for (size_t i = 0; i < jobs->size(); ++i) {
+    ok = PrepareOne((*jobs)[i], &prepared[i], err) && ok;
+  }
+  if (!ok || !ProbeAll(prepared, options.timeout_seconds, err)) {
+    return kExitError;
+  }
+  WriteOptions write_options{!options.no_backup, options.backup_dir};
+  for (Prepared& p : prepared) {
+    std::string backup;
+    if (p.plan.HasChanges() && !WriteOne(p, write_options, &backup, err)) {
+      return kExitError;
+    }
+    if (options.verbose) {
+      out << RenderPlanText(p.plan, false);
+    }
+    out << SummaryLine(p, backup) << "\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace trust::apply

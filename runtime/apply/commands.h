@@ -1,0 +1,39 @@
+// The four commands of trust-apply, each returning its exit code (cli.md): plan 0/2/1,
+// apply 0/1, verify 0/2/1, list 0/1. Output goes to `out`, diagnostics to `err`.
+#pragma once
+
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace trust::apply {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitError = 1;
+inline constexpr int kExitPending = 2;  // plan: changes pending; verify: drift
+
+struct Options {
+  std::vector<std::string> manifests;
+  bool json = false;
+  std::optional<std::string> sums;
+  std::optional<std::string> verify_key;
+  std::string backup_dir;
+  bool no_backup = false;
+  int timeout_seconds = 10;
+  bool verbose = false;
+};
+
+struct ListOptions {
+  std::string keystore;
+  std::optional<std::string> format;  // jks|pkcs12|pem; default: detected
+  std::optional<std::string> password_env;
+  std::optional<std::string> password_file;
+};
+
+int RunPlan(const Options& options, std::ostream& out, std::ostream& err);
+int RunApply(const Options& options, std::ostream& out, std::ostream& err);
+int RunVerify(const Options& options, std::ostream& out, std::ostream& err);
+int RunList(const ListOptions& options, std::ostream& out, std::ostream& err);
+
+}  // namespace trust::apply

@@ -1,0 +1,29 @@
+#include "runtime/apply/run_support.h"
+
+namespace trust::apply {
+
+void ReportError(std::ostream& err, const std::string& where, const std::string& message) {
+  err << "trust-apply: error: " << where << ": " << message << "\n";
+}
+
+std::optional<std::vector<Job>> LoadJobs(const Options& options, std::ostream& err) {
+  std::string error;
+  std::optional<ArtifactReader> reader =
+      ArtifactReader::Create(options.sums, options.verify_key, &error);
+  if (!reader) {
+    ReportError(err, options.sums.value_or("SHA256SUMS"), error);
+    return std::nullopt;
+  }
+  std::vector<Job> jobs;
+  for (const std::string& path : options.manifests) {
+    std::optional<Job> job = LoadJob(path, *reader, &error);
+    if (!job) {
+      ReportError(err, path, error);
+      return std::nullopt;
+    }
+    jobs.push_back(std::move(*job));
+  }
+  return jobs;
+}
+
+}  // namespace trust::apply

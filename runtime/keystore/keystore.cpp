@@ -1,0 +1,117 @@
+#include "runtime/keystore/keystore.h"
+
+#include <variant>
+
+#include "runtime/keystore/internal.h"
+#include "runtime/manifest/validate.h"
+
+namespace trust::keystore {
+
+std::string_view StoreFormatName(StoreFormat format) {
+  switch (format) {
+    case StoreFormat::kJks:
+      return "jks";
+    case StoreFormat::kJceks:
+      return "jceks";
+    case StoreFormat::kPkcs12:
+      return "pkcs12";
+    case StoreFormat::kPem:
+      return "pem";
+  }
+  return "jks";
+}
+
+std::string_view EntryKindName(EntryKind kind) {
+  switch (kind) {
+    case EntryKind::kTrustedCert:
+      return "trusted";
+    case EntryKind::kPrivateKey:
+      return "private-key";
+    case EntryKind::kSecretKey:
+      return "secret-key";
+  }
+  return "trusted";
+}
+
+StoreFormat DetectFormat(std::string_view bytes) {
+  if (bytes.starts_with("\xFE\xED\xFE\xED")) {
+    return StoreFormat::kJks;
+  }
+  if (bytes.starts_with("\xCE\xCE\xCE\xCE")) {
+    return StoreFormat::kJceks;
+  }
+  if (bytes.starts_with("\x30")) {
+    return StoreFormat::kPkcs12;
+  }
+  return StoreFormat::kPem;
+}
+
+std::unique_ptr<Keystore> OpenKeystore(std::string_view bytes, StoreFormat format,
+                                       const Secret* password, std::string* error) {
+  if (bytes.size() > kMaxKeystoreBytes) {
+    *error = "keystore is larger than " + std::to_string(kMaxKeystoreBytes >> 20) + " MiB";
+    return nullptr;
+  }
+  switch (format) {
+    case StoreFormat::kJks:
+    case StoreFormat::kJceks:
+      return OpenJks(bytes, password, error);
+    case StoreFormat::kPkcs12:
+      return OpenPkcs12(bytes, password, error);
+    case StoreFormat::kPem:
+      return OpenPemBundle(bytes, error);
+  }
+  return nullptr;
+}
+
+std::unique_ptr<Keystore> NewKeystore(StoreFormat format, const Secret* password,
+                                      std::string* error) {
+  switch (format) {
+    case StoreFormat::kJks:
+      return NewJks(password);
+    case StoreFormat::kPkcs12:
+      return NewPkcs12(password, error);
+    case StoreFormat::kPem:
+      return NewPemBundle();
+    case StoreFormat::kJceks:
+      break;
+  }
+  *error = "jceks keystores are read-only";
+  return nullptr;
+}
+
+const EntryInfo* FindAlias(const std::vector<EntryInfo>& entries, std::string_view alias,
+                           bool case_insensitive) {
+  std::string wanted = case_insensitive ? manifest::AsciiLower(alias) : std::string(alias);
+  for (const EntryInfo& entry : entries) {
+    if ((case_insensitive ? manifest::AsciiLower(entry.alias) : entry.alias) == wanted) {
+      return &entry;
+    }
+  }
+  return nullptr;
+}
+
+bool DescribeCertificate(std::string_view der, EntryInfo* info, std::string* error) {
+  pem::LoadResult result = pem::ParseCertificate(der);
+  if (const auto* failure = std::get_if<pem::LoadError>(&result)) {
+    *error = "certificate of `" + info->alias + "` is unreadable: " + failure->message;
+    return false;
+  }
+  const auto& cert = std::get<std::shared_ptr<const pem::Certificate>>(result);
+  // The digest is of the stored bytes, which is what a keytool fingerprint shows.
+  info->sha256 = pem::Sha256Hex(der);
+  info->subject = cert->facts().subject;
+  info->not_after = pem::FormatUtc(cert->facts().not_after);
+  return true;
+}
+
+bool CheckNewAlias(std::string_view alias, std::string* error) {
+  std::string message;
+  if (!manifest::CheckAlias(alias, /*new_entry=*/true, &message)) {
+    *error = "alias `" + std::string(alias) + "`: " + message;
+    return false;
+  }
+  return true;
+}
+
+}  // namespace trust::keystore

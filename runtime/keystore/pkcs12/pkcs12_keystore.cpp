@@ -1,0 +1,285 @@
+// Keystore over a Pkcs12File, with Java's view of entries: a trusted entry is a certificate
+// bag with Java's trusted-key-usage attribute, a key entry a (shrouded) key bag whose
+// certificate is the bag with the same localKeyID; other certificate bags are chain material,
+// invisible as entries. New trusted bags go, unencrypted, into one new container per write.
+#include <openssl/err.h>
+#include <openssl/objects.h>
+
+#include <map>
+
+#include "runtime/keystore/internal.h"
+#include "runtime/keystore/pkcs12/pkcs12_file.h"
+#include "runtime/manifest/validate.h"
+
+namespace trust::keystore {
+namespace {
+
+using pkcs12::BagStack;
+using pkcs12::Container;
+using pkcs12::Pkcs12File;
+
+constexpr std::string_view kJavaTrustOid = "2.16.840.1.113894.746875.1.1";
+constexpr std::string_view kAnyExtendedKeyUsage = "2.5.29.37.0";
+
+struct BagRef {
+  size_t container = 0;
+  int index = 0;
+};
+
+struct Entry {
+  EntryInfo info;
+  BagRef ref;  // the bag that makes the entry (the cert bag of a trusted entry)
+};
+
+std::string FriendlyName(const PKCS12_SAFEBAG* bag) {
+  char* name = PKCS12_get_friendlyname(const_cast<PKCS12_SAFEBAG*>(bag));
+  std::string out = name != nullptr ? name : "";
+  OPENSSL_free(name);
+  return out;
+}
+
+std::string LocalKeyId(const PKCS12_SAFEBAG* bag) {
+  const ASN1_TYPE* id = PKCS12_SAFEBAG_get0_attr(bag, NID_localKeyID);
+  if (id == nullptr || id->type != V_ASN1_OCTET_STRING) {
+    return {};
+  }
+  const ASN1_OCTET_STRING* s = id->value.octet_string;
+  return {reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)),
+          static_cast<size_t>(ASN1_STRING_length(s))};
+}
+
+bool HasJavaTrust(const PKCS12_SAFEBAG* bag) {
+  const STACK_OF(X509_ATTRIBUTE)* attrs = PKCS12_SAFEBAG_get0_attrs(bag);
+  for (int i = 0; i < sk_X509_ATTRIBUTE_num(attrs); ++i) {
+    char oid[80];
+    const ASN1_OBJECT* object = X509_ATTRIBUTE_get0_object(sk_X509_ATTRIBUTE_value(attrs, i));
+    if (OBJ_obj2txt(oid, sizeof(oid), object, 1) > 0 && kJavaTrustOid == oid) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// The certificate's DER as stored: an X509 keeps the encoding it was parsed from.
+std::string CertDer(const PKCS12_SAFEBAG* bag) {
+  if (PKCS12_SAFEBAG_get_nid(bag) != NID_certBag ||
+      PKCS12_SAFEBAG_get_bag_nid(bag) != NID_x509Certificate) {
+    return {};
+  }
+  pem::X509Ptr x509(PKCS12_SAFEBAG_get1_cert(bag));
+  unsigned char* der = nullptr;
+  int length = x509 ? i2d_X509(x509.get(), &der) : -1;
+  if (length <= 0) {
+    ERR_clear_error();
+    return {};
+  }
+  std::string out(reinterpret_cast<const char*>(der), static_cast<size_t>(length));
+  OPENSSL_free(der);
+  return out;
+}
+
+// One pass over every readable bag: trusted certificates, keys (with their leaf found by
+// localKeyID), secret keys.
+class EntryScanner {
+ public:
+  explicit EntryScanner(const Pkcs12File& file) : file_(file) {}
+
+  std::optional<std::vector<Entry>> Scan(std::string* error) {
+    ForEachBag([this](const PKCS12_SAFEBAG* bag, BagRef) {
+      std::string id = LocalKeyId(bag);
+      std::string der = CertDer(bag);
+      if (!id.empty() && !der.empty()) {
+        certs_by_key_id_.emplace(id, der);
+      }
+    });
+    bool ok = true;
+    ForEachBag(
+        [&](const PKCS12_SAFEBAG* bag, BagRef ref) { ok = ok && Describe(bag, ref, error); });
+    if (!ok) {
+      return std::nullopt;
+    }
+    return std::move(entries_);
+  }
+
+ private:
+  template <typename F>
+  void ForEachBag(F f) const {
+    for (size_t c = 0; c < file_.containers.size(); ++c) {
+      const STACK_OF(PKCS12_SAFEBAG)* bags = file_.containers[c].bags.get();
+      for (int i = 0; bags != nullptr && i < sk_PKCS12_SAFEBAG_num(bags); ++i) {
+        f(sk_PKCS12_SAFEBAG_value(bags, i), BagRef{c, i});
+      }
+    }
+  }
+
+  bool Describe(const PKCS12_SAFEBAG* bag, BagRef ref, std::string* error) {
+    int nid = PKCS12_SAFEBAG_get_nid(bag);
+    Entry entry{{FriendlyName(bag), EntryKind::kTrustedCert, {}, {}, {}}, ref};
+    std::string der;
+    if (nid == NID_certBag && HasJavaTrust(bag)) {
+      der = CertDer(bag);
+    } else if (nid == NID_keyBag || nid == NID_pkcs8ShroudedKeyBag) {
+      entry.info.kind = EntryKind::kPrivateKey;
+      auto it = certs_by_key_id_.find(LocalKeyId(bag));
+      der = it != certs_by_key_id_.end() ? it->second : std::string();
+    } else if (nid == NID_secretBag) {
+      entry.info.kind = EntryKind::kSecretKey;
+    } else {
+      return true;  // chain certificates, CRLs, nested safes: not entries
+    }
+    if (!der.empty() && !DescribeCertificate(der, &entry.info, error)) {
+      return false;
+    }
+    if (entry.info.alias.empty()) {
+      entry.info.alias = entry.info.sha256;  // no friendlyName: name it by its digest
+    }
+    if (entries_.size() >= kMaxKeystoreEntries) {
+      *error = "pkcs12 keystore has more than " + std::to_string(kMaxKeystoreEntries) + " entries";
+      return false;
+    }
+    entries_.push_back(std::move(entry));
+    return true;
+  }
+
+  const Pkcs12File& file_;
+  std::map<std::string, std::string> certs_by_key_id_;
+  std::vector<Entry> entries_;
+};
+
+PKCS12_SAFEBAG* MakeTrustedBag(std::string_view alias, const pem::Certificate& cert) {
+  PKCS12_SAFEBAG* bag = PKCS12_SAFEBAG_create_cert(cert.x509());
+  std::string name(alias);
+  ASN1_OBJECT* usage = OBJ_txt2obj(std::string(kAnyExtendedKeyUsage).c_str(), 1);
+  bool ok = bag != nullptr && usage != nullptr &&
+            PKCS12_add_friendlyname_utf8(bag, name.c_str(), -1) == 1 &&
+            PKCS12_add1_attr_by_txt(bag, std::string(kJavaTrustOid).c_str(), V_ASN1_OBJECT,
+                                    reinterpret_cast<const unsigned char*>(usage), -1) == 1;
+  ASN1_OBJECT_free(usage);
+  if (!ok) {
+    PKCS12_SAFEBAG_free(bag);
+    ERR_clear_error();
+    return nullptr;
+  }
+  return bag;
+}
+
+class Pkcs12Keystore : public Keystore {
+ public:
+  Pkcs12Keystore(Pkcs12File file, std::vector<Entry> entries, const Secret* password)
+      : file_(std::move(file)), entries_(std::move(entries)) {
+    if (password != nullptr) {
+      password_.emplace(password->view());
+    }
+  }
+
+  StoreFormat format() const override { return StoreFormat::kPkcs12; }
+  bool CaseInsensitiveAliases() const override { return true; }
+
+  std::vector<EntryInfo> List() const override {
+    std::vector<EntryInfo> out;
+    out.reserve(entries_.size());
+    for (const Entry& entry : entries_) {
+      out.push_back(entry.info);
+    }
+    return out;
+  }
+
+  bool AddTrusted(std::string_view alias, const pem::Certificate& cert,
+                  std::string* error) override {
+    if (!CheckNewAlias(alias, error)) {
+      return false;
+    }
+    if (FindEntry(alias) != nullptr) {
+      *error = "alias `" + std::string(alias) + "` already exists";
+      return false;
+    }
+    PKCS12_SAFEBAG* bag = MakeTrustedBag(manifest::AsciiLower(alias), cert);
+    if (bag == nullptr) {
+      *error = "cannot make a pkcs12 certificate bag for `" + std::string(alias) + "`";
+      return false;
+    }
+    sk_PKCS12_SAFEBAG_push(NewBags(), bag);
+    return Rescan(error);
+  }
+
+  bool ReplaceTrusted(std::string_view alias, const pem::Certificate& cert,
+                      std::string* error) override {
+    // The old bag leaves its container (re-packed), the new one joins the new container.
+    return Remove(alias, error) && AddTrusted(alias, cert, error);
+  }
+
+  bool Remove(std::string_view alias, std::string* error) override {
+    const Entry* entry = FindEntry(alias);
+    if (entry == nullptr || entry->info.kind != EntryKind::kTrustedCert) {
+      *error = "alias `" + std::string(alias) + "` " +
+               (entry == nullptr ? "does not exist" : "holds a key entry, which is never changed");
+      return false;
+    }
+    Container& container = file_.containers[entry->ref.container];
+    PKCS12_SAFEBAG_free(sk_PKCS12_SAFEBAG_delete(container.bags.get(), entry->ref.index));
+    container.dirty = true;
+    return Rescan(error);
+  }
+
+  std::optional<std::string> Serialize(std::string* error) const override {
+    return pkcs12::SerializePkcs12(file_, password_ ? &*password_ : nullptr, error);
+  }
+
+ private:
+  const Entry* FindEntry(std::string_view alias) const {
+    std::string wanted = manifest::AsciiLower(alias);
+    for (const Entry& entry : entries_) {
+      if (manifest::AsciiLower(entry.info.alias) == wanted) {
+        return &entry;
+      }
+    }
+    return nullptr;
+  }
+
+  STACK_OF(PKCS12_SAFEBAG) * NewBags() {
+    if (!new_container_) {
+      Container container;
+      container.bags.reset(sk_PKCS12_SAFEBAG_new_null());
+      container.dirty = true;
+      new_container_ = file_.containers.size();
+      file_.containers.push_back(std::move(container));
+    }
+    return file_.containers[*new_container_].bags.get();
+  }
+
+  bool Rescan(std::string* error) {
+    std::optional<std::vector<Entry>> entries = EntryScanner(file_).Scan(error);
+    if (!entries) {
+      return false;
+    }
+    entries_ = std::move(*entries);
+    return true;
+  }
+
+  Pkcs12File file_;
+  std::vector<Entry> entries_;
+  std::optional<Secret> password_;
+  std::optional<size_t> new_container_;
+};
+
+}  // namespace
+
+std::unique_ptr<Keystore> OpenPkcs12(std::string_view bytes, const Secret* password,
+                                     std::string* error) {
+  std::optional<Pkcs12File> file = pkcs12::ParsePkcs12(bytes, password, error);
+  if (!file) {
+    return nullptr;
+  }
+  std::optional<std::vector<Entry>> entries = EntryScanner(*file).Scan(error);
+  if (!entries) {
+    return nullptr;
+  }
+  return std::make_unique<Pkcs12Keystore>(std::move(*file), std::move(*entries), password);
+}
+
+std::unique_ptr<Keystore> NewPkcs12(const Secret* password, std::string* /*error*/) {
+  return std::make_unique<Pkcs12Keystore>(pkcs12::NewPkcs12File(password), std::vector<Entry>{},
+                                          password);
+}
+
+}  // namespace trust::keystore

@@ -1,0 +1,37 @@
+// A temp directory with certs/, keystores/ (manifests) and store/ (the keystore), and helpers
+// to write manifests and run trust-apply's commands in-process.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "runtime/apply/commands.h"
+#include "runtime/manifest/manifest.h"
+#include "tests/unit/runtime/keystore/test_certs.h"
+
+namespace trust::testing {
+
+inline constexpr char kPasswordVar[] = "TRUST_APPLY_TEST_PASSWORD";
+
+class ApplyFixture : public ::testing::Test {
+ protected:
+  void SetUp() override;
+  void TearDown() override;
+
+  // Writes the certificate as certs/SHA.der and returns an entry for it.
+  manifest::Entry EntryFor(const std::string& alias, const TestCert& cert, bool replace = false);
+  manifest::Manifest BaseManifest(manifest::Format format);
+  std::string WriteManifest(const manifest::Manifest& m, const std::string& name = "ks");
+
+  int Run(const std::string& command, const std::vector<std::string>& manifests,
+          apply::Options options = {});
+
+  std::string dir_;
+  std::string store_path_;
+  std::string out_;
+  std::string err_;
+};
+
+}  // namespace trust::testing

@@ -1,0 +1,86 @@
+#include "tests/unit/runtime/keystore/test_certs.h"
+
+#include <openssl/ec.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <stdlib.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace trust::testing {
+namespace {
+
+KeyPtr MakeKey() { return KeyPtr(EVP_EC_gen("P-256")); }
+
+std::string ToDer(X509* x509) {
+  unsigned char* der = nullptr;
+  int length = i2d_X509(x509, &der);
+  std::string out(reinterpret_cast<char*>(der), static_cast<size_t>(length));
+  OPENSSL_free(der);
+  return out;
+}
+
+std::string ToPem(X509* x509) {
+  BIO* bio = BIO_new(BIO_s_mem());
+  PEM_write_bio_X509(bio, x509);
+  char* data = nullptr;
+  long length = BIO_get_mem_data(bio, &data);
+  std::string out(data, static_cast<size_t>(length));
+  BIO_free(bio);
+  return out;
+}
+
+}  // namespace
+
+TestCert MakeCert(const std::string& cn, int64_t not_before, int64_t not_after) {
+  static std::atomic<long> serial{1000};
+  KeyPtr key = MakeKey();
+  pem::X509Ptr x509(X509_new());
+  X509_set_version(x509.get(), 2);
+  ASN1_INTEGER_set(X509_get_serialNumber(x509.get()), serial++);
+  ASN1_TIME_set(X509_getm_notBefore(x509.get()), static_cast<time_t>(not_before));
+  ASN1_TIME_set(X509_getm_notAfter(x509.get()), static_cast<time_t>(not_after));
+  X509_NAME* name = X509_get_subject_name(x509.get());
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
+                             reinterpret_cast<const unsigned char*>(cn.c_str()), -1, -1, 0);
+  X509_set_issuer_name(x509.get(), name);
+  X509_set_pubkey(x509.get(), key.get());
+  X509_sign(x509.get(), key.get(), EVP_sha256());
+  TestCert out;
+  out.der = ToDer(x509.get());
+  out.pem = ToPem(x509.get());
+  pem::LoadResult result = pem::ParseCertificate(out.der);
+  if (!std::holds_alternative<std::shared_ptr<const pem::Certificate>>(result)) {
+    throw std::runtime_error("test certificate does not parse: " +
+                             std::get<pem::LoadError>(result).message);
+  }
+  out.cert = std::get<std::shared_ptr<const pem::Certificate>>(result);
+  out.key = std::move(key);
+  return out;
+}
+
+void WriteFile(const std::string& path, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << bytes;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+std::string MakeTempDir(const std::string& name) {
+  std::string base = std::filesystem::temp_directory_path() / ("trust-test-" + name + "-XXXXXX");
+  if (mkdtemp(base.data()) == nullptr) {
+    throw std::runtime_error("mkdtemp failed");
+  }
+  return base;
+}
+
+}  // namespace trust::testing
