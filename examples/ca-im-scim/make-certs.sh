@@ -5,6 +5,9 @@
 # `openssl ca` is used because OpenSSL 3.0's `req -x509` cannot set a start date. Keys are
 # random, so every run produces new certificates and new fingerprints. Private keys live in a
 # temporary directory that is deleted on exit: none is ever written next to the certificates.
+# One exception, outside certs/: demo/gateway-tls.key, the key of the demo gateway's SSL
+# certificate, so that scripts/run-example.sh can stand in for the gateway with a local TLS
+# server (`require_endpoint`). It is a throwaway demo key that no .trust file references.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -120,6 +123,8 @@ publish_der eta2_server eta2_server.cer
 publish_pem gateway-ca gateway-ca.pem
 publish_pem api-gateway-ssl api-gateway-ssl.pem
 publish_pem endpoint-ca endpoint-ca.pem
+mkdir -p "$here/demo"
+install -m 600 "$work/api-gateway-ssl.key" "$here/demo/gateway-tls.key"
 
 for file in "$out"/*; do
   form=PEM
