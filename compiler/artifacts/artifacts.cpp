@@ -119,8 +119,8 @@ ArtifactSet Collect(const ir::Program& program, std::string_view generator) {
         lower::bundle::DeleteBundle(program, gateway);
   }
   for (const ir::Keystore& keystore : program.keystores) {
-    files["keystores/" + keystore.name + ".manifest.json"] = manifest::WriteManifest(
-        lower::manifest::LowerKeystore(program, keystore, generator));
+    files["keystores/" + keystore.name + ".manifest.json"] =
+        manifest::WriteManifest(lower::manifest::LowerKeystore(program, keystore, generator));
     for (const ir::KeystoreEntry& entry : keystore.entries) {
       const pem::Certificate& certificate = *program.cert(entry.cert).certificate;
       const auto& der = certificate.der();
@@ -142,8 +142,8 @@ std::optional<std::string> Sign(const std::string& data, const std::string& key_
   std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
       PEM_read_bio_PrivateKey(bio.get(), nullptr, NoPassword, nullptr), EVP_PKEY_free);
   if (!key) {
-    *error = "signing key " + key_path +
-             " is not an unencrypted PEM private key: " + OpenSslError();
+    *error =
+        "signing key " + key_path + " is not an unencrypted PEM private key: " + OpenSslError();
     return std::nullopt;
   }
   int type = EVP_PKEY_get_base_id(key.get());
@@ -177,8 +177,8 @@ bool WriteAtomically(const ArtifactSet& files, const std::string& dir_text, std:
   fs::create_directories(parent, ec);
   std::string pattern = (parent / ("." + dir.filename().string() + ".tmp-XXXXXX")).string();
   if (::mkdtemp(pattern.data()) == nullptr) {
-    *error = "cannot create a temporary directory beside " + dir.string() + ": " +
-             std::strerror(errno);
+    *error =
+        "cannot create a temporary directory beside " + dir.string() + ": " + std::strerror(errno);
     return false;
   }
   fs::path staged(pattern);

@@ -55,15 +55,15 @@ bool IsListItem(ItemKind kind);
 
 struct Item {
   ItemKind kind = ItemKind::kFile;
-  SourceRange range;          // the whole item, body included
-  SourceRange keyword_range;  // the leading keyword
-  std::optional<Ident> name;  // identity_provider NAME; allow RULE; rule RULE
-  std::optional<Ident> value; // an enumerated keyword: by_id, on, jks, anchors, error, x509, ...
-  std::vector<Ident> words;   // for PURPOSE, ...; credentials ...; forbid_signature HASH, ...
-  std::vector<Str> strings;   // string arguments in source order
-  std::vector<Ref> refs;      // trust CERT, ...; cert CERT
-  std::optional<Ref> from;    // trust CERT from TEMPLATE; identity_provider NAME from TEMPLATE
-  std::optional<Str> alias;   // keystore: trust CERT as "ALIAS"
+  SourceRange range;           // the whole item, body included
+  SourceRange keyword_range;   // the leading keyword
+  std::optional<Ident> name;   // identity_provider NAME; allow RULE; rule RULE
+  std::optional<Ident> value;  // an enumerated keyword: by_id, on, jks, anchors, error, x509, ...
+  std::vector<Ident> words;    // for PURPOSE, ...; credentials ...; forbid_signature HASH, ...
+  std::vector<Str> strings;    // string arguments in source order
+  std::vector<Ref> refs;       // trust CERT, ...; cert CERT
+  std::optional<Ref> from;     // trust CERT from TEMPLATE; identity_provider NAME from TEMPLATE
+  std::optional<Str> alias;    // keystore: trust CERT as "ALIAS"
   std::optional<uint64_t> number;  // min_rsa_bits N; expiry warn_within Nd
   SourceRange number_range;
   bool has_body = false;

@@ -51,8 +51,9 @@ void Emitter::Emit(Kind kind, source::SourceRange range, std::string message,
 }
 
 int Emitter::CountAtLeast(Severity severity) const {
-  return static_cast<int>(std::count_if(diagnostics_.begin(), diagnostics_.end(),
-                                        [&](const Diagnostic& d) { return d.severity >= severity; }));
+  return static_cast<int>(
+      std::count_if(diagnostics_.begin(), diagnostics_.end(),
+                    [&](const Diagnostic& d) { return d.severity >= severity; }));
 }
 
 std::string Quote(std::string_view name) { return "`" + std::string(name) + "`"; }

@@ -44,8 +44,7 @@ const char* SeverityColor(Severity severity) {
   return "0";
 }
 
-std::string Header(const Place& place, Severity severity, const std::string& message,
-                   bool color) {
+std::string Header(const Place& place, Severity severity, const std::string& message, bool color) {
   std::string out;
   if (!place.file.empty()) {
     out += Paint(place.file + ":" + std::to_string(place.begin.line) + ":" +
@@ -76,8 +75,7 @@ std::string Snippet(const SourceManager& sources, SourceRange range, bool color)
     ++column;
   }
   LineColumn end = file.Locate(range.end);
-  uint32_t end_column = end.line == begin.line ? end.column
-                                               : source::CountCodePoints(line) + 1;
+  uint32_t end_column = end.line == begin.line ? end.column : source::CountCodePoints(line) + 1;
   uint32_t width = std::max<uint32_t>(1, end_column > begin.column ? end_column - begin.column : 1);
   std::string marks = "^" + std::string(width - 1, '~');
   return out + gutter + " | " + caret + Paint(marks, "1;32", color) + "\n";
@@ -100,8 +98,8 @@ std::vector<Diagnostic> Sorted(const std::vector<Diagnostic>& diagnostics,
   std::vector<Diagnostic> sorted = diagnostics;
   auto key = [&](const Diagnostic& d) {
     Place place = Locate(sources, d.range);
-    return std::make_tuple(place.file, place.begin.line, place.begin.column,
-                           Info(d.kind).id, d.message);
+    return std::make_tuple(place.file, place.begin.line, place.begin.column, Info(d.kind).id,
+                           d.message);
   };
   std::stable_sort(sorted.begin(), sorted.end(),
                    [&](const Diagnostic& a, const Diagnostic& b) { return key(a) < key(b); });
@@ -116,8 +114,8 @@ std::string RenderText(const std::vector<Diagnostic>& diagnostics, const SourceM
            std::string(Info(d.kind).id) + "]\n";
     if (d.range.valid()) out += Snippet(sources, d.range, options.color);
     for (const Note& note : d.notes) {
-      out += Header(Locate(sources, note.range), Severity::Note, note.message, options.color) +
-             "\n";
+      out +=
+          Header(Locate(sources, note.range), Severity::Note, note.message, options.color) + "\n";
     }
   }
   return out;
@@ -183,7 +181,8 @@ std::string RenderSarif(const std::vector<Diagnostic>& diagnostics, const Source
     }
     for (const Note& note : d.notes) {
       if (!note.range.valid()) continue;
-      result["relatedLocations"].push_back(SarifLocation(Locate(sources, note.range), &note.message));
+      result["relatedLocations"].push_back(
+          SarifLocation(Locate(sources, note.range), &note.message));
     }
     results.push_back(std::move(result));
   }

@@ -39,8 +39,8 @@ void DumpCert(std::ostringstream& out, const Cert& cert) {
   if (cert.certificate) {
     const pem::CertFacts& f = cert.certificate->facts();
     out << "  sha256: " << f.sha256 << "\n  subject: " << f.subject << "\n  issuer: " << f.issuer
-        << "\n  validity: " << pem::FormatUtc(f.not_before) << " .. "
-        << pem::FormatUtc(f.not_after) << "\n  ca: " << Bool(f.is_ca) << "\n";
+        << "\n  validity: " << pem::FormatUtc(f.not_before) << " .. " << pem::FormatUtc(f.not_after)
+        << "\n  ca: " << Bool(f.is_ca) << "\n";
   }
   if (cert.pin) out << "  pin: " << *cert.pin << "\n";
   if (!cert.note.empty()) out << "  note: " << cert.note << "\n";
@@ -48,22 +48,21 @@ void DumpCert(std::ostringstream& out, const Cert& cert) {
 }
 
 void DumpGateway(std::ostringstream& out, const Program& program, const Gateway& gateway) {
-  out << "gateway " << gateway.name << "\n  mapping: "
-      << (gateway.mapping == Mapping::kById ? "by_id" : "by_name") << "\n";
+  out << "gateway " << gateway.name
+      << "\n  mapping: " << (gateway.mapping == Mapping::kById ? "by_id" : "by_name") << "\n";
   for (const Trust& t : gateway.trusts) {
     out << "  trust " << program.cert(t.cert).name << " as \"" << t.entity_name << "\"\n"
         << "    anchor: " << Bool(t.anchor) << "\n    for:";
     for (const PurposeInfo& p : kPurposes) {
       if (t.Has(p.purpose)) out << " " << p.word;
     }
-    out << "\n    verify_hostname: " << Bool(t.verify_hostname)
-        << "\n    revocation: " << (t.revocation_checking ? "default" : "off: " + t.revocation_reason)
-        << "\n";
+    out << "\n    verify_hostname: " << Bool(t.verify_hostname) << "\n    revocation: "
+        << (t.revocation_checking ? "default" : "off: " + t.revocation_reason) << "\n";
     for (const Allow& a : t.allows) out << "    allow " << a.rule << ": " << a.reason << "\n";
   }
   for (const IdentityProvider& p : gateway.providers) {
-    out << "  identity_provider " << p.id << " \"" << p.display_name << "\"\n    x509: "
-        << Bool(p.x509) << "\n    saml: " << Bool(p.saml)
+    out << "  identity_provider " << p.id << " \"" << p.display_name
+        << "\"\n    x509: " << Bool(p.x509) << "\n    saml: " << Bool(p.saml)
         << "\n    validation: " << ValidationName(p.validation) << "\n    trust:";
     for (CertId id : p.trusted) out << " " << program.cert(id).name;
     out << "\n";
@@ -80,9 +79,9 @@ void DumpGateway(std::ostringstream& out, const Program& program, const Gateway&
 void DumpKeystore(std::ostringstream& out, const Program& program, const Keystore& ks) {
   static constexpr std::array kPasswordKinds = {"env", "file", "none"};
   out << "keystore " << ks.name << "\n  format: " << FormatName(ks.format)
-      << "\n  path: " << ks.path << "\n  password: "
-      << kPasswordKinds.at(static_cast<size_t>(ks.password.kind)) << " " << ks.password.value
-      << "\n  create: " << Bool(ks.create) << "\n";
+      << "\n  path: " << ks.path
+      << "\n  password: " << kPasswordKinds.at(static_cast<size_t>(ks.password.kind)) << " "
+      << ks.password.value << "\n  create: " << Bool(ks.create) << "\n";
   if (!ks.host.empty()) out << "  host: " << ks.host << "\n";
   for (const KeystoreEntry& e : ks.entries) {
     out << "  entry \"" << e.alias << "\" = " << program.cert(e.cert).name
@@ -94,7 +93,9 @@ void DumpKeystore(std::ostringstream& out, const Program& program, const Keystor
 
 }  // namespace
 
-std::string_view PurposeWord(Purpose purpose) { return kPurposes.at(static_cast<size_t>(purpose)).word; }
+std::string_view PurposeWord(Purpose purpose) {
+  return kPurposes.at(static_cast<size_t>(purpose)).word;
+}
 
 std::string_view PurposeProperty(Purpose purpose) {
   return kPurposes.at(static_cast<size_t>(purpose)).property;

@@ -157,6 +157,15 @@ TEST(GoldenCoverage, EveryDiagnosticIdIsProducedByAGolden) {
   }
 }
 
+TEST(GoldenCoverage, EveryDiagnosticIdIsDocumented) {
+  std::string docs = ReadText(fs::path(TRUST_SOURCE_DIR) / "docs" / "diagnostics.md");
+  for (diag::Kind kind : diag::AllKinds()) {
+    std::string id(diag::Info(kind).id);
+    EXPECT_NE(docs.find("| `" + id + "` |"), std::string::npos)
+        << "docs/diagnostics.md does not list [" << id << "]";
+  }
+}
+
 }  // namespace
 }  // namespace trust
 
