@@ -27,7 +27,8 @@ STRING: '"' (~["\\\r\n] | '\\' ~[\r\n])* '"';
 
 // Error tokens: reported by compiler/parse with a precise message, never by the parser.
 UNTERMINATED_STRING: '"' (~["\\\r\n] | '\\' ~[\r\n])* '\\'?;
-UNTERMINATED_COMMENT: '/*' .*? EOF;
+// No `*/` inside: otherwise, being longer, it would win over every closed BLOCK_COMMENT.
+UNTERMINATED_COMMENT: '/*' (~'*' | '*'+ ~[*/])* '*'* EOF;
 
 BOM: '\uFEFF' -> skip;
 WS: [ \t\r\n]+ -> skip;

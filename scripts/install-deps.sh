@@ -10,6 +10,8 @@ packages=(
   libtinyxml2-dev libcli11-dev nlohmann-json3-dev libgtest-dev
   openjdk-17-jre-headless
   clang-format
+  graphviz  # `dot -Tsvg` checks trustc graph output (tests/review)
+  clang libclang-rt-14-dev  # libFuzzer targets (scripts/fuzz.sh)
 )
 
 missing=()

@@ -13,6 +13,8 @@ int RunCli(int argc, char** argv) {
   CommonFlags flags;
   CommandTable commands;
   AddCompileCommands(app, flags, commands);
+  AddReviewCommands(app, flags, commands);
+  AddImportCommands(app, flags, commands);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

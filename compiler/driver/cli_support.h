@@ -45,5 +45,9 @@ std::string Summary(const std::string& file, const Compilation& compilation);
 
 // compile_commands.cpp: check, build.
 void AddCompileCommands(CLI::App& app, CommonFlags& flags, CommandTable& table);
+// import_commands.cpp: import, pin.
+void AddImportCommands(CLI::App& app, CommonFlags& flags, CommandTable& table);
+// review_commands.cpp: fmt, diff, graph, explain, explain-rule.
+void AddReviewCommands(CLI::App& app, CommonFlags& flags, CommandTable& table);
 
 }  // namespace trust::driver

@@ -22,7 +22,11 @@ size_t FindInvalidUtf8(std::string_view s) {
   size_t i = 0;
   while (i < s.size()) {
     auto c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    size_t len = c < 0x80           ? 1
+                 : (c >> 5) == 0x6  ? 2
+                 : (c >> 4) == 0xE  ? 3
+                 : (c >> 3) == 0x1E ? 4
+                                    : 0;
     if (len == 0 || i + len > s.size()) return i;
     uint32_t cp = len == 1 ? c : c & (0x7F >> len);
     for (size_t k = 1; k < len; ++k) {
@@ -30,7 +34,8 @@ size_t FindInvalidUtf8(std::string_view s) {
       if ((cc & 0xC0) != 0x80) return i;
       cp = (cp << 6) | (cc & 0x3F);
     }
-    bool overlong = (len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000);
+    bool overlong =
+        (len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000);
     if (overlong || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i;
     i += len;
   }
@@ -53,7 +58,8 @@ std::string DescribeToken(const antlr4::Token* token, const antlr4::dfa::Vocabul
     default:
       break;
   }
-  if (vocabulary.getLiteralName(type).size() > 2 && std::isalpha(static_cast<unsigned char>(text[0]))) {
+  if (vocabulary.getLiteralName(type).size() > 2 &&
+      std::isalpha(static_cast<unsigned char>(text[0]))) {
     return "keyword " + diag::Quote(text) + " (keywords are reserved and cannot be names)";
   }
   return diag::Quote(text);
@@ -139,6 +145,7 @@ std::vector<std::unique_ptr<antlr4::Token>> ScreenTokens(TrustLexer& lexer,
                                                          SyntaxErrorListener& errors,
                                                          std::vector<ast::Comment>& comments) {
   std::vector<std::unique_ptr<antlr4::Token>> tokens;
+  size_t previous_bad = INVALID_INDEX;
   for (auto token = lexer.nextToken();; token = lexer.nextToken()) {
     size_t type = token->getType();
     if (type == TrustLexer::LINE_COMMENT || type == TrustLexer::BLOCK_COMMENT) {
@@ -159,7 +166,10 @@ std::vector<std::unique_ptr<antlr4::Token>> ScreenTokens(TrustLexer& lexer,
       continue;
     }
     if (type == TrustLexer::BAD_CHAR) {
-      errors.Report(token.get(), "unexpected character " + diag::Quote(token->getText()));
+      // A run of stray characters (`rööt`, `@@`) is one mistake: report its first character.
+      bool run = previous_bad != INVALID_INDEX && token->getStartIndex() == previous_bad + 1;
+      previous_bad = token->getStartIndex();
+      if (!run) errors.Report(token.get(), "unexpected character " + diag::Quote(token->getText()));
       continue;
     }
     bool eof = type == antlr4::Token::EOF;
@@ -172,8 +182,8 @@ std::vector<std::unique_ptr<antlr4::Token>> ScreenTokens(TrustLexer& lexer,
 bool CheckSize(const source::SourceFile& file, source::FileId id, diag::Emitter& emitter) {
   if (file.text().size() <= limits::kMaxSourceBytes) return true;
   emitter.Emit(diag::Kind::limit_exceeded, {id, 0, 0},
-               "source file is " + std::to_string(file.text().size()) +
-                   " bytes; the limit is " + std::to_string(limits::kMaxSourceBytes));
+               "source file is " + std::to_string(file.text().size()) + " bytes; the limit is " +
+                   std::to_string(limits::kMaxSourceBytes));
   return false;
 }
 
@@ -190,7 +200,9 @@ bool CheckUtf8(const source::SourceFile& file, source::FileId id, diag::Emitter&
 
 OffsetMap::OffsetMap(std::string_view utf8) {
   byte_of_code_point_.reserve(utf8.size() + 1);
-  for (uint32_t i = 0; i < utf8.size(); ++i) {
+  // ANTLRInputStream drops a leading UTF-8 byte-order mark: its code point 0 is our byte 3.
+  uint32_t start = utf8.starts_with("\xEF\xBB\xBF") ? 3 : 0;
+  for (uint32_t i = start; i < utf8.size(); ++i) {
     if ((static_cast<unsigned char>(utf8[i]) & 0xC0) != 0x80) byte_of_code_point_.push_back(i);
   }
   byte_of_code_point_.push_back(static_cast<uint32_t>(utf8.size()));

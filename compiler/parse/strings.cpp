@@ -1,8 +1,8 @@
 // String literals: escapes and interpolation, with diagnostics at the exact character.
+#include <cctype>
 #include <cstdint>
 #include <string>
 
-#include <cctype>
 #include "compiler/parse/parse.h"
 
 namespace trust::parse {
@@ -73,11 +73,20 @@ class Cooker {
     if (pos_ >= raw_.size()) return Bad(start, "a `\\` ends the string");
     char c = raw_[pos_++];
     switch (c) {
-      case '\\': text_ += '\\'; return;
-      case '"': text_ += '"'; return;
-      case 'n': text_ += '\n'; return;
-      case 't': text_ += '\t'; return;
-      case 'u': return Unicode(start);
+      case '\\':
+        text_ += '\\';
+        return;
+      case '"':
+        text_ += '"';
+        return;
+      case 'n':
+        text_ += '\n';
+        return;
+      case 't':
+        text_ += '\t';
+        return;
+      case 'u':
+        return Unicode(start);
       default:
         return Bad(start, "unknown escape `\\" + std::string(1, c) +
                               "`; expected one of `\\\\`, `\\\"`, `\\n`, `\\t`, `\\u{HEX}`");
@@ -90,6 +99,7 @@ class Cooker {
     while (pos_ < raw_.size() && std::isxdigit(static_cast<unsigned char>(raw_[pos_]))) ++pos_;
     size_t digits = pos_ - digits_start;
     if (pos_ >= raw_.size() || raw_[pos_] != '}' || digits == 0 || digits > 6) {
+      if (pos_ < raw_.size() && raw_[pos_] == '}') ++pos_;  // underline the whole `\u{...}`
       return Bad(start, "expected 1 to 6 hex digits and `}` in `\\u{...}`");
     }
     uint32_t cp = std::stoul(std::string(raw_.substr(digits_start, digits)), nullptr, 16);

@@ -25,7 +25,8 @@ ast::Ident MakeIdent(const TransformContext& cx, antlr4::Token* token) {
   ast::Ident ident{token->getText(), TokenRange(cx, token)};
   if (ident.name.size() > limits::kMaxIdentifierBytes) {
     cx.emitter.Emit(diag::Kind::limit_exceeded, ident.range,
-                    "name is " + std::to_string(ident.name.size()) + " characters long; the limit is " +
+                    "name is " + std::to_string(ident.name.size()) +
+                        " characters long; the limit is " +
                         std::to_string(limits::kMaxIdentifierBytes));
   }
   return ident;
@@ -147,7 +148,8 @@ std::optional<Item> TrustItem(const TransformContext& cx, P::TrustItemContext* c
   if (auto* c = As<P::TrustRevocationOffContext>(ctx)) {
     return StringItem(cx, ItemKind::kRevocationOff, c, c->STRING());
   }
-  if (auto* c = As<P::TrustNameContext>(ctx)) return StringItem(cx, ItemKind::kName, c, c->STRING());
+  if (auto* c = As<P::TrustNameContext>(ctx))
+    return StringItem(cx, ItemKind::kName, c, c->STRING());
   if (auto* c = As<P::TrustAllowContext>(ctx)) return AllowItem(cx, c->allowItem());
   return std::nullopt;
 }
@@ -227,7 +229,8 @@ std::optional<Item> KeystoreItem(const TransformContext& cx, P::KeystoreItemCont
   if (auto* c = As<P::KeystoreFormatContext>(ctx)) {
     return ValueItem(cx, ItemKind::kFormat, c, c->value);
   }
-  if (auto* c = As<P::KeystorePathContext>(ctx)) return StringItem(cx, ItemKind::kPath, c, c->STRING());
+  if (auto* c = As<P::KeystorePathContext>(ctx))
+    return StringItem(cx, ItemKind::kPath, c, c->STRING());
   if (auto* c = As<P::KeystorePasswordEnvContext>(ctx)) {
     return StringItem(cx, ItemKind::kPasswordEnv, c, c->STRING());
   }
@@ -237,7 +240,8 @@ std::optional<Item> KeystoreItem(const TransformContext& cx, P::KeystoreItemCont
   if (auto* c = As<P::KeystorePasswordNoneContext>(ctx)) {
     return NewItem(cx, ItemKind::kPasswordNone, c);
   }
-  if (auto* c = As<P::KeystoreHostContext>(ctx)) return StringItem(cx, ItemKind::kHost, c, c->STRING());
+  if (auto* c = As<P::KeystoreHostContext>(ctx))
+    return StringItem(cx, ItemKind::kHost, c, c->STRING());
   if (auto* c = As<P::KeystoreCreateContext>(ctx)) return NewItem(cx, ItemKind::kCreate, c);
   if (auto* c = As<P::KeystoreTrustContext>(ctx)) return KeystoreTrust(cx, c);
   if (auto* c = As<P::KeystoreRemoveContext>(ctx)) {

@@ -49,8 +49,8 @@ void Context::LoadAllCerts() {
       std::optional<ir::CertId> id = LoadCert({m, d});
       // A second declaration of a name (`duplicate_decl`) cannot be referenced: not "unused".
       auto symbol = scopes_[m].find(decl.name.name);
-      bool shadowed = symbol == scopes_[m].end() || symbol->second.is_param ||
-                      symbol->second.index != d;
+      bool shadowed =
+          symbol == scopes_[m].end() || symbol->second.is_param || symbol->second.index != d;
       if (id && shadowed) cert_used[id->index] = true;
     }
   }
@@ -78,7 +78,7 @@ std::optional<std::shared_ptr<const pem::Certificate>> ReadCertificate(Context& 
                     file.range, "cannot read certificate file " + shown + ": " + error);
     return std::nullopt;
   }
-  pem::LoadResult result = pem::ParseCertificate(*bytes);
+  pem::LoadResult result = cx.cert_cache.Load(*bytes);
   if (const auto* failure = std::get_if<pem::LoadError>(&result)) {
     cx.emitter.Emit(LoadErrorKind(failure->kind), file.range,
                     "certificate file " + shown + ": " + failure->message);
@@ -113,12 +113,11 @@ void CheckDn(Context& cx, const ast::Item& item, const std::string& expected,
     return;
   }
   if (pem::DnEqual(*dn, actual)) return;
-  cx.emitter.Emit(subject ? diag::Kind::subject_mismatch : diag::Kind::issuer_mismatch,
-                  item.strings[0].range,
-                  std::string("the certificate's ") + (subject ? "subject" : "issuer") +
-                      " differs from the expected one",
-                  {{item.strings[0].range, "expected: " + expected},
-                   {{}, "found:    " + actual_text}});
+  cx.emitter.Emit(
+      subject ? diag::Kind::subject_mismatch : diag::Kind::issuer_mismatch, item.strings[0].range,
+      std::string("the certificate's ") + (subject ? "subject" : "issuer") +
+          " differs from the expected one",
+      {{item.strings[0].range, "expected: " + expected}, {{}, "found:    " + actual_text}});
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "compiler/ir/ir.h"
 #include "compiler/sema/program.h"
 #include "compiler/sema/sema.h"
+#include "runtime/pem/facts_cache.h"
 
 namespace trust::sema {
 
@@ -64,6 +65,8 @@ class Context {
   // certificates.cpp: the CertId of a cert declaration (loaded on first use).
   std::optional<ir::CertId> CertFor(const ast::Ref& ref, size_t module);
   std::vector<bool> cert_used;
+  // Certificate facts by content: each distinct file is decoded at most once (facts_cache.h).
+  pem::FactsCache cert_cache = pem::FactsCache::FromEnvironment();
   // Allows (by source position) that waived at least one finding; see lint.cpp.
   std::set<std::pair<source::FileId, uint32_t>> used_allows;
 

@@ -24,7 +24,8 @@ struct GatewayBuilder {
         continue;
       }
       std::string known;
-      for (ir::Purpose p : ir::AllPurposes()) known += (known.empty() ? "" : ", ") + diag::Quote(ir::PurposeWord(p));
+      for (ir::Purpose p : ir::AllPurposes())
+        known += (known.empty() ? "" : ", ") + diag::Quote(ir::PurposeWord(p));
       cx.emitter.Emit(diag::Kind::unknown_purpose, word.range,
                       "unknown purpose " + diag::Quote(word.name) + "; expected one of " + known);
     }
@@ -74,8 +75,8 @@ struct GatewayBuilder {
     trust.range = item.refs[0].range;
     trust.entity_name = cx.out.cert(*id).display_name;
     for (const ScopedItem& scoped : items) ApplyTrustItem(scoped, trust);
-    if (!from_failed && !trust.anchor && std::none_of(trust.purposes.begin(), trust.purposes.end(),
-                                      [](bool b) { return b; })) {
+    if (!from_failed && !trust.anchor &&
+        std::none_of(trust.purposes.begin(), trust.purposes.end(), [](bool b) { return b; })) {
       cx.emitter.Emit(diag::Kind::trust_no_purpose, trust.range,
                       "trust of " + diag::Quote(item.refs[0].Text()) +
                           " has neither `anchor` nor a purpose (`for ...`); it would trust for "
@@ -91,8 +92,7 @@ struct GatewayBuilder {
       if (other.entity_name != trust.entity_name) continue;
       cx.emitter.Emit(diag::Kind::duplicate_entity_name, trust.range,
                       "two trusted certificates of gateway " + diag::Quote(gateway.name) +
-                          " are named " + diag::Quote(trust.entity_name) +
-                          "; give one a `name`",
+                          " are named " + diag::Quote(trust.entity_name) + "; give one a `name`",
                       {{other.range, "the other one"}});
       return;
     }

@@ -19,8 +19,8 @@ class ProviderBuilder {
     provider_.id = item.name ? item.name->name : "";
     provider_.display_name = provider_.id;
     provider_.range = item.name ? item.name->range : item.range;
-    std::vector<ScopedItem> items = cx_.Flatten(
-        item.from, ast::DeclKind::kIdentityProviderTemplate, item.children, module_);
+    std::vector<ScopedItem> items =
+        cx_.Flatten(item.from, ast::DeclKind::kIdentityProviderTemplate, item.children, module_);
     from_failed_ = cx_.last_from_failed;
     if (const ScopedItem* name = Last(items, {ItemKind::kName})) {
       provider_.display_name = Text(*name).value_or(provider_.display_name);
@@ -48,9 +48,9 @@ class ProviderBuilder {
     const ScopedItem* credentials = Last(items, {ItemKind::kCredentials});
     if (credentials == nullptr) {
       if (from_failed_) return;
-      cx_.emitter.Emit(diag::Kind::missing_item, provider_.range,
-                       "identity provider " + diag::Quote(provider_.id) +
-                           " has no `credentials` (x509, saml)");
+      cx_.emitter.Emit(
+          diag::Kind::missing_item, provider_.range,
+          "identity provider " + diag::Quote(provider_.id) + " has no `credentials` (x509, saml)");
       return;
     }
     for (const ast::Ident& word : credentials->item->words) {
@@ -176,10 +176,11 @@ void ProviderBuilder::CheckUserCert(const ir::User& user, const pem::Distinguish
   if (!cx_.out.cert(id).certificate) return;
   const pem::Certificate& certificate = *cx_.out.cert(id).certificate;
   if (dn != nullptr && !pem::DnEqual(certificate.facts().subject_dn, *dn)) {
-    cx_.emitter.Emit(diag::Kind::user_cert_subject_mismatch, ref.range,
-                     "the subject of " + diag::Quote(ref.Text()) + " differs from user " +
-                         diag::Quote(user.login) + "'s `dn`",
-                     {{{}, "dn:      " + user.dn}, {{}, "subject: " + certificate.facts().subject}});
+    cx_.emitter.Emit(
+        diag::Kind::user_cert_subject_mismatch, ref.range,
+        "the subject of " + diag::Quote(ref.Text()) + " differs from user " +
+            diag::Quote(user.login) + "'s `dn`",
+        {{{}, "dn:      " + user.dn}, {{}, "subject: " + certificate.facts().subject}});
   }
   for (ir::CertId signer : ClientSigners()) {
     const auto& issuer = cx_.out.cert(signer).certificate;

@@ -39,7 +39,8 @@ bool InsideRoot(const fs::path& root, const fs::path& path) {
   std::error_code ec;
   fs::path resolved = fs::weakly_canonical(path, ec);
   if (ec) return false;
-  auto [root_end, unused] = std::mismatch(root.begin(), root.end(), resolved.begin(), resolved.end());
+  auto [root_end, unused] =
+      std::mismatch(root.begin(), root.end(), resolved.begin(), resolved.end());
   return root_end == root.end();
 }
 
@@ -61,6 +62,8 @@ std::string JoinedText(const ast::Str& str) {
   return text;
 }
 
+bool TooLarge(const std::string& read_error) { return read_error.starts_with("is larger"); }
+
 class Loader {
  public:
   Loader(const LoadOptions& options, source::SourceManager& sources, diag::Emitter& emitter)
@@ -70,6 +73,13 @@ class Loader {
     fs::path root(options_.root_path);
     std::string error;
     std::optional<std::string> text = ReadFile(root, limits::kMaxSourceBytes, &error);
+    if (!text && TooLarge(error)) {
+      // docs/limits.md: the file is not parsed; the error points at its 1:1.
+      source::FileId id = sources_.Add(options_.root_path, "");
+      emitter_.Emit(diag::Kind::limit_exceeded, {id, 0, 0},
+                    "source file " + diag::Quote(options_.root_path) + " " + error);
+      return std::nullopt;
+    }
     if (!text) {
       emitter_.Emit(diag::Kind::file_unreadable, {},
                     "cannot read " + diag::Quote(options_.root_path) + ": " + error);
@@ -89,6 +99,8 @@ class Loader {
 
  private:
   size_t Add(Module module, std::string text) {
+    // The language ignores a byte-order mark; dropping it keeps columns right on line 1.
+    if (text.starts_with("\xEF\xBB\xBF")) text.erase(0, 3);
     source::FileId id = sources_.Add(module.display_path, std::move(text));
     int errors_before = emitter_.CountAtLeast(diag::Severity::Error);
     module.ast = parse::Parse(sources_.file(id), id, emitter_);
@@ -134,7 +146,8 @@ class Loader {
       }
     }
     if (path.starts_with("std/")) return ResolveStdlib(path.substr(4), import);
-    if (path.starts_with("./") || path.starts_with("../")) return ResolveRelative(from, path, import);
+    if (path.starts_with("./") || path.starts_with("../"))
+      return ResolveRelative(from, path, import);
     emitter_.Emit(diag::Kind::import_path_invalid, import.path.range,
                   "import path " + diag::Quote(path) +
                       " must start with `./` or `../` (relative to this file) or `std/`");
@@ -159,15 +172,15 @@ class Loader {
 
   bool CheckLimits(const ast::Import& import) {
     if (stack_.size() >= limits::kMaxImportDepth) {
-      emitter_.Emit(diag::Kind::limit_exceeded, import.range,
-                    "imports are nested more than " + std::to_string(limits::kMaxImportDepth) +
-                        " deep");
+      emitter_.Emit(
+          diag::Kind::limit_exceeded, import.range,
+          "imports are nested more than " + std::to_string(limits::kMaxImportDepth) + " deep");
       return false;
     }
     if (program_.modules.size() >= limits::kMaxModules) {
-      emitter_.Emit(diag::Kind::limit_exceeded, import.range,
-                    "the program has more than " + std::to_string(limits::kMaxModules) +
-                        " modules");
+      emitter_.Emit(
+          diag::Kind::limit_exceeded, import.range,
+          "the program has more than " + std::to_string(limits::kMaxModules) + " modules");
       return false;
     }
     return true;
@@ -236,7 +249,9 @@ class Loader {
     if (!text) {
       std::error_code ec;
       bool exists = fs::exists(real, ec);
-      emitter_.Emit(exists ? diag::Kind::file_unreadable : diag::Kind::import_not_found,
+      emitter_.Emit(TooLarge(error) ? diag::Kind::limit_exceeded
+                    : exists        ? diag::Kind::file_unreadable
+                                    : diag::Kind::import_not_found,
                     import.path.range,
                     "cannot read " + diag::Quote(display.generic_string()) + ": " + error);
       return std::nullopt;

@@ -93,7 +93,8 @@ class KeystoreBuilder {
   void Location() {
     const ScopedItem* path = Last(items_, {ItemKind::kPath});
     if (path == nullptr) return Missing("`path`");
-    std::optional<std::string> text = Text(path->item->strings[0], path->module, EnvPolicy::kAllowed);
+    std::optional<std::string> text =
+        Text(path->item->strings[0], path->module, EnvPolicy::kAllowed);
     ks_.path = text.value_or("");
     if (text && ks_.path.empty()) {
       cx_.emitter.Emit(diag::Kind::invalid_value, path->item->strings[0].range, "path is empty");
@@ -129,9 +130,9 @@ class KeystoreBuilder {
     }
     bool env = item.kind == ItemKind::kPasswordEnv;
     ks_.password.kind = env ? ir::Password::Kind::kEnv : ir::Password::Kind::kFile;
-    ks_.password.value = Text(item.strings[0], password->module,
-                              env ? EnvPolicy::kForbidden : EnvPolicy::kAllowed)
-                             .value_or("");
+    ks_.password.value =
+        Text(item.strings[0], password->module, env ? EnvPolicy::kForbidden : EnvPolicy::kAllowed)
+            .value_or("");
     if (env && !ValidEnvName(ks_.password.value)) {
       cx_.emitter.Emit(diag::Kind::invalid_value, item.strings[0].range,
                        "`password env` needs an environment variable name, not " +
@@ -222,8 +223,8 @@ void KeystoreBuilder::AddRemove(const ScopedItem& scoped) {
   for (const ir::KeystoreEntry& entry : ks_.entries) {
     if (entry.alias != alias) continue;
     cx_.emitter.Emit(diag::Kind::remove_conflict, str.range,
-                     "keystore " + diag::Quote(ks_.name) + " removes alias " +
-                         diag::Quote(alias) + ", which it also adds",
+                     "keystore " + diag::Quote(ks_.name) + " removes alias " + diag::Quote(alias) +
+                         ", which it also adds",
                      {{entry.range, "added here"}});
     return;
   }

@@ -59,17 +59,20 @@ void LintStrength(Context& cx, const ir::Cert& cert) {
   if ((ec || rsa_like) && facts.key_bits < minimum) {
     ReportLint(cx, diag::Kind::weak_key, cert.range,
                CertLabel(cert) + " has a " + std::to_string(facts.key_bits) + "-bit " +
-                   (ec ? "EC" : facts.key_type == pem::KeyType::kRsa ? "RSA" : "DSA") +
+                   (ec                                     ? "EC"
+                    : facts.key_type == pem::KeyType::kRsa ? "RSA"
+                                                           : "DSA") +
                    " key; the policy requires at least " + std::to_string(minimum) + " bits",
                {&cert.allows});
   }
   const auto& forbidden = policy.forbid_signature;
-  bool weak = std::find(forbidden.begin(), forbidden.end(), facts.signature_hash) != forbidden.end();
+  bool weak =
+      std::find(forbidden.begin(), forbidden.end(), facts.signature_hash) != forbidden.end();
   if (weak && !facts.self_signed) {
-    ReportLint(cx, diag::Kind::weak_signature, cert.range,
-               CertLabel(cert) + " is signed with " + facts.signature_hash +
-                   ", which the policy forbids",
-               {&cert.allows});
+    ReportLint(
+        cx, diag::Kind::weak_signature, cert.range,
+        CertLabel(cert) + " is signed with " + facts.signature_hash + ", which the policy forbids",
+        {&cert.allows});
   }
 }
 
@@ -92,11 +95,11 @@ void LintCert(Context& cx, ir::CertId id) {
   ir::RequirePin require = cx.out.policy.require_pin;
   if (!cert.pin && (require == ir::RequirePin::kAll ||
                     (require == ir::RequirePin::kAnchors && TrustedAsAnchor(cx, id)))) {
-    ReportLint(cx, diag::Kind::missing_pin, cert.range,
-               CertLabel(cert) + " has no `sha256` pin, which the policy requires" +
-                   (cert.certificate ? "; its pin is \"" + cert.certificate->facts().sha256 + "\""
-                                     : ""),
-               {&cert.allows});
+    ReportLint(
+        cx, diag::Kind::missing_pin, cert.range,
+        CertLabel(cert) + " has no `sha256` pin, which the policy requires" +
+            (cert.certificate ? "; its pin is \"" + cert.certificate->facts().sha256 + "\"" : ""),
+        {&cert.allows});
   }
   if (!cert.certificate) return;
   LintValidity(cx, cert);

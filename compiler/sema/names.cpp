@@ -49,9 +49,8 @@ std::string Context::QualifiedName(DeclRef ref) const {
   for (const auto& [alias, index] : module(0).imports) {
     if (index == ref.module) return alias + "." + name;
   }
-  std::string stem = module(ref.module).is_stdlib
-                         ? module(ref.module).stdlib_name
-                         : module(ref.module).real_path.stem().string();
+  std::string stem = module(ref.module).is_stdlib ? module(ref.module).stdlib_name
+                                                  : module(ref.module).real_path.stem().string();
   return stem + "." + name;
 }
 
@@ -89,7 +88,8 @@ void Context::SuggestSimilar(const std::string& name, size_t m, ast::DeclKind ki
       best = &d.name;
     }
   }
-  if (best != nullptr) notes.push_back({best->range, "did you mean " + diag::Quote(best->name) + "?"});
+  if (best != nullptr)
+    notes.push_back({best->range, "did you mean " + diag::Quote(best->name) + "?"});
 }
 
 std::optional<DeclRef> Context::Lookup(const ast::Ref& ref, size_t m,

@@ -16,8 +16,8 @@ bool InRange(Context& cx, const ast::Item& item, uint64_t low, uint64_t high) {
   if (!item.number) return false;
   if (*item.number >= low && *item.number <= high) return true;
   cx.emitter.Emit(diag::Kind::invalid_value, item.number_range,
-                  diag::Quote(ast::Keyword(item.kind)) + " must be between " +
-                      std::to_string(low) + " and " + std::to_string(high));
+                  diag::Quote(ast::Keyword(item.kind)) + " must be between " + std::to_string(low) +
+                      " and " + std::to_string(high));
   return false;
 }
 

@@ -23,28 +23,28 @@ namespace trust::sema {
 
 struct Module {
   ast::Module ast;
-  std::string display_path;            // as shown in diagnostics
-  std::filesystem::path real_path;     // resolved; empty for embedded stdlib modules
-  std::filesystem::path display_dir;   // display path of the directory, for relative imports
+  std::string display_path;           // as shown in diagnostics
+  std::filesystem::path real_path;    // resolved; empty for embedded stdlib modules
+  std::filesystem::path display_dir;  // display path of the directory, for relative imports
   bool is_stdlib = false;
-  std::string stdlib_name;             // "layer7" for std/layer7
+  std::string stdlib_name;                // "layer7" for std/layer7
   std::map<std::string, size_t> imports;  // alias -> module index
 };
 
 struct LoadedProgram {
-  std::vector<Module> modules;  // modules[0] is the root
+  std::vector<Module> modules;         // modules[0] is the root
   std::filesystem::path project_root;  // resolved directory of the root file
   bool syntax_errors = false;
 };
 
 struct LoadOptions {
-  std::string root_path;                    // as given on the command line
-  std::optional<std::string> stdlib_dir;    // --stdlib; embedded modules otherwise
+  std::string root_path;                  // as given on the command line
+  std::optional<std::string> stdlib_dir;  // --stdlib; embedded modules otherwise
   bool allow_outside_root = false;
 };
 
-std::optional<LoadedProgram> LoadProgram(const LoadOptions& options,
-                                         source::SourceManager& sources, diag::Emitter& emitter);
+std::optional<LoadedProgram> LoadProgram(const LoadOptions& options, source::SourceManager& sources,
+                                         diag::Emitter& emitter);
 
 // Project-root rule for any path the program names (imports, certificate files).
 bool InsideRoot(const std::filesystem::path& root, const std::filesystem::path& path);

@@ -46,7 +46,9 @@ bool LockAll(std::vector<Job>& jobs, std::vector<FileLock>* locks, std::ostream&
     }
     order[i]->target = std::move(*fresh);
     locks->push_back(std::move(*lock));
+    RemoveStaleTemps(order[i]->target.resolved);  // left by a killed run; we hold the lock
   }
+  TestPausePoint("locked");
   return true;
 }
 
@@ -161,6 +163,7 @@ bool WriteOne(Prepared& p, const WriteOptions& options, std::string* backup, std
     Restore(p, options, err);
     return false;
   }
+  TestPausePoint("verified");
   return true;
 }
 

@@ -1,7 +1,9 @@
 #include "runtime/apply/safe_write.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -207,6 +209,30 @@ FileLock::~FileLock() {
   }
 }
 
+void RemoveStaleTemps(const std::string& resolved) {
+  std::string dir = DirName(resolved);
+  std::string prefix = "." + BaseName(resolved) + ".tmp-";
+  DIR* d = opendir(dir.c_str());
+  if (d == nullptr) {
+    return;
+  }
+  while (dirent* e = readdir(d)) {
+    std::string name = e->d_name;
+    // mkstemp's XXXXXX: exactly six characters after the prefix.
+    if (name.size() == prefix.size() + 6 && name.starts_with(prefix)) {
+      unlinkat(dirfd(d), name.c_str(), 0);
+    }
+  }
+  closedir(d);
+}
+
+void TestPausePoint(const char* step) {
+  const char* wanted = getenv("TRUST_APPLY_TEST_PAUSE_AT");
+  if (wanted != nullptr && std::strcmp(wanted, step) == 0) {
+    raise(SIGSTOP);
+  }
+}
+
 std::string BackupStamp() {
   std::time_t now = std::time(nullptr);
   std::tm tm{};
@@ -225,17 +251,25 @@ std::optional<std::string> WriteAtomically(const Target& target, const std::stri
     *error = Errno("cannot create a temporary file in " + dir);
     return std::nullopt;
   }
+  TestPausePoint("temp-created");
   std::string backup;
   bool ok = CopyAttributes(f.fd, target, error);
-  if (ok && (!WriteAll(f.fd, bytes) || fsync(f.fd) != 0)) {
+  if (ok && !WriteAll(f.fd, bytes)) {
     *error = Errno("cannot write " + temp);
     ok = false;
   }
+  TestPausePoint("temp-written");
+  if (ok && fsync(f.fd) != 0) {
+    *error = Errno("cannot write " + temp);
+    ok = false;
+  }
+  TestPausePoint("temp-synced");
   if (ok && target.exists && options.backup) {
     std::optional<std::string> made = Backup(target, options, error);
     ok = made.has_value();
     backup = made.value_or("");
   }
+  TestPausePoint("backed-up");
   if (ok && rename(temp.c_str(), target.resolved.c_str()) != 0) {
     *error = Errno("cannot rename " + temp + " over " + target.resolved);
     ok = false;
@@ -244,7 +278,9 @@ std::optional<std::string> WriteAtomically(const Target& target, const std::stri
     unlink(temp.c_str());
     return std::nullopt;
   }
+  TestPausePoint("renamed");
   FsyncDir(dir);
+  TestPausePoint("dir-synced");
   return backup;
 }
 

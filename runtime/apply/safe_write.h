@@ -48,6 +48,15 @@ struct WriteOptions {
 std::optional<std::string> WriteAtomically(const Target& target, const std::string& bytes,
                                            const WriteOptions& options, std::string* error);
 
+// Deletes the temporary files ("<dir>/.<name>.tmp-XXXXXX") that a killed run left beside
+// `resolved`. Only safe under that keystore's FileLock: no other writer is using them then.
+void RemoveStaleTemps(const std::string& resolved);
+
+// Test-only hook (docs/runtime.md, "Test hooks"): when the environment variable
+// TRUST_APPLY_TEST_PAUSE_AT names `step`, the process stops itself with SIGSTOP there, so
+// that a crash test can SIGKILL it at exactly that point. Otherwise it does nothing.
+void TestPausePoint(const char* step);
+
 // "20310301T120000Z" for now, in UTC.
 std::string BackupStamp();
 

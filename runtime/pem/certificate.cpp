@@ -503,8 +503,23 @@ LoadResult ParseAny(std::string_view bytes) {
 Certificate::Certificate(X509Ptr x509, std::vector<uint8_t> der, CertFacts facts)
     : x509_(std::move(x509)), der_(std::move(der)), facts_(std::move(facts)) {}
 
+Certificate::Certificate(std::vector<uint8_t> der, CertFacts facts)
+    : der_(std::move(der)), facts_(std::move(facts)) {}
+
+X509* Certificate::x509() const {
+  std::call_once(decoded_, [this] {
+    if (x509_ != nullptr) return;
+    const unsigned char* in = der_.data();
+    x509_.reset(d2i_X509(nullptr, &in, static_cast<long>(der_.size())));
+    ERR_clear_error();
+  });
+  return x509_.get();
+}
+
 bool Certificate::IsSignedBy(const Certificate& issuer) const {
-  return VerifiesWith(x509_.get(), X509_get0_pubkey(issuer.x509()));
+  X509* issuer_x509 = issuer.x509();
+  if (x509() == nullptr || issuer_x509 == nullptr) return false;
+  return VerifiesWith(x509(), X509_get0_pubkey(issuer_x509));
 }
 
 LoadResult ParseCertificate(std::string_view bytes) {

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 #include <string_view>
@@ -45,14 +46,18 @@ struct CertFacts {
 class Certificate {
  public:
   Certificate(X509Ptr x509, std::vector<uint8_t> der, CertFacts facts);
+  // From facts computed earlier (FactsCache): the X509 object is decoded only if asked for,
+  // because decoding (its public key above all) is what loading a certificate costs.
+  Certificate(std::vector<uint8_t> der, CertFacts facts);
   const CertFacts& facts() const { return facts_; }
   const std::vector<uint8_t>& der() const { return der_; }
-  X509* x509() const { return x509_.get(); }
+  X509* x509() const;
   // True if `issuer`'s public key verifies this certificate's signature.
   bool IsSignedBy(const Certificate& issuer) const;
 
  private:
-  X509Ptr x509_;
+  mutable std::once_flag decoded_;
+  mutable X509Ptr x509_;
   std::vector<uint8_t> der_;
   CertFacts facts_;
 };

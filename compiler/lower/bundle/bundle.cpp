@@ -60,8 +60,10 @@ std::string WriteBundle(const ir::Program& program, const ir::Gateway& gateway, 
       WriteMapping(gateway, entity, kind, mappings);
     }
   } else {
-    for (const PlannedEntity& entity : std::views::reverse(plan.entities)) {
-      WriteMapping(gateway, entity, kind, mappings);
+    // Reverse iterators, not std::views::reverse: clang 14 (the fuzz build) cannot compile
+    // libstdc++ 12's views.
+    for (auto it = plan.entities.rbegin(); it != plan.entities.rend(); ++it) {
+      WriteMapping(gateway, *it, kind, mappings);
     }
   }
   return doc.Print();

@@ -1,0 +1,179 @@
+// `trustc import` and `trustc pin`: from an estate configured by hand to `.trust` source.
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "compiler/driver/cli_support.h"
+#include "compiler/importer/importer.h"
+#include "compiler/importer/names.h"
+#include "compiler/importer/source_writer.h"
+#include "compiler/importer/tls_fetch.h"
+#include "compiler/review/fmt.h"
+
+namespace trust::driver {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct ImportFlags {
+  std::vector<std::string> bundles;
+  std::vector<std::string> keystores;
+  std::string output;
+};
+
+bool WriteFile(const fs::path& path, const std::string& bytes, std::string* error) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << bytes;
+  out.close();
+  if (!out) *error = "cannot write " + path.string();
+  return static_cast<bool>(out);
+}
+
+// Run through the formatter when it accepts the text; the writer already aims at its layout.
+std::string Formatted(const std::string& display_path, const std::string& text) {
+  source::SourceManager sources;
+  diag::Emitter emitter;
+  std::string error;
+  std::optional<std::string> formatted =
+      review::FormatSource(display_path, text, sources, emitter, &error);
+  return formatted ? *formatted : text;
+}
+
+// The imported program must compile: anything else is a bug of import, said as such.
+int CheckImported(const std::string& file, const CommonFlags& flags) {
+  std::unique_ptr<Compilation> compilation = Compile(MakeOptions(file, flags));
+  if (!compilation->program) {
+    Report(*compilation, flags);
+    std::cerr << "trustc: error: " << file
+              << ": the imported program does not compile (a bug of trustc import)\n";
+    return 1;
+  }
+  if (!flags.quiet) {
+    std::cout << Summary(file, *compilation)
+              << (compilation->emitter.diagnostics().empty()
+                      ? "\n"
+                      : "; `trustc check " + file + "` shows the findings\n");
+  }
+  return 0;
+}
+
+int RunImport(const ImportFlags& import, const CommonFlags& flags) {
+  importer::ImportOptions options;
+  options.bundles = import.bundles;
+  options.output = import.output;
+  options.now = MakeOptions(import.output, flags).build_time;
+  for (const std::string& spec : import.keystores) {
+    std::string error;
+    auto keystore = importer::ParseKeystoreSpec(spec, &error);
+    if (!keystore) throw UsageError{error};
+    options.keystores.push_back(*keystore);
+  }
+  if (options.bundles.empty() && options.keystores.empty()) {
+    throw UsageError{"import: give at least one BUNDLE or --keystore"};
+  }
+  std::string error;
+  std::optional<importer::ImportResult> result = importer::Import(options, &error);
+  if (!result) {
+    std::cerr << "trustc: error: " << error << "\n";
+    return 1;
+  }
+  for (const std::string& note : result->notes) std::cerr << "trustc: note: " << note << "\n";
+  fs::path dir = fs::path(import.output).parent_path();
+  for (const auto& [name, pem] : result->cert_files) {
+    if (!WriteFile(dir / name, pem, &error)) {
+      std::cerr << "trustc: error: " << error << "\n";
+      return 1;
+    }
+  }
+  std::string source = Formatted(import.output, result->source);
+  if (!WriteFile(import.output, source, &error)) {
+    std::cerr << "trustc: error: " << error << "\n";
+    return 1;
+  }
+  return CheckImported(import.output, flags);
+}
+
+struct PinFlags {
+  std::string endpoint;
+  std::string output;
+  std::string sni;
+  bool chain = false;
+  int timeout = 10;
+};
+
+// CERTFILE, then CERTFILE with -1, -2, ... before the extension.
+fs::path ChainFile(const fs::path& first, size_t index) {
+  if (index == 0) return first;
+  fs::path out = first;
+  out.replace_filename(first.stem().string() + "-" + std::to_string(index) +
+                       first.extension().string());
+  return out;
+}
+
+std::string CertBlock(const pem::Certificate& cert, const fs::path& file) {
+  const pem::CertFacts& facts = cert.facts();
+  std::string cn = pem::CommonName(facts.subject_dn).value_or(file.stem().string());
+  return "cert " + importer::Identifier(cn, "pinned") + " {\n  file    " +
+         importer::Quote(file.generic_string()) + "\n  subject " + importer::Quote(facts.subject) +
+         "\n  sha256  " + importer::Quote(facts.sha256) + "\n}\n";
+}
+
+int RunPin(const PinFlags& pin) {
+  std::string error;
+  std::optional<importer::Endpoint> endpoint = importer::ParseEndpoint(pin.endpoint, &error);
+  if (!endpoint) throw UsageError{"pin: " + error};
+  auto chain = importer::FetchPresentedChain(*endpoint, pin.sni, pin.timeout, &error);
+  if (!chain) {
+    std::cerr << "trustc: error: " << error << "\n";
+    return 1;
+  }
+  size_t count = pin.chain ? chain->size() : 1;
+  std::string blocks;
+  for (size_t i = 0; i < count; ++i) {
+    pem::LoadResult parsed = pem::ParseCertificate((*chain)[i]);
+    const auto* cert = std::get_if<std::shared_ptr<const pem::Certificate>>(&parsed);
+    if (cert == nullptr) {
+      std::cerr << "trustc: error: " << pin.endpoint << " presented an unreadable certificate\n";
+      return 1;
+    }
+    fs::path file = ChainFile(pin.output, i);
+    if (!WriteFile(file, importer::CertificatePem(**cert), &error)) {
+      std::cerr << "trustc: error: " << error << "\n";
+      return 1;
+    }
+    blocks += (i == 0 ? "" : "\n") + CertBlock(**cert, file);
+  }
+  std::cout << blocks;
+  return 0;
+}
+
+}  // namespace
+
+void AddImportCommands(CLI::App& app, CommonFlags& flags, CommandTable& table) {
+  auto import_flags = std::make_shared<ImportFlags>();
+  CLI::App* import = app.add_subcommand(
+      "import", "Turn existing gateway bundles and keystores into .trust source");
+  import->add_option("BUNDLE", import_flags->bundles, "RESTMAN bundles (gateway or GMU exports)");
+  import
+      ->add_option("--keystore", import_flags->keystores,
+                   "PATH:FORMAT[:ENVVAR] (jks, pkcs12, pem); the password is read from ENVVAR, "
+                   "default TRUSTC_KEYSTORE_PASSWORD")
+      ->allow_extra_args(false);  // one spec per --keystore: never swallow a BUNDLE
+  import->add_option("-o,--output", import_flags->output, "The .trust file to write")->required();
+  AddCommonFlags(*import, flags);
+  table.push_back({import, [import_flags, &flags] { return RunImport(*import_flags, flags); }});
+
+  auto pin_flags = std::make_shared<PinFlags>();
+  CLI::App* pin = app.add_subcommand(
+      "pin", "Save the certificate a TLS endpoint presents and print a `cert` block with its pin");
+  pin->add_option("ENDPOINT", pin_flags->endpoint, "HOST:PORT")->required();
+  pin->add_option("-o,--output", pin_flags->output, "Certificate file (PEM) to write")->required();
+  pin->add_option("--sni", pin_flags->sni, "Server name to send (default: HOST unless an IP)");
+  pin->add_flag("--chain", pin_flags->chain,
+                "Save every presented certificate: CERTFILE, CERTFILE-1, ...");
+  pin->add_option("--timeout", pin_flags->timeout, "Seconds for connect and handshake (default 10)")
+      ->check(CLI::Range(1, 600));
+  table.push_back({pin, [pin_flags] { return RunPin(*pin_flags); }});
+}
+
+}  // namespace trust::driver

@@ -1,0 +1,319 @@
+// `trustc fmt`, `diff`, `graph`, `explain`, `explain-rule`: the reviewer's tools.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "compiler/diag/render.h"
+#include "compiler/driver/cli_support.h"
+#include "compiler/review/diff.h"
+#include "compiler/review/explain.h"
+#include "compiler/review/fmt.h"
+#include "compiler/review/graph.h"
+
+namespace trust::driver {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool Colour(int fd) { return isatty(fd) != 0 && std::getenv("NO_COLOR") == nullptr; }
+
+int Fail(const std::string& message) {
+  std::cerr << "trustc: error: " << message << "\n";
+  return 1;
+}
+
+std::optional<std::string> ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in || fs::is_directory(path)) return std::nullopt;
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+// Temp file in the same directory, then rename: a reader sees the old or the new file, never
+// half of one. The file keeps its permissions.
+bool WriteAtomically(const std::string& path, const std::string& text, std::string* error) {
+  fs::path target(path);
+  std::string temp =
+      (target.parent_path() / ("." + target.filename().string() + ".XXXXXX")).string();
+  if (target.parent_path().empty()) temp = "." + target.filename().string() + ".XXXXXX";
+  int fd = mkstemp(temp.data());
+  if (fd < 0) {
+    *error = path + ": cannot create a temporary file: " + std::strerror(errno);
+    return false;
+  }
+  struct stat st {};
+  if (stat(path.c_str(), &st) == 0) fchmod(fd, st.st_mode & 07777);
+  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  ok = (::fsync(fd) == 0) && ok;
+  ok = (::close(fd) == 0) && ok;
+  if (!ok || std::rename(temp.c_str(), path.c_str()) != 0) {
+    *error = path + ": cannot write: " + std::strerror(errno);
+    std::remove(temp.c_str());
+    return false;
+  }
+  return true;
+}
+
+struct FmtFlags {
+  std::vector<std::string> files;
+  bool check = false;
+  bool write = false;
+};
+
+// 0 formatted (or already canonical), 1 input error, 3 not canonical (for --check).
+int FmtOne(const std::string& file, const FmtFlags& fmt) {
+  std::optional<std::string> text = ReadAll(file);
+  if (!text) return Fail(file + ": cannot read the file");
+  source::SourceManager sources;
+  diag::Emitter emitter;
+  std::string error;
+  std::optional<std::string> formatted =
+      review::FormatSource(file, *text, sources, emitter, &error);
+  if (!formatted) {
+    diag::RenderOptions options{Colour(STDERR_FILENO), TRUSTC_VERSION};
+    std::cerr << diag::RenderText(emitter.diagnostics(), sources, options);
+    return error.empty() ? 1 : Fail(error);
+  }
+  if (fmt.check) {
+    if (*formatted == *text) return 0;
+    std::cout << file << "\n";
+    return 3;
+  }
+  if (fmt.write) {
+    if (*formatted != *text && !WriteAtomically(file, *formatted, &error)) return Fail(error);
+    return 0;
+  }
+  std::cout << *formatted;
+  return 0;
+}
+
+int RunFmt(const FmtFlags& fmt) {
+  bool failed = false, unformatted = false;
+  for (const std::string& file : fmt.files) {
+    int rc = FmtOne(file, fmt);
+    failed = failed || rc == 1;
+    unformatted = unformatted || rc == 3;
+  }
+  return failed || unformatted ? 1 : 0;
+}
+
+void AddFmt(CLI::App& app, CommandTable& table) {
+  auto fmt = std::make_shared<FmtFlags>();
+  CLI::App* command = app.add_subcommand("fmt", "Canonical formatting of .trust files");
+  command->add_option("FILE", fmt->files, ".trust files")->required();
+  auto* check = command->add_flag("--check", fmt->check, "List unformatted files; exit 1 if any");
+  auto* write = command->add_flag("--write", fmt->write, "Rewrite the files in place (atomically)");
+  check->excludes(write);
+  table.push_back({command, [fmt] { return RunFmt(*fmt); }});
+}
+
+// Compiles FILE; prints only errors (warnings belong to `check`). Null on failure.
+std::unique_ptr<Compilation> CompileQuietly(const std::string& file, const CommonFlags& flags) {
+  std::unique_ptr<Compilation> compilation = Compile(MakeOptions(file, flags));
+  CommonFlags quiet = flags;
+  quiet.quiet = true;
+  if (Report(*compilation, quiet) || !compilation->program) return nullptr;
+  return compilation;
+}
+
+struct GraphFlags {
+  std::string file;
+  std::string format = "dot";
+};
+
+void AddGraph(CLI::App& app, CommonFlags& flags, CommandTable& table) {
+  auto graph = std::make_shared<GraphFlags>();
+  CLI::App* command = app.add_subcommand("graph", "The trust graph, as Graphviz DOT or mermaid");
+  command->add_option("FILE", graph->file, "Root .trust file")->required();
+  command->add_option("--format", graph->format, "dot or mermaid")
+      ->check(CLI::IsMember({"dot", "mermaid"}));
+  AddCommonFlags(*command, flags);
+  table.push_back({command, [graph, &flags] {
+                     auto compilation = CompileQuietly(graph->file, flags);
+                     if (!compilation) return 1;
+                     const ir::Program& program = *compilation->program;
+                     std::cout << (graph->format == "mermaid" ? review::GraphMermaid(program)
+                                                              : review::GraphDot(program));
+                     return 0;
+                   }});
+}
+
+struct ExplainFlags {
+  std::string file;
+  std::string name;
+};
+
+void AddExplain(CLI::App& app, CommonFlags& flags, CommandTable& table) {
+  auto explain = std::make_shared<ExplainFlags>();
+  CLI::App* command = app.add_subcommand(
+      "explain", "Where a certificate (or gateway.provider.user) is trusted, by whom, and why");
+  command->add_option("FILE", explain->file, "Root .trust file")->required();
+  command->add_option("NAME", explain->name, "A certificate, or gateway.provider.user")->required();
+  AddCommonFlags(*command, flags);
+  table.push_back({command, [explain, &flags] {
+                     auto compilation = CompileQuietly(explain->file, flags);
+                     if (!compilation) return 1;
+                     std::string error;
+                     auto text = review::Explain(*compilation->program, compilation->sources,
+                                                 explain->name, &error);
+                     if (!text) return Fail(error);
+                     std::cout << *text;
+                     return 0;
+                   }});
+
+  auto id = std::make_shared<std::string>();
+  CLI::App* rule = app.add_subcommand("explain-rule", "The long explanation of a diagnostic ID");
+  rule->add_option("ID", *id, "A diagnostic ID or lint rule, e.g. revocation_off")->required();
+  table.push_back({rule, [id] {
+                     std::optional<diag::Kind> kind = diag::KindFromId(*id);
+                     if (!kind) throw UsageError{"unknown diagnostic ID " + diag::Quote(*id)};
+                     std::cout << review::ExplainRule(*kind);
+                     return 0;
+                   }});
+}
+
+std::string ShellQuote(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+// Runs a shell command; its stdout, or nullopt when it fails.
+std::optional<std::string> Run(const std::string& command) {
+  FILE* pipe = popen((command + " 2>/dev/null").c_str(), "r");
+  if (pipe == nullptr) return std::nullopt;
+  std::string out;
+  char buffer[4096];
+  for (size_t n; (n = fread(buffer, 1, sizeof buffer, pipe)) > 0;) out.append(buffer, n);
+  if (pclose(pipe) != 0) return std::nullopt;
+  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+  return out;
+}
+
+// One side of a diff: a file, or `git:REV:path` materialised with `git archive` in a temporary
+// directory so that imports and certificate files resolve at that revision too.
+class DiffSide {
+ public:
+  DiffSide() = default;
+  DiffSide(const DiffSide&) = delete;
+  DiffSide& operator=(const DiffSide&) = delete;
+  ~DiffSide() {
+    std::error_code ignored;
+    if (!temp_dir_.empty()) fs::remove_all(temp_dir_, ignored);
+  }
+  // The path to compile; throws UsageError for a malformed spec, returns nullopt on git trouble.
+  std::optional<std::string> Resolve(const std::string& spec, std::string* error);
+
+ private:
+  fs::path temp_dir_;
+};
+
+std::optional<std::string> DiffSide::Resolve(const std::string& spec, std::string* error) {
+  if (!spec.starts_with("git:")) return spec;
+  size_t colon = spec.find(':', 4);
+  if (colon == std::string::npos || colon == 4 || colon + 1 == spec.size()) {
+    throw UsageError{spec + ": expected git:REV:path"};
+  }
+  std::string rev = spec.substr(4, colon - 4), path = spec.substr(colon + 1);
+  std::optional<std::string> prefix = Run("git rev-parse --show-prefix");
+  if (!prefix) {
+    *error = spec + ": the current directory is not in a git repository";
+    return std::nullopt;
+  }
+  // As for `git show REV:path`: relative to the repository root, or to the current directory
+  // when written `./path`.
+  std::string in_repo =
+      path.starts_with("./") ? (fs::path(*prefix) / path.substr(2)).string() : path;
+  in_repo = fs::path(in_repo).lexically_normal().generic_string();
+  if (!Run("git cat-file -e " + ShellQuote(rev + ":" + in_repo))) {
+    *error = spec + ": no file " + in_repo + " at revision " + rev;
+    return std::nullopt;
+  }
+  std::string templ = (fs::temp_directory_path() / "trustc-diff-XXXXXX").string();
+  if (mkdtemp(templ.data()) == nullptr) {
+    *error = spec + ": cannot create a temporary directory";
+    return std::nullopt;
+  }
+  temp_dir_ = templ;
+  std::string top = Run("git rev-parse --show-toplevel").value_or(".");
+  if (!Run("git -C " + ShellQuote(top) + " archive " + ShellQuote(rev) + " | tar -x -C " +
+           ShellQuote(temp_dir_.string()))) {
+    *error = spec + ": git archive of " + rev + " failed";
+    return std::nullopt;
+  }
+  return (temp_dir_ / in_repo).string();
+}
+
+struct DiffFlags {
+  std::string old_spec, new_spec;
+  std::string format = "text";
+  bool exit_code = false;
+};
+
+// Compiles one side with its diagnostics captured: only errors are shown.
+std::unique_ptr<Compilation> CompileSide(const std::string& spec, DiffSide& side,
+                                         const CommonFlags& flags) {
+  std::string error;
+  std::optional<std::string> path = side.Resolve(spec, &error);
+  if (!path) {
+    Fail(error);
+    return nullptr;
+  }
+  return CompileQuietly(*path, flags);
+}
+
+int RunDiff(const DiffFlags& diff, const CommonFlags& flags) {
+  int trouble = diff.exit_code ? 2 : 1;
+  DiffSide old_side, new_side;
+  auto old_compilation = CompileSide(diff.old_spec, old_side, flags);
+  if (!old_compilation) return trouble;
+  auto new_compilation = CompileSide(diff.new_spec, new_side, flags);
+  if (!new_compilation) return trouble;
+  const ir::Program& a = *old_compilation->program;
+  const ir::Program& b = *new_compilation->program;
+  review::DiffResult result = review::Diff(
+      {&a, review::LintFindings(a, old_compilation->emitter.diagnostics()), diff.old_spec},
+      {&b, review::LintFindings(b, new_compilation->emitter.diagnostics()), diff.new_spec});
+  if (diff.format == "json") {
+    std::cout << review::RenderJson(result).dump(2) << "\n";
+  } else if (diff.format == "markdown") {
+    std::cout << review::RenderMarkdown(result);
+  } else {
+    std::cout << review::RenderText(result, Colour(STDOUT_FILENO));
+  }
+  if (!diff.exit_code) return 0;
+  return result.Same() ? 0 : 1;
+}
+
+void AddDiff(CLI::App& app, CommonFlags& flags, CommandTable& table) {
+  auto diff = std::make_shared<DiffFlags>();
+  CLI::App* command = app.add_subcommand(
+      "diff", "Semantic diff of two programs (files or git:REV:path), in trust terms");
+  command->add_option("OLD", diff->old_spec, "Old root file, or git:REV:path")->required();
+  command->add_option("NEW", diff->new_spec, "New root file, or git:REV:path")->required();
+  command->add_option("--format", diff->format, "text, markdown or json")
+      ->check(CLI::IsMember({"text", "markdown", "json"}));
+  command->add_flag("--exit-code", diff->exit_code, "Exit 0 if same, 1 if different, 2 on trouble");
+  AddCommonFlags(*command, flags);
+  table.push_back({command, [diff, &flags] { return RunDiff(*diff, flags); }});
+}
+
+}  // namespace
+
+void AddReviewCommands(CLI::App& app, CommonFlags& flags, CommandTable& table) {
+  AddFmt(app, table);
+  AddDiff(app, flags, table);
+  AddGraph(app, flags, table);
+  AddExplain(app, flags, table);
+}
+
+}  // namespace trust::driver

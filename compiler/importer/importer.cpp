@@ -1,0 +1,39 @@
+#include "compiler/importer/importer.h"
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include "compiler/importer/bundle_reader.h"
+#include "compiler/importer/source_writer.h"
+
+namespace trust::importer {
+
+size_t Estate::AddCert(std::shared_ptr<const pem::Certificate> certificate,
+                       const std::string& hint) {
+  auto [it, added] = cert_by_sha256.emplace(certificate->facts().sha256, certs.size());
+  if (added) certs.push_back({std::move(certificate), hint});
+  return it->second;
+}
+
+std::optional<ImportResult> Import(const ImportOptions& options, std::string* error) {
+  Estate estate;
+  for (const std::string& path : options.bundles) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      *error = path + ": cannot read the bundle";
+      return std::nullopt;
+    }
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (!ReadBundle(path, bytes, &estate, error)) return std::nullopt;
+  }
+  for (const KeystoreInput& keystore : options.keystores) {
+    if (!ReadKeystore(keystore, &estate, error)) return std::nullopt;
+  }
+  std::filesystem::path dir = std::filesystem::path(options.output).parent_path();
+  WrittenSource written = WriteSource(estate, dir.empty() ? "." : dir, options.now);
+  return ImportResult{std::move(written.source), std::move(written.cert_files),
+                      std::move(estate.notes)};
+}
+
+}  // namespace trust::importer

@@ -1,0 +1,36 @@
+// `trustc import`: existing gateway bundles and keystores to `.trust` source.
+//
+// Invariants: the source compiles (what the language cannot express is left out with a note,
+// and lint errors of certificates already in use carry a visible waiver); rebuilding it gives
+// the same trusted certificates, flags, providers, references, users and keystore aliases;
+// each certificate is declared once, however many bundles and keystores hold it; nothing is
+// written when an input is unreadable or malformed.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compiler/importer/keystore_reader.h"
+
+namespace trust::importer {
+
+struct ImportOptions {
+  std::vector<std::string> bundles;
+  std::vector<KeystoreInput> keystores;
+  std::string output;  // the .trust file to write; certificate files go beside it
+  int64_t now = 0;     // seconds since the epoch, for the waivers of expired certificates
+};
+
+struct ImportResult {
+  std::string source;
+  std::map<std::string, std::string> cert_files;  // file name beside `output` -> PEM
+  std::vector<std::string> notes;                 // skipped kinds and left-out entities
+};
+
+// Reads every input. On failure returns nullopt and sets *error ("PATH:LINE: what").
+std::optional<ImportResult> Import(const ImportOptions& options, std::string* error);
+
+}  // namespace trust::importer

@@ -1,0 +1,304 @@
+#include "compiler/importer/source_writer.h"
+
+#include <openssl/pem.h>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+#include <utility>
+
+#include "compiler/importer/names.h"
+
+namespace trust::importer {
+namespace {
+
+struct KeyValue {
+  std::string keyword;
+  std::string value;  // already quoted
+};
+
+std::string Indent(int depth) { return std::string(static_cast<size_t>(depth) * 2, ' '); }
+
+// Consecutive key-value items share one argument column, as `trustc fmt` aligns them.
+void WriteKeyValues(const std::vector<KeyValue>& items, int depth, std::string* out) {
+  size_t width = 0;
+  for (const KeyValue& item : items) width = std::max(width, item.keyword.size());
+  for (const KeyValue& item : items) {
+    std::string keyword = item.keyword;
+    if (items.size() >= 2) keyword.resize(width, ' ');
+    *out += Indent(depth) + keyword + " " + item.value + "\n";
+  }
+}
+
+}  // namespace
+
+std::string CertificatePem(const pem::Certificate& certificate) {
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new(BIO_s_mem()), &BIO_free);
+  PEM_write_bio_X509(bio.get(), certificate.x509());
+  char* data = nullptr;
+  long length = BIO_get_mem_data(bio.get(), &data);
+  return std::string(data, static_cast<size_t>(length));
+}
+
+namespace {
+
+bool SameFileContents(const std::filesystem::path& path, const std::string& contents) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return true;  // absent: free to use
+  std::stringstream bytes;
+  bytes << in.rdbuf();
+  return bytes.str() == contents;
+}
+
+std::string Words(const std::vector<std::string>& words) {
+  std::string out;
+  for (const std::string& word : words) out += (out.empty() ? "" : ", ") + word;
+  return out;
+}
+
+std::string_view FormatWord(ir::KeystoreFormat format) { return ir::FormatName(format); }
+
+std::string_view ValidationWord(ir::Validation validation) {
+  switch (validation) {
+    case ir::Validation::kCertificate:
+      return "certificate";
+    case ir::Validation::kPath:
+      return "path";
+    case ir::Validation::kRevocation:
+      return "revocation";
+    case ir::Validation::kGatewayDefault:
+      break;
+  }
+  return "";
+}
+
+class Writer {
+ public:
+  Writer(const Estate& estate, const std::filesystem::path& output_dir, int64_t now)
+      : estate_(estate), output_dir_(output_dir), now_(now) {}
+
+  WrittenSource Write() {
+    NameDeclarations();
+    Header();
+    for (size_t i = 0; i < estate_.certs.size(); ++i) Cert(i);
+    for (const ImportedGateway& gateway : estate_.gateways) Gateway(gateway);
+    for (size_t i = 0; i < estate_.keystores.size(); ++i) Keystore(i);
+    return std::move(result_);
+  }
+
+ private:
+  // Gateways first: their names feed the bundle ids and must survive a round trip unchanged.
+  void NameDeclarations() {
+    for (const ImportedGateway& gateway : estate_.gateways) {
+      gateway_names_.push_back(top_.Claim(gateway.name));
+    }
+    for (const ImportedKeystore& keystore : estate_.keystores) {
+      keystore_names_.push_back(top_.Claim(keystore.name));
+    }
+    display_.resize(estate_.certs.size());
+    for (const ImportedGateway& gateway : estate_.gateways) {
+      for (const ImportedTrust& trust : gateway.trusts) {
+        if (display_[trust.cert].empty()) display_[trust.cert] = trust.entity_name;
+      }
+    }
+    for (size_t i = 0; i < estate_.certs.size(); ++i) {
+      const ImportedCert& cert = estate_.certs[i];
+      std::string base = pem::CommonName(cert.certificate->facts().subject_dn)
+                             .value_or(display_[i].empty() ? cert.first_name : display_[i]);
+      // An entity name that is already an identifier (trustc's own default) is kept as is.
+      bool verbatim = IsIdentifier(display_[i]) && !top_.Taken(display_[i]);
+      cert_names_.push_back(top_.Claim(verbatim ? display_[i] : Identifier(base, "cert")));
+      cert_files_.push_back(ClaimFile(FileStem(base, "cert"), CertificatePem(*cert.certificate)));
+      if (display_[i].empty()) display_[i] = cert_names_[i];
+    }
+  }
+
+  std::string ClaimFile(const std::string& stem, std::string pem) {
+    std::string name;
+    do {
+      name = files_.Claim(stem) + ".pem";
+    } while (!SameFileContents(output_dir_ / name, pem));
+    result_.cert_files[name] = std::move(pem);
+    return name;
+  }
+
+  void Header() {
+    std::vector<std::string> sources;
+    for (const ImportedGateway& gateway : estate_.gateways) sources.push_back(gateway.source);
+    for (const ImportedKeystore& keystore : estate_.keystores) {
+      sources.push_back(std::filesystem::path(keystore.path).filename().string());
+    }
+    out_ += "// Imported by `trustc import` from " + Words(sources) + ".\n";
+    if (!estate_.certs.empty()) out_ += "// Certificate files are beside this file.\n";
+    if (!estate_.keystores.empty()) {
+      out_ +=
+          "// Each keystore `path` is the file that was read: set where the store lives on its\n";
+      out_ += "// host (`${env:...}` is allowed there) before the first apply.\n";
+    }
+  }
+
+  void Cert(size_t index) {
+    const ImportedCert& cert = estate_.certs[index];
+    const pem::CertFacts& facts = cert.certificate->facts();
+    out_ += "\ncert " + cert_names_[index] + " {\n";
+    std::vector<KeyValue> items = {{"file", Quote(cert_files_[index])}};
+    if (display_[index] != cert_names_[index]) items.push_back({"name", Quote(display_[index])});
+    if (SubjectRoundTrips(facts)) items.push_back({"subject", Quote(facts.subject)});
+    items.push_back({"sha256", Quote(facts.sha256)});
+    WriteKeyValues(items, 1, &out_);
+    for (const auto& [rule, reason] : Waivers(facts)) {
+      out_ += Indent(1) + "allow " + rule + " because " + Quote(reason) + "\n";
+    }
+    out_ += "}\n";
+  }
+
+  // The subject is written only when the compiler will read it back as the same DN.
+  static bool SubjectRoundTrips(const pem::CertFacts& facts) {
+    std::string error;
+    std::optional<pem::DistinguishedName> dn = pem::ParseDn(facts.subject, &error);
+    return !facts.subject.empty() && dn && pem::DnEqual(*dn, facts.subject_dn);
+  }
+
+  // Findings that are errors by default would stop the first build of what already runs; they
+  // are waived visibly, so that review sees them and decides.
+  std::vector<std::pair<std::string, std::string>> Waivers(const pem::CertFacts& facts) const {
+    std::vector<std::pair<std::string, std::string>> out;
+    if (facts.not_after < now_) {
+      out.push_back({"expired", "imported: expired on " + pem::FormatUtc(facts.not_after) +
+                                    "; renew or remove it"});
+    } else if (facts.not_before > now_) {
+      out.push_back(
+          {"not_yet_valid", "imported: not valid before " + pem::FormatUtc(facts.not_before)});
+    }
+    bool ec = facts.key_type == pem::KeyType::kEc;
+    bool rsa = facts.key_type == pem::KeyType::kRsa || facts.key_type == pem::KeyType::kDsa;
+    if ((ec && facts.key_bits < 256) || (rsa && facts.key_bits < 2048)) {
+      out.push_back({"weak_key", "imported: a " + std::to_string(facts.key_bits) +
+                                     "-bit key already in use; replace it"});
+    }
+    bool weak_hash = facts.signature_hash == "md5" || facts.signature_hash == "sha1";
+    if (weak_hash && !facts.self_signed) {
+      out.push_back({"weak_signature", "imported: signed with " + facts.signature_hash +
+                                           " and already in use; replace it"});
+    }
+    return out;
+  }
+
+  void Gateway(const ImportedGateway& gateway) {
+    size_t index = static_cast<size_t>(&gateway - estate_.gateways.data());
+    out_ += "\n// From " + gateway.source + ".\n";
+    out_ += "gateway " + gateway_names_[index] + " {\n";
+    bool first = true;
+    if (gateway.mapping == ir::Mapping::kById) {
+      out_ += Indent(1) + "mapping by_id\n";
+      first = false;
+    }
+    if (gateway.trusts.empty() && gateway.providers.empty()) {
+      out_ += Indent(1) + "// The bundle holds no trusted certificate and no federated provider.\n";
+    }
+    for (const ImportedTrust& trust : gateway.trusts) {
+      if (!first) out_ += "\n";
+      first = false;
+      Trust(trust);
+    }
+    NameScope providers;
+    for (const ImportedProvider& provider : gateway.providers) {
+      if (!first) out_ += "\n";
+      first = false;
+      Provider(provider, providers.Claim(Identifier(provider.name, "provider")));
+    }
+    out_ += "}\n";
+  }
+
+  void Trust(const ImportedTrust& trust) {
+    out_ += Indent(1) + "trust " + cert_names_[trust.cert] + " {\n";
+    if (trust.entity_name != display_[trust.cert]) {
+      out_ += Indent(2) + "name " + Quote(trust.entity_name) + "\n";
+    }
+    if (trust.anchor) out_ += Indent(2) + "anchor\n";
+    std::vector<std::string> purposes;
+    for (ir::Purpose purpose : ir::AllPurposes()) {
+      if (trust.purposes[static_cast<size_t>(purpose)]) {
+        purposes.emplace_back(ir::PurposeWord(purpose));
+      }
+    }
+    if (!purposes.empty()) out_ += Indent(2) + "for " + Words(purposes) + "\n";
+    if (!trust.verify_hostname) out_ += Indent(2) + "verify_hostname off\n";
+    if (!trust.revocation_checking) {
+      out_ += Indent(2) + "revocation off because " +
+              Quote("imported: revocation checking was disabled on the gateway") + "\n";
+    }
+    out_ += Indent(1) + "}\n";
+  }
+
+  void Provider(const ImportedProvider& provider, const std::string& id) {
+    out_ += Indent(1) + "identity_provider " + id + " {\n";
+    if (provider.name != id) out_ += Indent(2) + "name " + Quote(provider.name) + "\n";
+    std::vector<std::string> credentials;
+    if (provider.x509) credentials.push_back("x509");
+    if (provider.saml) credentials.push_back("saml");
+    out_ += Indent(2) + "credentials " + Words(credentials) + "\n";
+    if (provider.validation != ir::Validation::kGatewayDefault) {
+      out_ += Indent(2) + "validation " + std::string(ValidationWord(provider.validation)) + "\n";
+    }
+    std::vector<std::string> certs;
+    for (size_t cert : provider.certs) certs.push_back(cert_names_[cert]);
+    if (!certs.empty()) out_ += Indent(2) + "trust " + Words(certs) + "\n";
+    for (const ImportedUser& user : provider.users) User(user);
+    out_ += Indent(1) + "}\n";
+  }
+
+  void User(const ImportedUser& user) {
+    std::vector<KeyValue> items;
+    if (!user.dn.empty()) items.push_back({"dn", Quote(user.dn)});
+    if (!user.email.empty()) items.push_back({"email", Quote(user.email)});
+    if (!user.first_name.empty()) items.push_back({"first_name", Quote(user.first_name)});
+    if (!user.last_name.empty()) items.push_back({"last_name", Quote(user.last_name)});
+    if (items.empty()) {
+      out_ += Indent(2) + "user " + Quote(user.login) + " {\n" + Indent(2) + "}\n";
+      return;
+    }
+    out_ += Indent(2) + "user " + Quote(user.login) + " {\n";
+    WriteKeyValues(items, 3, &out_);
+    out_ += Indent(2) + "}\n";
+  }
+
+  void Keystore(size_t index) {
+    const ImportedKeystore& keystore = estate_.keystores[index];
+    out_ += "\nkeystore " + keystore_names_[index] + " {\n";
+    out_ += Indent(1) + "format " + std::string(FormatWord(keystore.format)) + "\n";
+    out_ += Indent(1) + "path " + Quote(keystore.path) + "\n";
+    if (keystore.password_env.empty()) {
+      out_ += Indent(1) + "password none\n";
+    } else {
+      out_ += Indent(1) + "password env " + Quote(keystore.password_env) + "\n";
+    }
+    for (const ImportedEntry& entry : keystore.entries) {
+      out_ += Indent(1) + "trust " + cert_names_[entry.cert] + " as " + Quote(entry.alias) + "\n";
+    }
+    out_ += "}\n";
+  }
+
+  const Estate& estate_;
+  std::filesystem::path output_dir_;
+  int64_t now_;
+  NameScope top_;
+  NameScope files_;
+  std::vector<std::string> gateway_names_;
+  std::vector<std::string> keystore_names_;
+  std::vector<std::string> cert_names_;
+  std::vector<std::string> cert_files_;
+  std::vector<std::string> display_;  // the entity name a cert's `name` item gives
+  WrittenSource result_;
+  std::string& out_ = result_.source;
+};
+
+}  // namespace
+
+WrittenSource WriteSource(const Estate& estate, const std::filesystem::path& output_dir,
+                          int64_t now) {
+  Writer writer(estate, output_dir, now);
+  return writer.Write();
+}
+
+}  // namespace trust::importer

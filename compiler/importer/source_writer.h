@@ -1,0 +1,28 @@
+// Writing an Estate as `.trust` source in the canonical layout of `trustc fmt`, with the
+// certificate files that go beside it.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
+
+#include "compiler/importer/estate.h"
+
+namespace trust::importer {
+
+struct WrittenSource {
+  std::string source;
+  std::map<std::string, std::string> cert_files;  // file name beside the source -> PEM
+};
+
+// `output_dir` is where the source will be written: a certificate file name already used there
+// by different contents is not reused. `now` decides which lint errors (expired, ...) the
+// imported certificates carry a visible waiver for.
+// PEM text of one certificate, as written beside imported source and by `trustc pin`.
+std::string CertificatePem(const pem::Certificate& certificate);
+
+WrittenSource WriteSource(const Estate& estate, const std::filesystem::path& output_dir,
+                          int64_t now);
+
+}  // namespace trust::importer

@@ -1,0 +1,36 @@
+// `trustc fmt`: the canonical layout of a .trust module (language section 8).
+//
+// Invariants established: the output parses to the same declarations, items and strings (every
+// string is re-emitted from its raw source text, numbers from their source digits); every
+// comment of the input appears in the output exactly once, in the same order relative to the
+// code it was next to; Format(Format(x)) == Format(x).
+//
+// Layout: imports first, then params, then declarations in source order; one blank line
+// between declarations; two-space indentation; one item per line, except that a block written
+// on one line with at most one item and no comment stays on one line (as gofmt keeps a short
+// function); the arguments of consecutive key-value items (`file`, `name`, `sha256`, `dn`, ...)
+// are aligned; a blank line between items is kept (several become one); a trailing comment is
+// separated from the code by two spaces.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "compiler/ast/ast.h"
+#include "compiler/diag/diagnostic.h"
+#include "compiler/source/source.h"
+
+namespace trust::review {
+
+// Formats a module parsed without syntax errors from `text`.
+std::string Format(const ast::Module& module, std::string_view text);
+
+// Parses `text` (added to `sources` under `display_path`) and formats it. Returns nullopt when
+// the file has syntax errors (reported to `emitter`, *error left empty) or, defensively, when
+// the formatted text would not parse back with the same comments (*error says so).
+std::optional<std::string> FormatSource(const std::string& display_path, std::string text,
+                                        source::SourceManager& sources, diag::Emitter& emitter,
+                                        std::string* error);
+
+}  // namespace trust::review

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# The compiler benchmark: for each N (default 1000 10000; 100000 when asked) generates a program
+# of N certificates (tests/bench/compiler/gen_program.cpp), then times, each the best of
+# BENCH_REPEAT runs (default 3) on a warm page cache:
+#   hash      read + SHA-256 every certificate file (the read-and-hash floor)
+#   parse     the same + d2i_X509 (the parsing floor)
+#   check     trustc check main.trust
+#   build     trustc build, cold: empty certificate-facts cache (TRUSTC_CACHE_DIR)
+#   rebuild   trustc build again with the cache filled and main.trust changed (a warm rebuild)
+# and prints wall seconds, peak RSS and the ratios build/parse and rebuild/hash.
+#   scripts/bench.sh [N...]        e.g. scripts/bench.sh 1000 10000 100000
+set -euo pipefail
+cd "$(dirname "$0")/.."
+sizes=("$@")
+[[ ${#sizes[@]} -gt 0 ]] || sizes=(1000 10000)
+repeat=${BENCH_REPEAT:-3}
+jobs=${BENCH_BUILD_JOBS:-2}
+root=$PWD/build-bench
+
+cmake -S . -B "$root" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$root" -j"$jobs" --target trustc >/dev/null
+cmake -S tests/bench/compiler -B "$root/tools" -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build "$root/tools" -j"$jobs" >/dev/null
+trustc=$root/bin/trustc
+tools=$root/tools
+
+# measure PREFIX SETUP -- COMMAND...: the best wall time of $repeat runs, and the peak RSS
+# (MB) of that run, into ${PREFIX}_s and ${PREFIX}_mb. SETUP runs before each (untimed).
+measure() {
+  local prefix=$1 setup=$2
+  shift 3
+  local best="" best_mb="" s kb
+  for ((r = 0; r < repeat; r++)); do
+    eval "$setup"
+    if ! "$tools/measure" "$@" >"$root/last.time" 2>"$root/last.stderr"; then
+      echo "failed: $*" >&2
+      tail -n 20 "$root/last.stderr" >&2
+      exit 1
+    fi
+    read -r s kb <"$root/last.time"
+    if [[ -z $best ]] || awk "BEGIN{exit !($s < $best)}"; then
+      best=$s
+      best_mb=$((kb / 1024))
+    fi
+  done
+  printf -v "${prefix}_s" '%s' "$best"
+  printf -v "${prefix}_mb" '%s' "$best_mb"
+}
+
+printf '%-8s %8s %8s %14s %14s %14s %10s %12s\n' N hash parse check build rebuild \
+  build/parse rebuild/hash
+printf '%-8s %8s %8s %14s %14s %14s %10s %12s\n' '' '(s)' '(s)' '(s / MB)' '(s / MB)' \
+  '(s / MB)' '' ''
+for n in "${sizes[@]}"; do
+  data=$root/data/$n
+  if [[ ! -f $data/main.trust ]]; then
+    rm -rf "$data"
+    "$tools/gen_program" "$n" "$data" >/dev/null
+  fi
+  cp "$data/main.trust" "$data/main.trust.orig"
+  cd "$data"
+  "$tools/cert_floor" hash . >/dev/null  # warm the page cache
+  export TRUSTC_CACHE_DIR=$root/cache/$n
+  measure hash : -- "$tools/cert_floor" hash .
+  measure parse : -- "$tools/cert_floor" parse .
+  measure check "rm -rf '$TRUSTC_CACHE_DIR'" -- "$trustc" check main.trust
+  measure build "rm -rf '$TRUSTC_CACHE_DIR' out" -- "$trustc" build main.trust -o out
+  "$trustc" build main.trust -o out >/dev/null 2>&1
+  measure rebuild "cp main.trust.orig main.trust; echo \"// edit \$RANDOM\" >>main.trust" -- \
+    "$trustc" build main.trust -o out
+  cp main.trust.orig main.trust
+  cd - >/dev/null
+  printf '%-8s %8s %8s %14s %14s %14s %10s %12s\n' "$n" "$hash_s" "$parse_s" \
+    "$check_s / $check_mb" "$build_s / $build_mb" "$rebuild_s / $rebuild_mb" \
+    "$(awk "BEGIN{printf \"%.2f\", $build_s / ($parse_s > 0 ? $parse_s : 0.01)}")" \
+    "$(awk "BEGIN{printf \"%.2f\", $rebuild_s / ($hash_s > 0 ? $hash_s : 0.01)}")"
+done

@@ -1,0 +1,404 @@
+// End-to-end tests of the `trustc` command line (cli.md): exit codes, output formats, common
+// flags and environment. Each test writes its inputs into a fresh temporary directory and runs
+// the real binary with posix_spawn, capturing stdout and stderr.
+#include <gtest/gtest.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+extern char** environ;
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Result {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string ReadAll(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+std::string CertsDir() { return std::string(TRUST_SOURCE_DIR) + "/tests/golden/certs"; }
+
+class CliTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    char pattern[] = "/tmp/trustc-cli-XXXXXX";
+    ASSERT_NE(mkdtemp(pattern), nullptr);
+    dir_ = pattern;
+    fs::create_directory(dir_ / "certs");
+    for (const char* name : {"root-ca.pem", "server-ca.pem", "expires-2027.pem", "leaf.pem"}) {
+      fs::copy_file(fs::path(CertsDir()) / name, dir_ / "certs" / name);
+    }
+  }
+  void TearDown() override {
+    std::error_code ec;
+    fs::permissions(dir_, fs::perms::owner_all, fs::perm_options::add, ec);
+    fs::remove_all(dir_, ec);
+  }
+
+  void Write(const std::string& name, const std::string& text) {
+    std::ofstream(dir_ / name, std::ios::binary) << text;
+  }
+
+  // Runs trustc with `args` in the temporary directory. `env` entries (NAME=VALUE) are added to
+  // a minimal environment; stderr is a file, never a terminal.
+  Result Trustc(const std::vector<std::string>& args, const std::vector<std::string>& env = {}) {
+    std::vector<std::string> argv_storage = {TRUSTC_PATH};
+    argv_storage.insert(argv_storage.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& a : argv_storage) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    std::vector<std::string> env_storage = {"PATH=/usr/bin:/bin", "LANG=C"};
+    env_storage.insert(env_storage.end(), env.begin(), env.end());
+    std::vector<char*> envp;
+    for (auto& e : env_storage) envp.push_back(e.data());
+    envp.push_back(nullptr);
+
+    fs::path out = dir_ / ".stdout", err = dir_ / ".stderr";
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    std::string cwd = fs::current_path().string();
+    fs::current_path(dir_);
+    pid_t pid = 0;
+    int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
+    fs::current_path(cwd);
+    posix_spawn_file_actions_destroy(&actions);
+    Result run;
+    if (rc != 0) return run;
+    int status = 0;
+    waitpid(pid, &status, 0);
+    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    run.out = ReadAll(out);
+    run.err = ReadAll(err);
+    return run;
+  }
+
+  fs::path dir_;
+};
+
+const char* kClean = "cert root { file \"certs/root-ca.pem\" }\ngateway gw { trust root { anchor } }\n";
+const char* kWarning =
+    "cert root { file \"certs/root-ca.pem\" }\ncert spare { file \"certs/server-ca.pem\" }\n"
+    "gateway gw { trust root { anchor } }\n";
+const char* kError = "cert root { file \"certs/root-ca.pem\" }\ngateway gw { trust rot { anchor } }\n";
+// expires-2027.pem: valid until 2027-02-01; expired after that, expiring soon within 30 days.
+const char* kDated = "cert soon { file \"certs/expires-2027.pem\" }\ngateway gw { trust soon { anchor } }\n";
+
+// ---- exit codes -------------------------------------------------------------------------------
+
+TEST_F(CliTest, CleanExitsZeroWithSummary) {
+  Write("main.trust", kClean);
+  Result run = Trustc({"check", "main.trust", "--now", "2030-01-01T00:00:00Z"});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.err, "");
+  EXPECT_NE(run.out.find("main.trust: 0 error(s), 0 warning(s)"), std::string::npos) << run.out;
+}
+
+TEST_F(CliTest, WarningsOnlyExitZero) {
+  Write("main.trust", kWarning);
+  Result run = Trustc({"check", "main.trust", "--now", "2030-01-01T00:00:00Z"});
+  EXPECT_EQ(run.exit_code, 0);
+  EXPECT_NE(run.err.find("warning:"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("[unused_cert]"), std::string::npos);
+}
+
+TEST_F(CliTest, WerrorPromotesWarningToExitOne) {
+  Write("main.trust", kWarning);
+  Result run = Trustc({"check", "--werror", "main.trust", "--now", "2030-01-01T00:00:00Z"});
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_NE(run.err.find("main.trust:2:6: error:"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("[unused_cert]"), std::string::npos);
+}
+
+TEST_F(CliTest, ErrorsExitOne) {
+  Write("main.trust", kError);
+  Result run = Trustc({"check", "main.trust", "--now", "2030-01-01T00:00:00Z"});
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_NE(run.err.find("main.trust:2:20: error: unknown certificate `rot` [unknown_name]"),
+            std::string::npos)
+      << run.err;
+  EXPECT_NE(run.err.find("did you mean `root`?"), std::string::npos);
+}
+
+TEST_F(CliTest, MissingRootFileIsFileUnreadable) {
+  Result run = Trustc({"check", "nope.trust"});
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_NE(run.err.find("[file_unreadable]"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("nope.trust"), std::string::npos);
+}
+
+TEST_F(CliTest, DirectoryAsRootFileIsFileUnreadable) {
+  fs::create_directory(dir_ / "dir.trust");
+  Result run = Trustc({"check", "dir.trust"});
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_NE(run.err.find("is a directory [file_unreadable]"), std::string::npos) << run.err;
+}
+
+// Mode 000 files cannot be stored in git: made here. Root reads them anyway: skip then.
+TEST_F(CliTest, UnreadableRootFileIsFileUnreadable) {
+  Write("locked.trust", kClean);
+  fs::permissions(dir_ / "locked.trust", fs::perms::none);
+  if (access((dir_ / "locked.trust").c_str(), R_OK) == 0) GTEST_SKIP() << "running as root";
+  Result run = Trustc({"check", "locked.trust"});
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_NE(run.err.find("permission denied [file_unreadable]"), std::string::npos) << run.err;
+}
+
+TEST_F(CliTest, UnreadableImportIsFileUnreadable) {
+  Write("locked.trust", "template trust t { anchor }\n");
+  fs::permissions(dir_ / "locked.trust", fs::perms::none);
+  if (access((dir_ / "locked.trust").c_str(), R_OK) == 0) GTEST_SKIP() << "running as root";
+  Write("main.trust", std::string("import \"./locked\"\n") + kClean);
+  Result run = Trustc({"check", "main.trust"});
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_NE(run.err.find("main.trust:1:8: error: cannot read `locked.trust`: permission denied "
+                         "[file_unreadable]"),
+            std::string::npos)
+      << run.err;
+}
+
+TEST_F(CliTest, UnreadableCertificateIsCertUnreadable) {
+  fs::permissions(dir_ / "certs" / "root-ca.pem", fs::perms::none);
+  if (access((dir_ / "certs" / "root-ca.pem").c_str(), R_OK) == 0) GTEST_SKIP() << "running as root";
+  Write("main.trust", kClean);
+  Result run = Trustc({"check", "main.trust"});
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_NE(run.err.find("main.trust:1:18: error: cannot read certificate file "
+                         "`certs/root-ca.pem`: permission denied [cert_unreadable]"),
+            std::string::npos)
+      << run.err;
+}
+
+TEST_F(CliTest, UsageErrorsExitTwo) {
+  Write("main.trust", kClean);
+  EXPECT_EQ(Trustc({"check", "--no-such-flag", "main.trust"}).exit_code, 2);
+  EXPECT_EQ(Trustc({"check"}).exit_code, 2);  // missing FILE
+  EXPECT_EQ(Trustc({}).exit_code, 2);         // missing subcommand
+  EXPECT_EQ(Trustc({"frobnicate", "main.trust"}).exit_code, 2);
+  EXPECT_EQ(Trustc({"check", "main.trust", "--diagnostics-format", "xml"}).exit_code, 2);
+  Result bad_now = Trustc({"check", "main.trust", "--now", "yesterday"});
+  EXPECT_EQ(bad_now.exit_code, 2);
+  EXPECT_NE(bad_now.err.find("--now"), std::string::npos) << bad_now.err;
+  Result bad_define = Trustc({"check", "main.trust", "-D", "stage"});
+  EXPECT_EQ(bad_define.exit_code, 2);
+  EXPECT_NE(bad_define.err.find("NAME=VALUE"), std::string::npos) << bad_define.err;
+  EXPECT_EQ(Trustc({"check", "main.trust", "-D", "=x"}).exit_code, 2);
+  Result bad_epoch = Trustc({"check", "main.trust"}, {"SOURCE_DATE_EPOCH=soon"});
+  EXPECT_EQ(bad_epoch.exit_code, 2);
+}
+
+TEST_F(CliTest, HelpAndVersionExitZero) {
+  EXPECT_EQ(Trustc({"--version"}).exit_code, 0);
+  Result help = Trustc({"check", "--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("--werror"), std::string::npos);
+}
+
+// ---- diagnostics formats ----------------------------------------------------------------------
+
+TEST_F(CliTest, JsonDiagnostics) {
+  Write("main.trust", kError);
+  Result run = Trustc({"check", "main.trust", "--diagnostics-format", "json"});
+  EXPECT_EQ(run.exit_code, 1);
+  nlohmann::json doc = nlohmann::json::parse(run.err);  // throws (fails the test) if invalid
+  ASSERT_TRUE(doc.is_array());
+  ASSERT_EQ(doc.size(), 2u) << run.err;  // unknown_name (error) and unused_cert (warning)
+  const auto& d = doc[0];  // sorted by line: the warning at 1:6 first
+  EXPECT_EQ(d["id"], "unused_cert");
+  EXPECT_EQ(d["severity"], "warning");
+  EXPECT_TRUE(d["notes"].is_array());
+  const auto& e = doc[1];
+  for (const char* key : {"file", "line", "column", "end_line", "end_column", "severity", "id",
+                          "message", "notes"}) {
+    EXPECT_TRUE(e.contains(key)) << key << " missing in " << e.dump();
+  }
+  EXPECT_EQ(e["file"], "main.trust");
+  EXPECT_EQ(e["line"], 2);
+  EXPECT_EQ(e["column"], 20);
+  EXPECT_EQ(e["end_line"], 2);
+  EXPECT_EQ(e["end_column"], 23);  // exclusive
+  EXPECT_EQ(e["severity"], "error");
+  EXPECT_EQ(e["id"], "unknown_name");
+  EXPECT_NE(e["message"].get<std::string>().find("`rot`"), std::string::npos);
+  ASSERT_TRUE(e["notes"].is_array());
+  ASSERT_EQ(e["notes"].size(), 1u);
+  EXPECT_NE(e["notes"][0].dump().find("did you mean"), std::string::npos);
+}
+
+TEST_F(CliTest, JsonDiagnosticsOfCleanInputIsEmptyArray) {
+  Write("main.trust", kClean);
+  Result run = Trustc({"check", "main.trust", "--diagnostics-format", "json", "--now",
+                    "2030-01-01T00:00:00Z"});
+  EXPECT_EQ(run.exit_code, 0);
+  nlohmann::json doc = nlohmann::json::parse(run.err);
+  EXPECT_TRUE(doc.is_array());
+  EXPECT_TRUE(doc.empty());
+}
+
+TEST_F(CliTest, JsonDiagnosticWithoutPlace) {
+  Write("main.trust", kClean);
+  Result run = Trustc({"check", "main.trust", "-D", "unknown=x", "--diagnostics-format", "json"});
+  EXPECT_EQ(run.exit_code, 1);
+  nlohmann::json doc = nlohmann::json::parse(run.err);
+  ASSERT_EQ(doc.size(), 1u) << run.err;
+  EXPECT_EQ(doc[0]["id"], "unknown_define");
+}
+
+TEST_F(CliTest, SarifDiagnostics) {
+  Write("main.trust", kError);
+  Result run = Trustc({"check", "main.trust", "--diagnostics-format", "sarif"});
+  EXPECT_EQ(run.exit_code, 1);
+  nlohmann::json doc = nlohmann::json::parse(run.err);
+  EXPECT_EQ(doc["version"], "2.1.0");
+  ASSERT_TRUE(doc["runs"].is_array());
+  ASSERT_FALSE(doc["runs"].empty());
+  const auto& run0 = doc["runs"][0];
+  EXPECT_EQ(run0["tool"]["driver"]["name"], "trustc");
+  ASSERT_TRUE(run0["results"].is_array());
+  ASSERT_EQ(run0["results"].size(), 2u);
+  EXPECT_EQ(run0["results"][0]["ruleId"], "unused_cert");
+  EXPECT_EQ(run0["results"][0]["level"], "warning");
+  const auto& result = run0["results"][1];
+  EXPECT_EQ(result["ruleId"], "unknown_name");
+  EXPECT_EQ(result["level"], "error");
+  ASSERT_TRUE(result["locations"].is_array());
+  ASSERT_FALSE(result["locations"].empty());
+  const auto& physical = result["locations"][0]["physicalLocation"];
+  EXPECT_EQ(physical["artifactLocation"]["uri"], "main.trust");
+  EXPECT_EQ(physical["region"]["startLine"], 2);
+  EXPECT_EQ(physical["region"]["startColumn"], 20);
+}
+
+TEST_F(CliTest, NoColorWhenNotATerminalOrNoColorSet) {
+  Write("main.trust", kError);
+  Result run = Trustc({"check", "main.trust"});
+  EXPECT_EQ(run.err.find('\x1b'), std::string::npos);
+  Result no_color = Trustc({"check", "main.trust"}, {"NO_COLOR=1", "TERM=xterm-256color"});
+  EXPECT_EQ(no_color.err.find('\x1b'), std::string::npos);
+}
+
+TEST_F(CliTest, QuietPrintsErrorsOnly) {
+  Write("main.trust", kWarning);
+  Result run = Trustc({"check", "-q", "main.trust", "--now", "2030-01-01T00:00:00Z"});
+  EXPECT_EQ(run.exit_code, 0);
+  EXPECT_EQ(run.err, "");
+  EXPECT_EQ(run.out, "");
+}
+
+// ---- build time -------------------------------------------------------------------------------
+
+TEST_F(CliTest, NowChangesDateRules) {
+  Write("main.trust", kDated);
+  Result before = Trustc({"check", "main.trust", "--now", "2026-06-01T00:00:00Z"});
+  EXPECT_EQ(before.exit_code, 0);
+  EXPECT_EQ(before.err, "");
+  Result soon = Trustc({"check", "main.trust", "--now", "2027-01-15T00:00:00Z"});
+  EXPECT_EQ(soon.exit_code, 0);
+  EXPECT_NE(soon.err.find("[expires_soon]"), std::string::npos) << soon.err;
+  Result after = Trustc({"check", "main.trust", "--now", "2027-03-01T00:00:00Z"});
+  EXPECT_EQ(after.exit_code, 1);
+  EXPECT_NE(after.err.find("[expired]"), std::string::npos) << after.err;
+  // An offset: 2027-02-01T01:00:00+02:00 is 2027-01-31T23:00:00Z, still valid.
+  Result offset = Trustc({"check", "main.trust", "--now", "2027-02-01T01:00:00+02:00"});
+  EXPECT_EQ(offset.exit_code, 0) << offset.err;
+}
+
+TEST_F(CliTest, SourceDateEpochChangesDateRules) {
+  Write("main.trust", kDated);
+  // 1780272000 = 2026-06-01T00:00:00Z; 1803859200 = 2027-03-01T00:00:00Z.
+  Result before = Trustc({"check", "main.trust"}, {"SOURCE_DATE_EPOCH=1780272000"});
+  EXPECT_EQ(before.exit_code, 0) << before.err;
+  EXPECT_EQ(before.err, "");
+  Result after = Trustc({"check", "main.trust"}, {"SOURCE_DATE_EPOCH=1803859200"});
+  EXPECT_EQ(after.exit_code, 1);
+  EXPECT_NE(after.err.find("[expired]"), std::string::npos) << after.err;
+  // --now wins over SOURCE_DATE_EPOCH.
+  Result both = Trustc({"check", "main.trust", "--now", "2026-06-01T00:00:00Z"},
+                    {"SOURCE_DATE_EPOCH=1803859200"});
+  EXPECT_EQ(both.exit_code, 0) << both.err;
+}
+
+// ---- params, roots ----------------------------------------------------------------------------
+
+TEST_F(CliTest, DefineOverridesParam) {
+  fs::create_directories(dir_ / "certs" / "prod");
+  fs::copy_file(dir_ / "certs" / "server-ca.pem", dir_ / "certs" / "prod" / "root-ca.pem");
+  Write("main.trust",
+        "param stage = \"missing\"\ncert root { file \"certs/${stage}/root-ca.pem\" }\n"
+        "gateway gw { trust root { anchor } }\n");
+  Result without = Trustc({"check", "main.trust", "--now", "2030-01-01T00:00:00Z"});
+  EXPECT_EQ(without.exit_code, 1);
+  EXPECT_NE(without.err.find("[cert_unreadable]"), std::string::npos) << without.err;
+  Result with = Trustc({"check", "main.trust", "-D", "stage=prod", "--now", "2030-01-01T00:00:00Z"});
+  EXPECT_EQ(with.exit_code, 0) << with.err;
+}
+
+TEST_F(CliTest, DefineOfUnknownParamIsUnknownDefine) {
+  Write("main.trust", kClean);
+  Result run = Trustc({"check", "main.trust", "-D", "unknown=x"});
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_NE(run.err.find("error: -D unknown: no module declares a param `unknown` [unknown_define]"),
+            std::string::npos)
+      << run.err;
+}
+
+TEST_F(CliTest, AllowOutsideRoot) {
+  fs::create_directory(dir_ / "project");
+  Write("project/main.trust",
+        "cert root { file \"../certs/root-ca.pem\" }\ngateway gw { trust root { anchor } }\n");
+  Result denied = Trustc({"check", "project/main.trust", "--now", "2030-01-01T00:00:00Z"});
+  EXPECT_EQ(denied.exit_code, 1);
+  EXPECT_NE(denied.err.find("project/main.trust:1:18: error:"), std::string::npos) << denied.err;
+  EXPECT_NE(denied.err.find("[outside_root]"), std::string::npos);
+  Result allowed = Trustc({"check", "project/main.trust", "--allow-outside-root", "--now",
+                        "2030-01-01T00:00:00Z"});
+  EXPECT_EQ(allowed.exit_code, 0) << allowed.err;
+}
+
+TEST_F(CliTest, SymlinkOutOfRootIsOutsideRoot) {
+  fs::create_directory(dir_ / "project");
+  fs::create_symlink(dir_ / "certs", dir_ / "project" / "certs");
+  Write("project/main.trust", kClean);
+  Result run = Trustc({"check", "project/main.trust", "--now", "2030-01-01T00:00:00Z"});
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_NE(run.err.find("[outside_root]"), std::string::npos) << run.err;
+}
+
+TEST_F(CliTest, SeveralFilesOneFailing) {
+  Write("good.trust", kClean);
+  Write("bad.trust", kError);
+  Result run = Trustc({"check", "good.trust", "bad.trust", "--now", "2030-01-01T00:00:00Z"});
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_NE(run.out.find("good.trust: 0 error(s)"), std::string::npos) << run.out;
+  EXPECT_NE(run.err.find("bad.trust:2:20"), std::string::npos) << run.err;
+}
+
+TEST_F(CliTest, ExampleScenarioChecksClean) {
+  fs::path example = fs::path(TRUST_SOURCE_DIR) / "examples" / "ca-im-scim" / "main.trust";
+  Result run = Trustc({"check", example.string(), "--now", "2027-01-15T00:00:00Z"});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.err.find("warning"), std::string::npos) << run.err;
+  EXPECT_EQ(run.err.find("error"), std::string::npos) << run.err;
+  EXPECT_NE(run.out.find("0 error(s), 0 warning(s)"), std::string::npos) << run.out;
+}
+
+}  // namespace

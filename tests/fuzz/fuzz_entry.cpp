@@ -1,0 +1,166 @@
+#include "tests/fuzz/fuzz_entry.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "compiler/artifacts/artifacts.h"
+#include "compiler/diag/render.h"
+#include "compiler/driver/pipeline.h"
+#include "runtime/keystore/keystore.h"
+#include "runtime/manifest/manifest.h"
+#include "runtime/pem/certificate.h"
+
+namespace trust::fuzz {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string_view View(const uint8_t* data, size_t size) {
+  return {reinterpret_cast<const char*>(data), size};
+}
+
+[[noreturn]] void Fail(const char* what) {
+  std::fprintf(stderr, "fuzz invariant broken: %s\n", what);
+  std::abort();
+}
+
+// A project directory made once per process: the golden tests' certs/ and lib/ (so the seeds
+// resolve their certificate files and imports) and the fuzzed source as fuzz.trust.
+const fs::path& ProjectDir() {
+  static const fs::path dir = [] {
+    // No certificate-facts cache on disk: runs stay hermetic and never touch $HOME.
+    setenv("TRUSTC_CACHE_DIR", "off", 1);
+    std::string pattern = (fs::temp_directory_path() / "trust-fuzz-XXXXXX").string();
+    if (mkdtemp(pattern.data()) == nullptr) Fail("mkdtemp");
+    fs::path made(pattern);
+    fs::path golden = fs::path(TRUST_SOURCE_DIR) / "tests/golden";
+    for (const char* sub : {"certs", "lib"}) {
+      std::error_code ec;
+      fs::copy(golden / sub, made / sub, fs::copy_options::recursive, ec);
+    }
+    // Best effort: the directory goes when the process exits normally.
+    static struct Remover {
+      fs::path path;
+      ~Remover() {
+        std::error_code ec;
+        fs::remove_all(path, ec);
+      }
+    } remover{made};
+    return made;
+  }();
+  return dir;
+}
+
+void WriteWhole(const fs::path& path, std::string_view bytes) {
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) Fail("cannot write the fuzz input");
+  size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n = write(fd, bytes.data() + done, bytes.size() - done);
+    if (n <= 0) Fail("short write of the fuzz input");
+    done += static_cast<size_t>(n);
+  }
+  close(fd);
+}
+
+void ExerciseKeystore(std::string_view bytes, keystore::StoreFormat format,
+                      const keystore::Secret* password) {
+  std::string error;
+  std::unique_ptr<keystore::Keystore> store =
+      keystore::OpenKeystore(bytes, format, password, &error);
+  if (!store) return;
+  std::vector<keystore::EntryInfo> entries = store->List();
+  for (const auto& entry : entries) {
+    keystore::FindAlias(entries, entry.alias, store->CaseInsensitiveAliases());
+  }
+  std::optional<std::string> written = store->Serialize(&error);
+  if (!written) return;
+  // What we write we must read back, with the same entries.
+  std::unique_ptr<keystore::Keystore> again =
+      keystore::OpenKeystore(*written, format, password, &error);
+  if (!again) Fail("a serialized keystore does not open again");
+  std::vector<keystore::EntryInfo> reread = again->List();
+  if (reread.size() != entries.size()) Fail("a keystore round trip changed the entry count");
+  for (size_t i = 0; i < entries.size(); ++i) {
+    if (reread[i].alias != entries[i].alias || reread[i].sha256 != entries[i].sha256) {
+      Fail("a keystore round trip changed an entry");
+    }
+  }
+}
+
+const keystore::Secret& Password() {
+  static const keystore::Secret secret("changeit");
+  return secret;
+}
+
+}  // namespace
+
+void FuzzParse(const uint8_t* data, size_t size) {
+  const fs::path& dir = ProjectDir();
+  WriteWhole(dir / "fuzz.trust", View(data, size));
+  driver::CompileOptions options;
+  options.root_path = (dir / "fuzz.trust").string();
+  options.build_time = 1700000000;  // 2023-11-14: fixed, so results do not depend on the clock
+  std::unique_ptr<driver::Compilation> result = driver::Compile(options);
+  const auto& diagnostics = result->emitter.diagnostics();
+  diag::RenderText(diagnostics, result->sources, {});
+  diag::RenderJson(diagnostics, result->sources);
+  if (result->program) {
+    if (result->emitter.HasErrors()) Fail("a program was produced despite errors");
+    artifacts::Collect(*result->program, "trustc fuzz");
+  } else if (!result->emitter.HasErrors()) {
+    Fail("no program and no error");
+  }
+}
+
+void FuzzCert(const uint8_t* data, size_t size) {
+  pem::LoadResult result = pem::ParseCertificate(View(data, size));
+  if (const auto* cert = std::get_if<std::shared_ptr<const pem::Certificate>>(&result)) {
+    if ((*cert)->facts().sha256.size() != 64) Fail("a certificate without a sha256");
+    (*cert)->IsSignedBy(**cert);
+    pem::FormatUtc((*cert)->facts().not_after);
+    pem::FormatUtc((*cert)->facts().not_before);
+  } else if (std::get<pem::LoadError>(result).message.empty()) {
+    Fail("a load error without a message");
+  }
+}
+
+void FuzzJks(const uint8_t* data, size_t size) {
+  std::string_view bytes = View(data, size);
+  for (auto format : {keystore::StoreFormat::kJks, keystore::StoreFormat::kJceks}) {
+    ExerciseKeystore(bytes, format, nullptr);
+    ExerciseKeystore(bytes, format, &Password());
+  }
+}
+
+void FuzzPkcs12(const uint8_t* data, size_t size) {
+  std::string_view bytes = View(data, size);
+  ExerciseKeystore(bytes, keystore::StoreFormat::kPkcs12, nullptr);
+  ExerciseKeystore(bytes, keystore::StoreFormat::kPkcs12, &Password());
+}
+
+void FuzzPemBundle(const uint8_t* data, size_t size) {
+  ExerciseKeystore(View(data, size), keystore::StoreFormat::kPem, nullptr);
+}
+
+void FuzzManifest(const uint8_t* data, size_t size) {
+  std::string error;
+  std::optional<manifest::Manifest> parsed = manifest::ReadManifest(View(data, size), &error);
+  if (!parsed) {
+    if (error.empty()) Fail("a manifest error without a message");
+    return;
+  }
+  // The writer's output must read back as the same manifest.
+  std::string written = manifest::WriteManifest(*parsed);
+  std::optional<manifest::Manifest> again = manifest::ReadManifest(written, &error);
+  if (!again) Fail("a written manifest does not read back");
+  if (!(*again == *parsed)) Fail("a manifest round trip changed it");
+}
+
+}  // namespace trust::fuzz

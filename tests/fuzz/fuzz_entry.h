@@ -1,0 +1,41 @@
+// The fuzzed entry points, shared by the libFuzzer targets (fuzz_*.cpp, TRUST_FUZZ builds) and
+// by replay_test.cpp, which runs every corpus and regression file through them in the normal
+// build. Each function takes arbitrary bytes and must neither crash nor hang; a broken
+// invariant aborts.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace trust::fuzz {
+
+using Entry = void (*)(const uint8_t* data, size_t size);
+
+// Parse + sema (+ lowering when the program is valid) of one .trust source.
+void FuzzParse(const uint8_t* data, size_t size);
+// pem::ParseCertificate.
+void FuzzCert(const uint8_t* data, size_t size);
+// The JKS and JCEKS reader, without a password (no integrity check) and with "changeit".
+void FuzzJks(const uint8_t* data, size_t size);
+// The PKCS#12 reader, without a password and with "changeit".
+void FuzzPkcs12(const uint8_t* data, size_t size);
+// The PEM bundle reader.
+void FuzzPemBundle(const uint8_t* data, size_t size);
+// manifest::ReadManifest.
+void FuzzManifest(const uint8_t* data, size_t size);
+
+struct Target {
+  std::string_view name;  // also the directory name under corpus/ and regressions/
+  Entry entry;
+};
+inline constexpr Target kTargets[] = {
+    {"fuzz_parse", FuzzParse},
+    {"fuzz_cert", FuzzCert},
+    {"fuzz_jks", FuzzJks},
+    {"fuzz_pkcs12", FuzzPkcs12},
+    {"fuzz_pem_bundle", FuzzPemBundle},
+    {"fuzz_manifest", FuzzManifest},
+};
+
+}  // namespace trust::fuzz

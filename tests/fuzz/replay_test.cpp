@@ -1,0 +1,58 @@
+// Runs every file of tests/fuzz/corpus/<target>/ and tests/fuzz/regressions/<target>/ through
+// the fuzzed entry points in the normal build: the seed corpora double as smoke tests and every
+// crash the fuzzers ever found stays fixed.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "tests/fuzz/fuzz_entry.h"
+
+namespace trust::fuzz {
+namespace {
+namespace fs = std::filesystem;
+
+std::vector<fs::path> FilesUnder(const fs::path& dir) {
+  std::vector<fs::path> files;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return files;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    if (entry.is_regular_file() && entry.path().filename() != "README.md") {
+      files.push_back(entry.path());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+std::string ReadAll(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+class ReplayTest : public testing::TestWithParam<Target> {};
+
+TEST_P(ReplayTest, CorpusAndRegressions) {
+  const Target& target = GetParam();
+  fs::path root = fs::path(TRUST_SOURCE_DIR) / "tests/fuzz";
+  std::vector<fs::path> corpus = FilesUnder(root / "corpus" / target.name);
+  EXPECT_FALSE(corpus.empty()) << "no seed corpus for " << target.name;
+  std::vector<fs::path> files = corpus;
+  for (auto& path : FilesUnder(root / "regressions" / target.name)) files.push_back(path);
+  for (const fs::path& path : files) {
+    SCOPED_TRACE(path.string());
+    std::string bytes = ReadAll(path);
+    target.entry(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Fuzz, ReplayTest, testing::ValuesIn(kTargets),
+                         [](const testing::TestParamInfo<Target>& info) {
+                           return std::string(info.param.name);
+                         });
+
+}  // namespace
+}  // namespace trust::fuzz

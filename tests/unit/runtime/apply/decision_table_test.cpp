@@ -1,0 +1,340 @@
+// The decision table of keystore-manifest.md, row by row, through apply on real files of each
+// format: add, unchanged, skip (present under another alias), replace, conflict, conflict on a
+// private-key entry, remove (present / absent), create (with / without), aliases differing
+// only in case, and an existing `debian:` alias that is left alone.
+#include <openssl/pkcs12.h>
+#include <openssl/x509.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "runtime/keystore/jks/jks_file.h"
+#include "runtime/keystore/keystore.h"
+#include "tests/unit/runtime/apply/apply_fixture.h"
+
+namespace trust::testing {
+namespace {
+
+using keystore::EntryInfo;
+using keystore::EntryKind;
+using manifest::Format;
+
+struct Seed {
+  std::string alias;
+  const TestCert* cert;
+  bool key = false;  // a private-key entry (jks, pkcs12) instead of a trusted certificate
+};
+
+std::string SeedJks(const std::vector<Seed>& seeds) {
+  keystore::jks::JksFile file;
+  for (const Seed& s : seeds) {
+    keystore::jks::JksEntry e;
+    e.tag = s.key ? keystore::jks::kTagPrivateKey : keystore::jks::kTagTrustedCert;
+    e.alias = s.alias;
+    e.timestamp_ms = 1000;
+    if (s.key) {
+      e.protected_key = std::string("\x30\x03\x02\x01\x00", 5);  // opaque to the runtime
+    }
+    e.chain.push_back({"X.509", s.cert->der});
+    file.entries.push_back(e);
+  }
+  std::string error;
+  return *keystore::jks::SerializeJks(file, keystore::Secret("changeit"), &error);
+}
+
+X509* ToX509(const TestCert& cert) {
+  const auto* p = reinterpret_cast<const unsigned char*>(cert.der.data());
+  return d2i_X509(nullptr, &p, static_cast<long>(cert.der.size()));
+}
+
+// As keystores.md describes Java's layout: trusted certificates as cert bags with a
+// friendlyName and the trusted-key attribute; a key entry as a shrouded key bag plus its
+// certificate, tied by localKeyID.
+std::string SeedPkcs12(const std::vector<Seed>& seeds) {
+  const char* pass = "changeit";
+  STACK_OF(PKCS7)* safes = nullptr;
+  STACK_OF(PKCS12_SAFEBAG)* bags = nullptr;
+  STACK_OF(PKCS12_SAFEBAG)* key_bags = nullptr;
+  for (const Seed& s : seeds) {
+    X509* x = ToX509(*s.cert);
+    PKCS12_SAFEBAG* bag = PKCS12_add_cert(&bags, x);
+    PKCS12_add_friendlyname_utf8(bag, s.alias.c_str(), -1);
+    if (s.key) {
+      unsigned char id[] = {1, 2, 3, 4};
+      PKCS12_add_localkeyid(bag, id, sizeof(id));
+      PKCS12_SAFEBAG* kb =
+          PKCS12_add_key(&key_bags, s.cert->key.get(), 0, 2048, NID_aes_256_cbc, pass);
+      PKCS12_add_friendlyname_utf8(kb, s.alias.c_str(), -1);
+      PKCS12_add_localkeyid(kb, id, sizeof(id));
+    } else {
+      ASN1_OBJECT* any_eku = OBJ_txt2obj("2.5.29.37.0", 1);
+      PKCS12_add1_attr_by_txt(bag, "2.16.840.1.113894.746875.1.1", V_ASN1_OBJECT,
+                              reinterpret_cast<const unsigned char*>(any_eku), -1);
+      ASN1_OBJECT_free(any_eku);
+    }
+    X509_free(x);
+  }
+  PKCS12_add_safe(&safes, bags, -1, 0, pass);
+  if (key_bags != nullptr) {
+    PKCS12_add_safe(&safes, key_bags, -1, 0, pass);
+  }
+  PKCS12* p12 = PKCS12_add_safes(safes, 0);
+  PKCS12_set_mac(p12, pass, -1, nullptr, 0, 2048, EVP_sha256());
+  unsigned char* der = nullptr;
+  int length = i2d_PKCS12(p12, &der);
+  std::string out(reinterpret_cast<char*>(der), static_cast<size_t>(length));
+  OPENSSL_free(der);
+  PKCS12_free(p12);
+  sk_PKCS7_pop_free(safes, PKCS7_free);
+  sk_PKCS12_SAFEBAG_pop_free(bags, PKCS12_SAFEBAG_free);
+  sk_PKCS12_SAFEBAG_pop_free(key_bags, PKCS12_SAFEBAG_free);
+  return out;
+}
+
+std::string SeedPem(const std::vector<Seed>& seeds) {
+  std::string out = "# a hand-written bundle\n";
+  for (const Seed& s : seeds) {
+    out += "# alias: " + s.alias + "\n" + s.cert->pem;
+  }
+  return out;
+}
+
+class DecisionTableTest : public ApplyFixture, public ::testing::WithParamInterface<Format> {
+ protected:
+  void SetUp() override {
+    ApplyFixture::SetUp();
+    manifest_ = BaseManifest(GetParam());
+    manifest_.create = false;
+  }
+
+  bool IsPem() const { return GetParam() == Format::kPem; }
+
+  void SeedStore(const std::vector<Seed>& seeds) {
+    switch (GetParam()) {
+      case Format::kJks:
+        WriteFile(store_path_, SeedJks(seeds));
+        break;
+      case Format::kPkcs12:
+        WriteFile(store_path_, SeedPkcs12(seeds));
+        break;
+      case Format::kPem:
+        WriteFile(store_path_, SeedPem(seeds));
+        break;
+    }
+    ASSERT_EQ(List().size(), seeds.size());
+    before_ = ReadFile(store_path_);
+    stat(store_path_.c_str(), &before_stat_);
+  }
+
+  std::vector<EntryInfo> List() {
+    std::string bytes = ReadFile(store_path_);
+    keystore::Secret secret("changeit");
+    std::string error;
+    auto store = keystore::OpenKeystore(bytes, keystore::DetectFormat(bytes), &secret, &error);
+    EXPECT_NE(store, nullptr) << error;
+    return store ? store->List() : std::vector<EntryInfo>{};
+  }
+
+  const EntryInfo* Find(const std::string& alias) {
+    listed_ = List();
+    return keystore::FindAlias(listed_, alias, !IsPem());
+  }
+
+  int Apply() { return Run("apply", {WriteManifest(manifest_)}); }
+  std::string PlanText() {
+    Run("plan", {WriteManifest(manifest_)});
+    return out_;
+  }
+
+  // Same bytes, same inode, same mtime: not rewritten.
+  void ExpectUntouched() {
+    EXPECT_EQ(ReadFile(store_path_), before_);
+    struct stat st {};
+    ASSERT_EQ(stat(store_path_.c_str(), &st), 0);
+    EXPECT_EQ(st.st_ino, before_stat_.st_ino);
+    EXPECT_EQ(st.st_mtim.tv_sec, before_stat_.st_mtim.tv_sec);
+    EXPECT_EQ(st.st_mtim.tv_nsec, before_stat_.st_mtim.tv_nsec);
+  }
+
+  manifest::Manifest manifest_;
+  std::string before_;
+  struct stat before_stat_ {};
+  std::vector<EntryInfo> listed_;
+  TestCert a_ = MakeCert("Alpha");
+  TestCert b_ = MakeCert("Beta");
+  TestCert c_ = MakeCert("Gamma");
+};
+
+TEST_P(DecisionTableTest, AddWhenAliasAndCertificateAbsent) {
+  SeedStore({{"alpha", &a_}});
+  manifest_.entries.push_back(EntryFor("beta", b_));
+  EXPECT_NE(PlanText().find("+ beta"), std::string::npos) << out_;
+  ASSERT_EQ(Apply(), 0) << err_;
+  EXPECT_EQ(out_.substr(0, out_.find(';')),
+            "ks: 1 added, 0 replaced, 0 removed, 0 unchanged, 0 skipped");
+  ASSERT_NE(Find("beta"), nullptr);
+  EXPECT_EQ(Find("beta")->sha256, b_.cert->facts().sha256);
+  EXPECT_EQ(Find("alpha")->sha256, a_.cert->facts().sha256);
+}
+
+TEST_P(DecisionTableTest, UnchangedWhenSameAliasSameCertificate) {
+  SeedStore({{"alpha", &a_}});
+  manifest_.entries.push_back(EntryFor("alpha", a_));
+  EXPECT_NE(PlanText().find("= alpha"), std::string::npos) << out_;
+  ASSERT_EQ(Apply(), 0) << err_;
+  EXPECT_EQ(out_, "ks: nothing to do (1 unchanged, 0 skipped)\n");
+  ExpectUntouched();
+}
+
+TEST_P(DecisionTableTest, SkipWhenCertificatePresentUnderAnotherAlias) {
+  SeedStore({{"legacy_root", &a_}});
+  manifest_.entries.push_back(EntryFor("partner_root", a_));
+  EXPECT_NE(PlanText().find("already present as `legacy_root`: skipped"), std::string::npos)
+      << out_;
+  ASSERT_EQ(Apply(), 0) << err_;
+  EXPECT_EQ(out_, "ks: nothing to do (0 unchanged, 1 skipped)\n");
+  ExpectUntouched();
+  EXPECT_EQ(Find("partner_root"), nullptr);
+}
+
+TEST_P(DecisionTableTest, ReplaceWhenAliasHoldsAnotherCertificateAndReplaceIsTrue) {
+  SeedStore({{"alpha", &a_}, {"beta", &b_}});
+  manifest_.entries.push_back(EntryFor("alpha", c_, /*replace=*/true));
+  EXPECT_NE(PlanText().find("replace (was sha256 "), std::string::npos) << out_;
+  ASSERT_EQ(Apply(), 0) << err_;
+  EXPECT_EQ(out_.substr(0, out_.find(';')),
+            "ks: 0 added, 1 replaced, 0 removed, 0 unchanged, 0 skipped");
+  EXPECT_EQ(List().size(), 2u);
+  EXPECT_EQ(Find("alpha")->sha256, c_.cert->facts().sha256);
+  EXPECT_EQ(Find("beta")->sha256, b_.cert->facts().sha256);
+}
+
+TEST_P(DecisionTableTest, ConflictWhenReplaceIsFalse) {
+  SeedStore({{"alpha", &a_}});
+  manifest_.entries.push_back(EntryFor("gamma", c_));
+  manifest_.entries.push_back(EntryFor("alpha", b_, /*replace=*/false));
+  EXPECT_EQ(Apply(), 1);
+  EXPECT_NE(err_.find("alias `alpha`: the alias holds another certificate and replace is false"),
+            std::string::npos)
+      << err_;
+  ExpectUntouched();  // the add of gamma is not written either
+}
+
+TEST_P(DecisionTableTest, PrivateKeyEntryIsAlwaysAConflict) {
+  if (IsPem()) {
+    GTEST_SKIP() << "pem bundles hold no keys";
+  }
+  SeedStore({{"mykey", &a_, /*key=*/true}, {"beta", &b_}});
+  ASSERT_EQ(Find("mykey")->kind, EntryKind::kPrivateKey);
+  manifest_.entries.push_back(EntryFor("MyKey", c_, /*replace=*/true));
+  EXPECT_EQ(Apply(), 1);
+  EXPECT_NE(err_.find("private-key entry, which is never overwritten"), std::string::npos) << err_;
+  ExpectUntouched();
+  // The same certificate as the key's is not "present" (a key entry is no trust anchor).
+  manifest_.entries = {EntryFor("key_cert", a_)};
+  ASSERT_EQ(Apply(), 0) << err_;
+  EXPECT_EQ(Find("key_cert")->kind, EntryKind::kTrustedCert);
+  EXPECT_EQ(Find("mykey")->kind, EntryKind::kPrivateKey);
+  // remove naming a key entry: a conflict too.
+  before_ = ReadFile(store_path_);
+  stat(store_path_.c_str(), &before_stat_);
+  manifest_.entries.clear();
+  manifest_.remove = {"mykey"};
+  EXPECT_EQ(Apply(), 1);
+  ExpectUntouched();
+}
+
+TEST_P(DecisionTableTest, RemovePresentAndAbsent) {
+  SeedStore({{"alpha", &a_}, {"beta", &b_}});
+  manifest_.remove = {"absent"};
+  ASSERT_EQ(Apply(), 0) << err_;
+  EXPECT_EQ(out_, "ks: nothing to do (0 unchanged, 0 skipped)\n");
+  ExpectUntouched();
+  manifest_.remove = {"alpha", "absent"};
+  EXPECT_NE(PlanText().find("- alpha"), std::string::npos) << out_;
+  ASSERT_EQ(Apply(), 0) << err_;
+  EXPECT_EQ(out_.substr(0, out_.find(';')),
+            "ks: 0 added, 0 replaced, 1 removed, 0 unchanged, 0 skipped");
+  ASSERT_EQ(List().size(), 1u);
+  EXPECT_EQ(List()[0].sha256, b_.cert->facts().sha256);
+}
+
+TEST_P(DecisionTableTest, CreateMissingStore) {
+  manifest_.entries.push_back(EntryFor("alpha", a_));
+  manifest_.create = false;
+  EXPECT_EQ(Apply(), 1);
+  EXPECT_NE(err_.find("does not exist (and the manifest says create: false)"), std::string::npos)
+      << err_;
+  EXPECT_NE(access(store_path_.c_str(), F_OK), 0);
+  manifest_.create = true;
+  ASSERT_EQ(Apply(), 0) << err_;
+  ASSERT_EQ(List().size(), 1u);
+  struct stat st {};
+  ASSERT_EQ(stat(store_path_.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0644u);
+  // With no entries at all, create: true still creates an (empty) store.
+  unlink(store_path_.c_str());
+  manifest_.entries.clear();
+  EXPECT_EQ(Run("plan", {WriteManifest(manifest_)}), 2);
+  ASSERT_EQ(Apply(), 0) << err_;
+  EXPECT_EQ(access(store_path_.c_str(), F_OK), 0);
+  EXPECT_TRUE(List().empty());
+}
+
+TEST_P(DecisionTableTest, AliasesDifferingOnlyInCase) {
+  SeedStore({{"alpha", &a_}});
+  manifest_.entries.push_back(EntryFor("ALPHA", a_));
+  ASSERT_EQ(Apply(), 0) << err_;
+  ExpectUntouched();
+  if (IsPem()) {
+    // pem compares aliases exactly: ALPHA is another alias, its certificate already present.
+    EXPECT_EQ(out_, "ks: nothing to do (0 unchanged, 1 skipped)\n");
+    manifest_.entries = {EntryFor("ALPHA", b_)};
+    ASSERT_EQ(Apply(), 0) << err_;
+    EXPECT_EQ(List().size(), 2u);
+    return;
+  }
+  EXPECT_EQ(out_, "ks: nothing to do (1 unchanged, 0 skipped)\n");
+  manifest_.entries = {EntryFor("Alpha", b_)};
+  EXPECT_EQ(Apply(), 1);
+  EXPECT_NE(err_.find("alias `Alpha`"), std::string::npos) << err_;
+  ExpectUntouched();
+  manifest_.entries = {EntryFor("Alpha", b_, /*replace=*/true)};
+  ASSERT_EQ(Apply(), 0) << err_;
+  ASSERT_EQ(List().size(), 1u);
+  EXPECT_EQ(List()[0].alias, "alpha");  // the stored spelling is kept
+  EXPECT_EQ(List()[0].sha256, b_.cert->facts().sha256);
+  manifest_.entries.clear();
+  manifest_.remove = {"ALPHA"};
+  ASSERT_EQ(Apply(), 0) << err_;
+  EXPECT_TRUE(List().empty());
+}
+
+TEST_P(DecisionTableTest, DebianAliasLeftAlone) {
+  SeedStore({{"debian:alpha.pem", &a_}, {"beta", &b_}});
+  manifest_.entries.push_back(EntryFor("alpha", a_));  // present under the debian alias
+  manifest_.entries.push_back(EntryFor("gamma", c_));
+  manifest_.remove = {"beta"};
+  EXPECT_NE(PlanText().find("already present as `debian:alpha.pem`: skipped"), std::string::npos)
+      << out_;
+  ASSERT_EQ(Apply(), 0) << err_;
+  EXPECT_EQ(out_.substr(0, out_.find(';')),
+            "ks: 1 added, 0 replaced, 1 removed, 0 unchanged, 1 skipped");
+  std::vector<EntryInfo> after = List();
+  ASSERT_EQ(after.size(), 2u);
+  EXPECT_EQ(after[0].alias, "debian:alpha.pem");
+  EXPECT_EQ(after[0].sha256, a_.cert->facts().sha256);
+  EXPECT_EQ(Find("gamma")->sha256, c_.cert->facts().sha256);
+  if (IsPem()) {
+    EXPECT_EQ(ReadFile(store_path_).find("# alias: debian:alpha.pem\n" + a_.pem),
+              std::string("# a hand-written bundle\n").size());
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Formats, DecisionTableTest,
+                         ::testing::Values(Format::kJks, Format::kPkcs12, Format::kPem),
+                         [](const auto& info) {
+                           return std::string(manifest::FormatName(info.param));
+                         });
+
+}  // namespace
+}  // namespace trust::testing
