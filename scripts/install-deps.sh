@@ -11,6 +11,7 @@ packages=(
   openjdk-17-jre-headless
   clang-format
   graphviz  # `dot -Tsvg` checks trustc graph output (tests/review)
+  man-db groff-base zsh dpkg-dev  # man pages, completions, .deb packages (tests/packaging)
   clang libclang-rt-14-dev  # libFuzzer targets (scripts/fuzz.sh)
 )
 

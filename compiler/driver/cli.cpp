@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "compiler/driver/cli_support.h"
+#include "runtime/cli/program_docs.h"
 
 namespace trust::driver {
 
@@ -15,6 +16,12 @@ int RunCli(int argc, char** argv) {
   AddCompileCommands(app, flags, commands);
   AddReviewCommands(app, flags, commands);
   AddImportCommands(app, flags, commands);
+  AddLspCommands(app, flags, commands);
+  // Hidden --help-man / --completion: keep right before parse, after every subcommand.
+  if (int code = 0; trust::cli::HandleDocRequest(app, trust::cli::TrustcDoc(TRUSTC_VERSION), argc,
+                                                 argv, std::cout, std::cerr, &code)) {
+    return code;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -49,5 +49,7 @@ void AddCompileCommands(CLI::App& app, CommonFlags& flags, CommandTable& table);
 void AddImportCommands(CLI::App& app, CommonFlags& flags, CommandTable& table);
 // review_commands.cpp: fmt, diff, graph, explain, explain-rule.
 void AddReviewCommands(CLI::App& app, CommonFlags& flags, CommandTable& table);
+// compiler/lsp/lsp_command.cpp: lsp.
+void AddLspCommands(CLI::App& app, CommonFlags& flags, CommandTable& table);
 
 }  // namespace trust::driver

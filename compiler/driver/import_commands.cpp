@@ -22,6 +22,8 @@ struct ImportFlags {
 };
 
 bool WriteFile(const fs::path& path, const std::string& bytes, std::string* error) {
+  std::error_code ec;
+  if (path.has_parent_path()) fs::create_directories(path.parent_path(), ec);
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << bytes;
   out.close();

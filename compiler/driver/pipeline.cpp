@@ -7,9 +7,9 @@ namespace trust::driver {
 
 std::unique_ptr<Compilation> Compile(const CompileOptions& options) {
   auto result = std::make_unique<Compilation>();
-  std::optional<sema::LoadedProgram> loaded =
-      sema::LoadProgram({options.root_path, options.stdlib_dir, options.allow_outside_root},
-                        result->sources, result->emitter);
+  std::optional<sema::LoadedProgram> loaded = sema::LoadProgram(
+      {options.root_path, options.stdlib_dir, options.allow_outside_root, options.overlay},
+      result->sources, result->emitter);
   if (!loaded || loaded->syntax_errors) return result;
   result->program =
       sema::Check(*loaded, {options.defines, options.allow_outside_root, options.build_time},

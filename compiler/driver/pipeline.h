@@ -20,6 +20,8 @@ struct CompileOptions {
   std::optional<std::string> stdlib_dir;
   bool allow_outside_root = false;
   int64_t build_time = 0;
+  // Unsaved editor buffers by resolved absolute path (see sema::LoadOptions::overlay).
+  const std::map<std::string, std::string>* overlay = nullptr;
 };
 
 struct Compilation {

@@ -17,6 +17,11 @@ std::optional<std::string> ReadFile(const fs::path& path, size_t limit, std::str
     *error = "is a directory";
     return std::nullopt;
   }
+  // A FIFO or device would block the compiler (and the language server) forever.
+  if (fs::exists(path, ec) && !fs::is_regular_file(path, ec)) {
+    *error = "is not a regular file";
+    return std::nullopt;
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     *error = std::error_code(errno, std::generic_category()).message();
@@ -72,7 +77,7 @@ class Loader {
   std::optional<LoadedProgram> Run() {
     fs::path root(options_.root_path);
     std::string error;
-    std::optional<std::string> text = ReadFile(root, limits::kMaxSourceBytes, &error);
+    std::optional<std::string> text = ReadSource(root, &error);
     if (!text && TooLarge(error)) {
       // docs/limits.md: the file is not parsed; the error points at its 1:1.
       source::FileId id = sources_.Add(options_.root_path, "");
@@ -98,6 +103,24 @@ class Loader {
   }
 
  private:
+  // An editor buffer from the overlay if there is one for this file, else the disk.
+  std::optional<std::string> ReadSource(const fs::path& path, std::string* error) {
+    if (options_.overlay != nullptr) {
+      std::error_code ec;
+      fs::path real = fs::weakly_canonical(fs::absolute(path, ec), ec);
+      auto it = options_.overlay->find(real.string());
+      if (it != options_.overlay->end()) {
+        if (it->second.size() > limits::kMaxSourceBytes) {
+          *error =
+              "is larger than the limit of " + std::to_string(limits::kMaxSourceBytes) + " bytes";
+          return std::nullopt;
+        }
+        return it->second;
+      }
+    }
+    return ReadFile(path, limits::kMaxSourceBytes, error);
+  }
+
   size_t Add(Module module, std::string text) {
     // The language ignores a byte-order mark; dropping it keeps columns right on line 1.
     if (text.starts_with("\xEF\xBB\xBF")) text.erase(0, 3);
@@ -245,7 +268,7 @@ class Loader {
   std::optional<size_t> LoadFile(const fs::path& real, const fs::path& display,
                                  const ast::Import& import) {
     std::string error;
-    std::optional<std::string> text = ReadFile(real, limits::kMaxSourceBytes, &error);
+    std::optional<std::string> text = ReadSource(real, &error);
     if (!text) {
       std::error_code ec;
       bool exists = fs::exists(real, ec);

@@ -41,6 +41,9 @@ struct LoadOptions {
   std::string root_path;                  // as given on the command line
   std::optional<std::string> stdlib_dir;  // --stdlib; embedded modules otherwise
   bool allow_outside_root = false;
+  // Editor buffers (trustc lsp): resolved absolute path -> text, consulted before the disk for
+  // the root and every relative import. Null: read the disk only.
+  const std::map<std::string, std::string>* overlay = nullptr;
 };
 
 std::optional<LoadedProgram> LoadProgram(const LoadOptions& options, source::SourceManager& sources,

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "runtime/apply/commands.h"
+#include "runtime/cli/program_docs.h"
 
 #ifndef TRUST_VERSION
 #define TRUST_VERSION "0.0.0"
@@ -63,6 +64,11 @@ int RunCli(int argc, char** argv) {
   AddManifestOptions(apply, &options, /*with_format=*/false, /*writes=*/true);
   AddManifestOptions(verify, &options, /*with_format=*/true, /*writes=*/false);
   AddListOptions(list, &list_options);
+  // Hidden --help-man / --completion: keep right before parse, after every subcommand.
+  if (int code = 0; cli::HandleDocRequest(app, cli::TrustApplyDoc(TRUST_VERSION), argc, argv,
+                                          std::cout, std::cerr, &code)) {
+    return code;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -91,17 +91,18 @@ const EntryInfo* FindAlias(const std::vector<EntryInfo>& entries, std::string_vi
   return nullptr;
 }
 
+// Stored entries are summarised, not fully decoded: plan decisions need only the digest, and
+// decoding every public key of a large store would dominate the run (see SummarizeCertificate).
 bool DescribeCertificate(std::string_view der, EntryInfo* info, std::string* error) {
-  pem::LoadResult result = pem::ParseCertificate(der);
-  if (const auto* failure = std::get_if<pem::LoadError>(&result)) {
-    *error = "certificate of `" + info->alias + "` is unreadable: " + failure->message;
+  std::optional<pem::CertSummary> summary = pem::SummarizeCertificate(der);
+  if (!summary) {
+    *error = "certificate of `" + info->alias + "` is unreadable: not a DER X.509 certificate";
     return false;
   }
-  const auto& cert = std::get<std::shared_ptr<const pem::Certificate>>(result);
   // The digest is of the stored bytes, which is what a keytool fingerprint shows.
   info->sha256 = pem::Sha256Hex(der);
-  info->subject = cert->facts().subject;
-  info->not_after = pem::FormatUtc(cert->facts().not_after);
+  info->subject = std::move(summary->subject);
+  info->not_after = pem::FormatUtc(summary->not_after);
   return true;
 }
 

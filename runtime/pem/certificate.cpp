@@ -522,6 +522,81 @@ bool Certificate::IsSignedBy(const Certificate& issuer) const {
   return VerifiesWith(x509(), X509_get0_pubkey(issuer_x509));
 }
 
+namespace {
+
+// Steps over DER headers. Each call reads one TLV header at `p_`; Enter() moves into a
+// constructed value, Skip() past any value.
+class DerCursor {
+ public:
+  explicit DerCursor(std::string_view der)
+      : p_(reinterpret_cast<const unsigned char*>(der.data())), end_(p_ + der.size()) {}
+
+  bool Enter(int tag) { return Header(tag, -1); }
+  bool Skip() {
+    if (!Header(-1, -1)) return false;
+    p_ += length_;
+    return true;
+  }
+  // Skips an optional context-specific [n] value (the certificate version).
+  void SkipOptionalContext(int n) {
+    const unsigned char* start = p_;
+    if (Header(n, V_ASN1_CONTEXT_SPECIFIC)) {
+      p_ += length_;
+    } else {
+      p_ = start;
+    }
+  }
+  const unsigned char** position() { return &p_; }
+  long remaining() const { return static_cast<long>(end_ - p_); }
+
+ private:
+  bool Header(int tag, int cls) {
+    if (p_ >= end_) return false;
+    int got_tag = 0;
+    int got_class = 0;
+    const int flags = ASN1_get_object(&p_, &length_, &got_tag, &got_class, remaining());
+    ERR_clear_error();
+    if ((flags & 0x80) != 0 || (flags & 0x01) != 0) return false;  // error or indefinite length
+    if (tag >= 0 && got_tag != tag) return false;
+    return cls < 0 || got_class == cls;
+  }
+
+  const unsigned char* p_;
+  const unsigned char* end_;
+  long length_ = 0;
+};
+
+struct Asn1TimeDeleter {
+  void operator()(ASN1_TIME* t) const { ASN1_TIME_free(t); }
+};
+struct X509NameDeleter {
+  void operator()(X509_NAME* n) const { X509_NAME_free(n); }
+};
+
+}  // namespace
+
+// Certificate ::= SEQUENCE { tbsCertificate SEQUENCE { [0] version OPTIONAL, serialNumber,
+//   signature, issuer, validity SEQUENCE { notBefore, notAfter }, subject, ... }, ... }
+std::optional<CertSummary> SummarizeCertificate(std::string_view der) {
+  DerCursor cursor(der);
+  if (!cursor.Enter(V_ASN1_SEQUENCE) || !cursor.Enter(V_ASN1_SEQUENCE)) return std::nullopt;
+  cursor.SkipOptionalContext(0);
+  if (!cursor.Skip() || !cursor.Skip() || !cursor.Skip() || !cursor.Enter(V_ASN1_SEQUENCE)) {
+    return std::nullopt;  // serial, signature algorithm, issuer, then into validity
+  }
+  std::unique_ptr<ASN1_TIME, Asn1TimeDeleter> not_before(
+      d2i_ASN1_TIME(nullptr, cursor.position(), cursor.remaining()));
+  std::unique_ptr<ASN1_TIME, Asn1TimeDeleter> not_after(
+      d2i_ASN1_TIME(nullptr, cursor.position(), cursor.remaining()));
+  std::unique_ptr<X509_NAME, X509NameDeleter> subject(
+      not_after ? d2i_X509_NAME(nullptr, cursor.position(), cursor.remaining()) : nullptr);
+  ERR_clear_error();
+  if (!not_before || !subject) return std::nullopt;
+  std::optional<int64_t> seconds = ToUnixSeconds(not_after.get());
+  if (!seconds) return std::nullopt;
+  return CertSummary{FormatDn(DnFromX509Name(subject.get())), *seconds};
+}
+
 LoadResult ParseCertificate(std::string_view bytes) {
   ERR_clear_error();  // errors left by a caller must not be blamed on this file
   LoadResult result = ParseAny(bytes);

@@ -1,8 +1,8 @@
 // End-to-end tests of the `trustc` command line (cli.md): exit codes, output formats, common
 // flags and environment. Each test writes its inputs into a fresh temporary directory and runs
 // the real binary with posix_spawn, capturing stdout and stderr.
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -95,13 +95,16 @@ class CliTest : public testing::Test {
   fs::path dir_;
 };
 
-const char* kClean = "cert root { file \"certs/root-ca.pem\" }\ngateway gw { trust root { anchor } }\n";
+const char* kClean =
+    "cert root { file \"certs/root-ca.pem\" }\ngateway gw { trust root { anchor } }\n";
 const char* kWarning =
     "cert root { file \"certs/root-ca.pem\" }\ncert spare { file \"certs/server-ca.pem\" }\n"
     "gateway gw { trust root { anchor } }\n";
-const char* kError = "cert root { file \"certs/root-ca.pem\" }\ngateway gw { trust rot { anchor } }\n";
+const char* kError =
+    "cert root { file \"certs/root-ca.pem\" }\ngateway gw { trust rot { anchor } }\n";
 // expires-2027.pem: valid until 2027-02-01; expired after that, expiring soon within 30 days.
-const char* kDated = "cert soon { file \"certs/expires-2027.pem\" }\ngateway gw { trust soon { anchor } }\n";
+const char* kDated =
+    "cert soon { file \"certs/expires-2027.pem\" }\ngateway gw { trust soon { anchor } }\n";
 
 // ---- exit codes -------------------------------------------------------------------------------
 
@@ -178,7 +181,8 @@ TEST_F(CliTest, UnreadableImportIsFileUnreadable) {
 
 TEST_F(CliTest, UnreadableCertificateIsCertUnreadable) {
   fs::permissions(dir_ / "certs" / "root-ca.pem", fs::perms::none);
-  if (access((dir_ / "certs" / "root-ca.pem").c_str(), R_OK) == 0) GTEST_SKIP() << "running as root";
+  if (access((dir_ / "certs" / "root-ca.pem").c_str(), R_OK) == 0)
+    GTEST_SKIP() << "running as root";
   Write("main.trust", kClean);
   Result run = Trustc({"check", "main.trust"});
   EXPECT_EQ(run.exit_code, 1);
@@ -222,13 +226,13 @@ TEST_F(CliTest, JsonDiagnostics) {
   nlohmann::json doc = nlohmann::json::parse(run.err);  // throws (fails the test) if invalid
   ASSERT_TRUE(doc.is_array());
   ASSERT_EQ(doc.size(), 2u) << run.err;  // unknown_name (error) and unused_cert (warning)
-  const auto& d = doc[0];  // sorted by line: the warning at 1:6 first
+  const auto& d = doc[0];                // sorted by line: the warning at 1:6 first
   EXPECT_EQ(d["id"], "unused_cert");
   EXPECT_EQ(d["severity"], "warning");
   EXPECT_TRUE(d["notes"].is_array());
   const auto& e = doc[1];
-  for (const char* key : {"file", "line", "column", "end_line", "end_column", "severity", "id",
-                          "message", "notes"}) {
+  for (const char* key :
+       {"file", "line", "column", "end_line", "end_column", "severity", "id", "message", "notes"}) {
     EXPECT_TRUE(e.contains(key)) << key << " missing in " << e.dump();
   }
   EXPECT_EQ(e["file"], "main.trust");
@@ -246,8 +250,8 @@ TEST_F(CliTest, JsonDiagnostics) {
 
 TEST_F(CliTest, JsonDiagnosticsOfCleanInputIsEmptyArray) {
   Write("main.trust", kClean);
-  Result run = Trustc({"check", "main.trust", "--diagnostics-format", "json", "--now",
-                    "2030-01-01T00:00:00Z"});
+  Result run = Trustc(
+      {"check", "main.trust", "--diagnostics-format", "json", "--now", "2030-01-01T00:00:00Z"});
   EXPECT_EQ(run.exit_code, 0);
   nlohmann::json doc = nlohmann::json::parse(run.err);
   EXPECT_TRUE(doc.is_array());
@@ -333,7 +337,7 @@ TEST_F(CliTest, SourceDateEpochChangesDateRules) {
   EXPECT_NE(after.err.find("[expired]"), std::string::npos) << after.err;
   // --now wins over SOURCE_DATE_EPOCH.
   Result both = Trustc({"check", "main.trust", "--now", "2026-06-01T00:00:00Z"},
-                    {"SOURCE_DATE_EPOCH=1803859200"});
+                       {"SOURCE_DATE_EPOCH=1803859200"});
   EXPECT_EQ(both.exit_code, 0) << both.err;
 }
 
@@ -348,7 +352,8 @@ TEST_F(CliTest, DefineOverridesParam) {
   Result without = Trustc({"check", "main.trust", "--now", "2030-01-01T00:00:00Z"});
   EXPECT_EQ(without.exit_code, 1);
   EXPECT_NE(without.err.find("[cert_unreadable]"), std::string::npos) << without.err;
-  Result with = Trustc({"check", "main.trust", "-D", "stage=prod", "--now", "2030-01-01T00:00:00Z"});
+  Result with =
+      Trustc({"check", "main.trust", "-D", "stage=prod", "--now", "2030-01-01T00:00:00Z"});
   EXPECT_EQ(with.exit_code, 0) << with.err;
 }
 
@@ -356,8 +361,9 @@ TEST_F(CliTest, DefineOfUnknownParamIsUnknownDefine) {
   Write("main.trust", kClean);
   Result run = Trustc({"check", "main.trust", "-D", "unknown=x"});
   EXPECT_EQ(run.exit_code, 1);
-  EXPECT_NE(run.err.find("error: -D unknown: no module declares a param `unknown` [unknown_define]"),
-            std::string::npos)
+  EXPECT_NE(
+      run.err.find("error: -D unknown: no module declares a param `unknown` [unknown_define]"),
+      std::string::npos)
       << run.err;
 }
 
@@ -369,8 +375,8 @@ TEST_F(CliTest, AllowOutsideRoot) {
   EXPECT_EQ(denied.exit_code, 1);
   EXPECT_NE(denied.err.find("project/main.trust:1:18: error:"), std::string::npos) << denied.err;
   EXPECT_NE(denied.err.find("[outside_root]"), std::string::npos);
-  Result allowed = Trustc({"check", "project/main.trust", "--allow-outside-root", "--now",
-                        "2030-01-01T00:00:00Z"});
+  Result allowed = Trustc(
+      {"check", "project/main.trust", "--allow-outside-root", "--now", "2030-01-01T00:00:00Z"});
   EXPECT_EQ(allowed.exit_code, 0) << allowed.err;
 }
 

@@ -32,7 +32,7 @@ count() {  # entries of a store (trust-apply list), and keytool finds the last o
     -storepass:env BENCH_STOREPASS >/dev/null || { echo "keytool cannot read $1" >&2; exit 1; }
   "$apply" list "$1" --password-env BENCH_STOREPASS | wc -l
 }
-stamp() { stat -c '%i %Y.%y' "$1"; }
+stamp() { stat -c '%i %y' "$1"; }
 
 rows=()
 for fmt in jks p12; do

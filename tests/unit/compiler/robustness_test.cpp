@@ -93,7 +93,8 @@ TEST_F(RobustnessTest, LargeValidFileUnderLimit) {
   std::string text;
   size_t i = 0;
   while (text.size() < 3900 * 1000) {
-    text += "template trust t" + std::to_string(i++) + " { anchor for ssl, signing_server_certs }\n";
+    text +=
+        "template trust t" + std::to_string(i++) + " { anchor for ssl, signing_server_certs }\n";
   }
   Write("large.trust", text);
   Outcome o = Compile("large.trust", kLargeFileSeconds);
@@ -139,8 +140,8 @@ TEST_F(RobustnessTest, HundredThousandCharacterString) {
 }
 
 TEST_F(RobustnessTest, UnterminatedHugeStringAndComment) {
-  Write("open.trust", "cert c { file \"" + std::string(1000000, 'a') + "\n/*" +
-                          std::string(1000000, '*'));
+  Write("open.trust",
+        "cert c { file \"" + std::string(1000000, 'a') + "\n/*" + std::string(1000000, '*'));
   Outcome o = Compile("open.trust");
   EXPECT_TRUE(o.compilation->emitter.HasErrors());
 }
@@ -182,8 +183,8 @@ TEST_F(RobustnessTest, LongLineIsNotEchoed) {
   Write("line.trust", "cert c { file \"missing.pem\" }" + std::string(5000, ' ') + "\n" +
                           "gateway g { trust c { anchor } }\n");
   Outcome o = Compile("line.trust");
-  std::string text = diag::RenderText(o.compilation->emitter.diagnostics(),
-                                      o.compilation->sources, {});
+  std::string text =
+      diag::RenderText(o.compilation->emitter.diagnostics(), o.compilation->sources, {});
   EXPECT_LT(text.size(), 3000u) << text.substr(0, 300);
 }
 

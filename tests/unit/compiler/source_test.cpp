@@ -1,7 +1,7 @@
 // Source positions: lines and columns (code points) of byte offsets.
-#include <gtest/gtest.h>
-
 #include "compiler/source/source.h"
+
+#include <gtest/gtest.h>
 
 namespace trust::source {
 namespace {

@@ -159,7 +159,8 @@ cert root { file "certs/root-ca.pem" }
 gateway gw { trust root from ks_t  }
 keystore k from ks_t { trust root }
 keystore l from a { format pem path "/y" trust root }
-)", &ok);
+)",
+                            &ok);
   EXPECT_FALSE(ok);
   EXPECT_TRUE(Contains(out, "[wrong_kind]")) << out;
   // An unusable `from` reports once, without "missing item" or "no purpose" follow-ups.

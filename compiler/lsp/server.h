@@ -1,0 +1,43 @@
+// `trustc lsp`: the Language Server Protocol over stdio, single-threaded. Diagnostics are
+// recomputed once the client has been quiet for kDebounceMs after a change, or at once before
+// answering a request that needs them.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "compiler/driver/pipeline.h"
+#include "compiler/lsp/workspace.h"
+
+namespace trust::lsp {
+
+inline constexpr int kDebounceMs = 200;
+
+class Server {
+ public:
+  Server(driver::CompileOptions base, bool refresh_clock, int in_fd, int out_fd);
+  // Serves until `exit` or end of input; the process exit code (0 after `shutdown`).
+  int Run();
+
+ private:
+  void Handle(const std::string& body);
+  void Dispatch(const nlohmann::json& message);
+  nlohmann::json Request(const std::string& method, const nlohmann::json& params);
+  void Notification(const std::string& method, const nlohmann::json& params);
+  void Publish();
+  void Send(const nlohmann::json& message);
+  void Reply(const nlohmann::json& id, nlohmann::json result);
+  void ReplyError(const nlohmann::json& id, int code, const std::string& message);
+
+  Workspace workspace_;
+  int in_fd_;
+  int out_fd_;
+  bool initialized_ = false;
+  bool shut_down_ = false;
+  std::optional<int> exit_code_;
+  bool dirty_ = false;  // documents changed since the last analysis
+  long long deadline_ms_ = 0;
+};
+
+}  // namespace trust::lsp

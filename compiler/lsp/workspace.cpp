@@ -1,0 +1,204 @@
+#include "compiler/lsp/workspace.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <ctime>
+#include <fstream>
+#include <set>
+
+#include "compiler/lsp/text.h"
+#include "compiler/sema/sema.h"
+#include "stdlib/stdlib.h"
+
+namespace trust::lsp {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+std::string Canonical(const std::string& path) {
+  std::error_code ec;
+  fs::path real = fs::weakly_canonical(fs::absolute(path, ec), ec);
+  return ec ? path : real.string();
+}
+
+std::optional<size_t> Unit::ModuleOf(const std::string& path) const {
+  if (!loaded) return std::nullopt;
+  for (size_t i = 0; i < loaded->modules.size(); ++i) {
+    auto it = paths.find(loaded->modules[i].ast.file);
+    if (it != paths.end() && it->second == path) return i;
+  }
+  return std::nullopt;
+}
+
+const source::SourceFile& Unit::FileOf(size_t module) const {
+  return sources.file(loaded->modules.at(module).ast.file);
+}
+
+Workspace::Workspace(driver::CompileOptions base, bool refresh_clock)
+    : base_(std::move(base)), refresh_clock_(refresh_clock) {}
+
+Workspace::~Workspace() {
+  std::error_code ec;
+  if (stdlib_copy_dir_.empty()) return;
+  // The copies are read-only; the directory is ours and can be removed with them.
+  fs::remove_all(stdlib_copy_dir_, ec);
+}
+
+void Workspace::Open(const std::string& uri, std::string text, int64_t version) {
+  std::string path = UriToPath(uri);
+  if (path.empty()) path = "/nonexistent/" + uri;  // untitled buffers: compiled, never on disk
+  path = Canonical(path);
+  overlay_[path] = text;
+  documents_[uri] = Document{uri, path, std::move(text), version};
+}
+
+void Workspace::Close(const std::string& uri) {
+  auto it = documents_.find(uri);
+  if (it == documents_.end()) return;
+  overlay_.erase(it->second.path);
+  documents_.erase(it);
+}
+
+const Document* Workspace::Find(const std::string& uri) const {
+  auto it = documents_.find(uri);
+  return it == documents_.end() ? nullptr : &it->second;
+}
+
+int64_t Workspace::Now() const {
+  return refresh_clock_ ? static_cast<int64_t>(std::time(nullptr)) : base_.build_time;
+}
+
+std::string Workspace::ModulePath(const sema::Module& module) {
+  if (!module.is_stdlib) return module.real_path.string();
+  std::string file = module.stdlib_name + ".trust";
+  if (base_.stdlib_dir) return Canonical((fs::path(*base_.stdlib_dir) / file).string());
+  std::error_code ec;
+  if (stdlib_copy_dir_.empty()) {
+    fs::path dir = fs::temp_directory_path(ec) / ("trustc-lsp-std-" + std::to_string(getpid()));
+    fs::create_directories(dir, ec);
+    stdlib_copy_dir_ = dir;
+  }
+  fs::path copy = stdlib_copy_dir_ / file;
+  if (!fs::exists(copy, ec)) {
+    std::optional<std::string_view> text = stdlib::Find(module.stdlib_name);
+    std::ofstream(copy, std::ios::binary) << (text ? *text : std::string_view());
+    ::chmod(copy.c_str(), 0444);  // shown read-only: edits there would change nothing
+  }
+  return copy.string();
+}
+
+std::shared_ptr<Unit> Workspace::Compile(const std::string& root) {
+  auto unit = std::make_shared<Unit>();
+  unit->root = root;
+  sema::LoadOptions load{root, base_.stdlib_dir, base_.allow_outside_root, &overlay_};
+  unit->loaded = sema::LoadProgram(load, unit->sources, unit->emitter);
+  if (!unit->loaded) return unit;
+  for (const sema::Module& module : unit->loaded->modules) {
+    unit->paths[module.ast.file] = ModulePath(module);
+  }
+  if (unit->loaded->syntax_errors) return unit;
+  sema::CheckOptions check{base_.defines, base_.allow_outside_root, Now()};
+  unit->program = sema::Check(*unit->loaded, check, unit->sources, unit->emitter);
+  return unit;
+}
+
+json Workspace::Convert(const Unit& unit, const diag::Diagnostic& d) const {
+  auto range_json = [&](source::SourceRange range) {
+    const std::string& text = unit.sources.file(range.file).text();
+    Position begin = OffsetToPosition(text, range.begin);
+    Position end = OffsetToPosition(text, range.end);
+    return json{{"start", {{"line", begin.line}, {"character", begin.character}}},
+                {"end", {{"line", end.line}, {"character", end.character}}}};
+  };
+  json out{{"source", "trustc"},
+           {"code", std::string(diag::Info(d.kind).id)},
+           {"severity", d.severity == diag::Severity::Error     ? 1
+                        : d.severity == diag::Severity::Warning ? 2
+                                                                : 3},
+           {"message", d.message}};
+  bool placed = d.range.valid() && unit.paths.count(d.range.file) > 0;
+  json start{{"line", 0}, {"character", 0}};
+  out["range"] = placed ? range_json(d.range) : json{{"start", start}, {"end", start}};
+  json related = json::array();
+  for (const diag::Note& note : d.notes) {
+    if (note.range.valid() && unit.paths.count(note.range.file) > 0) {
+      related.push_back({{"location",
+                          {{"uri", PathToUri(unit.paths.at(note.range.file))},
+                           {"range", range_json(note.range)}}},
+                         {"message", note.message}});
+    } else {
+      out["message"] = out["message"].get<std::string>() + "\n" + note.message;
+    }
+  }
+  if (!related.empty()) out["relatedInformation"] = related;
+  return out;
+}
+
+void Workspace::CompileRoots() {
+  std::vector<std::shared_ptr<Unit>> all;
+  for (const auto& [uri, document] : documents_) all.push_back(Compile(document.path));
+  // A document that another open document's program imports is shown through that program:
+  // compiled alone, its relative imports could leave its own "project root".
+  std::set<std::string> imported;
+  for (const auto& unit : all) {
+    for (const auto& [file, path] : unit->paths) {
+      if (path != unit->root) imported.insert(path);
+    }
+  }
+  units_.clear();
+  for (const auto& unit : all) {
+    if (imported.count(unit->root) > 0) continue;
+    units_.push_back(unit);
+    if (unit->program) good_[unit->root] = unit;
+  }
+}
+
+std::map<std::string, json> Workspace::Analyze() {
+  CompileRoots();
+  std::map<std::string, json> by_uri;
+  std::map<std::string, std::set<std::string>> seen;  // uri -> dumped diagnostics, for dedup
+  for (const auto& unit : units_) {
+    for (const diag::Diagnostic& d : unit->emitter.diagnostics()) {
+      bool placed = d.range.valid() && unit->paths.count(d.range.file) > 0;
+      std::string uri = PathToUri(placed ? unit->paths.at(d.range.file) : unit->root);
+      json converted = Convert(*unit, d);
+      if (seen[uri].insert(converted.dump()).second) by_uri[uri].push_back(std::move(converted));
+    }
+  }
+  // Documents given by a non-file URI are published under the URI the client used.
+  for (const auto& [uri, document] : documents_) {
+    std::string as_file = PathToUri(document.path);
+    if (as_file == uri || by_uri.count(as_file) == 0) continue;
+    by_uri[uri] = std::move(by_uri[as_file]);
+    by_uri.erase(as_file);
+  }
+  for (const std::string& uri : published_) {
+    if (by_uri.count(uri) == 0) by_uri[uri] = json::array();  // clears stale diagnostics
+  }
+  published_.clear();
+  for (const auto& [uri, list] : by_uri) {
+    if (!list.empty()) published_.push_back(uri);
+  }
+  return by_uri;
+}
+
+std::optional<std::pair<const Unit*, size_t>> Workspace::UnitFor(const std::string& path) const {
+  for (const auto& unit : units_) {
+    if (unit->root == path) {
+      if (auto module = unit->ModuleOf(path)) return std::make_pair(unit.get(), *module);
+    }
+  }
+  for (const auto& unit : units_) {
+    if (auto module = unit->ModuleOf(path)) return std::make_pair(unit.get(), *module);
+  }
+  return std::nullopt;
+}
+
+const Unit* Workspace::LastGood(const std::string& path) const {
+  for (const auto& [root, unit] : good_) {
+    if (unit->program && unit->ModuleOf(path)) return unit.get();
+  }
+  return nullptr;
+}
+
+}  // namespace trust::lsp

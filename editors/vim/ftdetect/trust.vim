@@ -1,0 +1,2 @@
+" .trust files: trustc policy-as-code (https://example.invalid/trustc)
+autocmd BufRead,BufNewFile *.trust setfiletype trust

@@ -1,0 +1,50 @@
+// A scripted LSP client for tests: runs `trustc lsp` with pipes, sends requests and
+// notifications, and collects the diagnostics the server publishes.
+#pragma once
+
+#include <sys/types.h>
+
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compiler/lsp/transport.h"
+
+namespace trust::lsp::testing {
+
+class Client {
+ public:
+  explicit Client(const std::vector<std::string>& extra_args = {});
+  ~Client();
+
+  void Notify(const std::string& method, const nlohmann::json& params);
+  void SendRaw(const std::string& bytes);
+  // Sends a request and waits for its response (the whole message: result or error).
+  nlohmann::json Request(const std::string& method, const nlohmann::json& params);
+  // Waits for a response with `id` to something sent with SendRaw.
+  nlohmann::json Response(const nlohmann::json& id);
+  // Waits until the latest diagnostics published for `uri` satisfy `accept`.
+  nlohmann::json WaitDiagnostics(const std::string& uri,
+                                 bool (*accept)(const nlohmann::json& diagnostics));
+  // The next message with an error and a null id (answers to unparseable input).
+  nlohmann::json NullIdError();
+  // Sends shutdown and exit; the server's exit status.
+  int Stop();
+  bool Alive();
+
+ private:
+  std::optional<nlohmann::json> Next();  // nullopt on timeout or end of output
+
+  pid_t pid_ = -1;
+  int to_server_ = -1;
+  int from_server_ = -1;
+  std::unique_ptr<Reader> reader_;
+  int next_id_ = 1;
+  std::map<std::string, nlohmann::json> diagnostics_;
+  std::vector<nlohmann::json> pending_;  // responses read while waiting for something else
+};
+
+}  // namespace trust::lsp::testing

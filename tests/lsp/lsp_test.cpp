@@ -1,0 +1,228 @@
+// `trustc lsp` driven by a scripted client over pipes, as an editor would drive it.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "compiler/lsp/text.h"
+#include "tests/lsp/lsp_client.h"
+
+namespace trust::lsp::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+std::string ReadText(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+json Position(const std::string& text, const std::string& needle, size_t skip = 0) {
+  size_t at = text.find(needle);
+  EXPECT_NE(at, std::string::npos) << needle;
+  lsp::Position p = OffsetToPosition(text, static_cast<uint32_t>(at + skip));
+  return {{"line", p.line}, {"character", p.character}};
+}
+
+bool NoErrors(const json& diagnostics) {
+  for (const json& d : diagnostics) {
+    if (d["severity"] == 1) return false;
+  }
+  return true;
+}
+
+bool HasError(const json& diagnostics) { return !NoErrors(diagnostics); }
+
+bool RefusesFifo(const json& diagnostics) {
+  return diagnostics.dump().find("is not a regular file") != std::string::npos;
+}
+
+class LspTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("trust_lsp_test_" + std::to_string(getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::copy(fs::path(TRUST_SOURCE_DIR) / "examples/ca-im-scim", dir_, fs::copy_options::recursive);
+    dir_ = fs::canonical(dir_);
+    // A second module for cross-module navigation.
+    fs::create_directories(dir_ / "lib");
+    std::ofstream(dir_ / "lib/shared.trust")
+        << "cert root_ca { file \"../certs/dev/endpoint-ca.pem\" }\n";
+    std::ofstream(dir_ / "extra.trust") << "import \"./lib/shared\"\n\ngateway g2 {\n  trust "
+                                           "shared.root_ca { anchor for ssl }\n}\n";
+    main_ = ReadText(dir_ / "main.trust");
+    main_uri_ = PathToUri((dir_ / "main.trust").string());
+    json init = client_.Request("initialize", {{"processId", nullptr},
+                                               {"rootUri", PathToUri(dir_.string())},
+                                               {"capabilities", json::object()}});
+    ASSERT_TRUE(init.contains("result")) << init.dump();
+    ASSERT_TRUE(init["result"]["capabilities"]["hoverProvider"].get<bool>());
+    client_.Notify("initialized", json::object());
+  }
+  void TearDown() override {
+    client_.Stop();  // a graceful exit removes the server's read-only std copies
+    fs::remove_all(dir_);
+  }
+
+  void Open(const std::string& uri, const std::string& text) {
+    client_.Notify("textDocument/didOpen",
+                   {{"textDocument",
+                     {{"uri", uri}, {"languageId", "trust"}, {"version", 1}, {"text", text}}}});
+  }
+  void Change(const std::string& uri, const std::string& text, int version) {
+    client_.Notify("textDocument/didChange",
+                   {{"textDocument", {{"uri", uri}, {"version", version}}},
+                    {"contentChanges", json::array({{{"text", text}}})}});
+  }
+  json At(const std::string& method, const std::string& uri, const json& position) {
+    return client_.Request(method, {{"textDocument", {{"uri", uri}}}, {"position", position}});
+  }
+
+  fs::path dir_;
+  std::string main_;
+  std::string main_uri_;
+  Client client_;
+};
+
+TEST_F(LspTest, PublishesDiagnosticsAtTheRightRangeAndClearsThem) {
+  Open(main_uri_, main_);
+  client_.WaitDiagnostics(main_uri_, NoErrors);
+  std::string broken = main_;
+  size_t at = broken.find("trust endpoint_ca {");
+  broken.replace(at, 19, "trust endpoint_cb {");
+  Change(main_uri_, broken, 2);
+  json diagnostics = client_.WaitDiagnostics(main_uri_, HasError);
+  json expected = Position(broken, "trust endpoint_cb {", 6);
+  bool found = false;
+  for (const json& d : diagnostics) {
+    if (d["severity"] == 1 && d["range"]["start"] == expected) {
+      found = true;
+      EXPECT_EQ(d["range"]["end"]["character"], expected["character"].get<int>() + 11);
+      EXPECT_NE(d["message"].get<std::string>().find("endpoint_cb"), std::string::npos);
+    }
+  }
+  EXPECT_TRUE(found) << diagnostics.dump(2);
+  Change(main_uri_, main_, 3);
+  client_.WaitDiagnostics(main_uri_, NoErrors);
+  EXPECT_EQ(client_.Stop(), 0);
+}
+
+TEST_F(LspTest, HoverShowsCertificateFacts) {
+  Open(main_uri_, main_);
+  json hover =
+      At("textDocument/hover", main_uri_, Position(main_, "trust provisioning_ca from", 8));
+  ASSERT_TRUE(hover["result"].is_object()) << hover.dump();
+  std::string text = hover["result"]["contents"]["value"];
+  EXPECT_NE(text.find("OU=Provisioning Services,O=Identity Management"), std::string::npos);
+  EXPECT_NE(text.find("5dca5708831c980fb0887649f1a48ff55a2cdd790401b9a9ba46d73eaf75b2be"),
+            std::string::npos);
+  EXPECT_NE(text.find("days"), std::string::npos);
+  EXPECT_NE(text.find("api_gateway"), std::string::npos) << text;  // where it is used
+  // Other declarations: kind and place.
+  hover = At("textDocument/hover", main_uri_, Position(main_, "gateway api_gateway", 10));
+  EXPECT_NE(hover["result"]["contents"]["value"].get<std::string>().find("gateway"),
+            std::string::npos);
+}
+
+TEST_F(LspTest, DefinitionAcrossModulesAndIntoTheStandardLibrary) {
+  std::string extra = ReadText(dir_ / "extra.trust");
+  std::string extra_uri = PathToUri((dir_ / "extra.trust").string());
+  Open(extra_uri, extra);
+  json location = At("textDocument/definition", extra_uri, Position(extra, "shared.root_ca", 9));
+  ASSERT_TRUE(location["result"].is_object()) << location.dump();
+  EXPECT_EQ(location["result"]["uri"], PathToUri((dir_ / "lib/shared.trust").string()));
+  EXPECT_EQ(location["result"]["range"]["start"], (json{{"line", 0}, {"character", 5}}));
+
+  Open(main_uri_, main_);
+  location = At("textDocument/definition", main_uri_, Position(main_, "layer7.client_ca", 8));
+  ASSERT_TRUE(location["result"].is_object()) << location.dump();
+  std::string std_path = UriToPath(location["result"]["uri"].get<std::string>());
+  EXPECT_TRUE(std_path.ends_with("layer7.trust")) << std_path;
+  std::string std_text = ReadText(std_path);
+  uint32_t offset = PositionToOffset(
+      std_text, {location["result"]["range"]["start"]["line"].get<uint32_t>(),
+                 location["result"]["range"]["start"]["character"].get<uint32_t>()});
+  EXPECT_EQ(std_text.substr(offset, 9), "client_ca");
+}
+
+TEST_F(LspTest, SymbolsCompletionAndFormatting) {
+  Open(main_uri_, main_);
+  json symbols =
+      client_.Request("textDocument/documentSymbol", {{"textDocument", {{"uri", main_uri_}}}});
+  std::set<std::string> names;
+  for (const json& s : symbols["result"]) names.insert(s["name"].get<std::string>());
+  for (const char* name : {"stage", "gateway_ssl", "api_gateway", "connector_server"}) {
+    EXPECT_TRUE(names.count(name)) << name << " in " << symbols.dump();
+  }
+  json completion = At("textDocument/completion", main_uri_, Position(main_, "    for ssl", 8));
+  std::set<std::string> labels;
+  for (const json& item : completion["result"]["items"]) labels.insert(item["label"]);
+  for (const char* label :
+       {"ssl", "saml_issuer", "cert", "layer7.client_ca", "gateway_ssl", "revocation_off"}) {
+    EXPECT_TRUE(labels.count(label)) << label;
+  }
+  std::string messy = "cert   a {file \"x.pem\"}\n\n\n\ngateway g {trust a {anchor\n for ssl}}\n";
+  std::string messy_uri = PathToUri((dir_ / "messy.trust").string());
+  Open(messy_uri, messy);
+  json edits = client_.Request("textDocument/formatting",
+                               {{"textDocument", {{"uri", messy_uri}}},
+                                {"options", {{"tabSize", 2}, {"insertSpaces", true}}}});
+  ASSERT_TRUE(edits["result"].is_array()) << edits.dump();
+  ASSERT_EQ(edits["result"].size(), 1u);
+  std::string formatted = edits["result"][0]["newText"];
+  EXPECT_NE(formatted.find("cert a {"), std::string::npos) << formatted;
+  EXPECT_NE(formatted.find("\n  trust a {\n"), std::string::npos) << formatted;
+}
+
+TEST_F(LspTest, GarbageNeverKillsTheServer) {
+  client_.SendRaw("Content-Length: 5\r\n\r\n{bad}");
+  EXPECT_EQ(client_.NullIdError()["error"]["code"], -32700);
+  client_.SendRaw("X-Nonsense: 1\r\n\r\n");
+  EXPECT_EQ(client_.NullIdError()["error"]["code"], -32700);
+  client_.SendRaw("Content-Length: 2\r\n\r\n[]");
+  json unknown = client_.Request("textDocument/frobnicate", json::object());
+  EXPECT_EQ(unknown["error"]["code"], -32601);
+  json not_open =
+      At("textDocument/hover", "file:///nowhere.trust", {{"line", 0}, {"character", 0}});
+  EXPECT_TRUE(not_open.contains("error"));
+  json bad_params = client_.Request("textDocument/hover", {{"textDocument", 42}});
+  EXPECT_TRUE(bad_params.contains("error"));
+  // Half-typed documents: every prefix of the example, answered at every step.
+  Open(main_uri_, "");
+  for (size_t cut = 0; cut < main_.size(); cut += 97) {
+    std::string half = main_.substr(0, cut);
+    Change(main_uri_, half, static_cast<int>(cut) + 2);
+    lsp::Position end = EndPosition(half);
+    json position{{"line", end.line}, {"character", end.character}};
+    for (const char* method :
+         {"textDocument/hover", "textDocument/definition", "textDocument/completion"}) {
+      json response = At(method, main_uri_, position);
+      ASSERT_TRUE(response.contains("result") || response.contains("error")) << method << cut;
+    }
+    client_.Request("textDocument/formatting", {{"textDocument", {{"uri", main_uri_}}}});
+  }
+  // A huge line, non-ASCII text and positions beyond the end of the text.
+  Change(main_uri_,
+         "cert x { file \"" + std::string(3 * 1024 * 1024, 'a') + "\u00e9\U0001F600\" }\n", 1000);
+  json hover = At("textDocument/hover", main_uri_, {{"line", 99}, {"character", 9999}});
+  EXPECT_TRUE(hover.contains("result")) << hover.dump().substr(0, 200);
+  client_.WaitDiagnostics(main_uri_, HasError);
+  // A FIFO as a certificate file would block a reader forever: it is refused instead.
+  ASSERT_EQ(mkfifo((dir_ / "certs/dev/fifo.pem").c_str(), 0600), 0);
+  Change(main_uri_, "cert f { file \"certs/dev/fifo.pem\" }\n", 1001);
+  client_.WaitDiagnostics(main_uri_, RefusesFifo);
+  EXPECT_TRUE(client_.Alive());
+  EXPECT_EQ(client_.Stop(), 0);
+}
+
+}  // namespace
+}  // namespace trust::lsp::testing
