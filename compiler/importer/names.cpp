@@ -2,75 +2,10 @@
 
 #include <cstdio>
 
+#include "compiler/parse/keywords.h"
+
 namespace trust::importer {
 namespace {
-
-// Keep in step with grammar/TrustLexer.g4: every literal token there is reserved.
-constexpr std::string_view kKeywords[] = {
-    "import",
-    "as",
-    "param",
-    "cert",
-    "file",
-    "name",
-    "sha256",
-    "subject",
-    "issuer",
-    "note",
-    "allow",
-    "because",
-    "gateway",
-    "mapping",
-    "by_name",
-    "by_id",
-    "trust",
-    "from",
-    "anchor",
-    "for",
-    "verify_hostname",
-    "on",
-    "off",
-    "revocation",
-    "default",
-    "identity_provider",
-    "credentials",
-    "x509",
-    "saml",
-    "validation",
-    "certificate",
-    "path",
-    "user",
-    "dn",
-    "email",
-    "first_name",
-    "last_name",
-    "keystore",
-    "format",
-    "jks",
-    "pkcs12",
-    "pem",
-    "password",
-    "env",
-    "none",
-    "host",
-    "create",
-    "remove",
-    "replace",
-    "require_endpoint",
-    "template",
-    "policy",
-    "min_rsa_bits",
-    "min_ec_bits",
-    "forbid_signature",
-    "expiry",
-    "warn_within",
-    "require_pin",
-    "anchors",
-    "all",
-    "rule",
-    "error",
-    "warning",
-};
 
 bool IsAlnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 
@@ -102,12 +37,7 @@ bool IsIdentifier(std::string_view text) {
   return !IsKeyword(text);
 }
 
-bool IsKeyword(std::string_view word) {
-  for (std::string_view keyword : kKeywords) {
-    if (keyword == word) return true;
-  }
-  return false;
-}
+bool IsKeyword(std::string_view word) { return parse::IsKeyword(word); }
 
 std::string Identifier(std::string_view text, std::string_view fallback) {
   std::string out = Collapse(text, "", '_');

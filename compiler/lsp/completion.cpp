@@ -6,76 +6,12 @@
 
 #include "compiler/lsp/features.h"
 #include "compiler/lsp/text.h"
+#include "compiler/parse/keywords.h"
 
 namespace trust::lsp {
 namespace {
 
 using nlohmann::json;
-
-// Language section 9.
-constexpr const char* kKeywords[] = {"import",
-                                     "as",
-                                     "param",
-                                     "cert",
-                                     "file",
-                                     "name",
-                                     "sha256",
-                                     "subject",
-                                     "issuer",
-                                     "note",
-                                     "allow",
-                                     "because",
-                                     "gateway",
-                                     "mapping",
-                                     "by_name",
-                                     "by_id",
-                                     "trust",
-                                     "from",
-                                     "anchor",
-                                     "for",
-                                     "verify_hostname",
-                                     "on",
-                                     "off",
-                                     "revocation",
-                                     "default",
-                                     "identity_provider",
-                                     "credentials",
-                                     "x509",
-                                     "saml",
-                                     "validation",
-                                     "certificate",
-                                     "path",
-                                     "user",
-                                     "dn",
-                                     "email",
-                                     "first_name",
-                                     "last_name",
-                                     "keystore",
-                                     "format",
-                                     "jks",
-                                     "pkcs12",
-                                     "pem",
-                                     "password",
-                                     "env",
-                                     "none",
-                                     "host",
-                                     "create",
-                                     "remove",
-                                     "replace",
-                                     "require_endpoint",
-                                     "template",
-                                     "policy",
-                                     "min_rsa_bits",
-                                     "min_ec_bits",
-                                     "forbid_signature",
-                                     "expiry",
-                                     "warn_within",
-                                     "require_pin",
-                                     "anchors",
-                                     "all",
-                                     "rule",
-                                     "error",
-                                     "warning"};
 
 // LSP CompletionItemKind values.
 constexpr int kKeyword = 14;
@@ -155,7 +91,7 @@ json Completion(Workspace& workspace, const json& params) {
     }
   }
   if (word.find('.') == std::string::npos) {
-    for (const char* keyword : kKeywords) items.Add(keyword, kKeyword, "keyword");
+    for (const std::string& keyword : parse::Keywords()) items.Add(keyword, kKeyword, "keyword");
     for (ir::Purpose purpose : ir::AllPurposes()) {
       items.Add(std::string(ir::PurposeWord(purpose)), kEnumMember,
                 "purpose: " + std::string(ir::PurposeProperty(purpose)));

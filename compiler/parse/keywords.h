@@ -1,0 +1,15 @@
+// The reserved words of the language, read from the generated lexer's vocabulary so that the
+// grammar (grammar/TrustLexer.g4) stays their only source.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace trust::parse {
+
+// In token order: "import", "as", "param", ...
+const std::vector<std::string>& Keywords();
+bool IsKeyword(std::string_view word);
+
+}  // namespace trust::parse
