@@ -12,20 +12,6 @@ namespace {
 
 using manifest::Format;
 
-std::vector<std::string> DirEntries(const std::string& dir) {
-  std::vector<std::string> out;
-  DIR* d = opendir(dir.c_str());
-  while (dirent* e = readdir(d)) {
-    std::string name = e->d_name;
-    if (name != "." && name != "..") {
-      out.push_back(name);
-    }
-  }
-  closedir(d);
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
 class BadInputTest : public ApplyFixture, public ::testing::WithParamInterface<Format> {
  protected:
   // A store holding `alpha`, and a manifest that would add `beta` to it.

@@ -29,19 +29,6 @@ using manifest::Format;
 
 enum class State { kOld, kNew, kMissing, kOther };
 
-std::vector<std::string> DirEntries(const std::string& dir) {
-  std::vector<std::string> out;
-  DIR* d = opendir(dir.c_str());
-  while (dirent* e = readdir(d)) {
-    std::string name = e->d_name;
-    if (name != "." && name != "..") {
-      out.push_back(name);
-    }
-  }
-  closedir(d);
-  return out;
-}
-
 struct Leftovers {
   int temps = 0;
   int backups = 0;

@@ -1,10 +1,12 @@
 #include "tests/unit/runtime/apply/subprocess.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <filesystem>
 #include <fstream>
@@ -103,6 +105,19 @@ ProcessResult RunProcess(const std::vector<std::string>& argv,
 
 bool HaveProgram(const std::string& program) {
   return RunProcess({"sh", "-c", "command -v '" + program + "'"}).status == 0;
+}
+
+std::vector<std::string> DirEntries(const std::string& dir) {
+  std::vector<std::string> out;
+  DIR* d = opendir(dir.c_str());
+  if (d == nullptr) return out;
+  while (dirent* e = readdir(d)) {
+    std::string name = e->d_name;
+    if (name != "." && name != "..") out.push_back(name);
+  }
+  closedir(d);
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 }  // namespace trust::testing

@@ -28,6 +28,9 @@ pid_t Spawn(const std::vector<std::string>& argv, const std::vector<std::string>
 int WaitFor(pid_t pid);
 
 // Runs to completion and captures both streams.
+// The names in `dir` (without . and ..), sorted.
+std::vector<std::string> DirEntries(const std::string& dir);
+
 ProcessResult RunProcess(const std::vector<std::string>& argv,
                          const std::vector<std::string>& overrides = {});
 
