@@ -7,13 +7,23 @@
 namespace trust::driver {
 namespace {
 
-int RunCheck(const std::vector<std::string>& files, const CommonFlags& flags) {
+// `--timings`: where the time went, on stderr (stdout stays the command's output).
+void PrintTimings(const std::string& file, const source::PhaseTimes& times) {
+  std::cerr << "timings for " << file << ":\n";
+  times.Print(std::cerr);
+}
+
+int RunCheck(const std::vector<std::string>& files, const CommonFlags& flags, bool timings) {
   bool failed = false;
   for (const std::string& file : files) {
-    std::unique_ptr<Compilation> compilation = Compile(MakeOptions(file, flags));
+    source::PhaseTimes times;
+    CompileOptions options = MakeOptions(file, flags);
+    if (timings) options.timings = &times;
+    std::unique_ptr<Compilation> compilation = Compile(options);
     bool file_failed = Report(*compilation, flags);
     failed = failed || file_failed;
     if (!flags.quiet && !file_failed) std::cout << Summary(file, *compilation) << "\n";
+    if (timings) PrintTimings(file, times);
   }
   return failed ? 1 : 0;
 }
@@ -22,14 +32,17 @@ struct BuildFlags {
   std::string file;
   std::string out_dir;
   std::string sign_key;
+  bool timings = false;
 };
 
 // check, then lower everything and write the artifact directory all at once.
-int RunBuild(const BuildFlags& build, const CommonFlags& flags) {
-  std::unique_ptr<Compilation> compilation = Compile(MakeOptions(build.file, flags));
+int BuildWith(const BuildFlags& build, const CommonFlags& flags, const CompileOptions& options) {
+  std::unique_ptr<Compilation> compilation = Compile(options);
   if (Report(*compilation, flags) || !compilation->program) return 1;
   std::string generator = std::string("trustc ") + TRUSTC_VERSION;
-  artifacts::ArtifactSet files = artifacts::Collect(*compilation->program, generator);
+  artifacts::ArtifactSet files = source::MeasurePhase(options.timings, "lower", [&] {
+    return artifacts::Collect(*compilation->program, generator);
+  });
   std::string error;
   if (!build.sign_key.empty()) {
     auto signature = artifacts::Sign(files["SHA256SUMS"], build.sign_key, &error);
@@ -39,7 +52,10 @@ int RunBuild(const BuildFlags& build, const CommonFlags& flags) {
     }
     files["SHA256SUMS.sig"] = *signature;
   }
-  if (!artifacts::WriteAtomically(files, build.out_dir, &error)) {
+  bool written = source::MeasurePhase(options.timings, "write", [&] {
+    return artifacts::WriteAtomically(files, build.out_dir, &error);
+  });
+  if (!written) {
     std::cerr << "trustc: error: " << error << "\n";
     return 1;
   }
@@ -50,6 +66,15 @@ int RunBuild(const BuildFlags& build, const CommonFlags& flags) {
   return 0;
 }
 
+int RunBuild(const BuildFlags& build, const CommonFlags& flags) {
+  source::PhaseTimes times;
+  CompileOptions options = MakeOptions(build.file, flags);
+  if (build.timings) options.timings = &times;
+  int status = BuildWith(build, flags, options);
+  if (build.timings) PrintTimings(build.file, times);
+  return status;
+}
+
 }  // namespace
 
 void AddCompileCommands(CLI::App& app, CommonFlags& flags, CommandTable& table) {
@@ -57,8 +82,11 @@ void AddCompileCommands(CLI::App& app, CommonFlags& flags, CommandTable& table) 
   CLI::App* check = app.add_subcommand(
       "check", "Parse, resolve, load certificates, run every rule; write nothing");
   check->add_option("FILE", *files, "Root .trust files")->required();
+  auto check_timings = std::make_shared<bool>(false);
+  check->add_flag("--timings", *check_timings, "Print the time each phase took to stderr");
   AddCommonFlags(*check, flags);
-  table.push_back({check, [files, &flags] { return RunCheck(*files, flags); }});
+  table.push_back(
+      {check, [files, check_timings, &flags] { return RunCheck(*files, flags, *check_timings); }});
 
   auto build_flags = std::make_shared<BuildFlags>();
   CLI::App* build = app.add_subcommand(
@@ -68,6 +96,7 @@ void AddCompileCommands(CLI::App& app, CommonFlags& flags, CommandTable& table) 
       ->required();
   build->add_option("--sign-key", build_flags->sign_key,
                     "PEM RSA or EC private key: also write SHA256SUMS.sig");
+  build->add_flag("--timings", build_flags->timings, "Print the time each phase took to stderr");
   AddCommonFlags(*build, flags);
   table.push_back({build, [build_flags, &flags] { return RunBuild(*build_flags, flags); }});
 }

@@ -7,13 +7,15 @@ namespace trust::driver {
 
 std::unique_ptr<Compilation> Compile(const CompileOptions& options) {
   auto result = std::make_unique<Compilation>();
-  std::optional<sema::LoadedProgram> loaded = sema::LoadProgram(
-      {options.root_path, options.stdlib_dir, options.allow_outside_root, options.overlay},
-      result->sources, result->emitter);
+  std::optional<sema::LoadedProgram> loaded = source::MeasurePhase(options.timings, "parse", [&] {
+    return sema::LoadProgram(
+        {options.root_path, options.stdlib_dir, options.allow_outside_root, options.overlay},
+        result->sources, result->emitter);
+  });
   if (!loaded || loaded->syntax_errors) return result;
-  result->program =
-      sema::Check(*loaded, {options.defines, options.allow_outside_root, options.build_time},
-                  result->sources, result->emitter);
+  result->program = sema::Check(
+      *loaded, {options.defines, options.allow_outside_root, options.build_time, options.timings},
+      result->sources, result->emitter);
   return result;
 }
 

@@ -10,6 +10,7 @@
 
 #include "compiler/diag/diagnostic.h"
 #include "compiler/ir/ir.h"
+#include "compiler/source/phase_times.h"
 #include "compiler/source/source.h"
 
 namespace trust::driver {
@@ -22,6 +23,7 @@ struct CompileOptions {
   int64_t build_time = 0;
   // Unsaved editor buffers by resolved absolute path (see sema::LoadOptions::overlay).
   const std::map<std::string, std::string>* overlay = nullptr;
+  source::PhaseTimes* timings = nullptr;  // --timings
 };
 
 struct Compilation {

@@ -136,8 +136,7 @@ std::optional<ir::CertId> Context::LoadCert(DeclRef ref) {
     emitter.Emit(diag::Kind::missing_item, d.name.range,
                  "certificate " + diag::Quote(d.name.name) + " has no `file`");
   } else if (auto path = Interpolate(file->item->strings[0], ref.module, EnvPolicy::kForbidden)) {
-    std::error_code ec;
-    fs::path real = fs::weakly_canonical(module(ref.module).real_path.parent_path() / *path, ec);
+    fs::path real = RealPath(module(ref.module).real_path.parent_path() / *path);
     cert.file = real.lexically_relative(program.project_root).generic_string();
     if (!options.allow_outside_root && !module(ref.module).is_stdlib &&
         !InsideRoot(program.project_root, real)) {

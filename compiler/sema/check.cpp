@@ -18,14 +18,19 @@ std::optional<ir::Program> Check(const LoadedProgram& program, const CheckOption
   Context cx(program, options, sources, emitter);
   cx.out.root_source = program.modules[0].real_path.filename().generic_string();
   cx.out.build_time = options.build_time;
-  CheckAllDuplicateItems(cx);
-  cx.BuildScopes();
-  cx.EvaluateParams();
-  CheckPolicy(cx);
-  cx.LoadAllCerts();
-  CheckGateways(cx);
-  CheckKeystores(cx);
-  RunLint(cx);
+  source::PhaseTimes* timings = options.timings;
+  source::MeasurePhase(timings, "resolve", [&] {
+    CheckAllDuplicateItems(cx);
+    cx.BuildScopes();
+    cx.EvaluateParams();
+    CheckPolicy(cx);
+  });
+  source::MeasurePhase(timings, "certificates", [&] { cx.LoadAllCerts(); });
+  source::MeasurePhase(timings, "rules", [&] {
+    CheckGateways(cx);
+    CheckKeystores(cx);
+    RunLint(cx);
+  });
   if (emitter.HasErrors()) return std::nullopt;
   return std::move(cx.out);
 }

@@ -5,6 +5,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "compiler/ast/ast.h"
@@ -66,7 +67,7 @@ class Context {
   std::optional<ir::CertId> CertFor(const ast::Ref& ref, size_t module);
   std::vector<bool> cert_used;
   // Certificate facts by content: each distinct file is decoded at most once (facts_cache.h).
-  pem::FactsCache cert_cache = pem::FactsCache::FromEnvironment();
+  pem::FactsCache cert_cache{pem::FactsCache::DefaultDirectory()};
   // Allows (by source position) that waived at least one finding; see lint.cpp.
   std::set<std::pair<source::FileId, uint32_t>> used_allows;
 
@@ -106,17 +107,32 @@ void CheckKeystores(Context& cx);
 void CheckPolicy(Context& cx);
 void RunLint(Context& cx);
 
-// identity_providers.cpp: one `identity_provider` item of `gateway`, whose trusts are complete.
-void AddIdentityProvider(Context& cx, size_t module, const ast::Item& item, ir::Gateway& gateway);
-
 // Two users of one gateway with the same DN: `duplicate_user_dn`.
 void CheckDuplicateUserDns(Context& cx, const ir::Gateway& gateway);
 
-// The gateway's trust of this certificate (same declaration or same sha256), if any.
-const ir::Trust* FindTrust(const Context& cx, const ir::Gateway& gateway, ir::CertId id);
+// Two certificates are the same when they are the same declaration or have the same bytes:
+// exactly when their keys are equal (the sha256, or the declaration for an unreadable file).
+std::string CertKey(const Context& cx, ir::CertId id);
 
-// Two certificates are the same when they are the same declaration or have the same bytes.
-bool SameCert(const Context& cx, ir::CertId a, ir::CertId b);
+// A gateway's trusts by certificate, so that every lookup costs the same however many
+// certificates the gateway trusts (estates have tens of thousands).
+class TrustIndex {
+ public:
+  TrustIndex(const Context& cx, const ir::Gateway& gateway) : cx_(cx), gateway_(gateway) {}
+  // The gateway's trust of this certificate, if any.
+  const ir::Trust* Find(ir::CertId id) const;
+  // Records gateway.trusts.back(), just added.
+  void AddLast();
+
+ private:
+  const Context& cx_;
+  const ir::Gateway& gateway_;
+  std::unordered_map<std::string, size_t> by_cert_;  // CertKey -> index into gateway_.trusts
+};
+
+// identity_providers.cpp: one `identity_provider` item of `gateway`, whose trusts are complete.
+void AddIdentityProvider(Context& cx, size_t module, const ast::Item& item, ir::Gateway& gateway,
+                         const TrustIndex& trusts);
 
 // Duplicate single-valued items within one block: `duplicate_item`.
 void CheckDuplicateItems(Context& cx, const std::vector<ast::Item>& items);

@@ -1,6 +1,7 @@
 // `gateway` declarations: trusted certificates with purposes, federated identity providers and
 // their users, and every compile-time rule of language section 4.3.
 #include <algorithm>
+#include <unordered_map>
 
 #include "compiler/sema/context.h"
 #include "runtime/pem/dn.h"
@@ -11,11 +12,13 @@ namespace {
 using ast::ItemKind;
 
 struct GatewayBuilder {
+  GatewayBuilder(Context& cx, size_t module) : cx(cx), module(module) {}
+
   Context& cx;
   size_t module;
   ir::Gateway gateway;
-
-  const ir::Trust* TrustOf(ir::CertId id) const { return FindTrust(cx, gateway, id); }
+  TrustIndex trusts{cx, gateway};
+  std::unordered_map<std::string, size_t> by_entity_name;  // -> index into gateway.trusts
 
   void AddPurposes(const ast::Item& item, ir::Trust& trust) {
     for (const ast::Ident& word : item.words) {
@@ -82,32 +85,47 @@ struct GatewayBuilder {
                           " has neither `anchor` nor a purpose (`for ...`); it would trust for "
                           "nothing");
     }
-    if (const ir::Trust* previous = TrustOf(*id)) {
+    if (const ir::Trust* previous = trusts.Find(*id)) {
       cx.emitter.Emit(diag::Kind::duplicate_trust, trust.range,
                       "gateway " + diag::Quote(gateway.name) + " already trusts this certificate",
                       {{previous->range, "first trusted here"}});
       return;
     }
-    for (const ir::Trust& other : gateway.trusts) {
-      if (other.entity_name != trust.entity_name) continue;
+    auto [named, fresh] = by_entity_name.emplace(trust.entity_name, gateway.trusts.size());
+    if (!fresh) {
       cx.emitter.Emit(diag::Kind::duplicate_entity_name, trust.range,
                       "two trusted certificates of gateway " + diag::Quote(gateway.name) +
                           " are named " + diag::Quote(trust.entity_name) + "; give one a `name`",
-                      {{other.range, "the other one"}});
+                      {{gateway.trusts[named->second].range, "the other one"}});
       return;
     }
     gateway.trusts.push_back(std::move(trust));
+    trusts.AddLast();
   }
 };
 
 }  // namespace
+
+std::string CertKey(const Context& cx, ir::CertId id) {
+  const auto& certificate = cx.out.cert(id).certificate;
+  return certificate ? certificate->facts().sha256 : "#" + std::to_string(id.index);
+}
+
+const ir::Trust* TrustIndex::Find(ir::CertId id) const {
+  auto it = by_cert_.find(CertKey(cx_, id));
+  return it == by_cert_.end() ? nullptr : &gateway_.trusts[it->second];
+}
+
+void TrustIndex::AddLast() {
+  by_cert_.emplace(CertKey(cx_, gateway_.trusts.back().cert), gateway_.trusts.size() - 1);
+}
 
 void CheckGateways(Context& cx) {
   for (size_t m = 0; m < cx.program.modules.size(); ++m) {
     for (size_t d = 0; d < cx.module(m).ast.decls.size(); ++d) {
       const ast::Decl& decl = cx.module(m).ast.decls[d];
       if (decl.kind != ast::DeclKind::kGateway) continue;
-      GatewayBuilder builder{cx, m, {}};
+      GatewayBuilder builder(cx, m);
       builder.gateway.name = cx.QualifiedName({m, d});
       builder.gateway.range = decl.name.range;
       for (const ast::Item& item : decl.items) {
@@ -119,7 +137,7 @@ void CheckGateways(Context& cx) {
       }
       for (const ast::Item& item : decl.items) {
         if (item.kind == ItemKind::kIdentityProvider) {
-          AddIdentityProvider(cx, m, item, builder.gateway);
+          AddIdentityProvider(cx, m, item, builder.gateway, builder.trusts);
         }
       }
       CheckDuplicateUserDns(cx, builder.gateway);

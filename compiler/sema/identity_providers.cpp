@@ -1,6 +1,7 @@
 // Federated identity providers and their users (language section 4.3, "Rules checked at
 // compile time").
 #include <algorithm>
+#include <unordered_map>
 
 #include "compiler/sema/context.h"
 #include "runtime/pem/dn.h"
@@ -12,8 +13,8 @@ using ast::ItemKind;
 
 class ProviderBuilder {
  public:
-  ProviderBuilder(Context& cx, size_t module, ir::Gateway& gateway)
-      : cx_(cx), module_(module), gateway_(gateway) {}
+  ProviderBuilder(Context& cx, size_t module, ir::Gateway& gateway, const TrustIndex& trusts)
+      : cx_(cx), module_(module), gateway_(gateway), trusts_(trusts) {}
 
   ir::IdentityProvider Build(const ast::Item& item) {
     provider_.id = item.name ? item.name->name : "";
@@ -64,7 +65,7 @@ class ProviderBuilder {
       for (const ast::Ref& ref : scoped.item->refs) {
         std::optional<ir::CertId> id = cx_.CertFor(ref, scoped.module);
         if (!id) continue;
-        if (FindTrust(cx_, gateway_, *id) == nullptr) {
+        if (trusts_.Find(*id) == nullptr) {
           cx_.emitter.Emit(diag::Kind::idp_cert_not_trusted, ref.range,
                            "identity provider " + diag::Quote(provider_.id) + " trusts " +
                                diag::Quote(ref.Text()) + ", which gateway " +
@@ -74,6 +75,7 @@ class ProviderBuilder {
         provider_.trusted.push_back(*id);
       }
     }
+    client_signers_ = ClientSigners();
     if (!provider_.x509) return;
     if (provider_.trusted.empty()) {
       cx_.emitter.Emit(diag::Kind::missing_item, provider_.range,
@@ -81,7 +83,7 @@ class ProviderBuilder {
                            " accepts x509 credentials but trusts no certificate (`trust CERT`)");
       return;
     }
-    if (ClientSigners().empty() && AllTrustedByGateway()) {
+    if (client_signers_.empty() && AllTrustedByGateway()) {
       cx_.emitter.Emit(diag::Kind::idp_no_client_signer, provider_.range,
                        "identity provider " + diag::Quote(provider_.id) +
                            " accepts x509 credentials, but none of its certificates is trusted "
@@ -91,13 +93,13 @@ class ProviderBuilder {
 
   bool AllTrustedByGateway() const {
     return std::all_of(provider_.trusted.begin(), provider_.trusted.end(),
-                       [&](ir::CertId id) { return FindTrust(cx_, gateway_, id) != nullptr; });
+                       [&](ir::CertId id) { return trusts_.Find(id) != nullptr; });
   }
 
   std::vector<ir::CertId> ClientSigners() const {
     std::vector<ir::CertId> signers;
     for (ir::CertId id : provider_.trusted) {
-      const ir::Trust* trust = FindTrust(cx_, gateway_, id);
+      const ir::Trust* trust = trusts_.Find(id);
       if (trust != nullptr && trust->Has(ir::Purpose::kSigningClientCerts)) signers.push_back(id);
     }
     return signers;
@@ -111,7 +113,10 @@ class ProviderBuilder {
   Context& cx_;
   size_t module_;
   ir::Gateway& gateway_;
+  const TrustIndex& trusts_;
   ir::IdentityProvider provider_;
+  std::vector<ir::CertId> client_signers_;  // the trusted certificates users' certs may chain to
+  std::unordered_map<std::string, size_t> logins_;  // -> index into provider_.users
   bool from_failed_ = false;
 };
 
@@ -124,12 +129,11 @@ void ProviderBuilder::AddUser(const ScopedItem& scoped) {
   if (login && user.login.empty()) {
     cx_.emitter.Emit(diag::Kind::invalid_value, user.range, "user login is empty");
   }
-  for (const ir::User& other : provider_.users) {
-    if (other.login != user.login) continue;
+  if (auto [other, fresh] = logins_.emplace(user.login, provider_.users.size()); !fresh) {
     cx_.emitter.Emit(diag::Kind::duplicate_user, user.range,
                      "identity provider " + diag::Quote(provider_.id) + " has two users " +
                          diag::Quote(user.login),
-                     {{other.range, "the first one"}});
+                     {{provider_.users[other->second].range, "the first one"}});
     return;
   }
   const ast::Ref* cert_ref = nullptr;
@@ -182,9 +186,9 @@ void ProviderBuilder::CheckUserCert(const ir::User& user, const pem::Distinguish
             diag::Quote(user.login) + "'s `dn`",
         {{{}, "dn:      " + user.dn}, {{}, "subject: " + certificate.facts().subject}});
   }
-  for (ir::CertId signer : ClientSigners()) {
+  for (ir::CertId signer : client_signers_) {
     const auto& issuer = cx_.out.cert(signer).certificate;
-    if (issuer && certificate.IsSignedBy(*issuer)) return;
+    if (issuer && cx_.cert_cache.IsSignedBy(certificate, *issuer)) return;
   }
   cx_.emitter.Emit(diag::Kind::user_cert_untrusted, ref.range,
                    diag::Quote(ref.Text()) + " is not signed by any certificate that provider " +
@@ -195,41 +199,24 @@ void ProviderBuilder::CheckUserCert(const ir::User& user, const pem::Distinguish
 }  // namespace
 
 void CheckDuplicateUserDns(Context& cx, const ir::Gateway& gateway) {
-  std::vector<std::pair<pem::DistinguishedName, const ir::User*>> seen;
+  std::unordered_map<std::string, const ir::User*> seen;  // DnKey -> first user
   for (const ir::IdentityProvider& provider : gateway.providers) {
     for (const ir::User& user : provider.users) {
       std::string error;
       std::optional<pem::DistinguishedName> dn = pem::ParseDn(user.dn, &error);
       if (!dn) continue;
-      auto same = std::find_if(seen.begin(), seen.end(),
-                               [&](const auto& s) { return pem::DnEqual(s.first, *dn); });
-      if (same != seen.end()) {
-        cx.emitter.Emit(diag::Kind::duplicate_user_dn, user.dn_range,
-                        "two users of gateway " + diag::Quote(gateway.name) + " have this DN",
-                        {{same->second->dn_range, "the other user's DN"}});
-        continue;
-      }
-      seen.emplace_back(std::move(*dn), &user);
+      auto [same, fresh] = seen.emplace(pem::DnKey(*dn), &user);
+      if (fresh) continue;
+      cx.emitter.Emit(diag::Kind::duplicate_user_dn, user.dn_range,
+                      "two users of gateway " + diag::Quote(gateway.name) + " have this DN",
+                      {{same->second->dn_range, "the other user's DN"}});
     }
   }
 }
 
-const ir::Trust* FindTrust(const Context& cx, const ir::Gateway& gateway, ir::CertId id) {
-  for (const ir::Trust& trust : gateway.trusts) {
-    if (SameCert(cx, trust.cert, id)) return &trust;
-  }
-  return nullptr;
-}
-
-bool SameCert(const Context& cx, ir::CertId a, ir::CertId b) {
-  if (a == b) return true;
-  const auto& x = cx.out.cert(a).certificate;
-  const auto& y = cx.out.cert(b).certificate;
-  return x && y && x->facts().sha256 == y->facts().sha256;
-}
-
-void AddIdentityProvider(Context& cx, size_t module, const ast::Item& item, ir::Gateway& gateway) {
-  ir::IdentityProvider provider = ProviderBuilder(cx, module, gateway).Build(item);
+void AddIdentityProvider(Context& cx, size_t module, const ast::Item& item, ir::Gateway& gateway,
+                         const TrustIndex& trusts) {
+  ir::IdentityProvider provider = ProviderBuilder(cx, module, gateway, trusts).Build(item);
   for (const ir::IdentityProvider& other : gateway.providers) {
     if (other.id == provider.id) {
       cx.emitter.Emit(diag::Kind::duplicate_decl, provider.range,

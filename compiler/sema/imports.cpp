@@ -1,6 +1,9 @@
 // Loading a program: the root file, then every import, depth first, each file parsed once.
-#include <fstream>
-#include <sstream>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <climits>
 #include <system_error>
 
 #include "compiler/limits.h"
@@ -11,41 +14,75 @@
 namespace trust::sema {
 namespace fs = std::filesystem;
 
+namespace {
+
+std::string LowerCaseError(int error_number) {
+  std::string text = std::error_code(error_number, std::generic_category()).message();
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+}  // namespace
+
+// One open, one fstat and the reads: a program of 10,000 certificates reads 10,000 files.
 std::optional<std::string> ReadFile(const fs::path& path, size_t limit, std::string* error) {
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) {
+  // O_NONBLOCK: opening a FIFO must not block the compiler (or the language server) forever.
+  int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    *error = LowerCaseError(errno);
+    return std::nullopt;
+  }
+  struct stat st {};
+  std::optional<std::string> text;
+  if (::fstat(fd, &st) != 0) {
+    *error = LowerCaseError(errno);
+  } else if (S_ISDIR(st.st_mode)) {
     *error = "is a directory";
-    return std::nullopt;
-  }
-  // A FIFO or device would block the compiler (and the language server) forever.
-  if (fs::exists(path, ec) && !fs::is_regular_file(path, ec)) {
+  } else if (!S_ISREG(st.st_mode)) {
     *error = "is not a regular file";
-    return std::nullopt;
+  } else {
+    text = ReadOpenFile(fd, limit, error);
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    *error = std::error_code(errno, std::generic_category()).message();
-    for (char& c : *error) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return std::nullopt;
-  }
+  ::close(fd);
+  return text;
+}
+
+std::optional<std::string> ReadOpenFile(int fd, size_t limit, std::string* error) {
   std::string text;
   char buffer[65536];
-  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
-    text.append(buffer, static_cast<size_t>(in.gcount()));
+  while (true) {
+    ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      *error = LowerCaseError(errno);
+      return std::nullopt;
+    }
+    if (n == 0) return text;
+    text.append(buffer, static_cast<size_t>(n));
     if (text.size() > limit) {
       *error = "is larger than the limit of " + std::to_string(limit) + " bytes";
       return std::nullopt;
     }
   }
-  return text;
 }
 
-bool InsideRoot(const fs::path& root, const fs::path& path) {
+fs::path RealPath(const fs::path& path) {
+  int fd = ::open(path.c_str(), O_PATH | O_CLOEXEC);
+  if (fd >= 0) {
+    char target[PATH_MAX];
+    std::string link = "/proc/self/fd/" + std::to_string(fd);
+    ssize_t n = ::readlink(link.c_str(), target, sizeof target);
+    ::close(fd);
+    if (n > 0 && static_cast<size_t>(n) < sizeof target && target[0] == '/') {
+      return fs::path(std::string(target, static_cast<size_t>(n)));
+    }
+  }
   std::error_code ec;
-  fs::path resolved = fs::weakly_canonical(path, ec);
-  if (ec) return false;
-  auto [root_end, unused] =
-      std::mismatch(root.begin(), root.end(), resolved.begin(), resolved.end());
+  return fs::weakly_canonical(path, ec);
+}
+
+bool InsideRoot(const fs::path& root, const fs::path& real) {
+  auto [root_end, unused] = std::mismatch(root.begin(), root.end(), real.begin(), real.end());
   return root_end == root.end();
 }
 
@@ -252,8 +289,7 @@ class Loader {
                     "standard library modules import only `std/` modules");
       return std::nullopt;
     }
-    std::error_code ec;
-    fs::path real = fs::weakly_canonical(importer.real_path.parent_path() / path, ec);
+    fs::path real = RealPath(importer.real_path.parent_path() / path);
     fs::path display = (importer.display_dir / path).lexically_normal();
     if (!options_.allow_outside_root && !InsideRoot(program_.project_root, real)) {
       emitter_.Emit(diag::Kind::outside_root, import.path.range,

@@ -2,6 +2,8 @@
 // the entries the runtime will manage.
 #include <algorithm>
 #include <cctype>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "compiler/sema/context.h"
 
@@ -148,6 +150,10 @@ class KeystoreBuilder {
   size_t module_;
   std::vector<ScopedItem> items_;
   ir::Keystore ks_;
+  // Indexes into ks_.entries: an estate's keystore holds thousands of entries.
+  std::unordered_map<std::string, size_t> by_cert_;   // CertKey
+  std::unordered_map<std::string, size_t> by_alias_;  // stored (lower-cased) alias
+  std::unordered_set<std::string> removed_;
   bool lowercased_reported_ = false;
   bool from_failed_ = false;
 };
@@ -178,22 +184,23 @@ void KeystoreBuilder::AddEntry(const ScopedItem& scoped) {
                {});
   }
   EntryItems(scoped, entry);
-  for (const ir::KeystoreEntry& other : ks_.entries) {
-    if (SameCert(cx_, other.cert, entry.cert)) {
-      cx_.emitter.Emit(diag::Kind::duplicate_keystore_cert, entry.range,
-                       "keystore " + diag::Quote(ks_.name) + " already holds this certificate",
-                       {{other.range, "first added here"}});
-      return;
-    }
-    if (other.alias == entry.alias) {
-      cx_.emitter.Emit(diag::Kind::duplicate_alias, alias_range,
-                       "keystore " + diag::Quote(ks_.name) + " already has alias " +
-                           diag::Quote(entry.alias) +
-                           (CaseInsensitive() ? " (aliases are case-insensitive here)" : ""),
-                       {{other.range, "first used here"}});
-      return;
-    }
+  std::string cert_key = CertKey(cx_, entry.cert);
+  if (auto other = by_cert_.find(cert_key); other != by_cert_.end()) {
+    cx_.emitter.Emit(diag::Kind::duplicate_keystore_cert, entry.range,
+                     "keystore " + diag::Quote(ks_.name) + " already holds this certificate",
+                     {{ks_.entries[other->second].range, "first added here"}});
+    return;
   }
+  if (auto other = by_alias_.find(entry.alias); other != by_alias_.end()) {
+    cx_.emitter.Emit(diag::Kind::duplicate_alias, alias_range,
+                     "keystore " + diag::Quote(ks_.name) + " already has alias " +
+                         diag::Quote(entry.alias) +
+                         (CaseInsensitive() ? " (aliases are case-insensitive here)" : ""),
+                     {{ks_.entries[other->second].range, "first used here"}});
+    return;
+  }
+  by_cert_.emplace(std::move(cert_key), ks_.entries.size());
+  by_alias_.emplace(entry.alias, ks_.entries.size());
   ks_.entries.push_back(std::move(entry));
 }
 
@@ -220,17 +227,14 @@ void KeystoreBuilder::AddRemove(const ScopedItem& scoped) {
     return;
   }
   std::string alias = CaseInsensitive() ? Lower(*written) : *written;
-  for (const ir::KeystoreEntry& entry : ks_.entries) {
-    if (entry.alias != alias) continue;
+  if (auto entry = by_alias_.find(alias); entry != by_alias_.end()) {
     cx_.emitter.Emit(diag::Kind::remove_conflict, str.range,
                      "keystore " + diag::Quote(ks_.name) + " removes alias " + diag::Quote(alias) +
                          ", which it also adds",
-                     {{entry.range, "added here"}});
+                     {{ks_.entries[entry->second].range, "added here"}});
     return;
   }
-  if (std::find(ks_.remove.begin(), ks_.remove.end(), alias) == ks_.remove.end()) {
-    ks_.remove.push_back(alias);
-  }
+  if (removed_.insert(alias).second) ks_.remove.push_back(alias);
 }
 
 }  // namespace

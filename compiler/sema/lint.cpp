@@ -76,16 +76,18 @@ void LintStrength(Context& cx, const ir::Cert& cert) {
   }
 }
 
-bool TrustedAsAnchor(const Context& cx, ir::CertId id) {
+// By declaration, as `require_pin anchors` reads it.
+std::vector<bool> TrustedAsAnchor(const Context& cx) {
+  std::vector<bool> anchors(cx.out.certs.size());
   for (const ir::Gateway& gateway : cx.out.gateways) {
     for (const ir::Trust& trust : gateway.trusts) {
-      if (trust.cert == id && trust.anchor) return true;
+      if (trust.anchor) anchors[trust.cert.index] = true;
     }
   }
-  return false;
+  return anchors;
 }
 
-void LintCert(Context& cx, ir::CertId id) {
+void LintCert(Context& cx, ir::CertId id, const std::vector<bool>& anchors) {
   const ir::Cert& cert = cx.out.cert(id);
   if (!cx.cert_used[id.index] && !cert.from_stdlib) {
     ReportLint(cx, diag::Kind::unused_cert, cert.range,
@@ -94,7 +96,7 @@ void LintCert(Context& cx, ir::CertId id) {
   }
   ir::RequirePin require = cx.out.policy.require_pin;
   if (!cert.pin && (require == ir::RequirePin::kAll ||
-                    (require == ir::RequirePin::kAnchors && TrustedAsAnchor(cx, id)))) {
+                    (require == ir::RequirePin::kAnchors && anchors[id.index]))) {
     ReportLint(
         cx, diag::Kind::missing_pin, cert.range,
         CertLabel(cert) + " has no `sha256` pin, which the policy requires" +
@@ -203,7 +205,8 @@ void ReportLint(Context& cx, diag::Kind rule, source::SourceRange range, std::st
 }
 
 void RunLint(Context& cx) {
-  for (uint32_t i = 0; i < cx.out.certs.size(); ++i) LintCert(cx, ir::CertId{i});
+  std::vector<bool> anchors = TrustedAsAnchor(cx);
+  for (uint32_t i = 0; i < cx.out.certs.size(); ++i) LintCert(cx, ir::CertId{i}, anchors);
   for (const ir::Gateway& gateway : cx.out.gateways) {
     for (const ir::Trust& trust : gateway.trusts) LintTrust(cx, gateway, trust);
     for (const ir::IdentityProvider& provider : gateway.providers) {

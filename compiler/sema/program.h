@@ -49,11 +49,19 @@ struct LoadOptions {
 std::optional<LoadedProgram> LoadProgram(const LoadOptions& options, source::SourceManager& sources,
                                          diag::Emitter& emitter);
 
-// Project-root rule for any path the program names (imports, certificate files).
-bool InsideRoot(const std::filesystem::path& root, const std::filesystem::path& path);
+// Project-root rule for any path the program names (imports, certificate files); `real` comes
+// from RealPath.
+bool InsideRoot(const std::filesystem::path& root, const std::filesystem::path& real);
 
-// Reads a whole file; on failure returns nullopt and sets *error ("no such file or directory").
+// The absolute path with every symlink resolved (what the project-root rule judges); for a
+// path that does not exist, std::filesystem::weakly_canonical's answer.
+std::filesystem::path RealPath(const std::filesystem::path& path);
+
+// Reads a whole regular file; on failure returns nullopt and sets *error ("no such file or
+// directory", "is a directory", "is larger than the limit of N bytes").
 std::optional<std::string> ReadFile(const std::filesystem::path& path, size_t limit,
                                     std::string* error);
+// The same for a file already open.
+std::optional<std::string> ReadOpenFile(int fd, size_t limit, std::string* error);
 
 }  // namespace trust::sema

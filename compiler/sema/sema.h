@@ -16,13 +16,15 @@
 #include "compiler/diag/diagnostic.h"
 #include "compiler/ir/ir.h"
 #include "compiler/sema/program.h"
+#include "compiler/source/phase_times.h"
 
 namespace trust::sema {
 
 struct CheckOptions {
   std::map<std::string, std::string> defines;  // -D NAME=VALUE
   bool allow_outside_root = false;
-  int64_t build_time = 0;  // seconds since the epoch
+  int64_t build_time = 0;                 // seconds since the epoch
+  source::PhaseTimes* timings = nullptr;  // --timings: where check spends its time
 };
 
 std::optional<ir::Program> Check(const LoadedProgram& program, const CheckOptions& options,

@@ -53,7 +53,8 @@ class Certificate {
   const CertFacts& facts() const { return facts_; }
   const std::vector<uint8_t>& der() const { return der_; }
   X509* x509() const;
-  // True if `issuer`'s public key verifies this certificate's signature.
+  // True if this certificate names `issuer` as its issuer and `issuer`'s public key verifies
+  // its signature.
   bool IsSignedBy(const Certificate& issuer) const;
 
  private:

@@ -580,6 +580,17 @@ bool DnEqual(const DistinguishedName& a, const DistinguishedName& b) {
   return true;
 }
 
+std::string DnKey(const DistinguishedName& dn) {
+  std::string key;
+  for (const Rdn& rdn : dn.rdns) {
+    key += '/';  // length-prefixed parts: no value can fake a separator
+    for (const auto& [type, value] : NormalizeRdn(rdn)) {
+      key += std::to_string(type.size()) + ':' + type + std::to_string(value.size()) + ':' + value;
+    }
+  }
+  return key;
+}
+
 DistinguishedName DnFromX509Name(const X509_NAME* name) {
   DistinguishedName dn;
   if (name == nullptr) {

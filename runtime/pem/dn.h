@@ -32,6 +32,9 @@ std::optional<DistinguishedName> ParseDn(std::string_view text, std::string* err
 // trimming and collapsing internal white space; RDN order matters.
 bool DnEqual(const DistinguishedName& a, const DistinguishedName& b);
 
+// A key for hash maps: DnKey(a) == DnKey(b) exactly when DnEqual(a, b).
+std::string DnKey(const DistinguishedName& dn);
+
 // From a certificate's name, in RFC 4514 order.
 DistinguishedName DnFromX509Name(const X509_NAME* name);
 

@@ -24,6 +24,8 @@ void FuzzPkcs12(const uint8_t* data, size_t size);
 void FuzzPemBundle(const uint8_t* data, size_t size);
 // manifest::ReadManifest.
 void FuzzManifest(const uint8_t* data, size_t size);
+// The RESTMAN bundle reader of `trustc import`, then the source written from what it read.
+void FuzzBundle(const uint8_t* data, size_t size);
 
 struct Target {
   std::string_view name;  // also the directory name under corpus/ and regressions/
@@ -36,6 +38,7 @@ inline constexpr Target kTargets[] = {
     {"fuzz_pkcs12", FuzzPkcs12},
     {"fuzz_pem_bundle", FuzzPemBundle},
     {"fuzz_manifest", FuzzManifest},
+    {"fuzz_bundle", FuzzBundle},
 };
 
 }  // namespace trust::fuzz

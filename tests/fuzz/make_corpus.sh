@@ -9,7 +9,7 @@ out=tests/fuzz/corpus
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 rm -rf "$out"
-mkdir -p "$out"/{fuzz_parse,fuzz_cert,fuzz_jks,fuzz_pkcs12,fuzz_pem_bundle,fuzz_manifest}
+mkdir -p "$out"/{fuzz_parse,fuzz_cert,fuzz_jks,fuzz_pkcs12,fuzz_pem_bundle,fuzz_manifest,fuzz_bundle}
 
 # Sources: golden tests, their imported libraries, the examples and the standard library.
 for f in tests/golden/*.trust; do [[ ! -f $f ]] || cp "$f" "$out/fuzz_parse/golden_$(basename "$f")"; done
@@ -104,6 +104,13 @@ for f in "$tmp"/build/keystores/*.manifest.json; do
   cp "$f" "$out/fuzz_manifest/example_$(basename "$f")"
 done
 sed -i "s#$tmp/#/var/lib/#" "$out"/fuzz_manifest/*.json
+
+# Bundles for the importer: ours (golden install bundles, the example's) and real gateway
+# exports when ../shared is there.
+for f in tests/golden/*.install.bundle "$tmp"/build/gateways/*.bundle; do
+  cp "$f" "$out/fuzz_bundle/$(basename "$f")"
+done
+for f in ../shared/reference/bundles/*; do [[ ! -f $f ]] || cp "$f" "$out/fuzz_bundle/real_$(basename "$f")"; done
 
 du -sh "$out"
 for d in "$out"/*; do echo "$(basename "$d"): $(ls "$d" | wc -l) files"; done

@@ -68,6 +68,7 @@ TEST_F(FactsCacheTest, AHitOnDiskGivesWhatParsingGives) {
     FactsCache first(dir_);
     LoadResult parsed = first.Load(bytes);
     ASSERT_EQ(first.decoded(), 1u) << name;
+    first.Flush();
     FactsCache second(dir_);  // a later process
     LoadResult cached = second.Load(bytes);
     EXPECT_EQ(second.decoded(), 0u) << name;
@@ -90,19 +91,53 @@ TEST_F(FactsCacheTest, SignatureChecksWorkOnCachedCertificates) {
   EXPECT_FALSE(Get(issuer).IsSignedBy(Get(leaf)));
 }
 
-TEST_F(FactsCacheTest, ADamagedOrForgedEntryIsAMiss) {
+// Bytes of the pack are flipped (every header byte, then every 7th) and the pack is cut at
+// many lengths: each time the certificate must be a miss (decoded again), never a wrong answer.
+TEST_F(FactsCacheTest, ADamagedOrTornPackIsAMissNeverAWrongAnswer) {
   std::string bytes = ReadCert("root-ca.pem");
-  FactsCache(dir_).Load(bytes);
-  std::string key = Sha256Hex(bytes);
-  fs::path entry = dir_ / "certs-v1" / key.substr(0, 2) / (key + ".json");
-  ASSERT_TRUE(fs::exists(entry));
-  for (const std::string& damage : {std::string("{not json"), std::string("{\"sha256\": 1}")}) {
-    std::ofstream(entry, std::ios::trunc) << damage;
+  FactsCache(dir_).Load(bytes);  // the destructor flushes
+  fs::path pack = dir_ / "certs-v2.pack";
+  ASSERT_TRUE(fs::exists(pack));
+  std::ifstream in(pack, std::ios::binary);
+  std::string good((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string subject = "CN=Test Root CA,O=trustc tests,C=US";
+  auto load_with_pack = [&](const std::string& content) {
+    std::ofstream(pack, std::ios::binary | std::ios::trunc) << content;
     FactsCache cache(dir_);
     LoadResult result = cache.Load(bytes);
-    EXPECT_EQ(cache.decoded(), 1u);
-    EXPECT_EQ(Get(result).facts().subject, "CN=Test Root CA,O=trustc tests,C=US");
+    EXPECT_EQ(Get(result).facts().subject, subject);
+    EXPECT_EQ(Get(result).facts().sha256, Sha256Hex(Get(result).der()));
+    return cache.decoded();
+  };
+  constexpr size_t kHeaders = 16 + 44;  // magic line, record header
+  auto sampled = [&](size_t i) { return i < kHeaders || i % 7 == 0 || i + 1 == good.size(); };
+  for (size_t i = 0; i < good.size(); ++i) {
+    if (!sampled(i)) continue;
+    std::string damaged = good;
+    damaged[i] = static_cast<char>(damaged[i] ^ 0x5A);
+    EXPECT_EQ(load_with_pack(damaged), 1u) << "byte " << i;  // FNV-1a catches any one byte
   }
+  for (size_t length = 0; length < good.size(); ++length) {
+    if (!sampled(length)) continue;
+    EXPECT_EQ(load_with_pack(good.substr(0, length)), 1u) << length;
+  }
+  EXPECT_EQ(load_with_pack("not a pack at all"), 1u);
+  EXPECT_EQ(load_with_pack(good), 0u);
+}
+
+TEST_F(FactsCacheTest, ForeignPackStartsOverAndLaterProcessesAppend) {
+  std::ofstream(dir_ / "certs-v2.pack") << "something else entirely\n";
+  FactsCache(dir_).Load(ReadCert("root-ca.pem"));
+  FactsCache(dir_).Load(ReadCert("leaf.pem"));
+  FactsCache cache(dir_);
+  cache.Load(ReadCert("root-ca.pem"));
+  cache.Load(ReadCert("leaf.pem"));
+  EXPECT_EQ(cache.decoded(), 0u);
+}
+
+TEST_F(FactsCacheTest, NoDirectoryMeansNoDisk) {
+  FactsCache(fs::path()).Load(ReadCert("root-ca.pem"));
+  EXPECT_TRUE(fs::is_empty(dir_));
 }
 
 TEST_F(FactsCacheTest, FailuresAreNotCached) {
