@@ -1,12 +1,11 @@
 #!/usr/bin/env bash
 # The whole test suite once more, built with AddressSanitizer and UndefinedBehaviorSanitizer
-# (TRUST_SANITIZE=ON) in build-asan/. Any report fails the run.
+# (scripts/configure-sanitize.sh, in build-sanitize/). Any report fails the run: ASan and UBSan
+# abort, LeakSanitizer fails the process at exit.   scripts/test-sanitize.sh [CTEST ARGS...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh
-cmake -S . -B build-asan -DTRUST_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build-asan -j"$(nproc)"
+scripts/configure-sanitize.sh
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-cd build-asan
+cd build-sanitize
 ctest --output-on-failure -j"$(nproc)" "$@"
