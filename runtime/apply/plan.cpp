@@ -153,10 +153,9 @@ bool ApplyPlan(const KeystorePlan& plan, keystore::Keystore* store, std::string*
 
 namespace {
 
-bool CheckPlanned(const KeystorePlan& plan, const std::vector<EntryInfo>& now, bool ci,
-                  std::string* error) {
+bool CheckPlanned(const KeystorePlan& plan, const keystore::AliasIndex& now, std::string* error) {
   for (const EntryPlan& entry : plan.entries) {
-    const EntryInfo* found = keystore::FindAlias(now, entry.alias, ci);
+    const EntryInfo* found = now.Find(entry.alias);
     bool expect_present = entry.action == Action::kAdd || entry.action == Action::kReplace ||
                           entry.action == Action::kUnchanged;
     if (expect_present && (found == nullptr || found->sha256 != entry.sha256)) {
@@ -176,8 +175,9 @@ bool CheckPlanned(const KeystorePlan& plan, const std::vector<EntryInfo>& now, b
 bool VerifyResult(const KeystorePlan& plan, const std::vector<EntryInfo>& before,
                   const keystore::Keystore& after, std::string* error) {
   bool ci = after.CaseInsensitiveAliases();
-  std::vector<EntryInfo> now = after.List();
-  if (!CheckPlanned(plan, now, ci, error)) {
+  std::vector<EntryInfo> listed = after.List();
+  keystore::AliasIndex now(listed, ci);
+  if (!CheckPlanned(plan, now, error)) {
     return false;
   }
   std::set<std::string> named;
@@ -188,7 +188,7 @@ bool VerifyResult(const KeystorePlan& plan, const std::vector<EntryInfo>& before
     if (named.count(ci ? manifest::AsciiLower(old.alias) : old.alias) != 0) {
       continue;
     }
-    const EntryInfo* found = keystore::FindAlias(now, old.alias, ci);
+    const EntryInfo* found = now.Find(old.alias);
     if (found == nullptr || found->kind != old.kind || found->sha256 != old.sha256) {
       *error = "after writing, entry `" + old.alias + "` is missing or changed";
       return false;

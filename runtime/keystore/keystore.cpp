@@ -82,13 +82,27 @@ std::unique_ptr<Keystore> NewKeystore(StoreFormat format, const Secret* password
 
 const EntryInfo* FindAlias(const std::vector<EntryInfo>& entries, std::string_view alias,
                            bool case_insensitive) {
-  std::string wanted = case_insensitive ? manifest::AsciiLower(alias) : std::string(alias);
   for (const EntryInfo& entry : entries) {
-    if ((case_insensitive ? manifest::AsciiLower(entry.alias) : entry.alias) == wanted) {
+    if (case_insensitive ? manifest::AsciiEqualIgnoreCase(entry.alias, alias)
+                         : entry.alias == alias) {
       return &entry;
     }
   }
   return nullptr;
+}
+
+AliasIndex::AliasIndex(const std::vector<EntryInfo>& entries, bool case_insensitive)
+    : case_insensitive_(case_insensitive) {
+  for (const EntryInfo& entry : entries) by_alias_.emplace(Key(entry.alias), &entry);
+}
+
+const EntryInfo* AliasIndex::Find(std::string_view alias) const {
+  auto it = by_alias_.find(Key(alias));
+  return it == by_alias_.end() ? nullptr : it->second;
+}
+
+std::string AliasIndex::Key(std::string_view alias) const {
+  return case_insensitive_ ? manifest::AsciiLower(alias) : std::string(alias);
 }
 
 // Stored entries are summarised, not fully decoded: plan decisions need only the digest, and

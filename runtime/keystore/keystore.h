@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "runtime/keystore/secret.h"
@@ -76,5 +77,18 @@ std::unique_ptr<Keystore> NewKeystore(StoreFormat format, const Secret* password
 // The entry under `alias`, or null.
 const EntryInfo* FindAlias(const std::vector<EntryInfo>& entries, std::string_view alias,
                            bool case_insensitive);
+
+// The same for many lookups in one listing (a store has tens of thousands of entries); the
+// listing must outlive the index. The first of two entries with one alias wins, as in FindAlias.
+class AliasIndex {
+ public:
+  AliasIndex(const std::vector<EntryInfo>& entries, bool case_insensitive);
+  const EntryInfo* Find(std::string_view alias) const;
+
+ private:
+  std::string Key(std::string_view alias) const;
+  bool case_insensitive_;
+  std::unordered_map<std::string, const EntryInfo*> by_alias_;
+};
 
 }  // namespace trust::keystore

@@ -94,6 +94,15 @@ bool IsUtcTimestamp(std::string_view t) {
          Number(t, 14, 2) <= 59 && Number(t, 17, 2) <= 60;
 }
 
+bool AsciiEqualIgnoreCase(std::string_view a, std::string_view b) {
+  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
+}
+
 std::string AsciiLower(std::string_view text) {
   std::string out(text);
   for (char& c : out) {

@@ -22,5 +22,7 @@ bool CheckSha256(std::string_view hex, std::string* message);
 bool IsUtcTimestamp(std::string_view text);
 
 std::string AsciiLower(std::string_view text);
+// AsciiLower(a) == AsciiLower(b), without allocating (alias lookups in large stores).
+bool AsciiEqualIgnoreCase(std::string_view a, std::string_view b);
 
 }  // namespace trust::manifest

@@ -98,9 +98,8 @@ class JksKeystore : public Keystore {
   }
 
   size_t Find(std::string_view alias) const {
-    std::string wanted = manifest::AsciiLower(alias);
     for (size_t i = 0; i < file_.entries.size(); ++i) {
-      if (manifest::AsciiLower(file_.entries[i].alias) == wanted) {
+      if (manifest::AsciiEqualIgnoreCase(file_.entries[i].alias, alias)) {
         return i;
       }
     }

@@ -60,22 +60,66 @@ bool HasJavaTrust(const PKCS12_SAFEBAG* bag) {
   return false;
 }
 
-// The certificate's DER as stored: an X509 keeps the encoding it was parsed from.
+// Steps into DER: Next(tag) reads one header of `tag` at the cursor and moves into its value.
+class DerWalk {
+ public:
+  explicit DerWalk(std::string_view der) : rest_(der) {}
+  bool Next(unsigned char tag) {
+    if (rest_.size() < 2 || static_cast<unsigned char>(rest_[0]) != tag) return false;
+    size_t length = static_cast<unsigned char>(rest_[1]);
+    size_t header = 2;
+    if (length & 0x80) {
+      size_t bytes = length & 0x7F;
+      if (bytes == 0 || bytes > 4 || rest_.size() < 2 + bytes) return false;
+      length = 0;
+      for (size_t i = 0; i < bytes; ++i)
+        length = length << 8 | static_cast<unsigned char>(rest_[2 + i]);
+      header += bytes;
+    }
+    if (rest_.size() - header < length) return false;
+    value_ = rest_.substr(header, length);
+    rest_ = value_;
+    return true;
+  }
+  // Skips the value just entered's first element (an OID) and stays at its sibling.
+  bool SkipOid() {
+    std::string_view outer = rest_;
+    if (!Next(0x06)) return false;
+    rest_ = outer.substr(static_cast<size_t>(value_.data() + value_.size() - outer.data()));
+    return true;
+  }
+  std::string_view value() const { return value_; }
+
+ private:
+  std::string_view rest_;
+  std::string_view value_;
+};
+
+// The certificate's DER as stored: the certBag's OCTET STRING, read from the bag's encoding.
+// Not PKCS12_SAFEBAG_get1_cert: that decodes the certificate (its public key above all), which
+// made opening a 10,000-entry store cost seconds.
+//   SafeBag ::= SEQUENCE { bagId OID, [0] EXPLICIT CertBag, attributes SET OPTIONAL }
+//   CertBag ::= SEQUENCE { certId OID, [0] EXPLICIT OCTET STRING }
 std::string CertDer(const PKCS12_SAFEBAG* bag) {
   if (PKCS12_SAFEBAG_get_nid(bag) != NID_certBag ||
       PKCS12_SAFEBAG_get_bag_nid(bag) != NID_x509Certificate) {
     return {};
   }
-  pem::X509Ptr x509(PKCS12_SAFEBAG_get1_cert(bag));
-  unsigned char* der = nullptr;
-  int length = x509 ? i2d_X509(x509.get(), &der) : -1;
+  unsigned char* encoded = nullptr;
+  int length = i2d_PKCS12_SAFEBAG(bag, &encoded);
   if (length <= 0) {
     ERR_clear_error();
     return {};
   }
-  std::string out(reinterpret_cast<const char*>(der), static_cast<size_t>(length));
-  OPENSSL_free(der);
-  return out;
+  DerWalk walk(
+      std::string_view(reinterpret_cast<const char*>(encoded), static_cast<size_t>(length)));
+  std::string der;
+  if (walk.Next(0x30) && walk.SkipOid() && walk.Next(0xA0) && walk.Next(0x30) && walk.SkipOid() &&
+      walk.Next(0xA0) && walk.Next(0x04)) {
+    der = std::string(walk.value());
+  }
+  OPENSSL_free(encoded);
+  return der;
 }
 
 // One pass over every readable bag: trusted certificates, keys (with their leaf found by
@@ -87,8 +131,8 @@ class EntryScanner {
   std::optional<std::vector<Entry>> Scan(std::string* error) {
     ForEachBag([this](const PKCS12_SAFEBAG* bag, BagRef) {
       std::string id = LocalKeyId(bag);
-      std::string der = CertDer(bag);
-      if (!id.empty() && !der.empty()) {
+      std::string der = id.empty() ? std::string() : CertDer(bag);
+      if (!der.empty()) {
         certs_by_key_id_.emplace(id, der);
       }
     });
@@ -239,9 +283,8 @@ class Pkcs12Keystore : public Keystore {
 
  private:
   const Entry* FindEntry(std::string_view alias) const {
-    std::string wanted = manifest::AsciiLower(alias);
     for (const Entry& entry : entries_) {
-      if (manifest::AsciiLower(entry.info.alias) == wanted) {
+      if (manifest::AsciiEqualIgnoreCase(entry.info.alias, alias)) {
         return &entry;
       }
     }
