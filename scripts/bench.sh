@@ -7,7 +7,10 @@
 #   check     trustc check main.trust
 #   build     trustc build, cold: empty certificate-facts cache (TRUSTC_CACHE_DIR)
 #   rebuild   trustc build again with the cache filled and main.trust changed (a warm rebuild)
-# and prints wall seconds, peak RSS and the ratios build/parse and rebuild/hash.
+# and prints wall seconds, peak RSS and the ratios build/parse and rebuild/hash; then the growth
+# of build time between the two largest N, the phases of a cold and a warm build at the largest
+# N up to 10,000 (`trustc build --timings`), and the trust-apply benchmark against keytool
+# (tests/bench/apply/bench_apply.sh; BENCH_APPLY=0 skips it).
 #   scripts/bench.sh [N...]        e.g. scripts/bench.sh 1000 10000 100000
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,7 +21,7 @@ jobs=${BENCH_BUILD_JOBS:-2}
 root=$PWD/build-bench
 
 cmake -S . -B "$root" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$root" -j"$jobs" --target trustc >/dev/null
+cmake --build "$root" -j"$jobs" --target trustc trust-apply bench_make_stores >/dev/null
 cmake -S tests/bench/compiler -B "$root/tools" -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$root/tools" -j"$jobs" >/dev/null
 trustc=$root/bin/trustc
@@ -74,4 +77,35 @@ for n in "${sizes[@]}"; do
     "$check_s / $check_mb" "$build_s / $build_mb" "$rebuild_s / $rebuild_mb" \
     "$(awk "BEGIN{printf \"%.2f\", $build_s / ($parse_s > 0 ? $parse_s : 0.01)}")" \
     "$(awk "BEGIN{printf \"%.2f\", $rebuild_s / ($hash_s > 0 ? $hash_s : 0.01)}")"
+  printf -v "build_of_$n" '%s' "$build_s"
 done
+
+# Linear growth: build time ratio between consecutive sizes, against the ratio of the sizes.
+for ((i = 1; i < ${#sizes[@]}; i++)); do
+  small=${sizes[i - 1]} large=${sizes[i]}
+  small_s=build_of_$small large_s=build_of_$large
+  echo "build($large) / build($small) = $(awk "BEGIN{printf \"%.2f\", ${!large_s} / ${!small_s}}")" \
+    "(N grew $(awk "BEGIN{printf \"%g\", $large / $small}")x)"
+done
+
+# Where a build's time goes, cold (empty facts cache) and warm (cache filled, source edited).
+profile_n=
+for n in "${sizes[@]}"; do ((n <= 10000)) && profile_n=$n; done
+if [[ -n $profile_n ]]; then
+  cd "$root/data/$profile_n"
+  export TRUSTC_CACHE_DIR=$root/cache/$profile_n
+  rm -rf "$TRUSTC_CACHE_DIR" out
+  echo
+  echo "cold build, N=$profile_n:"
+  "$trustc" build main.trust -o out --timings 2>&1 >/dev/null | tail -n +2
+  echo "// edit" >>main.trust
+  echo "warm rebuild, N=$profile_n:"
+  "$trustc" build main.trust -o out --timings 2>&1 >/dev/null | tail -n +2
+  cp main.trust.orig main.trust
+  cd - >/dev/null
+fi
+
+if [[ ${BENCH_APPLY:-1} != 0 ]]; then
+  echo
+  tests/bench/apply/bench_apply.sh "$root"
+fi

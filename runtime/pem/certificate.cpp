@@ -6,10 +6,12 @@
 #include <openssl/asn1.h>
 #include <openssl/bio.h>
 #include <openssl/bn.h>
+#include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/objects.h>
 #include <openssl/pem.h>
+#include <openssl/provider.h>
 #include <openssl/x509v3.h>
 
 #include <algorithm>
@@ -17,6 +19,8 @@
 #include <chrono>
 #include <climits>
 #include <cstdio>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <utility>
 
@@ -137,15 +141,116 @@ bool VerifiesWith(X509* x509, EVP_PKEY* key) {
   return ok;
 }
 
-bool IsSelfSigned(X509* x509) {
+// The certificate decoded with the default providers: its public key usable. Facts are read
+// from a keyless decode (DecodeDerCertificate); this is for the few checks that need the key.
+X509Ptr DecodeWithKey(std::span<const uint8_t> der) {
+  const unsigned char* in = der.data();
+  X509Ptr x509(d2i_X509(nullptr, &in, static_cast<long>(der.size())));
+  ERR_clear_error();
+  return x509;
+}
+
+bool IsSelfSigned(X509* x509, std::span<const uint8_t> der) {
   if (X509_NAME_cmp(X509_get_subject_name(x509), X509_get_issuer_name(x509)) != 0) {
     return false;
   }
-  return VerifiesWith(x509, X509_get0_pubkey(x509));
+  X509Ptr with_key = DecodeWithKey(der);
+  return with_key != nullptr && VerifiesWith(with_key.get(), X509_get0_pubkey(with_key.get()));
 }
 
-void FillKeyFacts(X509* x509, CertFacts* facts) {
-  const EVP_PKEY* key = X509_get0_pubkey(x509);
+int BitLength(std::string_view unsigned_big_endian) {
+  size_t i = 0;
+  while (i < unsigned_big_endian.size() && unsigned_big_endian[i] == 0) ++i;
+  if (i == unsigned_big_endian.size()) return 0;
+  int bits = static_cast<int>(unsigned_big_endian.size() - i - 1) * 8;
+  for (auto top = static_cast<unsigned char>(unsigned_big_endian[i]); top != 0; top >>= 1) ++bits;
+  return bits;
+}
+
+// The value of the first INTEGER inside the SEQUENCE `der` (RSAPublicKey's modulus, DSA's p).
+std::optional<std::string_view> FirstInteger(std::string_view der) {
+  const auto* p = reinterpret_cast<const unsigned char*>(der.data());
+  long length = 0;
+  int tag = 0, cls = 0;
+  if (ASN1_get_object(&p, &length, &tag, &cls, static_cast<long>(der.size())) & 0x80 ||
+      tag != V_ASN1_SEQUENCE) {
+    ERR_clear_error();
+    return std::nullopt;
+  }
+  const auto* end = reinterpret_cast<const unsigned char*>(der.data()) + der.size();
+  if (ASN1_get_object(&p, &length, &tag, &cls, end - p) & 0x80 || tag != V_ASN1_INTEGER) {
+    ERR_clear_error();
+    return std::nullopt;
+  }
+  return std::string_view(reinterpret_cast<const char*>(p), static_cast<size_t>(length));
+}
+
+// Bits of a named curve (its order, as EVP_PKEY_get_bits reports), remembered per curve.
+int CurveBits(int curve_nid) {
+  static std::mutex mutex;
+  static std::map<int, int> bits;
+  std::lock_guard lock(mutex);
+  auto it = bits.find(curve_nid);
+  if (it != bits.end()) return it->second;
+  EC_GROUP* group = EC_GROUP_new_by_curve_name(curve_nid);
+  int order_bits = group == nullptr ? 0 : EC_GROUP_order_bits(group);
+  EC_GROUP_free(group);
+  ERR_clear_error();
+  return bits[curve_nid] = order_bits;
+}
+
+// Key type and size read from the SubjectPublicKeyInfo itself: decoding the key through the
+// providers is what makes d2i_X509 cost 100-190 µs. False when the key is not one of ours or
+// does not parse; the caller then asks OpenSSL.
+bool KeyFactsFromSpki(X509* x509, CertFacts* facts) {
+  const ASN1_OBJECT* algorithm = nullptr;
+  const unsigned char* key = nullptr;
+  int key_length = 0;
+  X509_ALGOR* parameters = nullptr;
+  if (X509_PUBKEY_get0_param(const_cast<ASN1_OBJECT**>(&algorithm), &key, &key_length, &parameters,
+                             X509_get_X509_PUBKEY(x509)) != 1) {
+    ERR_clear_error();
+    return false;
+  }
+  std::string_view bits(reinterpret_cast<const char*>(key), static_cast<size_t>(key_length));
+  const ASN1_OBJECT* curve = nullptr;
+  int parameter_type = V_ASN1_UNDEF;
+  const void* parameter = nullptr;
+  if (parameters != nullptr) X509_ALGOR_get0(nullptr, &parameter_type, &parameter, parameters);
+  switch (OBJ_obj2nid(algorithm)) {
+    case NID_rsaEncryption:
+    case NID_rsassaPss:
+      if (auto modulus = FirstInteger(bits)) {
+        facts->key_type = KeyType::kRsa;
+        facts->key_bits = BitLength(*modulus);
+        return facts->key_bits > 0;
+      }
+      return false;
+    case NID_X9_62_id_ecPublicKey:
+      if (parameter_type != V_ASN1_OBJECT) return false;  // explicit curve parameters
+      curve = static_cast<const ASN1_OBJECT*>(parameter);
+      facts->key_type = KeyType::kEc;
+      facts->key_bits = CurveBits(OBJ_obj2nid(curve));
+      return facts->key_bits > 0 && !bits.empty() && (bits[0] == 4 || bits[0] == 2 || bits[0] == 3);
+    case NID_ED25519:
+      facts->key_type = KeyType::kEd25519;
+      facts->key_bits = 253;  // as EVP_PKEY_get_bits reports
+      return key_length == 32;
+    case NID_ED448:
+      facts->key_type = KeyType::kEd448;
+      facts->key_bits = 456;
+      return key_length == 57;
+    default:
+      return false;
+  }
+}
+
+void FillKeyFacts(X509* x509, std::span<const uint8_t> der, CertFacts* facts) {
+  if (KeyFactsFromSpki(x509, facts)) return;
+  facts->key_type = KeyType::kOther;
+  facts->key_bits = 0;
+  X509Ptr with_key = DecodeWithKey(der);
+  const EVP_PKEY* key = with_key ? X509_get0_pubkey(with_key.get()) : nullptr;
   ERR_clear_error();
   if (key == nullptr) {
     return;  // an algorithm OpenSSL cannot decode: kOther, 0 bits
@@ -174,12 +279,12 @@ std::variant<CertFacts, LoadError> ComputeFacts(X509* x509, std::span<const uint
   }
   facts.not_before = *not_before;
   facts.not_after = *not_after;
-  FillKeyFacts(x509, &facts);
+  FillKeyFacts(x509, der, &facts);
   facts.signature_hash = SignatureHash(x509);
   facts.is_ca = (flags & EXFLAG_CA) != 0;
   facts.has_key_usage = (flags & EXFLAG_KUSAGE) != 0;
   facts.key_cert_sign = facts.has_key_usage && (X509_get_key_usage(x509) & KU_KEY_CERT_SIGN) != 0;
-  facts.self_signed = IsSelfSigned(x509);
+  facts.self_signed = IsSelfSigned(x509, der);
   facts.sha256 = Sha256Hex(der);
   return facts;
 }
@@ -200,8 +305,9 @@ LoadResult MakeCertificate(X509Ptr x509) {
   if (auto* error = std::get_if<LoadError>(&facts)) {
     return std::move(*error);
   }
-  return std::make_shared<const Certificate>(std::move(x509), std::move(der),
-                                             std::move(std::get<CertFacts>(facts)));
+  // Not x509 itself: it was decoded without its key (DecodeDerCertificate); the certificate
+  // decodes itself again, with the key, only if a signature is to be checked.
+  return std::make_shared<const Certificate>(std::move(der), std::move(std::get<CertFacts>(facts)));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -212,12 +318,33 @@ struct DerCertificate {
   size_t consumed = 0;
 };
 
+// A library context with only the null provider: d2i_X509 in it parses everything but the
+// public key (which it cannot decode there, and tolerates), a third of the default cost.
+OSSL_LIB_CTX* KeylessContext() {
+  static OSSL_LIB_CTX* context = [] {
+    OSSL_LIB_CTX* made = OSSL_LIB_CTX_new();
+    if (made != nullptr && OSSL_PROVIDER_load(made, "null") == nullptr) {
+      OSSL_LIB_CTX_free(made);  // without it the default provider would load on first use
+      made = nullptr;
+    }
+    ERR_clear_error();
+    return made;
+  }();
+  return context;
+}
+
+// Decoded without the public key (KeylessContext): enough for every fact but the key's, which
+// KeyFactsFromSpki reads. Falls back to the default context if the keyless one is missing.
 DerCertificate DecodeDerCertificate(std::string_view bytes) {
   if (bytes.size() > static_cast<size_t>(LONG_MAX)) {
     return {};
   }
   const unsigned char* cursor = Bytes(bytes);
-  X509Ptr x509(d2i_X509(nullptr, &cursor, static_cast<long>(bytes.size())));
+  X509* into = KeylessContext() != nullptr ? X509_new_ex(KeylessContext(), nullptr) : nullptr;
+  X509* decoded =
+      d2i_X509(into != nullptr ? &into : nullptr, &cursor, static_cast<long>(bytes.size()));
+  if (decoded == nullptr) X509_free(into);  // null already when d2i freed it on failure
+  X509Ptr x509(decoded);
   ERR_clear_error();
   if (x509 == nullptr) {
     return {};
