@@ -23,10 +23,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string Sums(const ArtifactSet& files) {
-  std::string sums;
-  for (const auto& [path, bytes] : files) sums += pem::Sha256Hex(bytes) + "  " + path + "\n";
-  return sums;
+std::string SumsLine(const std::string& path, const std::string& bytes) {
+  return pem::Sha256Hex(bytes) + "  " + path + "\n";
 }
 
 std::string OpenSslError() {
@@ -104,11 +102,14 @@ bool LinkUnchanged(const fs::path& previous, const fs::path& path, const std::st
 }
 
 // `previous`: the directory being replaced, or empty.
-bool WriteTree(const ArtifactSet& files, const fs::path& root, const fs::path& previous,
+bool WriteTree(const std::vector<Artifact>& files, const fs::path& root, const fs::path& previous,
                std::string* error) {
   std::set<fs::path> created;
-  for (const auto& [relative, bytes] : files) {
-    fs::path path = root / relative;
+  for (const Artifact& artifact : files) {
+    std::optional<std::string> made = artifact.make(error);
+    if (!made) return false;
+    const std::string& bytes = *made;
+    fs::path path = root / artifact.path;
     if (created.insert(path.parent_path()).second) {
       std::error_code ec;
       fs::create_directories(path.parent_path(), ec);
@@ -117,7 +118,7 @@ bool WriteTree(const ArtifactSet& files, const fs::path& root, const fs::path& p
         return false;
       }
     }
-    if (!previous.empty() && LinkUnchanged(previous / relative, path, bytes)) continue;
+    if (!previous.empty() && LinkUnchanged(previous / artifact.path, path, bytes)) continue;
     if (!WriteFile(path, bytes, error)) return false;
   }
   return SyncTree(root, error);
@@ -145,24 +146,50 @@ bool SwapIntoPlace(const fs::path& staged, const fs::path& dir, std::string* err
 
 }  // namespace
 
-ArtifactSet Collect(const ir::Program& program, std::string_view generator) {
-  ArtifactSet files;
+std::vector<Artifact> ListArtifacts(const ir::Program& program, std::string_view generator) {
+  std::map<std::string, Artifact> by_path;  // sorted; a certificate in two keystores once
+  auto add = [&](std::string path, auto make) {
+    by_path.emplace(path, Artifact{path, [make](std::string*) -> std::optional<std::string> {
+                                     return make();
+                                   }});
+  };
   for (const ir::Gateway& gateway : program.gateways) {
-    files["gateways/" + gateway.name + ".install.bundle"] =
-        lower::bundle::InstallBundle(program, gateway);
-    files["gateways/" + gateway.name + ".delete.bundle"] =
-        lower::bundle::DeleteBundle(program, gateway);
+    const ir::Gateway* g = &gateway;
+    add("gateways/" + gateway.name + ".install.bundle",
+        [&program, g] { return lower::bundle::InstallBundle(program, *g); });
+    add("gateways/" + gateway.name + ".delete.bundle",
+        [&program, g] { return lower::bundle::DeleteBundle(program, *g); });
   }
   for (const ir::Keystore& keystore : program.keystores) {
-    files["keystores/" + keystore.name + ".manifest.json"] =
-        manifest::WriteManifest(lower::manifest::LowerKeystore(program, keystore, generator));
+    const ir::Keystore* k = &keystore;
+    std::string generator_text(generator);
+    add("keystores/" + keystore.name + ".manifest.json", [&program, k, generator_text] {
+      return manifest::WriteManifest(lower::manifest::LowerKeystore(program, *k, generator_text));
+    });
     for (const ir::KeystoreEntry& entry : keystore.entries) {
-      const pem::Certificate& certificate = *program.cert(entry.cert).certificate;
-      const auto& der = certificate.der();
-      files[lower::manifest::CertArtifactPath(certificate)] = std::string(der.begin(), der.end());
+      const pem::Certificate* certificate = program.cert(entry.cert).certificate.get();
+      add(lower::manifest::CertArtifactPath(*certificate), [certificate] {
+        const auto& der = certificate->der();
+        return std::string(der.begin(), der.end());
+      });
     }
   }
-  files["SHA256SUMS"] = Sums(files);
+  std::vector<Artifact> list;
+  list.reserve(by_path.size());
+  for (auto& [path, artifact] : by_path) list.push_back(std::move(artifact));
+  return list;
+}
+
+ArtifactSet Collect(const ir::Program& program, std::string_view generator) {
+  ArtifactSet files;
+  std::string sums;
+  std::string unused;
+  for (const Artifact& artifact : ListArtifacts(program, generator)) {
+    std::string bytes = *artifact.make(&unused);  // lowering never fails
+    sums += SumsLine(artifact.path, bytes);
+    files.emplace(artifact.path, std::move(bytes));
+  }
+  files["SHA256SUMS"] = sums;
   return files;
 }
 
@@ -204,7 +231,10 @@ std::optional<std::string> Sign(const std::string& data, const std::string& key_
   return signature;
 }
 
-bool WriteAtomically(const ArtifactSet& files, const std::string& dir_text, std::string* error) {
+namespace {
+
+bool WriteStaged(const std::vector<Artifact>& files, const std::string& dir_text,
+                 std::string* error) {
   fs::path dir = fs::path(dir_text).lexically_normal();
   if (dir.filename().empty()) dir = dir.parent_path();
   fs::path parent = dir.parent_path().empty() ? fs::path(".") : dir.parent_path();
@@ -224,6 +254,39 @@ bool WriteAtomically(const ArtifactSet& files, const std::string& dir_text, std:
   }
   SyncDirectory(parent);
   return true;
+}
+
+}  // namespace
+
+bool WriteAtomically(const ArtifactSet& files, const std::string& dir, std::string* error) {
+  std::vector<Artifact> list;
+  for (const auto& [path, bytes] : files) {
+    const std::string* held = &bytes;
+    list.push_back({path, [held](std::string*) -> std::optional<std::string> { return *held; }});
+  }
+  return WriteStaged(list, dir, error);
+}
+
+bool WriteBuild(const std::vector<Artifact>& artifacts, const std::string& dir,
+                const std::string& sign_key, std::string* error) {
+  std::string sums;  // filled as the artifacts are made, in path order
+  std::vector<Artifact> list;
+  list.reserve(artifacts.size() + 2);
+  for (const Artifact& artifact : artifacts) {
+    list.push_back({artifact.path, [&sums, &artifact](std::string* error) {
+                      std::optional<std::string> bytes = artifact.make(error);
+                      if (bytes) sums += SumsLine(artifact.path, *bytes);
+                      return bytes;
+                    }});
+  }
+  list.push_back(
+      {"SHA256SUMS", [&sums](std::string*) -> std::optional<std::string> { return sums; }});
+  if (!sign_key.empty()) {
+    list.push_back({"SHA256SUMS.sig", [&sums, &sign_key](std::string* error) {
+                      return Sign(sums, sign_key, error);
+                    }});
+  }
+  return WriteStaged(list, dir, error);
 }
 
 }  // namespace trust::artifacts

@@ -6,9 +6,11 @@
 // format `sha256sum -c` reads.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "compiler/ir/ir.h"
 
@@ -17,9 +19,25 @@ namespace trust::artifacts {
 // Relative path → bytes; std::map keeps the order stable.
 using ArtifactSet = std::map<std::string, std::string>;
 
-// Bundles, manifests and certificates for every gateway and keystore of the program, plus
-// SHA256SUMS.
+// One artifact: its path and what makes its bytes (nullopt and *error on failure). A build
+// makes each artifact when it writes it and drops it after: a large program's bundles are tens
+// of megabytes each, and holding all of them at once made peak memory grow with their sum.
+struct Artifact {
+  std::string path;
+  std::function<std::optional<std::string>(std::string* error)> make;
+};
+
+// Bundles, manifests and certificates for every gateway and keystore of the program, sorted by
+// path (the order of SHA256SUMS), made lazily. `program` must outlive the list.
+std::vector<Artifact> ListArtifacts(const ir::Program& program, std::string_view generator);
+
+// The same, all made, plus SHA256SUMS: for comparing builds in memory.
 ArtifactSet Collect(const ir::Program& program, std::string_view generator);
+
+// `trustc build`: writes `artifacts` one at a time, then SHA256SUMS and, with a `sign_key`,
+// SHA256SUMS.sig, all or nothing as WriteAtomically does.
+bool WriteBuild(const std::vector<Artifact>& artifacts, const std::string& dir,
+                const std::string& sign_key, std::string* error);
 
 // Detached signature of `data` with the PEM private key in `key_path` (RSA or EC, SHA-256), in
 // the form `openssl dgst -sha256 -sign` writes. On failure returns nullopt and sets *error.

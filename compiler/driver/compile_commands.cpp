@@ -40,28 +40,21 @@ int BuildWith(const BuildFlags& build, const CommonFlags& flags, const CompileOp
   std::unique_ptr<Compilation> compilation = Compile(options);
   if (Report(*compilation, flags) || !compilation->program) return 1;
   std::string generator = std::string("trustc ") + TRUSTC_VERSION;
-  artifacts::ArtifactSet files = source::MeasurePhase(options.timings, "lower", [&] {
-    return artifacts::Collect(*compilation->program, generator);
-  });
+  std::vector<artifacts::Artifact> files =
+      artifacts::ListArtifacts(*compilation->program, generator);
+  // Lowering happens as the artifacts are written, one at a time: "write" includes it.
   std::string error;
-  if (!build.sign_key.empty()) {
-    auto signature = artifacts::Sign(files["SHA256SUMS"], build.sign_key, &error);
-    if (!signature) {
-      std::cerr << "trustc: error: " << error << "\n";
-      return 1;
-    }
-    files["SHA256SUMS.sig"] = *signature;
-  }
-  bool written = source::MeasurePhase(options.timings, "write", [&] {
-    return artifacts::WriteAtomically(files, build.out_dir, &error);
+  bool written = source::MeasurePhase(options.timings, "lower+write", [&] {
+    return artifacts::WriteBuild(files, build.out_dir, build.sign_key, &error);
   });
   if (!written) {
     std::cerr << "trustc: error: " << error << "\n";
     return 1;
   }
   if (!flags.quiet) {
-    std::cout << Summary(build.file, *compilation) << "; wrote " << files.size() << " files to "
-              << build.out_dir << "\n";
+    std::cout << Summary(build.file, *compilation) << "; wrote "
+              << files.size() + (build.sign_key.empty() ? 1 : 2) << " files to " << build.out_dir
+              << "\n";
   }
   return 0;
 }

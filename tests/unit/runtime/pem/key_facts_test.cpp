@@ -55,10 +55,9 @@ TEST(KeyFactsTest, MatchWhatOpenSslDecodes) {
       int bits = key ? EVP_PKEY_get_bits(key) : 0;
       EXPECT_EQ(cert.facts().key_type, type) << entry.path();
       EXPECT_EQ(cert.facts().key_bits, bits) << entry.path();
-      bool self_signed = X509_NAME_cmp(X509_get_subject_name(x509.get()),
-                                       X509_get_issuer_name(x509.get())) == 0 &&
-                         key != nullptr &&
-                         X509_verify(x509.get(), const_cast<EVP_PKEY*>(key)) == 1;
+      bool self_signed =
+          X509_NAME_cmp(X509_get_subject_name(x509.get()), X509_get_issuer_name(x509.get())) == 0 &&
+          key != nullptr && X509_verify(x509.get(), const_cast<EVP_PKEY*>(key)) == 1;
       EXPECT_EQ(cert.facts().self_signed, self_signed) << entry.path();
       ERR_clear_error();
       ++compared;
