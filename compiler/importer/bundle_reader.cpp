@@ -10,6 +10,7 @@
 
 #include "compiler/importer/bundle_xml.h"
 #include "compiler/importer/names.h"
+#include "compiler/source/source.h"
 
 namespace trust::importer {
 namespace {
@@ -43,6 +44,14 @@ class BundleReader {
   BundleReader(const std::string& path, Estate* estate) : xml_(path), estate_(estate) {}
 
   bool Read(const std::string& bytes, std::string* error) {
+    // tinyxml2 does not check the encoding, and every name read here ends up in .trust source,
+    // which must be UTF-8 (found by fuzz_bundle).
+    if (size_t bad = source::FindInvalidUtf8(bytes); bad != std::string::npos) {
+      size_t line = 1 + std::count(bytes.begin(), bytes.begin() + static_cast<long>(bad), '\n');
+      *error = xml_.path() + ":" + std::to_string(line) +
+               ": invalid UTF-8 byte; a RESTMAN bundle must be UTF-8";
+      return false;
+    }
     const XMLElement* root = xml_.Parse(bytes, error);
     if (root == nullptr || !CollectItems(root, error)) return false;
     CollectMappings(root);

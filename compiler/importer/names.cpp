@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "compiler/parse/keywords.h"
+#include "compiler/source/source.h"
 
 namespace trust::importer {
 namespace {
@@ -58,9 +59,16 @@ std::string FileStem(std::string_view text, std::string_view fallback) {
 
 std::string Quote(std::string_view text) {
   std::string out = "\"";
-  for (char c : text) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
     unsigned char u = static_cast<unsigned char>(c);
-    if (c == '\\' || c == '"') {
+    size_t sequence = source::Utf8SequenceAt(text, i);
+    if (sequence > 1) {
+      out.append(text.substr(i, sequence));  // UTF-8 passes through: source is UTF-8
+      i += sequence - 1;
+    } else if (sequence == 0) {
+      out += "\xEF\xBF\xBD";  // U+FFFD for a stray byte (bundles are checked; an alias may not be)
+    } else if (c == '\\' || c == '"') {
       out.push_back('\\');
       out.push_back(c);
     } else if (c == '$') {
@@ -74,7 +82,7 @@ std::string Quote(std::string_view text) {
       std::snprintf(buffer, sizeof(buffer), "\\u{%X}", u);
       out += buffer;
     } else {
-      out.push_back(c);  // UTF-8 passes through: source is UTF-8
+      out.push_back(c);
     }
   }
   out.push_back('"');

@@ -16,32 +16,6 @@ using grammar::TrustParser;
 // Thrown by the error listener to abandon a hopeless file; caught in Parse().
 struct TooManyErrors {};
 
-// Returns the offset of the first byte that is not valid UTF-8, or npos. ANTLR's UTF-8
-// decoder throws on invalid input, so nothing reaches it unchecked.
-size_t FindInvalidUtf8(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    auto c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80           ? 1
-                 : (c >> 5) == 0x6  ? 2
-                 : (c >> 4) == 0xE  ? 3
-                 : (c >> 3) == 0x1E ? 4
-                                    : 0;
-    if (len == 0 || i + len > s.size()) return i;
-    uint32_t cp = len == 1 ? c : c & (0x7F >> len);
-    for (size_t k = 1; k < len; ++k) {
-      auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) return i;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    bool overlong =
-        (len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000);
-    if (overlong || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i;
-    i += len;
-  }
-  return std::string_view::npos;
-}
-
 std::string DescribeToken(const antlr4::Token* token, const antlr4::dfa::Vocabulary& vocabulary) {
   size_t type = token->getType();
   if (type == antlr4::Token::EOF) return "end of file";
@@ -188,7 +162,8 @@ bool CheckSize(const source::SourceFile& file, source::FileId id, diag::Emitter&
 }
 
 bool CheckUtf8(const source::SourceFile& file, source::FileId id, diag::Emitter& emitter) {
-  size_t bad = FindInvalidUtf8(file.text());
+  // ANTLR's UTF-8 decoder throws on invalid input, so nothing reaches it unchecked.
+  size_t bad = source::FindInvalidUtf8(file.text());
   if (bad == std::string_view::npos) return true;
   auto offset = static_cast<uint32_t>(bad);
   emitter.Emit(diag::Kind::syntax, {id, offset, offset + 1},

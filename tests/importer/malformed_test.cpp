@@ -53,6 +53,13 @@ TEST_F(MalformedTest, WrongNamespace) {
                 "not a RESTMAN bundle");
 }
 
+// tinyxml2 takes any bytes; names end up in .trust source, which must be UTF-8 (fuzz_bundle).
+TEST_F(MalformedTest, InvalidUtf8) {
+  ExpectFailure(std::string(kHead) + "  <!-- Partner \xE2\x28 provider -->\n" +
+                    "  </l7:References>\n</l7:Bundle>\n",
+                "4", "invalid UTF-8 byte");
+}
+
 TEST_F(MalformedTest, DuplicateId) {
   ExpectFailure(std::string(kHead) + CertItem("aa", "AAAA") + CertItem("aa", "AAAA") +
                     "  </l7:References>\n</l7:Bundle>\n",

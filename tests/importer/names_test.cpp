@@ -27,6 +27,7 @@ TEST(NamesTest, StringsAreEscapedPerTheLanguage) {
   EXPECT_EQ(Quote("tab\there\n"), R"("tab\there\n")");
   EXPECT_EQ(Quote(std::string("\x01", 1)), R"("\u{1}")");
   EXPECT_EQ(Quote("caf\xc3\xa9"), "\"caf\xc3\xa9\"");
+  EXPECT_EQ(Quote("a\xff\xc3z"), "\"a\xEF\xBF\xBD\xEF\xBF\xBDz\"");  // stray bytes: U+FFFD
 }
 
 TEST(NamesTest, FileStemsAreSafe) {
