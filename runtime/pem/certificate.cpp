@@ -167,7 +167,7 @@ int BitLength(std::string_view unsigned_big_endian) {
   return bits;
 }
 
-// The value of the first INTEGER inside the SEQUENCE `der` (RSAPublicKey's modulus, DSA's p).
+// The value of the first INTEGER inside the SEQUENCE `der` (RSAPublicKey's modulus).
 std::optional<std::string_view> FirstInteger(std::string_view der) {
   const auto* p = reinterpret_cast<const unsigned char*>(der.data());
   long length = 0;

@@ -261,7 +261,8 @@ LoadResult FactsCache::Load(std::string_view file_bytes) {
 void FactsCache::ReadPack() {
   pack_read_ = true;
   if (dir_.empty()) return;
-  int fd = ::open((dir_ / kPackName).c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: a FIFO in its place must not hang the compiler (ReadWhole refuses it).
+  int fd = ::open((dir_ / kPackName).c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) return;
   bool read = ReadWhole(fd, pack_);
   ::close(fd);
@@ -310,10 +311,11 @@ void FactsCache::Flush() {
   pending_.clear();
   std::error_code ec;
   fs::create_directories(dir_, ec);
-  int fd = ::open((dir_ / kPackName).c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  int fd = ::open((dir_ / kPackName).c_str(), O_RDWR | O_CREAT | O_APPEND | O_NONBLOCK | O_CLOEXEC,
+                  0644);
   if (fd < 0) return;
-  if (::flock(fd, LOCK_EX) == 0) {
-    struct stat st {};
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && ::flock(fd, LOCK_EX) == 0) {
     char magic[kMagic.size()];
     bool fresh = ::fstat(fd, &st) != 0 || static_cast<size_t>(st.st_size) < kMagic.size() ||
                  ::pread(fd, magic, sizeof magic, 0) != static_cast<ssize_t>(sizeof magic) ||

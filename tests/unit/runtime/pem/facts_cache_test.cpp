@@ -3,6 +3,7 @@
 #include "runtime/pem/facts_cache.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
@@ -133,6 +134,15 @@ TEST_F(FactsCacheTest, ForeignPackStartsOverAndLaterProcessesAppend) {
   cache.Load(ReadCert("root-ca.pem"));
   cache.Load(ReadCert("leaf.pem"));
   EXPECT_EQ(cache.decoded(), 0u);
+}
+
+TEST_F(FactsCacheTest, AFifoInPlaceOfThePackNeitherHangsNorBreaks) {
+  ASSERT_EQ(mkfifo((dir_ / "certs-v2.pack").c_str(), 0600), 0);
+  FactsCache cache(dir_);
+  LoadResult result = cache.Load(ReadCert("root-ca.pem"));
+  EXPECT_EQ(Get(result).facts().subject, "CN=Test Root CA,O=trustc tests,C=US");
+  cache.Flush();  // skips what is not a regular file
+  EXPECT_TRUE(fs::is_fifo(dir_ / "certs-v2.pack"));
 }
 
 TEST_F(FactsCacheTest, NoDirectoryMeansNoDisk) {
