@@ -6,7 +6,7 @@
 # name file:line.   scripts/configure-sanitize.sh [TARGET...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh
+scripts/install-deps.sh --sanitize
 flags="-O1 -gline-tables-only"
 CC=clang CXX=clang++ cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=None \
   -DCMAKE_C_FLAGS="$flags" -DCMAKE_CXX_FLAGS="$flags" -DTRUST_SANITIZE=ON -DTRUST_FUZZ=ON \

@@ -1,24 +1,39 @@
 #!/usr/bin/env bash
 # Installs what trustc needs to build and test, from Debian 12 packages only. Idempotent:
 # packages already present are not touched. Run as root (or with sudo available).
+#   scripts/install-deps.sh [--sanitize]   --sanitize adds clang for the sanitizer/fuzz build
 set -euo pipefail
 
 packages=(
   cmake make g++ pkg-config
   antlr4 libantlr4-runtime-dev
   libssl-dev openssl
-  libtinyxml2-dev libcli11-dev nlohmann-json3-dev libgtest-dev
+  libtinyxml2-dev libcli11-dev nlohmann-json3-dev
+  uuid-dev  # the ANTLR C++ runtime links libuuid
+  libgtest-dev libgmock-dev  # GoogleTest; GTest::gmock exists only with GoogleMock installed
   openjdk-17-jre-headless
   clang-format
   graphviz  # `dot -Tsvg` checks trustc graph output (tests/review)
   man-db groff-base zsh dpkg-dev  # man pages, completions, .deb packages (tests/packaging)
-  clang libclang-rt-14-dev  # libFuzzer targets (scripts/fuzz.sh)
+  file  # CPack's DEB generator calls file(1)
+  git  # trustc diff git:REV:path (tests/review)
+  ca-certificates  # npm's registry over TLS
 )
+# The sanitizer and fuzzing build (scripts/configure-sanitize.sh) also needs clang and its
+# runtime libraries; the README's two commands do not.
+if [[ ${1:-} == --sanitize ]]; then
+  packages+=(clang libclang-rt-14-dev)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Node.js and npm (the editor extension's TextMate grammar test runs `npm ci`): a machine
+# may already carry another build of Node.js whose package conflicts with Debian's npm, so
+# these are installed only when the commands are missing.
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 sudo=""

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# The newcomer's path, proven: a brand-new Debian 12 root (debootstrap --variant=minbase
+# bookworm), a clone of the committed HEAD in it, and the README's two commands run there in
+# order, as root, with nothing else installed:
+#   scripts/run-example.sh    then    scripts/test.sh
+# Prints the wall time of each and exits non-zero if either fails.
+#
+# Only the bare debootstrap output is cached between runs (FRESH_CACHE, default
+# /var/cache/trustc/fresh-machine); everything after it starts from nothing each time. The
+# mirror is the one this machine's apt uses (FRESH_MIRROR overrides it). The root is built
+# under TMPDIR and removed at the end, after /proc, /sys and /dev are unmounted whatever
+# happens. Needs root (chroot, mount); installs debootstrap when it is missing.
+#   scripts/fresh-machine.sh [--keep]     --keep leaves the root in place for a look inside
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$PWD
+keep=false
+[[ ${1:-} == --keep ]] && keep=true
+
+[[ $(id -u) -eq 0 ]] || { echo "fresh-machine.sh: needs root (debootstrap, chroot, mount)" >&2; exit 2; }
+git diff --quiet HEAD 2>/dev/null ||
+  echo "fresh-machine.sh: note: uncommitted changes are not part of the test (it clones HEAD)"
+
+# The mirror this machine's apt already uses: a deb822 source's URIs, else a one-line source.
+host_mirror() {
+  local uri
+  uri=$(grep -hsE '^URIs:' /etc/apt/sources.list.d/*.sources | awk '{print $2}' | head -n1)
+  [[ -n $uri ]] || uri=$(grep -hsE '^deb ' /etc/apt/sources.list | awk '{print $2}' | head -n1)
+  echo "$uri"
+}
+mirror=${FRESH_MIRROR:-$(host_mirror)}
+[[ -n $mirror ]] || { echo "fresh-machine.sh: no apt mirror found; set FRESH_MIRROR" >&2; exit 2; }
+
+if ! command -v debootstrap >/dev/null; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap >/dev/null
+fi
+
+# The cached bare root: made once by debootstrap, then only ever unpacked.
+cache=${FRESH_CACHE:-/var/cache/trustc/fresh-machine}
+base=$cache/bookworm-minbase.tar
+if [[ ! -f $base ]]; then
+  echo "== debootstrap --variant=minbase bookworm (cached in $base)"
+  mkdir -p "$cache"
+  staging=$(mktemp -d "$cache/.debootstrap.XXXXXX")
+  debootstrap --variant=minbase bookworm "$staging/root" "$mirror" >"$staging/log" 2>&1 ||
+    { tail -n 20 "$staging/log" >&2; rm -rf --one-file-system "$staging"; exit 1; }
+  tar -C "$staging/root" --numeric-owner -cf "$staging/base.tar" .
+  mv "$staging/base.tar" "$base"
+  rm -rf --one-file-system "$staging"
+fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/trustc-fresh.XXXXXX")
+root=$work/root
+mounted=()
+cleanup() {
+  local i
+  for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do
+    umount -R "${mounted[i]}" 2>/dev/null || umount -R -l "${mounted[i]}" 2>/dev/null || true
+  done
+  if $keep; then
+    echo "fresh-machine.sh: root kept at $root (unmounted)"
+  elif ! findmnt -rn -o TARGET | grep -q "^$root/"; then
+    rm -rf --one-file-system "$work"
+  else
+    echo "fresh-machine.sh: something is still mounted under $root; left in place" >&2
+  fi
+}
+trap cleanup EXIT
+
+mkdir -p "$root"
+tar -C "$root" --numeric-owner -xf "$base"
+cp -L /etc/resolv.conf "$root/etc/resolv.conf"
+mount -t proc proc "$root/proc"
+mounted+=("$root/proc")
+mount --rbind /sys "$root/sys"
+mounted+=("$root/sys")
+mount --make-rslave "$root/sys"
+mount --rbind /dev "$root/dev"
+mounted+=("$root/dev")
+mount --make-rslave "$root/dev"
+
+# The committed HEAD, as a newcomer's clone would hold it (no build tree, no ../shared).
+git clone -q --no-hardlinks "$repo" "$root/root/trustc"
+git -C "$root/root/trustc" checkout -q --detach "$(git -C "$repo" rev-parse HEAD)"
+echo "== fresh Debian 12 root at $root, HEAD $(git -C "$repo" rev-parse --short HEAD)"
+
+# run_in_root COMMAND: as a newcomer types it, in a clean login-like environment (no CI).
+run_in_root() {
+  chroot "$root" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM=dumb \
+    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    /bin/bash -c "cd /root/trustc && $1"
+}
+
+status=0
+times=()
+for command in scripts/run-example.sh scripts/test.sh; do
+  echo "== $command (fresh root)"
+  start=$SECONDS
+  if run_in_root "$command"; then result=passed; else result="FAILED ($?)" && status=1; fi
+  times+=("$command: $result in $((SECONDS - start)) s")
+  [[ $status -eq 0 ]] || break
+done
+echo "== fresh-machine summary"
+printf '   %s\n' "${times[@]}"
+exit $status
