@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Claims the docs make about behaviour, each tried as a user would:
 
-- examples/import-estate/README.md: `trustc import` creates the directory of `-o`;
+- examples/import-estate/README.md: `trustc import` creates the directory of `-o`, and the
+  generated source it shows is estate/main.trust as written;
 - README.md: `trustc check` writes no artifact, but fills the certificate-facts cache;
 - examples/ca-im-scim/README.md: it names every walk-through command that
   scripts/run-example.sh leaves out.
@@ -60,6 +61,12 @@ def main():
         main_readme = read(os.path.join(source_dir, "README.md"))
         check("writes nothing" not in main_readme and "facts cache" in main_readme,
               "README.md says check fills the facts cache")
+
+    # import-estate README shows estate/main.trust "as written".
+    m = re.search(r"```trust dir=examples/import-estate/estate\n(.*?)```", readme, re.S)
+    estate = read(os.path.join(source_dir, "examples/import-estate/estate/main.trust"))
+    check(m is not None and m.group(1) == estate,
+          "import-estate README shows estate/main.trust exactly")
 
     # run-example.sh versus the walk-through.
     script = read(os.path.join(source_dir, "scripts/run-example.sh"))
