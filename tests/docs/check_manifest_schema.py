@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """The keystore-manifest JSON Schema (docs/schema/keystore-manifest.schema.json) against real
-manifests: every golden expectation, the example's build output, and manifests that must be
-rejected (by the schema and by trust-apply's reader alike).
+manifests: every golden expectation, the example's build output, the example in
+docs/manifest.md, and manifests that must be rejected (by the schema and by trust-apply's
+reader alike).
 
 usage: check_manifest_schema.py SOURCE_DIR TRUSTC TRUST_APPLY
 """
 import copy
+import re
 import glob
 import json
 import os
@@ -35,6 +37,15 @@ def main():
         fail(f"expected the golden manifests, found {len(goldens)}")
     for path in goldens:
         check_valid(validator, path)
+
+    # The example in docs/manifest.md is a valid manifest too.
+    with open(os.path.join(source_dir, "docs/manifest.md"), encoding="utf-8") as f:
+        examples = re.findall(r"```json\n(.*?)```", f.read(), re.S)
+    if not examples:
+        fail("no ```json example in docs/manifest.md")
+    for text in examples:
+        for error in validator.iter_errors(json.loads(text)):
+            fail(f"docs/manifest.md example: {error.message}")
 
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(os.environ, TRUSTC_CACHE_DIR=os.path.join(tmp, "cache"))
