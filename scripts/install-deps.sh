@@ -18,6 +18,7 @@ packages=(
   file  # CPack's DEB generator calls file(1)
   git  # trustc diff git:REV:path (tests/review)
   ca-certificates  # npm's registry over TLS
+  python3 python3-jsonschema  # docs tests: snippets compile, manifests match docs/schema (tests/docs)
 )
 # The sanitizer and fuzzing build (scripts/configure-sanitize.sh) also needs clang and its
 # runtime libraries; the README's two commands do not.

@@ -2,7 +2,7 @@
 //
 // Blocks are lists of Items. An Item is one line of a block (`file "x"`, `for ssl, ...`,
 // `trust c { ... }`); its ItemKind says which fields are filled. One uniform shape lets the
-// template merge rules (language section 4.5) and the formatter work on every block alike.
+// template merge rules (docs/language.md, "template") and the formatter work on every block alike.
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,4 @@
-// Renderers: the human text format of the language spec (section 7), JSON and SARIF 2.1.0.
+// Renderers: the human text format of docs/language.md ("Diagnostics"), JSON and SARIF 2.1.0.
 // Every renderer prints diagnostics sorted by file, line and column.
 #pragma once
 

@@ -34,7 +34,7 @@ class Finder {
     if (!found_) found_ = Symbol{range, std::move(target), std::move(rule)};
   }
 
-  // The alias rule of language section 3 (sema/imports.cpp): the file name without
+  // The alias rule of docs/language.md, "Modules and imports" (sema/imports): the file name without
   // `.trust`, every character not allowed in an identifier replaced by `_`.
   static std::string AliasOf(const ast::Import& import) {
     if (import.alias) return import.alias->name;

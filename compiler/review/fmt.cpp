@@ -102,7 +102,7 @@ std::string Join(const std::vector<T>& values, F text) {
 
 // A top-level construct with the comments that belong to it (before, inside, trailing).
 struct TopNode {
-  int group = 0;  // 0 import, 1 param, 2 declaration: the output order of section 8
+  int group = 0;  // 0 import, 1 param, 2 declaration: the order of docs/language.md
   SourceRange range;
   const ast::Import* import = nullptr;
   const ast::Param* param = nullptr;

@@ -1,4 +1,4 @@
-// `trustc fmt`: the canonical layout of a .trust module (language section 8).
+// `trustc fmt`: the canonical layout of a .trust module (docs/language.md, "Formatting").
 //
 // Invariants established: the output parses to the same declarations, items and strings (every
 // string is re-emitted from its raw source text, numbers from their source digits); every

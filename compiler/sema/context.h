@@ -30,7 +30,7 @@ struct ScopedItem {
   size_t module;
 };
 
-// Where `${env:...}` may appear (language section 2).
+// Where `${env:...}` may appear (docs/language.md, "Params and interpolation").
 enum class EnvPolicy { kForbidden, kAllowed };
 
 class Context {

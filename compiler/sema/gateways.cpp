@@ -1,5 +1,5 @@
 // `gateway` declarations: trusted certificates with purposes, federated identity providers and
-// their users, and every compile-time rule of language section 4.3.
+// their users, and every compile-time rule of docs/language.md, "gateway".
 #include <algorithm>
 #include <unordered_map>
 

@@ -1,5 +1,5 @@
-// Federated identity providers and their users (language section 4.3, "Rules checked at
-// compile time").
+// Federated identity providers and their users (docs/language.md, "Identity
+// providers and users").
 #include <algorithm>
 #include <unordered_map>
 

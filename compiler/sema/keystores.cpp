@@ -1,4 +1,4 @@
-// `keystore` declarations (language section 4.4): format, location and password reference, and
+// `keystore` declarations (docs/language.md): format, location and password reference, and
 // the entries the runtime will manage.
 #include <algorithm>
 #include <cctype>

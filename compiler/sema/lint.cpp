@@ -1,4 +1,4 @@
-// The lint rules of language section 5, run on the resolved program. A finding is reported at
+// The lint rules of docs/language.md, run on the resolved program. A finding is reported at
 // the policy's level for its rule, unless an `allow` on the certificate (everywhere) or on the
 // trust (there only) waives it; allows that waive nothing draw `unused_allow`.
 #include <algorithm>

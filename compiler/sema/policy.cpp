@@ -1,4 +1,4 @@
-// The program's `policy` (language section 4.6): lint thresholds and rule levels.
+// The program's `policy` (docs/language.md, "policy"): lint thresholds and rule levels.
 #include <algorithm>
 #include <array>
 

@@ -1,4 +1,4 @@
-// Templates (language section 4.5): a block's items are its template chain's items followed by
+// Templates (docs/language.md): a block's items are its template chain's items followed by
 // its own, so that "single-valued items replace, list items append" is simply "the last
 // single-valued item wins, every list item counts".
 #include <algorithm>

@@ -1,4 +1,4 @@
-// The decision table of keystore-manifest.md: what apply would do to one keystore, entry by
+// The decision table of docs/manifest.md: what apply would do to one keystore, entry by
 // entry. Pure: no I/O, so it is tested on its own.
 //
 // Invariants of a KeystorePlan:

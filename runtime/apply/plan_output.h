@@ -1,4 +1,4 @@
-// Renders plans as the text of cli.md ("  + alias   sha256 5b0c…9e  CN=...   add") or as JSON.
+// Renders plans as docs/runtime.md shows ("  + alias   sha256 5b0c…9e  CN=...   add") or as JSON.
 #pragma once
 
 #include <string>

@@ -29,7 +29,7 @@ struct ProgramDoc {
 // The page name of `command`: "trustc" for the root, "trustc-check" for a subcommand.
 std::string PageName(const CLI::App& command);
 
-// The man page (section 1) of `command`, which is `root` or one of its visible descendants.
+// The section-one man page of `command`, which is `root` or one of its visible descendants.
 std::string ManPage(const CLI::App& command, const ProgramDoc& doc);
 
 // Every visible command of the tree, root first, depth first.

@@ -1,5 +1,5 @@
 // The parts of the trustc and trust-apply man pages that --help does not carry: exit codes
-// (from the spec's cli.md), environment variables, related pages. Plain strings, no
+// (as docs/cli.md lists them), environment variables, related pages. Plain strings, no
 // dependencies, so trust-apply can use it without linking the compiler.
 #pragma once
 

@@ -73,7 +73,7 @@ struct Manifest {
   bool operator==(const Manifest&) const = default;
 };
 
-// Canonical JSON: keys in the spec's order, 2-space indentation, trailing newline. `host` is
+// Canonical JSON: keys in docs/manifest.md order, 2-space indent, trailing newline. `host` is
 // omitted when empty, `requireEndpoint` when absent. Deterministic: same Manifest, same bytes.
 std::string WriteManifest(const Manifest& manifest);
 

@@ -1,5 +1,5 @@
 // The writer the compiler uses. nlohmann::ordered_json keeps insertion order, which is how the
-// keys come out in the spec's order.
+// keys come out in the order of docs/manifest.md.
 #include <nlohmann/json.hpp>
 
 #include "runtime/manifest/manifest.h"

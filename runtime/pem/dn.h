@@ -1,4 +1,4 @@
-// Distinguished names: RFC 4514 parsing and the comparison the language specifies.
+// Distinguished names: RFC 4514 parsing and the comparison docs/language.md describes.
 #pragma once
 
 #include <openssl/x509.h>

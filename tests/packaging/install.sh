@@ -28,12 +28,20 @@ if [ -x "$tmp/p/bin/trustc" ]; then
   for f in README.md language.md stdlib.md; do
     [ -f "$tmp/p/share/doc/trustc/$f" ] || fail "share/doc/trustc/$f not installed"
   done
+  # Every doc is installed, with docs/'s layout (their relative links between them resolve).
+  src=$(cd "$(dirname "$0")/../.." && pwd)
+  count=0
+  while IFS= read -r f; do
+    [ -f "$tmp/p/share/doc/trustc/$f" ] || fail "share/doc/trustc/$f (docs/$f) not installed"
+    count=$((count + 1))
+  done < <(cd "$src/docs" && find . -type f \( -name '*.md' -o -name '*.json' \) | sed 's|^\./||')
+  [ "$count" -ge 15 ] || fail "expected the docs/ tree, found $count files"
   grep -qi "embedded" "$tmp/p/share/doc/trustc/install.md" ||
     fail "install.md does not say the standard library is embedded"
 fi
 # Nothing outside the expected places.
 unexpected=$(cd "$tmp/p" && find . -type f | grep -vE \
-  '^\./(bin/[^/]+|share/man/man1/[^/]+\.1|share/bash-completion/completions/[^/]+|share/zsh/vendor-completions/_[^/]+|share/doc/(trustc|trust-apply)/[^/]+\.md)$' || true)
+  '^\./(bin/[^/]+|share/man/man1/[^/]+\.1|share/bash-completion/completions/[^/]+|share/zsh/vendor-completions/_[^/]+|share/doc/(trustc|trust-apply)/([^/]+\.md|stdlib/[^/]+\.md|schema/[^/]+\.json))$' || true)
 [ -z "$unexpected" ] || fail "unexpected files installed: $unexpected"
 
 cmake --install "$build" --prefix "$tmp/rt" --component trust_apply >/dev/null

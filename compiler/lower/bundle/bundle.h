@@ -1,5 +1,5 @@
-// Lowering to CA API Gateway RESTMAN bundles (see shared/spec/bundle-format.md, "What trustc
-// writes"). Reads only the IR.
+// Lowering to CA API Gateway RESTMAN bundles (the mapping is described in
+// docs/bundles.md). Reads only the IR.
 //
 // Invariants of the output, for any program sema accepted:
 //  - a complete UTF-8 XML document ending in "\n", byte-identical for identical input (no clock,

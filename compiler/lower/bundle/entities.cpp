@@ -30,7 +30,7 @@ void AddBoolean(xml::Element properties, std::string_view key, bool value) {
   AddProperty(properties, key, "l7:BooleanValue", Bool(value));
 }
 
-// All eight keys, always, in the spec's table order: the gateway silently defaults a missing
+// All eight keys, always, in docs/bundles.md's order: the gateway silently defaults a missing
 // or misspelled key, so leaving one out would mean trusting by accident.
 void AddTrustProperties(const ir::Trust& trust, xml::Element properties) {
   AddBoolean(properties, "revocationCheckingEnabled", trust.revocation_checking);

@@ -55,7 +55,7 @@ std::vector<PlannedEntity> Providers(const ir::Gateway& gateway) {
 }
 
 // Users come after every provider (not right after their own) so that the three entity kinds
-// stay in three blocks, in the order the spec gives.
+// stay in three blocks, in the order docs/bundles.md gives.
 void AddUsers(const ir::Gateway& gateway, const std::vector<PlannedEntity>& providers, Plan& plan) {
   std::vector<std::pair<const PlannedEntity*, const ir::User*>> users;
   for (const PlannedEntity& p : providers) {

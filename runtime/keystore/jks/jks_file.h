@@ -1,4 +1,4 @@
-// The JKS/JCEKS file layout (see shared/spec/keystores.md), as plain data. Parsing keeps
+// The JKS/JCEKS file layout (see docs/keystores.md), as plain data. Parsing keeps
 // every byte of every entry (aliases as stored, timestamps, protected keys, chains) so that a
 // rewrite reproduces the entries it was not asked to change.
 #pragma once

@@ -1,4 +1,4 @@
-// Template merging (language section 4.5), through small programs compiled end to end: a
+// Template merging (docs/language.md, "template"), through small programs compiled end to end: a
 // single-valued item in the body replaces the template's, list items are appended, chains of
 // `from` apply in order.
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-// apply's guarantees (keystore-manifest.md, "What apply guarantees"), through the commands.
+// apply's guarantees (docs/manifest.md and docs/runtime.md), through the commands.
 #include <dirent.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>

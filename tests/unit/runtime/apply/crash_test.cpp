@@ -1,4 +1,4 @@
-// Crash safety (keystore-manifest.md, "All or nothing, crash-safe"): `trust-apply apply` is
+// Crash safety (docs/runtime.md, "How apply works"): `trust-apply apply` is
 // killed with SIGKILL at every named step of a write (the TRUST_APPLY_TEST_PAUSE_AT hook,
 // docs/runtime.md) and after random delays; the keystore must then be byte for byte the old
 // or the new one (pkcs12: its MAC salt is random, so "new" is checked by content), keytool

@@ -1,4 +1,4 @@
-// The decision table of keystore-manifest.md, row by row, through apply on real files of each
+// The decision table of docs/manifest.md, row by row, through apply on real files of each
 // format: add, unchanged, skip (present under another alias), replace, conflict, conflict on a
 // private-key entry, remove (present / absent), create (with / without), aliases differing
 // only in case, and an existing `debian:` alias that is left alone.

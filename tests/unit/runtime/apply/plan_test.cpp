@@ -1,4 +1,4 @@
-// The decision table of keystore-manifest.md, row by row, on in-memory keystores.
+// The decision table of docs/manifest.md, row by row, on in-memory keystores.
 #include "runtime/apply/plan.h"
 
 #include <gtest/gtest.h>

@@ -22,7 +22,7 @@ constexpr std::array<std::string_view, 5> kValueTypes = {"StringValue", "Boolean
                                                          "IntegerValue", "LongValue", "DateValue"};
 constexpr std::array<std::string_view, 5> kActions = {"NewOrExisting", "NewOrUpdate",
                                                       "AlwaysCreateNew", "Ignore", "Delete"};
-// The trust flags of a TRUSTED_CERT, as the spec's table lists them.
+// The trust flags of a TRUSTED_CERT, as docs/bundles.md's table lists them.
 constexpr std::array<std::string_view, 8> kTrustKeys = {"revocationCheckingEnabled",
                                                         "trustAnchor",
                                                         "trustedAsSamlAttestingEntity",

@@ -1,5 +1,5 @@
 // An independent structural checker for RESTMAN bundles, written from the format facts in
-// shared/spec/bundle-format.md and the real gateway exports, not from trustc's writer: it shares
+// docs/bundles.md and the real gateway exports, not from trustc's writer: it shares
 // no code with compiler/lower/bundle, so a misreading of the format in one shows up in the other.
 // No public XSD exists, so this is what "a valid bundle" means to the test suite.
 #pragma once

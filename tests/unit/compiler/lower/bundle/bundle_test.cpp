@@ -1,4 +1,4 @@
-// The writer against the spec's "What trustc writes": every flag and purpose, both mapping
+// The writer against docs/bundles.md: every flag and purpose, both mapping
 // modes, users with and without optional fields, two gateways, escaping, reproducibility. Each
 // bundle is also run through the independent structural checker.
 #include "compiler/lower/bundle/bundle.h"
@@ -174,7 +174,7 @@ TEST(BundleTest, EachFlagAndPurposeSetsItsOwnProperty) {
 }
 
 TEST(BundleTest, PurposesAreNamedAsTheSpecSays) {
-  // Independent of purpose.def: the DSL word and the property the spec's table gives it.
+  // Independent of purpose.def: the DSL word and the property docs/bundles.md's table gives it.
   const std::pair<const char*, const char*> table[] = {
       {"saml_attesting_entity", "trustedAsSamlAttestingEntity"},
       {"saml_issuer", "trustedAsSamlIssuer"},
