@@ -17,6 +17,7 @@ packages=(
   man-db groff-base zsh dpkg-dev  # man pages, completions, .deb packages (tests/packaging)
   file  # CPack's DEB generator calls file(1)
   git  # trustc diff git:REV:path (tests/review)
+  vim  # the Vim syntax plugin test (editors/vim/test)
   ca-certificates  # npm's registry over TLS
   python3 python3-jsonschema  # docs tests: snippets compile, manifests match docs/schema (tests/docs)
 )
