@@ -4,6 +4,8 @@
 #include <nlohmann/json.hpp>
 #include <tuple>
 
+#include "compiler/diag/json_text.h"
+
 namespace trust::diag {
 namespace {
 
@@ -136,7 +138,7 @@ std::string RenderJson(const std::vector<Diagnostic>& diagnostics, const SourceM
     }
     all.push_back(std::move(j));
   }
-  return all.dump(2) + "\n";
+  return JsonText(all) + "\n";
 }
 
 namespace {
@@ -195,7 +197,7 @@ std::string RenderSarif(const std::vector<Diagnostic>& diagnostics, const Source
   run["tool"]["driver"]["rules"] = SarifRules();
   run["results"] = std::move(results);
   sarif["runs"].push_back(std::move(run));
-  return sarif.dump(2) + "\n";
+  return JsonText(sarif) + "\n";
 }
 
 }  // namespace trust::diag

@@ -11,6 +11,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "compiler/diag/json_text.h"
 #include "compiler/diag/render.h"
 #include "compiler/driver/cli_support.h"
 #include "compiler/review/diff.h"
@@ -284,7 +285,7 @@ int RunDiff(const DiffFlags& diff, const CommonFlags& flags) {
       {&a, review::LintFindings(a, old_compilation->emitter.diagnostics()), diff.old_spec},
       {&b, review::LintFindings(b, new_compilation->emitter.diagnostics()), diff.new_spec});
   if (diff.format == "json") {
-    std::cout << review::RenderJson(result).dump(2) << "\n";
+    std::cout << diag::JsonText(review::RenderJson(result)) << "\n";
   } else if (diff.format == "markdown") {
     std::cout << review::RenderMarkdown(result);
   } else {

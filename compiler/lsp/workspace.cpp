@@ -7,6 +7,7 @@
 #include <fstream>
 #include <set>
 
+#include "compiler/diag/json_text.h"
 #include "compiler/lsp/text.h"
 #include "compiler/sema/sema.h"
 #include "stdlib/stdlib.h"
@@ -162,7 +163,8 @@ std::map<std::string, json> Workspace::Analyze() {
       bool placed = d.range.valid() && unit->paths.count(d.range.file) > 0;
       std::string uri = PathToUri(placed ? unit->paths.at(d.range.file) : unit->root);
       json converted = Convert(*unit, d);
-      if (seen[uri].insert(converted.dump()).second) by_uri[uri].push_back(std::move(converted));
+      if (seen[uri].insert(diag::JsonText(converted, -1)).second)
+        by_uri[uri].push_back(std::move(converted));
     }
   }
   // Documents given by a non-file URI are published under the URI the client used.

@@ -202,6 +202,19 @@ TEST_F(CliTest, UsageErrorsExitTwo) {
   Result bad_now = Trustc({"check", "main.trust", "--now", "yesterday"});
   EXPECT_EQ(bad_now.exit_code, 2);
   EXPECT_NE(bad_now.err.find("--now"), std::string::npos) << bad_now.err;
+  // A malformed offset used to abort (uncaught std::invalid_argument); out-of-range fields were
+  // silently normalised into another date.
+  for (const char* now :
+       {"2027-01-01T00:00:00+ab:cd", "2027-13-45T99:99:99Z", "2027-02-29T00:00:00Z",
+        "2027-01-01T00:00:00+24:00", "2027-01-01T00:00:00+1:000", "+027-01-01T00:00:00Z"}) {
+    Result run = Trustc({"check", "main.trust", "--now", now});
+    EXPECT_EQ(run.exit_code, 2) << now;
+    EXPECT_NE(run.err.find("--now"), std::string::npos) << now << ": " << run.err;
+  }
+  EXPECT_EQ(Trustc({"check", "main.trust", "--now", "2028-02-29T23:59:59-05:30"}).exit_code, 0);
+  EXPECT_EQ(Trustc({"check", "main.trust"}, {"SOURCE_DATE_EPOCH=12abc"}).exit_code, 2);
+  EXPECT_EQ(Trustc({"check", "main.trust"}, {"SOURCE_DATE_EPOCH=99999999999999999999"}).exit_code,
+            2);
   Result bad_define = Trustc({"check", "main.trust", "-D", "stage"});
   EXPECT_EQ(bad_define.exit_code, 2);
   EXPECT_NE(bad_define.err.find("NAME=VALUE"), std::string::npos) << bad_define.err;
@@ -265,6 +278,25 @@ TEST_F(CliTest, JsonDiagnosticWithoutPlace) {
   nlohmann::json doc = nlohmann::json::parse(run.err);
   ASSERT_EQ(doc.size(), 1u) << run.err;
   EXPECT_EQ(doc[0]["id"], "unknown_define");
+}
+
+// File names are bytes: one that is not UTF-8 used to abort every JSON writer
+// (nlohmann type_error.316, exit 134). It is written with U+FFFD in its place.
+TEST_F(CliTest, JsonOutputOfNonUtf8FileName) {
+  const std::string name = "caf\xe9.trust";
+  Write(name, kError);
+  for (const char* format : {"json", "sarif"}) {
+    Result run = Trustc({"check", name, "--diagnostics-format", format});
+    EXPECT_EQ(run.exit_code, 1) << format << ": " << run.err;
+    nlohmann::json doc = nlohmann::json::parse(run.err);
+    EXPECT_NE(doc.dump().find("caf\xef\xbf\xbd.trust"), std::string::npos) << doc.dump();
+  }
+  Write(name, kClean);
+  Write("main.trust", kClean);
+  Result diff = Trustc({"diff", "main.trust", name, "--format", "json"});
+  EXPECT_EQ(diff.exit_code, 0) << diff.err;
+  nlohmann::json doc = nlohmann::json::parse(diff.out);
+  EXPECT_EQ(doc["new"], "caf\xef\xbf\xbd.trust");
 }
 
 TEST_F(CliTest, SarifDiagnostics) {
