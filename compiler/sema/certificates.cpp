@@ -154,7 +154,7 @@ std::optional<ir::CertId> Context::LoadCert(DeclRef ref) {
       continue;
     }
     if (it.kind == ItemKind::kFile || it.strings.empty()) continue;
-    auto text = Interpolate(it.strings[0], ref.module, EnvPolicy::kForbidden);
+    auto text = Interpolate(it.strings[0], ref.module, EnvPolicy::kForbidden, ControlsFor(it.kind));
     if (!text) continue;
     if (it.kind == ItemKind::kName) cert.display_name = *text;
     if (it.kind == ItemKind::kNote) cert.note = *text;
