@@ -27,7 +27,7 @@ namespace fs = std::filesystem;
 bool Colour(int fd) { return isatty(fd) != 0 && std::getenv("NO_COLOR") == nullptr; }
 
 int Fail(const std::string& message) {
-  std::cerr << "trustc: error: " << message << "\n";
+  std::cerr << "trustc: error: " << diag::EscapeControls(message) << "\n";
   return 1;
 }
 
@@ -142,8 +142,12 @@ void AddGraph(CLI::App& app, CommonFlags& flags, CommandTable& table) {
                      auto compilation = CompileQuietly(graph->file, flags);
                      if (!compilation) return 1;
                      const ir::Program& program = *compilation->program;
-                     std::cout << (graph->format == "mermaid" ? review::GraphMermaid(program)
-                                                              : review::GraphDot(program));
+                     // Names and subjects come from certificates: no raw control character
+                     // reaches the terminal or the renderer.
+                     std::cout << diag::EscapeControls(graph->format == "mermaid"
+                                                           ? review::GraphMermaid(program)
+                                                           : review::GraphDot(program),
+                                                       /*keep_line_breaks=*/true);
                      return 0;
                    }});
 }
@@ -167,7 +171,7 @@ void AddExplain(CLI::App& app, CommonFlags& flags, CommandTable& table) {
                      auto text = review::Explain(*compilation->program, compilation->sources,
                                                  explain->name, &error);
                      if (!text) return Fail(error);
-                     std::cout << *text;
+                     std::cout << diag::EscapeControls(*text, /*keep_line_breaks=*/true);
                      return 0;
                    }});
 

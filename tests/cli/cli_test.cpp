@@ -299,6 +299,35 @@ TEST_F(CliTest, JsonOutputOfNonUtf8FileName) {
   EXPECT_EQ(doc["new"], "caf\xef\xbf\xbd.trust");
 }
 
+// A file name, a source line or a note may carry control characters (ESC sequences repaint a
+// reviewer's terminal): text output shows them escaped, never raw.
+TEST_F(CliTest, ControlCharactersAreShownEscaped) {
+  const std::string name = "evil\x1b[2J.trust";
+  Write(name,
+        "cert root { file \"certs/root-ca.pem\" } // \x1b]0;owned\x07\n"
+        "gateway gw { trust rot { anchor } }\n");
+  Result check = Trustc({"check", name, "--now", "2030-01-01T00:00:00Z"});
+  EXPECT_EQ(check.exit_code, 1);
+  EXPECT_EQ(check.err.find_first_of("\x1b\x07"), std::string::npos) << check.err;
+  EXPECT_NE(check.err.find("evil\\u{1b}[2J.trust:2:20: error"), std::string::npos) << check.err;
+  EXPECT_NE(check.err.find("// \u241b]0;owned\u2407"), std::string::npos) << check.err;  // ␛, ␇
+
+  Write("noted.trust",
+        "cert root { file \"certs/root-ca.pem\" note \"tab\\there\" }\n"
+        "gateway gw { trust root { anchor } }\n");
+  Result explain = Trustc({"explain", "noted.trust", "root", "--now", "2026-06-01T00:00:00Z"});
+  EXPECT_EQ(explain.exit_code, 0) << explain.err;
+  EXPECT_NE(explain.out.find("tab\\there"), std::string::npos) << explain.out;
+  EXPECT_EQ(explain.out.find('\t'), std::string::npos) << explain.out;
+
+  Write(name, kClean);
+  Write("main.trust", kClean);
+  Result diff = Trustc({"diff", "main.trust", name, "--format", "markdown"});
+  EXPECT_EQ(diff.exit_code, 0) << diff.err;
+  EXPECT_EQ(diff.out.find('\x1b'), std::string::npos) << diff.out;
+  EXPECT_NE(diff.out.find("evil\\u{1b}[2J.trust"), std::string::npos) << diff.out;
+}
+
 TEST_F(CliTest, SarifDiagnostics) {
   Write("main.trust", kError);
   Result run = Trustc({"check", "main.trust", "--diagnostics-format", "sarif"});
