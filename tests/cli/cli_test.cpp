@@ -328,6 +328,36 @@ TEST_F(CliTest, ControlCharactersAreShownEscaped) {
   EXPECT_NE(diff.out.find("evil\\u{1b}[2J.trust"), std::string::npos) << diff.out;
 }
 
+// --stdlib DIR: `std/` paths stay inside DIR (no absolute path, no link out of it), and a
+// stdlib module cannot name certificate files (they would resolve against the working
+// directory, outside the project root checks).
+TEST_F(CliTest, StdlibPathsStayInsideTheStdlibDirectory) {
+  fs::create_directories(dir_ / "std");
+  fs::create_directories(dir_ / "elsewhere");
+  std::ofstream(dir_ / "elsewhere/evil.trust") << "cert x { file \"/etc/hostname\" }\n";
+  fs::create_symlink(dir_ / "elsewhere/evil.trust", dir_ / "std/linked.trust");
+  std::ofstream(dir_ / "std/names_file.trust") << "cert x { file \"../certs/root-ca.pem\" }\n";
+  auto check = [&](const std::string& import) {
+    Write("main.trust", "import \"" + import + "\"\n" + kClean);
+    return Trustc({"check", "main.trust", "--stdlib", "std", "--now", "2026-06-01T00:00:00Z"});
+  };
+  Result absolute = check("std/" + (dir_ / "elsewhere/evil").string());
+  EXPECT_EQ(absolute.exit_code, 1);
+  EXPECT_NE(absolute.err.find("[import_path_invalid]"), std::string::npos) << absolute.err;
+  Result linked = check("std/linked");
+  EXPECT_EQ(linked.exit_code, 1);
+  EXPECT_NE(linked.err.find("[import_not_found]"), std::string::npos) << linked.err;
+  Result names_file = check("std/names_file");
+  EXPECT_EQ(names_file.exit_code, 1);
+  EXPECT_NE(names_file.err.find("a standard library module cannot name certificate files"),
+            std::string::npos)
+      << names_file.err;
+  for (const char* bad : {"std/../x", "std/a//b", "std/a/", "std/a.b"}) {
+    Result run = check(bad);
+    EXPECT_NE(run.err.find("[import_path_invalid]"), std::string::npos) << bad << ": " << run.err;
+  }
+}
+
 TEST_F(CliTest, SarifDiagnostics) {
   Write("main.trust", kError);
   Result run = Trustc({"check", "main.trust", "--diagnostics-format", "sarif"});
