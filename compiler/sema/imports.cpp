@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <climits>
 #include <system_error>
 
@@ -204,6 +205,13 @@ class Loader {
                       "import paths are plain text; `${...}` is not allowed here");
         return std::nullopt;
       }
+    }
+    // A NUL would cut the path short where the system reads it (another file than the one
+    // written); no file name needs any control character.
+    if (std::any_of(path.begin(), path.end(), diag::IsControl)) {
+      emitter_.Emit(diag::Kind::control_character, import.path.range,
+                    "import path " + diag::Quote(path) + " holds a control character");
+      return std::nullopt;
     }
     if (path.starts_with("std/")) return ResolveStdlib(path.substr(4), import);
     if (path.starts_with("./") || path.starts_with("../"))
