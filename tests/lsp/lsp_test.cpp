@@ -159,10 +159,16 @@ TEST_F(LspTest, DefinitionAcrossModulesAndIntoTheStandardLibrary) {
 TEST_F(LspTest, StdlibCopiesIgnoreAPlantedDirectory) {
   fs::path tmp = dir_ / "tmp";
   fs::create_directories(tmp);
+  // The server inherits the environment: point it at our TMPDIR, then restore ours.
+  const char* tmpdir = std::getenv("TMPDIR");
+  const char* runtime_dir = std::getenv("XDG_RUNTIME_DIR");
+  std::string saved_tmpdir = tmpdir ? tmpdir : "",
+              saved_runtime_dir = runtime_dir ? runtime_dir : "";
   ::setenv("TMPDIR", tmp.c_str(), 1);
   ::unsetenv("XDG_RUNTIME_DIR");
   Client server;
-  ::unsetenv("TMPDIR");
+  tmpdir ? ::setenv("TMPDIR", saved_tmpdir.c_str(), 1) : ::unsetenv("TMPDIR");
+  if (runtime_dir) ::setenv("XDG_RUNTIME_DIR", saved_runtime_dir.c_str(), 1);
   fs::path planted = tmp / ("trustc-lsp-std-" + std::to_string(server.pid()));
   fs::create_directories(planted);
   fs::create_symlink(tmp / "created-elsewhere", planted / "layer7.trust");
