@@ -437,7 +437,8 @@ void FactsCache::Flush() {
   if (pending_.empty() || !OpenDisk()) return;
   std::string records;
   for (const auto& [key, body] : pending_) {
-    records += Record(Tag(secret_, producer_, key, body), key, body);
+    std::string tag = Tag(secret_, producer_, key, body);
+    if (tag.size() == kTagBytes) records += Record(tag, key, body);  // else the layout breaks
   }
   pending_.clear();
   int fd = OpenOurs(dir_fd_, kPackName, O_RDWR | O_APPEND);
