@@ -6,6 +6,8 @@
 
 #include "compiler/importer/bundle_reader.h"
 #include "compiler/importer/source_writer.h"
+#include "compiler/limits.h"
+#include "compiler/sema/program.h"
 
 namespace trust::importer {
 
@@ -19,13 +21,14 @@ size_t Estate::AddCert(std::shared_ptr<const pem::Certificate> certificate,
 std::optional<ImportResult> Import(const ImportOptions& options, std::string* error) {
   Estate estate;
   for (const std::string& path : options.bundles) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-      *error = path + ": cannot read the bundle";
+    // The compiler's reader: bounded, never blocking on a FIFO, regular files only.
+    std::string why;
+    std::optional<std::string> bytes = sema::ReadFile(path, limits::kMaxBundleBytes, &why);
+    if (!bytes) {
+      *error = path + ": cannot read the bundle: " + why;
       return std::nullopt;
     }
-    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (!ReadBundle(path, bytes, &estate, error)) return std::nullopt;
+    if (!ReadBundle(path, *bytes, &estate, error)) return std::nullopt;
   }
   for (const KeystoreInput& keystore : options.keystores) {
     if (!ReadKeystore(keystore, &estate, error)) return std::nullopt;
