@@ -9,7 +9,8 @@
 #      nothing; the other hosts report no change;
 #   4. trustc.trust.verify fails the drifted host only, naming the alias;
 #   5. a wrong password on one host fails that host's task with trust-apply's message, the
-#      drifted host is repaired, and no password appears anywhere in the output.
+#      drifted host is repaired (its result names the backup), and no password appears
+#      anywhere in the output, task results included (-v).
 # Usage: ansible_test.sh TRUSTC TRUST_APPLY. Exit 77 (skip) without ansible-core, unless CI.
 set -euo pipefail
 trustc=$(realpath "$1") trust_apply=$(realpath "$2")
@@ -206,7 +207,7 @@ wrong="wrong-secret-$$-$RANDOM"
 sed -i "s|CX_CACERTS_PASSWORD: $(password cx host3)|CX_CACERTS_PASSWORD: $wrong|" "$tmp/inventory.yml"
 cp "$(cx_store host3)" "$tmp/host3-before"
 rc=0
-playbook failing.log "$here/site.yml" --diff || rc=$?
+playbook failing.log "$here/site.yml" --diff -v || rc=$?  # -v: every task's result, too
 [ $rc -ne 0 ] || { cat "$tmp/failing.log"; fail "a wrong password did not fail the run"; }
 expect failing.log host1 changed 0
 expect failing.log host1 failed 0
@@ -218,6 +219,8 @@ expect failing.log host3 failed 1
 grep -q 'fatal: \[host3\].*trust-apply: error: .*connector_xpress.*wrong password or corrupt keystore' \
   "$tmp/failing.log" || { cat "$tmp/failing.log"; fail "host3's failure lacks trust-apply's message"; }
 cmp -s "$tmp/host3-before" "$(cx_store host3)" || fail "host3's keystore changed"
+backup=$(grep -o "\"backup\": \"$(cx_store host2).bak-[0-9TZ-]*\"" "$tmp/failing.log" | cut -d'"' -f4)
+[ -n "$backup" ] && [ -f "$backup" ] || { cat "$tmp/failing.log"; fail "host2: no backup returned"; }
 for secret in "$wrong" $(for h in "${hosts[@]}"; do password cx "$h"; password cs "$h"; done); do
   ! grep -rqF -- "$secret" "$tmp"/*.log || fail "a password ($secret) is in the output"
 done
