@@ -8,9 +8,10 @@
 #   3. one host drifts (keytool -delete); --check --diff reports it, names the alias, writes
 #      nothing; the other hosts report no change;
 #   4. trustc.trust.verify fails the drifted host only, naming the alias;
-#   5. a wrong password on one host fails that host's task with trust-apply's message, the
-#      drifted host is repaired (its result names the backup), and no password appears
-#      anywhere in the output, task results included (-v).
+#   5. a wrong password on one host fails that host's apply task with trust-apply's message,
+#      a foreign release key fails another host's signature check before any apply, both
+#      hosts' keystores stay as they were, the drifted host is repaired (its result names the
+#      backup), and no password appears anywhere in the output, task results included (-v).
 # Usage: ansible_test.sh TRUSTC TRUST_APPLY. Exit 77 (skip) without ansible-core, unless CI.
 set -euo pipefail
 trustc=$(realpath "$1") trust_apply=$(realpath "$2")
@@ -202,15 +203,22 @@ expect verify.log host3 failed 0
 grep -q 'keystores differ from their manifests: connector_xpress: add eta2_server' \
   "$tmp/verify.log" || { cat "$tmp/verify.log"; fail "verify does not name the drift"; }
 
-echo "== a wrong password on host3: that host fails, host2 is repaired, no secret shown"
+echo "== failures: host3 has a wrong password, host1 a foreign release key; host2 is repaired"
 wrong="wrong-secret-$$-$RANDOM"
 sed -i "s|CX_CACERTS_PASSWORD: $(password cx host3)|CX_CACERTS_PASSWORD: $wrong|" "$tmp/inventory.yml"
-cp "$(cx_store host3)" "$tmp/host3-before"
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 2>/dev/null |
+  openssl pkey -pubout -out "$tmp/foreign.pub.pem"
+sed -i "s|^    host1:|&\n      trustc_keystores_public_key: $tmp/foreign.pub.pem|" "$tmp/inventory.yml"
+fingerprints >"$tmp/before-failing"
 rc=0
 playbook failing.log "$here/site.yml" --diff -v || rc=$?  # -v: every task's result, too
-[ $rc -ne 0 ] || { cat "$tmp/failing.log"; fail "a wrong password did not fail the run"; }
-expect failing.log host1 changed 0
-expect failing.log host1 failed 0
+[ $rc -ne 0 ] || { cat "$tmp/failing.log"; fail "the failing run succeeded"; }
+expect failing.log host1 failed 1
+[ "$(task_status failing.log "Check the signature of SHA256SUMS" host1)" = fatal ] ||
+  { cat "$tmp/failing.log"; fail "host1: a foreign key did not fail the signature check"; }
+grep -q 'fatal: \[host1\].*Verification failure' "$tmp/failing.log" ||
+  { cat "$tmp/failing.log"; fail "host1's failure lacks openssl's message"; }
+[ "$(task_status failing.log "$apply_task" host1)" = "" ] || fail "host1 applied an unverified release"
 expect failing.log host2 changed 1
 expect failing.log host2 failed 0
 expect failing.log host3 failed 1
@@ -218,7 +226,8 @@ expect failing.log host3 failed 1
   { cat "$tmp/failing.log"; fail "host3 did not fail in the apply task"; }
 grep -q 'fatal: \[host3\].*trust-apply: error: .*connector_xpress.*wrong password or corrupt keystore' \
   "$tmp/failing.log" || { cat "$tmp/failing.log"; fail "host3's failure lacks trust-apply's message"; }
-cmp -s "$tmp/host3-before" "$(cx_store host3)" || fail "host3's keystore changed"
+diff <(grep -v /host2/ "$tmp/before-failing") <(fingerprints | grep -v /host2/) ||
+  fail "a failed host's keystore changed"
 backup=$(grep -o "\"backup\": \"$(cx_store host2).bak-[0-9TZ-]*\"" "$tmp/failing.log" | cut -d'"' -f4)
 [ -n "$backup" ] && [ -f "$backup" ] || { cat "$tmp/failing.log"; fail "host2: no backup returned"; }
 for secret in "$wrong" $(for h in "${hosts[@]}"; do password cx "$h"; password cs "$h"; done); do

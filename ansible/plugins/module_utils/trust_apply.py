@@ -97,7 +97,6 @@ def keystore_result(keystore, backup=None):
         removed=aliases(keystore, 'remove'),
         unchanged=aliases(keystore, 'unchanged'),
         skipped=aliases(keystore, 'skip'),
-        conflicts=aliases(keystore, 'conflict'),
         backup=backup,
     )
 
@@ -117,7 +116,7 @@ def keystore_diff(keystore):
         current = _entry_line(alias, entry['sha256'], entry['subject'])
         if action == 'add':
             after.append(current)
-        elif action in ('unchanged', 'conflict'):
+        elif action == 'unchanged':
             before.append(current)
             after.append(current)
         elif action == 'replace':

@@ -101,10 +101,6 @@ keystores:
       description: Aliases not added because the certificate is already present under another alias.
       type: list
       elements: str
-    conflicts:
-      description: Aliases in conflict (only in check mode; a conflict fails the apply).
-      type: list
-      elements: str
     backup:
       description: The backup of the old keystore, when one was made.
       type: str
