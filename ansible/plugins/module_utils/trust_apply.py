@@ -56,23 +56,23 @@ def command(module, subcommand, extra=()):
 
 
 def run(module, argv):
-    """Runs trust-apply without a shell, in the C locale (stable messages)."""
-    return module.run_command(argv, environ_update=dict(LC_ALL='C', LANG='C'))
+    """Runs trust-apply without a shell (argv as a list: no quoting, no expansion)."""
+    return module.run_command(argv)
 
 
-def fail(module, argv, rc, stdout, stderr, **extra):
+def fail(module, argv, rc, stdout, stderr):
     """Fails the task with trust-apply's own message."""
     message = stderr.strip() or stdout.strip() or 'exit status %d' % rc
-    module.fail_json(msg=message, rc=rc, cmd=argv, stdout=stdout, stderr=stderr, **extra)
+    module.fail_json(msg=message, rc=rc, cmd=argv, stdout=stdout, stderr=stderr)
 
 
 def parse_plan(module, argv, stdout, stderr, rc):
     """The `keystores` list of a JSON plan; a task failure when it is not one."""
     try:
-        document = json.loads(stdout)
-        return document['keystores']
+        return json.loads(stdout)['keystores']
     except (ValueError, KeyError, TypeError):
-        fail(module, argv, rc, stdout, stderr or 'trust-apply did not print a JSON plan')
+        module.fail_json(msg='trust-apply printed no JSON plan', rc=rc, cmd=argv, stdout=stdout,
+                         stderr=stderr)
 
 
 def aliases(keystore, action):
@@ -120,7 +120,7 @@ def keystore_diff(keystore):
             before.append(current)
             after.append(current)
         elif action == 'replace':
-            before.append(_entry_line(alias, entry.get('previousSha256', '?'), '(replaced)'))
+            before.append(_entry_line(alias, entry.get('previousSha256', '?'), '(previous certificate)'))
             after.append(current)
         elif action == 'remove':
             before.append(current)
