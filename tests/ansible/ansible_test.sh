@@ -2,7 +2,8 @@
 # The trustc.trust collection with the real Ansible: built with ansible-galaxy, installed into
 # a temporary collections path, documented (ansible-doc), and run by ansible-playbook on three
 # hosts (local connection, each with its own keytool-made JKS and PKCS#12 stores and its own
-# passwords) against a signed release from trustc build:
+# passwords: the JKS one in a password file the role places with no_log, the PKCS#12 one in
+# the task's environment) against a signed release from trustc build:
 #   1. first run: the apply task changes every host;
 #   2. second run: nothing changes anywhere (PLAY RECAP changed=0), no keystore rewritten;
 #   3. one host drifts (keytool -delete); --check --diff reports it, names the alias, writes
@@ -112,10 +113,14 @@ for host in "${hosts[@]}"; do
       trustc_keystores_release_root: $tmp/$host/releases
       trustc_keystores_environment:
         CX_HOME: $tmp/$host/cx
-        CX_CACERTS_PASSWORD: $(password cx "$host")
+        TRUSTC_SECRETS: $tmp/$host/secrets
         IMCS_KEYSTORE: $(cs_store "$host")
         IMCS_KEYSTORE_PASSWORD: $(password cs "$host")
+      trustc_keystores_password_files:
+        - path: $tmp/$host/secrets/cx-cacerts.pass
+          content: $(password cx "$host")
 EOF
+  mkdir -m 0700 "$tmp/$host/secrets"
 done
 # trust-apply's --require-signature comes with its own change; exercise it once it is there.
 if "$trust_apply" apply --help 2>&1 | grep -q -- --require-signature; then
@@ -168,6 +173,7 @@ for host in "${hosts[@]}"; do
     grep -q '^eta2_server,' || fail "$host: eta2_server missing from its cacerts"
   keytool_on cs "$host" -list -keystore "$(cs_store "$host")" |
     grep -q '^api_gateway,' || fail "$host: api_gateway missing from its PKCS#12 store"
+  [ "$(stat -c %a "$tmp/$host/secrets/cx-cacerts.pass")" = 600 ] || fail "$host: password file not 0600"
 done
 fingerprints >"$tmp/after-first"
 
@@ -205,7 +211,7 @@ grep -q 'keystores differ from their manifests: connector_xpress: add eta2_serve
 
 echo "== failures: host3 has a wrong password, host1 a foreign release key; host2 is repaired"
 wrong="wrong-secret-$$-$RANDOM"
-sed -i "s|CX_CACERTS_PASSWORD: $(password cx host3)|CX_CACERTS_PASSWORD: $wrong|" "$tmp/inventory.yml"
+sed -i "s|IMCS_KEYSTORE_PASSWORD: $(password cs host3)|IMCS_KEYSTORE_PASSWORD: $wrong|" "$tmp/inventory.yml"
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 2>/dev/null |
   openssl pkey -pubout -out "$tmp/foreign.pub.pem"
 sed -i "s|^    host1:|&\n      trustc_keystores_public_key: $tmp/foreign.pub.pem|" "$tmp/inventory.yml"
@@ -224,7 +230,7 @@ expect failing.log host2 failed 0
 expect failing.log host3 failed 1
 [ "$(task_status failing.log "$apply_task" host3)" = fatal ] ||
   { cat "$tmp/failing.log"; fail "host3 did not fail in the apply task"; }
-grep -q 'fatal: \[host3\].*trust-apply: error: .*connector_xpress.*wrong password or corrupt keystore' \
+grep -q 'fatal: \[host3\].*trust-apply: error: .*connector_server.*wrong password or corrupt keystore' \
   "$tmp/failing.log" || { cat "$tmp/failing.log"; fail "host3's failure lacks trust-apply's message"; }
 diff <(grep -v /host2/ "$tmp/before-failing") <(fingerprints | grep -v /host2/) ||
   fail "a failed host's keystore changed"
