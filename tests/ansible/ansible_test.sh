@@ -139,7 +139,9 @@ playbook() {  # LOG ARGS...: runs ansible-playbook, prints its PLAY RECAP host l
 recap() {  # LOG HOST COUNTER: that counter of the host's PLAY RECAP line
   awk -v host="$2" -v counter="$3" '
     /^PLAY RECAP/ { recap = 1 }
-    recap && $1 == host { for (i = 3; i <= NF; i++) { split($i, kv, "="); if (kv[1] == counter) print kv[2] } }
+    recap && $1 == host {
+      for (i = 3; i <= NF; i++) { split($i, kv, "="); if (kv[1] == counter) print kv[2] }
+    }
   ' "$tmp/$1"
 }
 task_status() {  # LOG TASK HOST: ok|changed|fatal|skipping for that host in that task
@@ -173,7 +175,8 @@ for host in "${hosts[@]}"; do
     grep -q '^eta2_server,' || fail "$host: eta2_server missing from its cacerts"
   keytool_on cs "$host" -list -keystore "$(cs_store "$host")" |
     grep -q '^api_gateway,' || fail "$host: api_gateway missing from its PKCS#12 store"
-  [ "$(stat -c %a "$tmp/$host/secrets/cx-cacerts.pass")" = 600 ] || fail "$host: password file not 0600"
+  [ "$(stat -c %a "$tmp/$host/secrets/cx-cacerts.pass")" = 600 ] ||
+    fail "$host: the password file is not 0600"
 done
 fingerprints >"$tmp/after-first"
 
@@ -189,8 +192,9 @@ fingerprints | diff "$tmp/after-first" - || fail "the second run rewrote a keyst
 echo "== host2 drifts; --check --diff reports it and writes nothing"
 keytool_on cx host2 -delete -alias eta2_server -keystore "$(cx_store host2)"
 fingerprints >"$tmp/drifted"
-ls "$tmp"/host*/cx/jvm/lib/security/ >"$tmp/files-before"
-playbook check.log "$here/site.yml" --check --diff || { cat "$tmp/check.log"; fail "check-mode run"; }
+find "$tmp"/host* | sort >"$tmp/files-before"
+playbook check.log "$here/site.yml" --check --diff ||
+  { cat "$tmp/check.log"; fail "check-mode run"; }
 expect check.log host1 changed 0
 expect check.log host2 changed 1
 expect check.log host3 changed 0
@@ -199,7 +203,7 @@ expect check.log host3 changed 0
 grep -q '^+eta2_server  sha256 ' "$tmp/check.log" ||
   { cat "$tmp/check.log"; fail "the diff does not name the alias eta2_server"; }
 fingerprints | diff "$tmp/drifted" - || fail "check mode wrote a keystore"
-ls "$tmp"/host*/cx/jvm/lib/security/ | diff "$tmp/files-before" - || fail "check mode made files"
+find "$tmp"/host* | sort | diff "$tmp/files-before" - || fail "check mode made files"
 
 echo "== trustc.trust.verify: host2 drifted"
 playbook verify.log "$here/verify.yml" && { cat "$tmp/verify.log"; fail "verify passed on drift"; }
@@ -211,10 +215,12 @@ grep -q 'keystores differ from their manifests: connector_xpress: add eta2_serve
 
 echo "== failures: host3 has a wrong password, host1 a foreign release key; host2 is repaired"
 wrong="wrong-secret-$$-$RANDOM"
-sed -i "s|IMCS_KEYSTORE_PASSWORD: $(password cs host3)|IMCS_KEYSTORE_PASSWORD: $wrong|" "$tmp/inventory.yml"
+sed -i "s|IMCS_KEYSTORE_PASSWORD: $(password cs host3)|IMCS_KEYSTORE_PASSWORD: $wrong|" \
+  "$tmp/inventory.yml"
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 2>/dev/null |
   openssl pkey -pubout -out "$tmp/foreign.pub.pem"
-sed -i "s|^    host1:|&\n      trustc_keystores_public_key: $tmp/foreign.pub.pem|" "$tmp/inventory.yml"
+sed -i "s|^    host1:|&\n      trustc_keystores_public_key: $tmp/foreign.pub.pem|" \
+  "$tmp/inventory.yml"
 fingerprints >"$tmp/before-failing"
 rc=0
 playbook failing.log "$here/site.yml" --diff -v || rc=$?  # -v: every task's result, too
@@ -224,18 +230,21 @@ expect failing.log host1 failed 1
   { cat "$tmp/failing.log"; fail "host1: a foreign key did not fail the signature check"; }
 grep -q 'fatal: \[host1\].*Verification failure' "$tmp/failing.log" ||
   { cat "$tmp/failing.log"; fail "host1's failure lacks openssl's message"; }
-[ "$(task_status failing.log "$apply_task" host1)" = "" ] || fail "host1 applied an unverified release"
+[ "$(task_status failing.log "$apply_task" host1)" = "" ] ||
+  fail "host1 applied an unverified release"
 expect failing.log host2 changed 1
 expect failing.log host2 failed 0
 expect failing.log host3 failed 1
 [ "$(task_status failing.log "$apply_task" host3)" = fatal ] ||
   { cat "$tmp/failing.log"; fail "host3 did not fail in the apply task"; }
-grep -q 'fatal: \[host3\].*trust-apply: error: .*connector_server.*wrong password or corrupt keystore' \
-  "$tmp/failing.log" || { cat "$tmp/failing.log"; fail "host3's failure lacks trust-apply's message"; }
+grep -q 'fatal: \[host3\].*trust-apply: error: .*connector_server.*wrong password or corrupt' \
+  "$tmp/failing.log" ||
+  { cat "$tmp/failing.log"; fail "host3's failure lacks trust-apply's message"; }
 diff <(grep -v /host2/ "$tmp/before-failing") <(fingerprints | grep -v /host2/) ||
   fail "a failed host's keystore changed"
-backup=$(grep -o "\"backup\": \"$(cx_store host2).bak-[0-9TZ-]*\"" "$tmp/failing.log" | cut -d'"' -f4)
-[ -n "$backup" ] && [ -f "$backup" ] || { cat "$tmp/failing.log"; fail "host2: no backup returned"; }
+backup=$(grep -o "\"backup\": \"$(cx_store host2).bak-[0-9TZ-]*\"" "$tmp/failing.log" |
+  cut -d'"' -f4)
+[[ -n $backup && -f $backup ]] || { cat "$tmp/failing.log"; fail "host2: no backup returned"; }
 for secret in "$wrong" $(for h in "${hosts[@]}"; do password cx "$h"; password cs "$h"; done); do
   ! grep -rqF -- "$secret" "$tmp"/*.log || fail "a password ($secret) is in the output"
 done

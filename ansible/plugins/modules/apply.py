@@ -119,16 +119,12 @@ from ansible_collections.trustc.trust.plugins.module_utils import trust_apply
 # `trust-apply apply` prints one line per keystore: "NAME: nothing to do (...)" or
 # "NAME: N added, ... skipped[; backup PATH]". Only the backup path is taken from it;
 # everything else comes from the JSON plan.
-SUMMARY_LINE = re.compile(r'^(?P<keystore>[^:\s]+): (?P<rest>.*?)(?:; backup (?P<backup>.+))?$')
+BACKUP_LINE = re.compile(r'^(?P<keystore>[^:\s]+): .*; backup (?P<backup>.+)$')
 
 
 def backups_by_keystore(stdout):
-    backups = {}
-    for line in stdout.splitlines():
-        match = SUMMARY_LINE.match(line)
-        if match and match.group('backup'):
-            backups[match.group('keystore')] = match.group('backup')
-    return backups
+    matches = (BACKUP_LINE.match(line) for line in stdout.splitlines())
+    return dict((m.group('keystore'), m.group('backup')) for m in matches if m)
 
 
 def plan(module):
