@@ -123,7 +123,14 @@ EOF
   mkdir -m 0700 "$tmp/$host/secrets"
 done
 # trust-apply's --require-signature comes with its own change; exercise it once it is there.
-if "$trust_apply" apply --help 2>&1 | grep -q -- --require-signature; then
+# The module passes it to plan (check mode), apply and verify alike.
+has_require_signature() {
+  local command
+  for command in plan apply verify; do
+    "$trust_apply" $command --help 2>&1 | grep -q -- --require-signature || return 1
+  done
+}
+if has_require_signature; then
   echo "    (trust-apply has --require-signature: host1 requires the signature)"
   sed -i "s|^    host1:|&\n      trustc_keystores_require_signature: true|" "$tmp/inventory.yml"
 fi
