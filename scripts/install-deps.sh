@@ -20,6 +20,7 @@ packages=(
   vim  # the Vim syntax plugin test (editors/vim/test)
   ca-certificates  # npm's registry over TLS
   python3 python3-jsonschema  # docs tests: snippets compile, manifests match docs/schema (tests/docs)
+  ansible-core  # the trustc.trust collection (ansible/) tested with the real Ansible (tests/ansible)
 )
 # The sanitizer and fuzzing build (scripts/configure-sanitize.sh) also needs clang and its
 # runtime libraries; the README's two commands do not.
