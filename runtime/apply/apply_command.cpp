@@ -23,7 +23,20 @@ struct Prepared {
   KeystorePlan plan;
 };
 
-bool LockAll(std::vector<Job>& jobs, std::vector<FileLock>* locks, std::ostream& err) {
+// What apply refuses to write even though it could: checked on the target as it is under the
+// lock.
+bool CheckWritable(const Target& target, const Options& options, std::string* error) {
+  if (target.exists && target.st.st_nlink > 1 && !options.allow_hardlinks) {
+    *error = target.resolved + " has " + std::to_string(target.st.st_nlink) +
+             " hard links; a write replaces this name only and the others would keep the old "
+             "content (--allow-hardlinks accepts that)";
+    return false;
+  }
+  return true;
+}
+
+bool LockAll(std::vector<Job>& jobs, const Options& options, std::vector<FileLock>* locks,
+             std::ostream& err) {
   std::vector<Job*> order;
   for (Job& job : jobs) {
     order.push_back(&job);
@@ -40,7 +53,7 @@ bool LockAll(std::vector<Job>& jobs, std::vector<FileLock>* locks, std::ostream&
     std::optional<FileLock> lock = FileLock::Acquire(order[i]->target.resolved, &error);
     // The file may have appeared, vanished or changed owner while we waited for the lock.
     std::optional<Target> fresh = lock ? ResolveTarget(order[i]->path, &error) : std::nullopt;
-    if (!fresh) {
+    if (!fresh || !CheckWritable(*fresh, options, &error)) {
       ReportError(err, order[i]->manifest_path, error);
       return false;
     }
@@ -172,7 +185,7 @@ bool WriteOne(Prepared& p, const WriteOptions& options, std::string* backup, std
 int RunApply(const Options& options, std::ostream& out, std::ostream& err) {
   std::optional<std::vector<Job>> jobs = LoadJobs(options, err);
   std::vector<FileLock> locks;
-  if (!jobs || !LockAll(*jobs, &locks, err)) {
+  if (!jobs || !LockAll(*jobs, options, &locks, err)) {
     return kExitError;
   }
   std::vector<Prepared> prepared(jobs->size());

@@ -33,6 +33,8 @@ void AddManifestOptions(CLI::App* cmd, Options* options, bool with_format, bool 
     cmd->add_option("--timeout", options->timeout_seconds, "seconds for each requireEndpoint probe")
         ->check(CLI::Range(1, 3600));
     cmd->add_flag("-v,--verbose", options->verbose, "print the plan that was applied");
+    cmd->add_flag("--allow-hardlinks", options->allow_hardlinks,
+                  "write a store that has other hard links (they keep the old content)");
   }
 }
 

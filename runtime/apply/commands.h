@@ -22,6 +22,9 @@ struct Options {
   bool no_backup = false;
   int timeout_seconds = 10;
   bool verbose = false;
+  // apply writes a new file and renames it over the old name: other hard links keep the old
+  // content. Without this flag a store with more than one link is refused.
+  bool allow_hardlinks = false;
 };
 
 struct ListOptions {

@@ -250,6 +250,30 @@ TEST_F(ApplyErrorsTest, RequireEndpoint) {
   EXPECT_NE(err_.find("cannot connect"), std::string::npos) << err_;
 }
 
+// Issue 13, item 4: a rename would give one name the new store and leave the other link with
+// the old one; refused unless --allow-hardlinks says that is wanted.
+TEST_F(ApplyErrorsTest, HardLinkedStoreIsRefusedUnlessAllowed) {
+  manifest::Manifest m = BaseManifest(Format::kJks);
+  m.entries.push_back(EntryFor("alpha", MakeCert("Alpha")));
+  std::string path = WriteManifest(m);
+  ASSERT_EQ(Run("apply", {path}), 0) << err_;
+  std::string other = dir_ + "/certs/other-name";
+  ASSERT_EQ(link(store_path_.c_str(), other.c_str()), 0);
+  std::string before = ReadFile(store_path_);
+  m.entries.push_back(EntryFor("beta", MakeCert("Beta")));
+  WriteManifest(m);
+  EXPECT_EQ(Run("apply", {path}), 1);
+  EXPECT_NE(err_.find("has 2 hard links"), std::string::npos) << err_;
+  EXPECT_NE(err_.find("--allow-hardlinks"), std::string::npos) << err_;
+  EXPECT_EQ(ReadFile(store_path_), before);
+  EXPECT_EQ(Stat(store_path_).st_nlink, 2u);
+  apply::Options allow;
+  allow.allow_hardlinks = true;
+  EXPECT_EQ(Run("apply", {path}, allow), 0) << err_;
+  EXPECT_EQ(ListStore(store_path_, "changeit").size(), 2u);
+  EXPECT_EQ(ReadFile(other), before);  // what the flag accepts
+}
+
 std::string Sign(const std::string& data, EVP_PKEY* key) {
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
   size_t length = 0;
