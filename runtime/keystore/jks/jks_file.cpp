@@ -2,7 +2,6 @@
 
 #include <openssl/evp.h>
 
-#include <map>
 #include <memory>
 
 #include "runtime/keystore/byte_io.h"
@@ -176,7 +175,6 @@ bool CheckIntegrity(std::string_view bytes, size_t body_size, const Secret* pass
 
 bool ReadEntries(ByteReader& reader, uint32_t version, uint32_t count, JksFile* file,
                  std::string* error) {
-  std::map<std::string, size_t> index;  // alias as stored -> position in file->entries
   for (uint32_t i = 0; i < count; ++i) {
     JksEntry entry;
     if (!ReadEntry(reader, version, &entry, error)) {
@@ -185,13 +183,10 @@ bool ReadEntries(ByteReader& reader, uint32_t version, uint32_t count, JksFile* 
       }
       return false;
     }
-    // Java keeps the last of duplicate aliases; so do we, and we never write duplicates.
-    auto [it, inserted] = index.emplace(entry.alias, file->entries.size());
-    if (inserted) {
-      file->entries.push_back(std::move(entry));
-    } else {
-      file->entries[it->second] = std::move(entry);
-    }
+    // Every entry is kept, even one whose alias repeats (Java keeps only the last): a rewrite
+    // must not drop what it was not asked to touch, and the plan treats an alias that matches
+    // several entries as a conflict unless the manifest resolves all of them.
+    file->entries.push_back(std::move(entry));
   }
   return true;
 }

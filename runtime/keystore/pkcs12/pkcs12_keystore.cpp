@@ -264,16 +264,29 @@ class Pkcs12Keystore : public Keystore {
     return Remove(alias, error) && AddTrusted(alias, cert, error);
   }
 
+  // Every bag under the alias goes (several when aliases differ only in case or repeat).
   bool Remove(std::string_view alias, std::string* error) override {
-    const Entry* entry = FindEntry(alias);
-    if (entry == nullptr || entry->info.kind != EntryKind::kTrustedCert) {
-      *error = "alias `" + std::string(alias) + "` " +
-               (entry == nullptr ? "does not exist" : "holds a key entry, which is never changed");
+    std::vector<BagRef> refs;
+    for (const Entry& entry : entries_) {
+      if (!manifest::AsciiEqualIgnoreCase(entry.info.alias, alias)) {
+        continue;
+      }
+      if (entry.info.kind != EntryKind::kTrustedCert) {
+        *error = "alias `" + std::string(alias) + "` holds a key entry, which is never changed";
+        return false;
+      }
+      refs.push_back(entry.ref);
+    }
+    if (refs.empty()) {
+      *error = "alias `" + std::string(alias) + "` does not exist";
       return false;
     }
-    Container& container = file_.containers[entry->ref.container];
-    PKCS12_SAFEBAG_free(sk_PKCS12_SAFEBAG_delete(container.bags.get(), entry->ref.index));
-    container.dirty = true;
+    // Scan order is container then index, so deleting from the back keeps earlier refs valid.
+    for (auto it = refs.rbegin(); it != refs.rend(); ++it) {
+      Container& container = file_.containers[it->container];
+      PKCS12_SAFEBAG_free(sk_PKCS12_SAFEBAG_delete(container.bags.get(), it->index));
+      container.dirty = true;
+    }
     return Rescan(error);
   }
 
