@@ -13,6 +13,7 @@ packages=(
   graphviz  # `dot -Tsvg` checks trustc graph output (tests/review)
   man-db groff-base zsh dpkg-dev  # man pages, completions, .deb packages (tests/packaging)
   clang libclang-rt-14-dev  # libFuzzer targets (scripts/fuzz.sh)
+  python3-cryptography-vectors  # PKCS#12 files for trust-apply's alias tests (tests/interop)
 )
 
 missing=()
