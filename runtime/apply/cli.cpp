@@ -35,6 +35,8 @@ void AddManifestOptions(CLI::App* cmd, Options* options, bool with_format, bool 
     cmd->add_flag("-v,--verbose", options->verbose, "print the plan that was applied");
     cmd->add_flag("--allow-hardlinks", options->allow_hardlinks,
                   "write a store that has other hard links (they keep the old content)");
+    cmd->add_flag("--allow-shared-directory", options->allow_shared_directory,
+                  "as root, write a store in a directory another user can write");
   }
 }
 

@@ -2,8 +2,6 @@
 // new file). list: one keystore, any format.
 #include "runtime/apply/commands.h"
 
-#include <sys/stat.h>
-
 #include <algorithm>
 
 #include "runtime/apply/job.h"
@@ -30,9 +28,8 @@ Planned PlanAll(const std::vector<Job>& jobs, std::ostream& err) {
       result.failed = true;
       continue;
     }
-    struct stat st {};
-    bool create = stat(job.target.resolved.c_str(), &st) != 0;
-    result.plans.push_back(ComputePlan(job.manifest, job.path, job.entries, *store, create));
+    result.plans.push_back(
+        ComputePlan(job.manifest, job.path, job.entries, *store, !job.target.exists));
   }
   return result;
 }

@@ -25,6 +25,9 @@ struct Options {
   // apply writes a new file and renames it over the old name: other hard links keep the old
   // content. Without this flag a store with more than one link is refused.
   bool allow_hardlinks = false;
+  // As root, a store whose directory (or a directory holding a link to it) another user can
+  // write is refused: that user could swap names under us. This flag accepts the risk.
+  bool allow_shared_directory = false;
 };
 
 struct ListOptions {

@@ -1,7 +1,5 @@
 #include "runtime/apply/job.h"
 
-#include <sys/stat.h>
-
 #include <variant>
 
 namespace trust::apply {
@@ -84,7 +82,8 @@ std::optional<Job> LoadJob(const std::string& manifest_path, const ArtifactReade
     }
   }
   std::optional<Target> target = ResolveTarget(job.path, error);
-  if (!target || !LoadPassword(job.manifest.password, &job.password, error)) {
+  if (!target || !OpenDir(&*target, error) || !StatInDir(&*target, error) ||
+      !LoadPassword(job.manifest.password, &job.password, error)) {
     return std::nullopt;
   }
   job.target = std::move(*target);
@@ -108,17 +107,15 @@ std::unique_ptr<keystore::Keystore> OpenAs(std::string_view bytes, manifest::For
 std::unique_ptr<keystore::Keystore> OpenStore(const Job& job, std::string* original,
                                               std::string* error) {
   const keystore::Secret* password = job.password ? &*job.password : nullptr;
-  struct stat st {};
-  bool exists = stat(job.target.resolved.c_str(), &st) == 0;
   original->clear();
-  if (!exists) {
+  if (!job.target.exists) {
     if (!job.manifest.create) {
       *error = job.path + " does not exist (and the manifest says create: false)";
       return nullptr;
     }
     return keystore::NewKeystore(ToStoreFormat(job.manifest.format), password, error);
   }
-  std::optional<std::string> bytes = ReadWholeFile(job.target.resolved, kMaxFileBytes, error);
+  std::optional<std::string> bytes = ReadTarget(job.target, kMaxFileBytes, error);
   if (!bytes) {
     return nullptr;
   }
