@@ -34,6 +34,12 @@ bool LoadPassword(const manifest::Password& password, std::optional<keystore::Se
       *error = "password variable `" + env->name + "` is not set";
       return false;
     }
+    if (*value == '\0') {
+      // An empty password would write a store its users cannot open with theirs.
+      *error = "password variable `" + env->name +
+               "` is empty (a store without a password says `password: none`)";
+      return false;
+    }
     out->emplace(value);
     return true;
   }
@@ -50,6 +56,12 @@ bool LoadPassword(const manifest::Password& password, std::optional<keystore::Se
   }
   out->emplace(FirstLine(*bytes));
   OPENSSL_cleanse(bytes->data(), bytes->size());
+  if ((*out)->size() == 0) {
+    out->reset();
+    *error = "password file " + *path +
+             ": the first line is empty (a store without a password says `password: none`)";
+    return false;
+  }
   return true;
 }
 
