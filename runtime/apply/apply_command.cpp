@@ -256,7 +256,7 @@ bool WriteOne(Prepared& p, const WriteOptions& options, std::string* backup, std
 }  // namespace
 
 int RunApply(const Options& options, std::ostream& out, std::ostream& err) {
-  std::optional<std::vector<Job>> jobs = LoadJobs(options, err);
+  std::optional<std::vector<Job>> jobs = LoadJobs(options, /*warn_unverified=*/true, err);
   std::vector<FileLock> locks;
   if (!jobs || !LockAll(*jobs, options, &locks, err)) {
     return kExitError;

@@ -2,7 +2,9 @@
 
 #include <CLI/CLI.hpp>
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
+#include <string_view>
 
 #include "runtime/apply/commands.h"
 #include "runtime/cli/program_docs.h"
@@ -20,6 +22,9 @@ void AddManifestOptions(CLI::App* cmd, Options* options, bool with_format, bool 
   cmd->add_option("--verify-key", options->verify_key,
                   "PEM public key: SHA256SUMS.sig must verify with it")
       ->needs("--sums");
+  cmd->add_flag("--require-signature", options->require_signature,
+                "refuse unless --sums and --verify-key verify the artifacts "
+                "(default on when TRUST_APPLY_REQUIRE_SIGNATURE=1)");
   if (with_format) {
     cmd->add_option_function<std::string>(
            "--format", [options](const std::string& f) { options->json = f == "json"; },
@@ -59,6 +64,9 @@ int RunCli(int argc, char** argv) {
   app.set_version_flag("--version", "trust-apply " TRUST_VERSION);
   app.require_subcommand(1);
   Options options;
+  // A host that only applies signed builds says so once, in the environment of its runs.
+  const char* required = std::getenv("TRUST_APPLY_REQUIRE_SIGNATURE");
+  options.require_signature = required != nullptr && std::string_view(required) == "1";
   ListOptions list_options;
   auto* plan = app.add_subcommand("plan", "print what apply would do (exit 0 none, 2 pending)");
   auto* apply = app.add_subcommand("apply", "make the keystores match the manifests");

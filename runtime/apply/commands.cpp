@@ -48,7 +48,7 @@ bool ReportConflicts(const std::vector<KeystorePlan>& plans, std::ostream& err) 
 }
 
 int PlanOrVerify(const Options& options, bool verify, std::ostream& out, std::ostream& err) {
-  std::optional<std::vector<Job>> jobs = LoadJobs(options, err);
+  std::optional<std::vector<Job>> jobs = LoadJobs(options, /*warn_unverified=*/false, err);
   if (!jobs) {
     return kExitError;
   }

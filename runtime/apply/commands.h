@@ -18,6 +18,9 @@ struct Options {
   bool json = false;
   std::optional<std::string> sums;
   std::optional<std::string> verify_key;
+  // Refuse to read artifacts unless --sums and --verify-key both verify them. The host default
+  // comes from TRUST_APPLY_REQUIRE_SIGNATURE=1 (see RunCli).
+  bool require_signature = false;
   std::string backup_dir;
   bool no_backup = false;
   int timeout_seconds = 10;

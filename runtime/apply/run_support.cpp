@@ -6,8 +6,19 @@ void ReportError(std::ostream& err, const std::string& where, const std::string&
   err << "trust-apply: error: " << where << ": " << message << "\n";
 }
 
-std::optional<std::vector<Job>> LoadJobs(const Options& options, std::ostream& err) {
+std::optional<std::vector<Job>> LoadJobs(const Options& options, bool warn_unverified,
+                                         std::ostream& err) {
   std::string error;
+  bool signed_artifacts = options.sums && options.verify_key;
+  if (options.require_signature && !signed_artifacts) {
+    ReportError(err, "--require-signature",
+                "the artifacts must be verified: give --sums SHA256SUMS and --verify-key KEY");
+    return std::nullopt;
+  }
+  if (warn_unverified && !signed_artifacts) {
+    err << "trust-apply: warning: the artifacts were not verified (no --sums with "
+           "--verify-key); --require-signature makes this an error\n";
+  }
   std::optional<ArtifactReader> reader =
       ArtifactReader::Create(options.sums, options.verify_key, &error);
   if (!reader) {

@@ -325,5 +325,36 @@ TEST_F(ApplyErrorsTest, SumsAndSignature) {
   EXPECT_NE(access(store_path_.c_str(), F_OK), 0);
 }
 
+// Issue 13, item 14: --require-signature refuses unless --sums and --verify-key verify;
+// without it, apply says once that nothing was verified.
+TEST_F(ApplyErrorsTest, RequireSignature) {
+  TestCert a = MakeCert("Alpha");
+  TestCert signer = MakeCert("Signer");
+  manifest::Manifest m = BaseManifest(Format::kPem);
+  m.entries.push_back(EntryFor("alpha", a));
+  std::string path = WriteManifest(m);
+  std::string sums = pem::Sha256Hex(a.der) + "  certs/" + a.cert->facts().sha256 + ".der\n" +
+                     pem::Sha256Hex(ReadFile(path)) + "  keystores/ks.manifest.json\n";
+  WriteFile(dir_ + "/SHA256SUMS", sums);
+  WriteFile(dir_ + "/SHA256SUMS.sig", Sign(sums, signer.key.get()));
+  WriteFile(dir_ + "/pub.pem", PublicPem(signer.key.get()));
+  apply::Options required;
+  required.require_signature = true;
+  EXPECT_EQ(Run("apply", {path}, required), 1);
+  EXPECT_EQ(err_,
+            "trust-apply: error: --require-signature: the artifacts must be verified: give "
+            "--sums SHA256SUMS and --verify-key KEY\n");
+  required.sums = dir_ + "/SHA256SUMS";
+  EXPECT_EQ(Run("apply", {path}, required), 1);  // checksums alone are not a signature
+  EXPECT_NE(access(store_path_.c_str(), F_OK), 0);
+  required.verify_key = dir_ + "/pub.pem";
+  EXPECT_EQ(Run("apply", {path}, required), 0) << err_;
+  EXPECT_EQ(err_, "");
+  EXPECT_EQ(Run("apply", {path}), 0) << err_;
+  EXPECT_EQ(err_,
+            "trust-apply: warning: the artifacts were not verified (no --sums with "
+            "--verify-key); --require-signature makes this an error\n");
+}
+
 }  // namespace
 }  // namespace trust::testing

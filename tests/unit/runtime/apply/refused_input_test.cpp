@@ -150,5 +150,19 @@ TEST_F(RefusedInputTest, PasswordVariableMayNotBeExpandedInPathOrEndpoint) {
   EXPECT_EQ(err_.find("s3cr3t-value"), std::string::npos) << err_;
 }
 
+// Issue 13, item 14: the host default for --require-signature.
+TEST_F(RefusedInputTest, RequireSignatureFromTheEnvironment) {
+  std::string path = WriteManifest(m_);
+  ProcessResult r =
+      RunProcess({TrustApplyBinary(), "apply", path}, {"TRUST_APPLY_REQUIRE_SIGNATURE=1"});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("--require-signature: the artifacts must be verified"), std::string::npos)
+      << r.err;
+  EXPECT_NE(access(store_path_.c_str(), F_OK), 0);
+  r = RunProcess({TrustApplyBinary(), "apply", path}, {"TRUST_APPLY_REQUIRE_SIGNATURE"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("warning: the artifacts were not verified"), std::string::npos) << r.err;
+}
+
 }  // namespace
 }  // namespace trust::testing
