@@ -278,7 +278,7 @@ int RunApply(const Options& options, std::ostream& out, std::ostream& err) {
     if (options.verbose) {
       out << RenderPlanText(p.plan, false);
     }
-    out << SummaryLine(p, backup) << "\n";
+    out << Printable(SummaryLine(p, backup)) << "\n";
   }
   return kExitOk;
 }

@@ -59,8 +59,8 @@ int PlanOrVerify(const Options& options, bool verify, std::ostream& out, std::os
     for (const KeystorePlan& plan : planned.plans) {
       bool in_sync = !plan.HasChanges() && !plan.HasConflicts();
       if (verify && in_sync) {
-        out << plan.keystore << "  " << plan.path << " (" << manifest::FormatName(plan.format)
-            << "): in sync\n";
+        out << Printable(plan.keystore) << "  " << Printable(plan.path) << " ("
+            << manifest::FormatName(plan.format) << "): in sync\n";
       } else {
         out << RenderPlanText(plan, verify);
       }

@@ -1,9 +1,11 @@
 #include "runtime/apply/run_support.h"
 
+#include "runtime/apply/plan_output.h"
+
 namespace trust::apply {
 
 void ReportError(std::ostream& err, const std::string& where, const std::string& message) {
-  err << "trust-apply: error: " << where << ": " << message << "\n";
+  err << "trust-apply: error: " << Printable(where) << ": " << Printable(message) << "\n";
 }
 
 std::optional<std::vector<Job>> LoadJobs(const Options& options, bool warn_unverified,

@@ -7,6 +7,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <sstream>
+
 #include "runtime/keystore/jks/jks_file.h"
 #include "runtime/keystore/keystore.h"
 #include "tests/unit/runtime/apply/apply_fixture.h"
@@ -418,6 +421,42 @@ TEST_F(JksDuplicateTest, RewriteKeepsEveryDuplicateEntryByteForByte) {
   // A key entry under the alias: no manifest action can resolve it.
   m.remove = {"dup"};
   EXPECT_EQ(Apply(), 1);
+}
+
+// Issue 13, item 16: a stored alias (or subject, or path) with control characters never
+// reaches the terminal raw: list, plan and error messages escape it.
+using OutputEscapingTest = ApplyFixture;
+
+TEST_F(OutputEscapingTest, ControlCharactersInAliasesAreEscaped) {
+  TestCert a = MakeCert("Alpha");
+  const std::string evil = "\x1b[2J\x1b[Hfake\nline\xc2\x9b";
+  WriteFile(store_path_, SeedJks({{evil, &a}}));
+  apply::ListOptions list;
+  list.keystore = store_path_;
+  list.password_env = kPasswordVar;
+  std::ostringstream out, err;
+  ASSERT_EQ(apply::RunList(list, out, err), 0) << err.str();
+  std::string listed = out.str();
+  EXPECT_EQ(listed.find('\x1b'), std::string::npos) << listed;
+  EXPECT_EQ(listed.find("\xc2\x9b"), std::string::npos) << listed;
+  EXPECT_NE(listed.find("\\x1b[2J\\x1b[Hfake\\x0aline\\u009b  trusted"), std::string::npos)
+      << listed;
+  EXPECT_EQ(std::count(listed.begin(), listed.end(), '\n'), 1);
+
+  manifest::Manifest m = BaseManifest(Format::kJks);
+  m.entries.push_back(EntryFor("alpha", a));
+  std::string path = WriteManifest(m);
+  EXPECT_EQ(Run("plan", {path}), 0) << err_;
+  EXPECT_NE(out_.find("already present as `\\x1b[2J"), std::string::npos) << out_;
+  EXPECT_EQ(out_.find('\x1b'), std::string::npos) << out_;
+  // An error that names the alias: its certificate is not a certificate.
+  keystore::jks::JksFile file;
+  file.entries.push_back({keystore::jks::kTagTrustedCert, evil, 0, {}, {{"X.509", "garbage"}}});
+  std::string error;
+  WriteFile(store_path_, *keystore::jks::SerializeJks(file, keystore::Secret("changeit"), &error));
+  EXPECT_EQ(Run("plan", {path}), 1);
+  EXPECT_NE(err_.find("\\x1b[2J"), std::string::npos) << err_;
+  EXPECT_EQ(err_.find('\x1b'), std::string::npos) << err_;
 }
 
 }  // namespace
