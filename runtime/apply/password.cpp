@@ -1,6 +1,7 @@
 #include "runtime/apply/password.h"
 
 #include <openssl/crypto.h>
+#include <sys/prctl.h>
 
 #include <cstdlib>
 #include <variant>
@@ -28,6 +29,9 @@ bool LoadPassword(const manifest::Password& password, std::optional<keystore::Se
   if (std::holds_alternative<manifest::PasswordNone>(password)) {
     return true;
   }
+  // From here on a password may be in memory: no core dump, no ptrace by other processes of
+  // this user. It stays so until exit (the password's copies live as long as the run).
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   if (const auto* env = std::get_if<manifest::PasswordEnv>(&password)) {
     const char* value = std::getenv(env->name.c_str());
     if (value == nullptr) {

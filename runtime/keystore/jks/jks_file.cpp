@@ -18,7 +18,10 @@ struct MdCtxDeleter {
 };
 
 // Java hashes the password as UTF-16BE code units; the password comes to us as UTF-8.
+// `out` is reserved for the longest result up front (two bytes per UTF-8 byte at most), so
+// filling it never reallocates and leaves no unwiped copy of the password behind.
 bool PasswordUtf16Be(std::string_view utf8, std::vector<unsigned char>* out) {
+  out->reserve(2 * utf8.size());
   size_t i = 0;
   while (i < utf8.size()) {
     auto c = static_cast<unsigned char>(utf8[i]);
@@ -69,6 +72,7 @@ bool IntegrityDigest(const Secret& password, std::string_view body, unsigned cha
                      std::string* error) {
   std::vector<unsigned char> utf16;
   if (!PasswordUtf16Be(password.view(), &utf16)) {
+    OPENSSL_cleanse(utf16.data(), utf16.size());
     *error = "keystore password is not valid UTF-8";
     return false;
   }

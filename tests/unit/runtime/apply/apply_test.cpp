@@ -3,8 +3,11 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
+#include <cstring>
+#include <filesystem>
 #include <thread>
 
 #include "runtime/keystore/keystore.h"
@@ -15,6 +18,8 @@ namespace trust::testing {
 namespace {
 
 using manifest::Format;
+
+std::string BaseName(const std::string& path) { return path.substr(path.rfind('/') + 1); }
 
 struct stat Stat(const std::string& path) {
   struct stat st {};
@@ -272,6 +277,48 @@ TEST_F(ApplyErrorsTest, HardLinkedStoreIsRefusedUnlessAllowed) {
   EXPECT_EQ(Run("apply", {path}, allow), 0) << err_;
   EXPECT_EQ(ListStore(store_path_, "changeit").size(), 2u);
   EXPECT_EQ(ReadFile(other), before);  // what the flag accepts
+}
+
+// Issue 13, item 15: a backup is a copy with the store's owner, group and mode, also in a
+// --backup-dir on another file system (where a hard link is impossible).
+TEST_F(ApplyErrorsTest, BackupKeepsOwnerGroupAndMode) {
+  if (geteuid() != 0) {
+    GTEST_SKIP() << "needs root to give the store another owner";
+  }
+  std::string other_fs = "/dev/shm";
+  struct statfs here {};
+  struct statfs there {};
+  if (statfs(dir_.c_str(), &here) != 0 || statfs(other_fs.c_str(), &there) != 0 ||
+      std::memcmp(&here.f_fsid, &there.f_fsid, sizeof(here.f_fsid)) == 0) {
+    GTEST_SKIP() << other_fs << " is not another file system here";
+  }
+  manifest::Manifest m = BaseManifest(Format::kPem);
+  m.entries.push_back(EntryFor("alpha", MakeCert("Alpha")));
+  std::string path = WriteManifest(m);
+  ASSERT_EQ(Run("apply", {path}), 0) << err_;
+  ASSERT_EQ(chown(store_path_.c_str(), 65534, 65534), 0);
+  ASSERT_EQ(chmod(store_path_.c_str(), 0640), 0);
+  std::string before = ReadFile(store_path_);
+  std::string backup_dir = other_fs + "/" + BaseName(dir_) + "-backups";
+  ASSERT_EQ(mkdir(backup_dir.c_str(), 0700), 0);
+  for (const char* where : {"", "other-fs"}) {
+    SCOPED_TRACE(where);
+    m.entries.push_back(EntryFor(std::string("beta") + where, MakeCert(std::string("B") + where)));
+    WriteManifest(m);
+    apply::Options options;
+    options.backup_dir = *where == '\0' ? "" : backup_dir;
+    ASSERT_EQ(Run("apply", {path}, options), 0) << err_;
+    std::vector<std::string> backups = Backups(*where == '\0' ? dir_ + "/store" : backup_dir);
+    ASSERT_EQ(backups.size(), 1u);
+    struct stat st = Stat(backups[0]);
+    EXPECT_EQ(st.st_uid, 65534u);
+    EXPECT_EQ(st.st_gid, 65534u);
+    EXPECT_EQ(st.st_mode & 07777, 0640u);
+    EXPECT_NE(st.st_ino, Stat(store_path_).st_ino);
+    EXPECT_EQ(ReadFile(backups[0]), before);
+    before = ReadFile(store_path_);
+  }
+  std::filesystem::remove_all(backup_dir);
 }
 
 std::string Sign(const std::string& data, EVP_PKEY* key) {

@@ -2,6 +2,7 @@
 // locations, an empty password, FIFOs where files are expected (answered at once, never a
 // hang), and the password variable inside ${env:...} of a path or endpoint.
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -9,6 +10,7 @@
 #include <chrono>
 #include <thread>
 
+#include "runtime/apply/password.h"
 #include "tests/unit/runtime/apply/apply_fixture.h"
 #include "tests/unit/runtime/apply/subprocess.h"
 
@@ -148,6 +150,18 @@ TEST_F(RefusedInputTest, PasswordVariableMayNotBeExpandedInPathOrEndpoint) {
             std::string::npos)
       << err_;
   EXPECT_EQ(err_.find("s3cr3t-value"), std::string::npos) << err_;
+}
+
+// Issue 13, item 17: with a password in memory the process cannot be dumped or traced.
+TEST_F(RefusedInputTest, ProcessIsNotDumpableOnceAPasswordIsLoaded) {
+  ASSERT_EQ(prctl(PR_SET_DUMPABLE, 1, 0, 0, 0), 0);
+  std::optional<keystore::Secret> secret;
+  std::string error;
+  ASSERT_TRUE(apply::LoadPassword(manifest::PasswordNone{}, &secret, &error)) << error;
+  EXPECT_EQ(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0), 1);  // no password, nothing to hide
+  ASSERT_TRUE(apply::LoadPassword(manifest::PasswordEnv{kPasswordVar}, &secret, &error)) << error;
+  EXPECT_EQ(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0), 0);
+  prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
 }
 
 // Issue 13, item 14: the host default for --require-signature.
