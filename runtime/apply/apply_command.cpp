@@ -269,7 +269,7 @@ int RunApply(const Options& options, std::ostream& out, std::ostream& err) {
   if (!ok || !ProbeAll(prepared, options.timeout_seconds, err)) {
     return kExitError;
   }
-  WriteOptions write_options{!options.no_backup, options.backup_dir};
+  WriteOptions write_options{!options.no_backup, options.backup_dir, options.keep_backups};
   for (Prepared& p : prepared) {
     std::string backup;
     if (p.plan.HasChanges() && !WriteOne(p, write_options, &backup, err)) {

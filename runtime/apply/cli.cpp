@@ -34,7 +34,12 @@ void AddManifestOptions(CLI::App* cmd, Options* options, bool with_format, bool 
   if (writes) {
     auto* dir = cmd->add_option("--backup-dir", options->backup_dir,
                                 "where to keep NAME.bak-TIMESTAMP (default: beside it)");
-    cmd->add_flag("--no-backup", options->no_backup, "do not keep a backup")->excludes(dir);
+    auto* no_backup =
+        cmd->add_flag("--no-backup", options->no_backup, "do not keep a backup")->excludes(dir);
+    cmd->add_option("--keep-backups", options->keep_backups,
+                    "after a backup, delete all but the newest N of that store (default: keep all)")
+        ->check(CLI::Range(1, 100000))
+        ->excludes(no_backup);
     cmd->add_option("--timeout", options->timeout_seconds, "seconds for each requireEndpoint probe")
         ->check(CLI::Range(1, 3600));
     cmd->add_flag("-v,--verbose", options->verbose, "print the plan that was applied");

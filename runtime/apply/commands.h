@@ -23,6 +23,7 @@ struct Options {
   bool require_signature = false;
   std::string backup_dir;
   bool no_backup = false;
+  int keep_backups = 0;  // keep only the newest N backups of each store; 0: keep all
   int timeout_seconds = 10;
   bool verbose = false;
   // apply writes a new file and renames it over the old name: other hard links keep the old

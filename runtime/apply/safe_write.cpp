@@ -10,6 +10,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -168,6 +169,55 @@ bool CopyToBackup(const Target& target, int backup_dir, const std::string& backu
   return ok;
 }
 
+// "NAME.bak-YYYYMMDDTHHMMSSZ" or with "-N" after it: a backup of `name` that apply made.
+bool IsBackupOf(const std::string& file, const std::string& name) {
+  std::string prefix = name + ".bak-";
+  if (!file.starts_with(prefix) || file.size() < prefix.size() + 16) {
+    return false;
+  }
+  std::string_view stamp = std::string_view(file).substr(prefix.size(), 16);
+  std::string_view rest = std::string_view(file).substr(prefix.size() + 16);
+  auto digits = [](std::string_view s) {
+    return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
+  };
+  return digits(stamp.substr(0, 8)) && stamp[8] == 'T' && digits(stamp.substr(9, 6)) &&
+         stamp[15] == 'Z' && (rest.empty() || (rest[0] == '-' && digits(rest.substr(1))));
+}
+
+// Deletes all but the newest `keep` backups of the store in `backup_dir` (stamps sort by
+// time; a "-N" suffix after its second).
+void PruneBackups(const Target& target, int backup_dir, int keep) {
+  // A descriptor of its own: a dup would share the read position with `backup_dir`.
+  int fd = openat(backup_dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  DIR* d = fd >= 0 ? fdopendir(fd) : nullptr;
+  if (d == nullptr) {
+    if (fd >= 0) {
+      close(fd);
+    }
+    return;
+  }
+  std::vector<std::string> names;
+  while (dirent* e = readdir(d)) {
+    struct stat st {};
+    if (IsBackupOf(e->d_name, target.name) &&
+        fstatat(backup_dir, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode)) {
+      names.push_back(e->d_name);
+    }
+  }
+  closedir(d);
+  auto order = [&target](const std::string& name) {
+    std::string rest = name.substr(target.name.size() + 5);
+    size_t dash = rest.find('-');
+    return std::make_pair(rest.substr(0, 16),
+                          dash == std::string::npos ? 1 : std::stoi(rest.substr(dash + 1)));
+  };
+  std::sort(names.begin(), names.end(),
+            [&](const std::string& a, const std::string& b) { return order(a) < order(b); });
+  for (size_t i = 0; i + static_cast<size_t>(keep) < names.size(); ++i) {
+    unlinkat(backup_dir, names[i].c_str(), 0);
+  }
+}
+
 // A copy with the old file's owner, group and mode. Not a hard link: a run killed before its
 // rename would leave the store with two links, which the next run must refuse (a write would
 // split them), and the backup would not be a file of its own.
@@ -189,6 +239,9 @@ std::optional<std::string> Backup(const Target& target, const WriteOptions& opti
     std::string name = attempt == 0 ? base : base + "-" + std::to_string(attempt + 1);
     error->clear();
     if (CopyToBackup(target, backup_dir, name, error)) {
+      if (options.keep_backups > 0) {
+        PruneBackups(target, backup_dir, options.keep_backups);
+      }
       fsync(backup_dir);
       return dir + "/" + name;
     }
@@ -361,7 +414,7 @@ FileLock::~FileLock() {
 
 void RemoveStaleTemps(const Target& target) {
   std::string prefix = "." + target.name + ".tmp-";
-  int fd = dup(target.dir_fd->get());
+  int fd = openat(target.dir_fd->get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   DIR* d = fd >= 0 ? fdopendir(fd) : nullptr;
   if (d == nullptr) {
     if (fd >= 0) {
@@ -369,7 +422,6 @@ void RemoveStaleTemps(const Target& target) {
     }
     return;
   }
-  rewinddir(d);
   while (dirent* e = readdir(d)) {
     std::string name = e->d_name;
     // The six random characters after the prefix.

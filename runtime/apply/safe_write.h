@@ -79,6 +79,7 @@ class FileLock {
 struct WriteOptions {
   bool backup = true;
   std::string backup_dir;  // empty: beside the file
+  int keep_backups = 0;    // after a backup, keep only the newest N of this store; 0: all
 };
 
 struct Written {

@@ -12,6 +12,7 @@
 
 #include "runtime/keystore/keystore.h"
 #include "tests/unit/runtime/apply/apply_fixture.h"
+#include "tests/unit/runtime/apply/subprocess.h"
 #include "tests/unit/runtime/apply/tls_server.h"
 
 namespace trust::testing {
@@ -319,6 +320,32 @@ TEST_F(ApplyErrorsTest, BackupKeepsOwnerGroupAndMode) {
     before = ReadFile(store_path_);
   }
   std::filesystem::remove_all(backup_dir);
+}
+
+// Issue 13, item 15: --keep-backups N keeps the newest N backups of the store, nothing else.
+TEST_F(ApplyErrorsTest, KeepBackupsPrunesTheOldest) {
+  manifest::Manifest m = BaseManifest(Format::kPem);
+  m.entries.push_back(EntryFor("alpha", MakeCert("Alpha")));
+  std::string path = WriteManifest(m);
+  ASSERT_EQ(Run("apply", {path}), 0) << err_;
+  std::string store_dir = dir_ + "/store";
+  WriteFile(store_dir + "/cacerts.bak-20200101T000000Z", "oldest");
+  WriteFile(store_dir + "/cacerts.bak-20200101T000000Z-2", "older");
+  WriteFile(store_dir + "/cacerts.bak-notes", "not a backup of ours");
+  WriteFile(store_dir + "/other.bak-20200101T000000Z", "another store's");
+  m.entries.push_back(EntryFor("beta", MakeCert("Beta")));
+  WriteManifest(m);
+  apply::Options keep;
+  keep.keep_backups = 2;
+  ASSERT_EQ(Run("apply", {path}, keep), 0) << err_;
+  std::vector<std::string> left = DirEntries(store_dir);
+  std::vector<std::string> backups;
+  std::copy_if(left.begin(), left.end(), std::back_inserter(backups),
+               [](const std::string& n) { return n.starts_with("cacerts.bak-2"); });
+  ASSERT_EQ(backups.size(), 2u);
+  EXPECT_EQ(backups[0], "cacerts.bak-20200101T000000Z-2");
+  EXPECT_NE(std::find(left.begin(), left.end(), "cacerts.bak-notes"), left.end());
+  EXPECT_NE(std::find(left.begin(), left.end(), "other.bak-20200101T000000Z"), left.end());
 }
 
 std::string Sign(const std::string& data, EVP_PKEY* key) {
