@@ -13,6 +13,7 @@
 #include "compiler/artifacts/artifacts.h"
 #include "compiler/driver/pipeline.h"
 #include "tests/importer/shell.h"
+#include "tests/support/reference.h"
 
 namespace trust {
 namespace {
@@ -21,7 +22,7 @@ namespace fs = std::filesystem;
 using testing::HasSubstr;
 using testing::Not;
 
-const fs::path kReference = fs::path(TRUST_SOURCE_DIR) / ".." / "shared" / "reference" / "bundles";
+const fs::path kReference = test_support::ReferencePath("bundles");
 constexpr int64_t kNow = 1893456000;  // 2030-01-01T00:00:00Z
 constexpr const char* kNowFlag = " --now 2030-01-01T00:00:00Z";
 
@@ -177,7 +178,7 @@ TEST_F(ImportTest, ExportStyleBundleTakesGatewayDefaultsForAbsentKeys) {
 }
 
 TEST_F(ImportTest, RealGatewayExportsImportWithOneNotePerSkippedKind) {
-  if (!fs::exists(kReference / "gdp__export-test.bundle")) GTEST_SKIP() << "no reference bundles";
+  REQUIRE_REFERENCE(kReference / "gdp__export-test.bundle");
   for (const char* name : {"gdp__export-test.bundle", "gdp__environment-properties-test.bundle"}) {
     fs::path out = tmp_ / (std::string(name) + ".trust");
     test::Result result =
@@ -198,7 +199,7 @@ TEST_F(ImportTest, RealGatewayExportsImportWithOneNotePerSkippedKind) {
 }
 
 TEST_F(ImportTest, SkipNotesCountItems) {
-  if (!fs::exists(kReference / "gdp__export-test.bundle")) GTEST_SKIP() << "no reference bundles";
+  REQUIRE_REFERENCE(kReference / "gdp__export-test.bundle");
   test::Result result =
       test::Trustc("import " + test::Quoted(kReference / "gdp__export-test.bundle") + " -o " +
                    test::Quoted(tmp_ / "out.trust"));

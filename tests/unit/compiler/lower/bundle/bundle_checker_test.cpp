@@ -13,6 +13,7 @@
 #include <string>
 
 #include "compiler/lower/bundle/bundle.h"
+#include "tests/support/reference.h"
 #include "tests/unit/compiler/lower/bundle/test_program.h"
 
 namespace trust::testing {
@@ -20,13 +21,7 @@ namespace {
 
 using tinyxml2::XMLElement;
 
-std::filesystem::path ReferenceDir() {
-  std::filesystem::path shared = "/work/shared/reference/bundles";
-  if (std::filesystem::is_directory(shared)) {
-    return shared;
-  }
-  return std::filesystem::path(TRUST_SOURCE_DIR) / ".." / "shared" / "reference" / "bundles";
-}
+std::filesystem::path ReferenceDir() { return test_support::ReferencePath("bundles"); }
 
 std::string ReadFile(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -37,9 +32,7 @@ std::string ReadFile(const std::filesystem::path& path) {
 
 TEST(BundleCheckerTest, AcceptsRealExports) {
   std::filesystem::path dir = ReferenceDir();
-  if (!std::filesystem::is_directory(dir)) {
-    GTEST_SKIP() << "no reference bundles at " << dir;
-  }
+  REQUIRE_REFERENCE(dir);
   int checked = 0;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
     if (entry.path().extension() != ".bundle") {
@@ -54,15 +47,16 @@ TEST(BundleCheckerTest, AcceptsRealExports) {
 // Real exports hold built-in ids, UUID and alias ids and id-less singletons: not ours.
 TEST(BundleCheckerTest, StrictModeRejectsRealExports) {
   std::filesystem::path dir = ReferenceDir();
-  if (!std::filesystem::is_directory(dir)) {
-    GTEST_SKIP() << "no reference bundles at " << dir;
-  }
+  REQUIRE_REFERENCE(dir);
+  int checked = 0;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
     if (entry.path().extension() != ".bundle") {
       continue;
     }
+    ++checked;
     EXPECT_NE(CheckBundle(ReadFile(entry.path()), {.strict = true}), std::vector<std::string>{});
   }
+  EXPECT_GT(checked, 0);
 }
 
 class BrokenBundleTest : public ::testing::Test {
