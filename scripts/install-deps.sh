@@ -19,6 +19,7 @@ packages=(
   git  # trustc diff git:REV:path (tests/review)
   ca-certificates  # npm's registry over TLS
   python3 python3-jsonschema  # docs tests: snippets compile, manifests match docs/schema (tests/docs)
+  python3-yaml  # examples/kubernetes validated against the Layer7 Operator CRDs (tests/graphman)
 )
 # The sanitizer and fuzzing build (scripts/configure-sanitize.sh) also needs clang and its
 # runtime libraries; the README's two commands do not.
