@@ -1,6 +1,7 @@
 #include "compiler/lower/graphman/graphman.h"
 
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -97,14 +98,18 @@ json User(const PlannedEntity& entity) {
   return out;
 }
 
-std::string Print(const json& bundle) { return bundle.dump(2) + "\n"; }
+// Never throws: a string that is not UTF-8 (sema refuses those in sources; certificate
+// fields come from OpenSSL) is written with U+FFFD instead.
+std::string Print(const json& bundle) {
+  return bundle.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+}
 
-std::string WriteBundle(const ir::Program& program, const ir::Gateway& gateway, Kind kind) {
-  Plan plan = bundle::MakePlan(program, gateway);
+// The entity lists of `selected` (entities of `plan`, in plan order); empty lists are left out.
+json Entities(const Plan& plan, const Plan& selected) {
   json certs = json::array();
   json providers = json::array();
   json users = json::array();
-  for (const PlannedEntity& entity : plan.entities) {
+  for (const PlannedEntity& entity : selected.entities) {
     if (entity.trust != nullptr) {
       certs.push_back(TrustedCert(entity));
     } else if (entity.user != nullptr) {
@@ -117,6 +122,20 @@ std::string WriteBundle(const ir::Program& program, const ir::Gateway& gateway, 
   if (!certs.empty()) out["trustedCerts"] = certs;
   if (!providers.empty()) out["federatedIdps"] = providers;
   if (!users.empty()) out["federatedUsers"] = users;
+  return out;
+}
+
+// What identifies an entity to Graphman: a trusted certificate's thumbprint, a provider's
+// name, a user's provider and login.
+std::string Key(const PlannedEntity& entity) {
+  if (entity.trust != nullptr) return "cert\n" + bundle::ThumbprintSha1(*entity.certificate);
+  if (entity.user != nullptr) return "user\n" + entity.provider_name + "\n" + entity.user->login;
+  return "provider\n" + entity.name;
+}
+
+std::string WriteBundle(const ir::Program& program, const ir::Gateway& gateway, Kind kind) {
+  Plan plan = bundle::MakePlan(program, gateway);
+  json out = Entities(plan, plan);
   out["properties"] = {{"defaultAction", kind == Kind::kInstall ? "NEW_OR_UPDATE" : "DELETE"}};
   return Print(out);
 }
@@ -131,22 +150,22 @@ std::string DeleteBundle(const ir::Program& program, const ir::Gateway& gateway)
   return WriteBundle(program, gateway, Kind::kDelete);
 }
 
-std::string MigrationBundle(const ir::Program& previous, const ir::Gateway& gateway,
-                            const std::set<std::string>& kept) {
-  Plan plan = bundle::MakePlan(previous, gateway);
-  json certs = json::array();
-  json mappings = json::array();
-  for (const PlannedEntity& entity : plan.entities) {
-    if (entity.trust == nullptr) continue;
-    std::string thumbprint = bundle::ThumbprintSha1(*entity.certificate);
-    if (kept.contains(thumbprint)) continue;
-    certs.push_back(TrustedCert(entity));
-    mappings.push_back({{"action", "DELETE"}, {"source", {{"thumbprintSha1", thumbprint}}}});
+std::string MigrationBundle(const ir::Program& old_program, const ir::Gateway& old_gateway,
+                            const ir::Program& new_program, const ir::Gateway* new_gateway) {
+  std::set<std::string> kept;  // thumbprints, provider names, provider LF login
+  if (new_gateway != nullptr) {
+    for (const PlannedEntity& entity : bundle::MakePlan(new_program, *new_gateway).entities) {
+      kept.insert(Key(entity));
+    }
   }
-  if (certs.empty()) return "";
-  json out = {{"trustedCerts", certs},
-              {"properties",
-               {{"defaultAction", "NEW_OR_UPDATE"}, {"mappings", {{"trustedCerts", mappings}}}}}};
+  Plan plan = bundle::MakePlan(old_program, old_gateway);
+  Plan gone;
+  for (const PlannedEntity& entity : plan.entities) {
+    if (!kept.contains(Key(entity))) gone.entities.push_back(entity);
+  }
+  // Provider references are indices into the old plan: resolve them there.
+  json out = Entities(plan, gone);
+  out["properties"] = {{"defaultAction", "DELETE"}};
   return Print(out);
 }
 

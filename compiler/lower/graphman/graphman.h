@@ -15,7 +15,6 @@
 //    schemas (tests/graphman checks all three).
 #pragma once
 
-#include <set>
 #include <string>
 
 #include "compiler/ir/ir.h"
@@ -29,11 +28,13 @@ std::string InstallBundle(const ir::Program& program, const ir::Gateway& gateway
 // The same entities with `properties.defaultAction` DELETE.
 std::string DeleteBundle(const ir::Program& program, const ir::Gateway& gateway);
 
-// Rotation: a bundle deleting the trusted certificates of `previous` whose SHA-1 thumbprint is
-// not among `kept` (the thumbprints the new build trusts on the same gateway). Graphman matches
-// trusted certificates by thumbprint, so installing a rotated certificate adds a second entity;
-// this bundle removes the one that left. Returns "" when no certificate left.
-std::string MigrationBundle(const ir::Program& previous, const ir::Gateway& gateway,
-                            const std::set<std::string>& kept);
+// Rotation and removal: the bundle deleting what `old_gateway` (of `old_program`) has and the
+// new build no longer has: trusted certificates whose SHA-1 thumbprint the new gateway does not
+// trust (Graphman matches trusted certificates by thumbprint, so installing a rotated
+// certificate adds a second entity and leaves the old one trusted), providers whose name is
+// gone and users whose (provider, login) is gone. `new_gateway` is null when the gateway itself
+// is gone: then everything is deleted. Apply it after the new install bundle.
+std::string MigrationBundle(const ir::Program& old_program, const ir::Gateway& old_gateway,
+                            const ir::Program& new_program, const ir::Gateway* new_gateway);
 
 }  // namespace trust::lower::graphman
