@@ -6,7 +6,7 @@
 # usage: run_schemas.sh SOURCE_DIR TRUSTC
 set -eu
 src=$(cd "$1" && pwd)
-trustc=$2
+trustc=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
 here="$src/tests/graphman"
 ref="$src/../shared/reference/graphman"
 missing=""
