@@ -17,6 +17,8 @@ usage: check_kubernetes.py SOURCE_DIR TRUSTC
 import copy
 import glob
 import os
+import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -167,6 +169,28 @@ def main():
             check(bundle["source"] == "secret" and bundle["name"] in secrets and
                   bundle["type"] in ("restman", "graphman"),
                   f"{os.path.basename(path)}: bundle Secret {bundle['name']} exists")
+    # docs/deploy.md gives the commands that make the Secrets, as the Secrets' headers say.
+    deploy = open(os.path.join(source_dir, "docs", "deploy.md"), encoding="utf-8").read()
+    readme = open(os.path.join(example, "README.md"), encoding="utf-8").read()
+    for file, (name, key, artifact) in SECRETS.items():
+        line = f"kubectl create secret generic {name} --from-file={key}=out/{artifact}"
+        check(line in deploy, f"docs/deploy.md has `{line}`")
+    # ... and its build commands run, as written, in a copy of the example.
+    block = re.search(r"```sh\n(cd examples/ca-im-scim\n.*?)```", deploy, re.S)
+    check(block is not None and "trustc build main.trust -o out" in block.group(1),
+          "docs/deploy.md builds the example")
+    if block:
+        with tempfile.TemporaryDirectory() as tmp:
+            shutil.copytree(os.path.join(source_dir, "examples"), os.path.join(tmp, "examples"))
+            env = dict(os.environ, PATH=os.path.dirname(trustc) + os.pathsep + os.environ["PATH"])
+            run = subprocess.run(["sh", "-euc", block.group(1)], cwd=tmp, env=env,
+                                 capture_output=True, text=True)
+            check(run.returncode == 0 and os.path.isfile(
+                os.path.join(tmp, "examples/ca-im-scim/out/gateways/api_gateway.graphman.json")),
+                  "docs/deploy.md's build commands run" +
+                  ("" if run.returncode == 0 else f" (exit {run.returncode}) {run.stderr}"))
+    line = "kubectl create secret generic api-gateway-trust-graphman"
+    check(line in readme, "examples/kubernetes/README.md makes the Graphman Secret")
     print(f"{len(failures)} failure(s)")
     return 1 if failures else 0
 
