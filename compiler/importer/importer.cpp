@@ -5,6 +5,7 @@
 #include <iterator>
 
 #include "compiler/importer/bundle_reader.h"
+#include "compiler/importer/graphman_reader.h"
 #include "compiler/importer/source_writer.h"
 
 namespace trust::importer {
@@ -19,13 +20,19 @@ size_t Estate::AddCert(std::shared_ptr<const pem::Certificate> certificate,
 std::optional<ImportResult> Import(const ImportOptions& options, std::string* error) {
   Estate estate;
   for (const std::string& path : options.bundles) {
+    if (std::filesystem::is_directory(path)) {  // an exploded Graphman bundle
+      if (!ReadGraphmanDirectory(path, &estate, error)) return std::nullopt;
+      continue;
+    }
     std::ifstream in(path, std::ios::binary);
     if (!in) {
       *error = path + ": cannot read the bundle";
       return std::nullopt;
     }
     std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (!ReadBundle(path, bytes, &estate, error)) return std::nullopt;
+    bool read = LooksLikeGraphman(bytes) ? ReadGraphman(path, bytes, &estate, error)
+                                         : ReadBundle(path, bytes, &estate, error);
+    if (!read) return std::nullopt;
   }
   for (const KeystoreInput& keystore : options.keystores) {
     if (!ReadKeystore(keystore, &estate, error)) return std::nullopt;
