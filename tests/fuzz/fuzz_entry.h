@@ -26,6 +26,8 @@ void FuzzPemBundle(const uint8_t* data, size_t size);
 void FuzzManifest(const uint8_t* data, size_t size);
 // The RESTMAN bundle reader of `trustc import`, then the source written from what it read.
 void FuzzBundle(const uint8_t* data, size_t size);
+// The Graphman bundle reader of `trustc import`, then the source written from what it read.
+void FuzzGraphman(const uint8_t* data, size_t size);
 
 struct Target {
   std::string_view name;  // also the directory name under corpus/ and regressions/
@@ -39,6 +41,7 @@ inline constexpr Target kTargets[] = {
     {"fuzz_pem_bundle", FuzzPemBundle},
     {"fuzz_manifest", FuzzManifest},
     {"fuzz_bundle", FuzzBundle},
+    {"fuzz_graphman", FuzzGraphman},
 };
 
 }  // namespace trust::fuzz
