@@ -255,9 +255,10 @@ class BundleReader {
       Skip("USER", "not of an imported federated provider");
       return true;
     }
-    ImportedUser user{Text(Child(item.resource, "Login")), Text(Child(item.resource, "SubjectDn")),
-                      Text(Child(item.resource, "Email")), Text(Child(item.resource, "FirstName")),
-                      Text(Child(item.resource, "LastName"))};
+    ImportedUser user{
+        Text(Child(item.resource, "Login")),    Text(Child(item.resource, "SubjectDn")),
+        Text(Child(item.resource, "Email")),    Text(Child(item.resource, "FirstName")),
+        Text(Child(item.resource, "LastName")), std::nullopt};
     if (user.login.empty()) user.login = item.name;
     if (user.login.empty()) return xml_.Fail(item.element, "a user without l7:Login", error);
     gateway_.providers[provider->second].users.push_back(std::move(user));
