@@ -14,5 +14,6 @@ inline constexpr size_t kMaxImportDepth = 64;                // length of an imp
 inline constexpr size_t kMaxModules = 4096;                  // files in one program
 inline constexpr size_t kMaxTemplateDepth = 64;              // `from` chain length
 inline constexpr size_t kMaxCertificateBytes = 1024 * 1024;  // one certificate file
+inline constexpr size_t kMaxBundleBytes = 64 * 1024 * 1024;  // one bundle given to `import`
 
 }  // namespace trust::limits

@@ -17,8 +17,10 @@ packages=(
   man-db groff-base zsh dpkg-dev  # man pages, completions, .deb packages (tests/packaging)
   file  # CPack's DEB generator calls file(1)
   git  # trustc diff git:REV:path (tests/review)
+  vim  # the Vim syntax plugin test (editors/vim/test)
   ca-certificates  # npm's registry over TLS
   python3 python3-jsonschema  # docs tests: snippets compile, manifests match docs/schema (tests/docs)
+  ansible-core  # the trustc.trust collection (ansible/) tested with the real Ansible (tests/ansible)
   python3-yaml  # examples/kubernetes validated against the Layer7 Operator CRDs (tests/graphman)
 )
 # The sanitizer and fuzzing build (scripts/configure-sanitize.sh) also needs clang and its

@@ -56,6 +56,33 @@ int Emitter::CountAtLeast(Severity severity) const {
                     [&](const Diagnostic& d) { return d.severity >= severity; }));
 }
 
-std::string Quote(std::string_view name) { return "`" + std::string(name) + "`"; }
+std::string Quote(std::string_view name) { return "`" + EscapeControls(name) + "`"; }
+
+bool IsControl(char c) {
+  auto byte = static_cast<unsigned char>(c);
+  return byte < 0x20 || byte == 0x7F;
+}
+
+std::string EscapeControls(std::string_view text, bool keep_line_breaks) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    auto byte = static_cast<unsigned char>(c);
+    if (!IsControl(c) || (keep_line_breaks && c == '\n')) {
+      out += c;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else {
+      out += "\\u{";
+      if (byte >= 0x10) out += kHex[byte >> 4];
+      out += kHex[byte & 0xF];
+      out += '}';
+    }
+  }
+  return out;
+}
 
 }  // namespace trust::diag

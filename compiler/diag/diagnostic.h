@@ -61,4 +61,11 @@ class Emitter {
 // "`name`": how names are quoted in messages.
 std::string Quote(std::string_view name);
 
+// True for U+0000-U+001F and U+007F, the characters no artifact carries (control_character).
+bool IsControl(char c);
+// `text` with every control character written as the language's escape (`\u{1b}`, `\t`, ...),
+// so that a hostile name can neither cut nor repaint a terminal line. With `keep_line_breaks`,
+// newlines (which separate the lines of a multi-line output) stay as they are.
+std::string EscapeControls(std::string_view text, bool keep_line_breaks = false);
+
 }  // namespace trust::diag

@@ -4,6 +4,8 @@
 #include <nlohmann/json.hpp>
 #include <tuple>
 
+#include "compiler/diag/json_text.h"
+
 namespace trust::diag {
 namespace {
 
@@ -44,16 +46,37 @@ const char* SeverityColor(Severity severity) {
   return "0";
 }
 
+// File names and messages are escaped: a control character in either must not reach the
+// terminal raw.
 std::string Header(const Place& place, Severity severity, const std::string& message, bool color) {
   std::string out;
   if (!place.file.empty()) {
-    out += Paint(place.file + ":" + std::to_string(place.begin.line) + ":" +
+    out += Paint(EscapeControls(place.file) + ":" + std::to_string(place.begin.line) + ":" +
                      std::to_string(place.begin.column) + ":",
                  "1", color) +
            " ";
   }
   out += Paint(std::string(SeverityName(severity)) + ":", SeverityColor(severity), color);
-  return out + " " + message;
+  return out + " " + EscapeControls(message);
+}
+
+// `line` with each control character but tab as its Unicode control picture (U+2400-U+2421):
+// visible, harmless to a terminal, and one column wide, so the caret still lines up.
+std::string Pictured(std::string_view line) {
+  std::string out;
+  out.reserve(line.size());
+  for (char c : line) {
+    auto byte = static_cast<unsigned char>(c);
+    if (!IsControl(c) || c == '\t') {
+      out += c;
+      continue;
+    }
+    unsigned picture = byte == 0x7F ? 0x2421 : 0x2400 + byte;  // three UTF-8 bytes
+    out += static_cast<char>(0xE0 | (picture >> 12));
+    out += static_cast<char>(0x80 | ((picture >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (picture & 0x3F));
+  }
+  return out;
 }
 
 // "   12 |   trust endpoint_cert {" and "      |         ^~~~~~~~~~~~~"
@@ -64,7 +87,7 @@ std::string Snippet(const SourceManager& sources, SourceRange range, bool color)
   if (line.size() > kMaxEchoedLineBytes) return "";
   std::string number = std::to_string(begin.line);
   std::string gutter(std::max<size_t>(5, number.size()), ' ');
-  std::string out = gutter.substr(number.size()) + number + " | " + std::string(line) + "\n";
+  std::string out = gutter.substr(number.size()) + number + " | " + Pictured(line) + "\n";
   // Indent with the line's own tabs so the caret lines up in any terminal.
   std::string caret;
   uint32_t column = 1;
@@ -136,7 +159,7 @@ std::string RenderJson(const std::vector<Diagnostic>& diagnostics, const SourceM
     }
     all.push_back(std::move(j));
   }
-  return all.dump(2) + "\n";
+  return JsonText(all) + "\n";
 }
 
 namespace {
@@ -195,7 +218,7 @@ std::string RenderSarif(const std::vector<Diagnostic>& diagnostics, const Source
   run["tool"]["driver"]["rules"] = SarifRules();
   run["results"] = std::move(results);
   sarif["runs"].push_back(std::move(run));
-  return sarif.dump(2) + "\n";
+  return JsonText(sarif) + "\n";
 }
 
 }  // namespace trust::diag

@@ -2,33 +2,70 @@
 
 #include <unistd.h>
 
+#include <cctype>
+#include <charconv>
 #include <cstdio>
 #include <ctime>
 #include <iostream>
+#include <string_view>
 
 #include "compiler/diag/render.h"
 
 namespace trust::driver {
 namespace {
 
-// "2027-01-01T00:00:00Z" or with a "+hh:mm"/"-hh:mm" offset.
-std::optional<int64_t> ParseRfc3339(const std::string& text) {
-  std::tm tm{};
-  int consumed = 0;
-  if (sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-             &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &consumed) != 6) {
+// Two ASCII digits at `text[at]`, or nothing: --now is user input, so no std::sto* (which
+// throws) and no sscanf (which accepts signs and spaces).
+std::optional<int> TwoDigits(std::string_view text, size_t at) {
+  if (at + 2 > text.size() || !std::isdigit(static_cast<unsigned char>(text[at])) ||
+      !std::isdigit(static_cast<unsigned char>(text[at + 1]))) {
     return std::nullopt;
   }
-  std::string zone = text.substr(static_cast<size_t>(consumed));
+  return (text[at] - '0') * 10 + (text[at + 1] - '0');
+}
+
+bool IsLeapYear(int year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
+
+int DaysInMonth(int year, int month) {
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return month == 2 && IsLeapYear(year) ? 29 : kDays[month - 1];
+}
+
+// "2027-01-01T00:00:00Z" or with a "+hh:mm"/"-hh:mm" offset. Every field is range-checked:
+// timegm would silently turn month 13 or hour 99 into another date.
+std::optional<int64_t> ParseRfc3339(std::string_view text) {
+  if (text.size() < 20 || text[4] != '-' || text[7] != '-' ||
+      (text[10] != 'T' && text[10] != 't') || text[13] != ':' || text[16] != ':') {
+    return std::nullopt;
+  }
+  auto century = TwoDigits(text, 0), year2 = TwoDigits(text, 2), month = TwoDigits(text, 5),
+       day = TwoDigits(text, 8), hour = TwoDigits(text, 11), minute = TwoDigits(text, 14),
+       second = TwoDigits(text, 17);
+  if (!century || !year2 || !month || !day || !hour || !minute || !second) return std::nullopt;
+  int year = *century * 100 + *year2;
+  if (*month < 1 || *month > 12 || *day < 1 || *day > DaysInMonth(year, *month) || *hour > 23 ||
+      *minute > 59 || *second > 60) {
+    return std::nullopt;
+  }
+  std::string_view zone = text.substr(19);
   int64_t offset = 0;
   if (zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && zone[3] == ':') {
-    offset = (std::stoi(zone.substr(1, 2)) * 60 + std::stoi(zone.substr(4, 2))) * 60;
+    auto zone_hours = TwoDigits(zone, 1), zone_minutes = TwoDigits(zone, 4);
+    if (!zone_hours || !zone_minutes || *zone_hours > 23 || *zone_minutes > 59) {
+      return std::nullopt;
+    }
+    offset = (*zone_hours * 60 + *zone_minutes) * 60;
     if (zone[0] == '-') offset = -offset;
   } else if (zone != "Z" && zone != "z") {
     return std::nullopt;
   }
-  tm.tm_year -= 1900;
-  tm.tm_mon -= 1;
+  std::tm tm{};
+  tm.tm_year = year - 1900;
+  tm.tm_mon = *month - 1;
+  tm.tm_mday = *day;
+  tm.tm_hour = *hour;
+  tm.tm_min = *minute;
+  tm.tm_sec = *second;
   return static_cast<int64_t>(timegm(&tm)) - offset;
 }
 
@@ -38,11 +75,13 @@ int64_t BuildTime(const CommonFlags& flags) {
     throw UsageError{"--now: expected RFC 3339 such as 2027-01-01T00:00:00Z, got " + flags.now};
   }
   if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"); epoch != nullptr && *epoch) {
-    try {
-      return std::stoll(epoch);
-    } catch (...) {
+    std::string_view text = epoch;
+    int64_t seconds = 0;
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+    if (error != std::errc() || end != text.data() + text.size()) {
       throw UsageError{"SOURCE_DATE_EPOCH is not a number of seconds"};
     }
+    return seconds;
   }
   return static_cast<int64_t>(std::time(nullptr));
 }

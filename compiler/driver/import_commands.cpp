@@ -1,4 +1,7 @@
 // `trustc import` and `trustc pin`: from an estate configured by hand to `.trust` source.
+#include <unistd.h>
+
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -41,22 +44,85 @@ std::string Formatted(const std::string& display_path, const std::string& text) 
   return formatted ? *formatted : text;
 }
 
+// Like `build`, import writes into a private directory beside the output, checks the program
+// there, and only then renames the files into place: a failure leaves nothing behind.
+class Staging {
+ public:
+  explicit Staging(fs::path final_dir) : final_dir_(std::move(final_dir)) {
+    std::error_code ec;
+    fs::create_directories(final_dir_, ec);
+    std::string pattern = (final_dir_ / ".trustc-import-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) != nullptr) dir_ = pattern;
+  }
+  ~Staging() {
+    std::error_code ec;
+    if (!dir_.empty()) fs::remove_all(dir_, ec);
+  }
+  Staging(const Staging&) = delete;
+  Staging& operator=(const Staging&) = delete;
+
+  fs::path Staged(const fs::path& relative) const { return dir_ / relative; }
+
+  bool Write(const fs::path& relative, const std::string& bytes, std::string* error) {
+    if (dir_.empty()) {
+      *error = "cannot create a temporary directory in " + final_dir_.string();
+      return false;
+    }
+    std::error_code ec;
+    fs::path path = Staged(relative);
+    fs::create_directories(path.parent_path(), ec);
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << bytes;
+    out.close();
+    if (!out) *error = "cannot write " + (final_dir_ / relative).string();
+    written_.push_back(relative);
+    return static_cast<bool>(out);
+  }
+
+  // Every target must be free or a regular file (which the writer has checked holds the same
+  // bytes), so that no rename fails half-way through.
+  bool Commit(std::string* error) {
+    std::error_code ec;
+    for (const fs::path& relative : written_) {
+      fs::file_status status = fs::symlink_status(final_dir_ / relative, ec);
+      if (fs::exists(status) && !fs::is_regular_file(status)) {
+        *error = (final_dir_ / relative).string() + " exists and is not a regular file";
+        return false;
+      }
+    }
+    for (const fs::path& relative : written_) {
+      fs::create_directories((final_dir_ / relative).parent_path(), ec);
+      fs::rename(Staged(relative), final_dir_ / relative, ec);
+      if (ec) {
+        *error = "cannot write " + (final_dir_ / relative).string() + ": " + ec.message();
+        return false;
+      }
+    }
+    return true;
+  }
+
+ private:
+  fs::path final_dir_;
+  fs::path dir_;
+  std::vector<fs::path> written_;
+};
+
 // The imported program must compile: anything else is a bug of import, said as such.
-int CheckImported(const std::string& file, const CommonFlags& flags) {
+bool CompilesCleanly(const std::string& file, const std::string& shown, const CommonFlags& flags) {
   std::unique_ptr<Compilation> compilation = Compile(MakeOptions(file, flags));
   if (!compilation->program) {
     Report(*compilation, flags);
-    std::cerr << "trustc: error: " << file
+    std::cerr << "trustc: error: " << shown
               << ": the imported program does not compile (a bug of trustc import)\n";
-    return 1;
+    return false;
   }
   if (!flags.quiet) {
-    std::cout << Summary(file, *compilation)
+    std::cout << Summary(shown, *compilation)
               << (compilation->emitter.diagnostics().empty()
                       ? "\n"
-                      : "; `trustc check " + file + "` shows the findings\n");
+                      : "; `trustc check " + shown + "` shows the findings\n");
   }
-  return 0;
+  return true;
 }
 
 int RunImport(const ImportFlags& import, const CommonFlags& flags) {
@@ -80,19 +146,26 @@ int RunImport(const ImportFlags& import, const CommonFlags& flags) {
     return 1;
   }
   for (const std::string& note : result->notes) std::cerr << "trustc: note: " << note << "\n";
-  fs::path dir = fs::path(import.output).parent_path();
+  fs::path output(import.output);
+  Staging staging(output.parent_path().empty() ? fs::path(".") : output.parent_path());
+  bool staged = true;
   for (const auto& [name, pem] : result->cert_files) {
-    if (!WriteFile(dir / name, pem, &error)) {
-      std::cerr << "trustc: error: " << error << "\n";
-      return 1;
-    }
+    staged = staged && staging.Write(name, pem, &error);
   }
-  std::string source = Formatted(import.output, result->source);
-  if (!WriteFile(import.output, source, &error)) {
+  staged =
+      staged && staging.Write(output.filename(), Formatted(import.output, result->source), &error);
+  if (!staged) {
     std::cerr << "trustc: error: " << error << "\n";
     return 1;
   }
-  return CheckImported(import.output, flags);
+  // Checked where it was staged (the same layout), so a program that does not compile is
+  // never left behind either.
+  if (!CompilesCleanly(staging.Staged(output.filename()).string(), import.output, flags)) return 1;
+  if (!staging.Commit(&error)) {
+    std::cerr << "trustc: error: " << error << "\n";
+    return 1;
+  }
+  return 0;
 }
 
 struct PinFlags {

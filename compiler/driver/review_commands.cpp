@@ -11,6 +11,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "compiler/diag/json_text.h"
 #include "compiler/diag/render.h"
 #include "compiler/driver/cli_support.h"
 #include "compiler/driver/graphman_migration.h"
@@ -27,7 +28,7 @@ namespace fs = std::filesystem;
 bool Colour(int fd) { return isatty(fd) != 0 && std::getenv("NO_COLOR") == nullptr; }
 
 int Fail(const std::string& message) {
-  std::cerr << "trustc: error: " << message << "\n";
+  std::cerr << "trustc: error: " << diag::EscapeControls(message) << "\n";
   return 1;
 }
 
@@ -142,8 +143,12 @@ void AddGraph(CLI::App& app, CommonFlags& flags, CommandTable& table) {
                      auto compilation = CompileQuietly(graph->file, flags);
                      if (!compilation) return 1;
                      const ir::Program& program = *compilation->program;
-                     std::cout << (graph->format == "mermaid" ? review::GraphMermaid(program)
-                                                              : review::GraphDot(program));
+                     // Names and subjects come from certificates: no raw control character
+                     // reaches the terminal or the renderer.
+                     std::cout << diag::EscapeControls(graph->format == "mermaid"
+                                                           ? review::GraphMermaid(program)
+                                                           : review::GraphDot(program),
+                                                       /*keep_line_breaks=*/true);
                      return 0;
                    }});
 }
@@ -167,7 +172,7 @@ void AddExplain(CLI::App& app, CommonFlags& flags, CommandTable& table) {
                      auto text = review::Explain(*compilation->program, compilation->sources,
                                                  explain->name, &error);
                      if (!text) return Fail(error);
-                     std::cout << *text;
+                     std::cout << diag::EscapeControls(*text, /*keep_line_breaks=*/true);
                      return 0;
                    }});
 
@@ -296,7 +301,7 @@ int RunDiff(const DiffFlags& diff, const CommonFlags& flags) {
       {&a, review::LintFindings(a, old_compilation->emitter.diagnostics()), diff.old_spec},
       {&b, review::LintFindings(b, new_compilation->emitter.diagnostics()), diff.new_spec});
   if (diff.format == "json") {
-    std::cout << review::RenderJson(result).dump(2) << "\n";
+    std::cout << diag::JsonText(review::RenderJson(result)) << "\n";
   } else if (diff.format == "markdown") {
     std::cout << review::RenderMarkdown(result);
   } else {

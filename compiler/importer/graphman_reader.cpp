@@ -5,8 +5,6 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -18,6 +16,8 @@
 #include "compiler/importer/bundle_xml.h"
 #include "compiler/importer/gateway_checks.h"
 #include "compiler/importer/names.h"
+#include "compiler/limits.h"
+#include "compiler/sema/program.h"
 
 namespace trust::importer {
 namespace {
@@ -27,8 +27,6 @@ using nlohmann::json;
 
 // Deeper nesting than any bundle has: refused before it costs anything.
 constexpr int kMaxDepth = 64;
-// A bundle file larger than this is refused (real exports of a whole gateway are a few MB).
-constexpr uintmax_t kMaxFileBytes = 256u << 20;
 
 // The bundle keys of the entity kinds read here, and their old names.
 const std::map<std::string, std::string>& KindAliases() {
@@ -453,22 +451,6 @@ std::string Stem(const fs::path& path) {
   return IsIdentifier(stem) ? stem : Identifier(stem, "gateway");
 }
 
-bool ReadFile(const fs::path& path, std::string* bytes, std::string* error) {
-  std::error_code ec;
-  uintmax_t size = fs::file_size(path, ec);
-  if (ec || size > kMaxFileBytes) {
-    *error = path.string() + (ec ? ": cannot read the file" : ": larger than 256 MiB");
-    return false;
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    *error = path.string() + ": cannot read the file";
-    return false;
-  }
-  bytes->assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  return true;
-}
-
 }  // namespace
 
 bool LooksLikeGraphman(const std::string& bytes) {
@@ -512,8 +494,14 @@ bool ReadGraphmanDirectory(const std::string& path, Estate* estate, std::string*
   try {
     GraphmanReader reader(path, estate);
     for (const fs::path& file : files) {
-      std::string bytes;
-      if (!ReadFile(file, &bytes, error)) return false;
+      // The compiler's reader: bounded, never blocking on a FIFO, regular files only.
+      std::string why;
+      std::optional<std::string> read = sema::ReadFile(file, limits::kMaxBundleBytes, &why);
+      if (!read) {
+        *error = file.string() + ": cannot read the file: " + why;
+        return false;
+      }
+      std::string bytes = std::move(*read);
       if (bytes.starts_with("\xEF\xBB\xBF")) bytes.erase(0, 3);
       documents.push_back(Parse(file.string(), bytes));
       const json& document = documents.back();

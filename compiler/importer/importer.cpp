@@ -7,6 +7,8 @@
 #include "compiler/importer/bundle_reader.h"
 #include "compiler/importer/graphman_reader.h"
 #include "compiler/importer/source_writer.h"
+#include "compiler/limits.h"
+#include "compiler/sema/program.h"
 
 namespace trust::importer {
 
@@ -24,14 +26,15 @@ std::optional<ImportResult> Import(const ImportOptions& options, std::string* er
       if (!ReadGraphmanDirectory(path, &estate, error)) return std::nullopt;
       continue;
     }
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-      *error = path + ": cannot read the bundle";
+    // The compiler's reader: bounded, never blocking on a FIFO, regular files only.
+    std::string why;
+    std::optional<std::string> bytes = sema::ReadFile(path, limits::kMaxBundleBytes, &why);
+    if (!bytes) {
+      *error = path + ": cannot read the bundle: " + why;
       return std::nullopt;
     }
-    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    bool read = LooksLikeGraphman(bytes) ? ReadGraphman(path, bytes, &estate, error)
-                                         : ReadBundle(path, bytes, &estate, error);
+    bool read = LooksLikeGraphman(*bytes) ? ReadGraphman(path, *bytes, &estate, error)
+                                          : ReadBundle(path, *bytes, &estate, error);
     if (!read) return std::nullopt;
   }
   for (const KeystoreInput& keystore : options.keystores) {

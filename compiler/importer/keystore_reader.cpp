@@ -10,6 +10,7 @@
 #include <map>
 
 #include "compiler/importer/names.h"
+#include "compiler/sema/program.h"
 #include "runtime/keystore/jks/jks_file.h"
 #include "runtime/keystore/keystore.h"
 #include "runtime/keystore/pkcs12/pkcs12_file.h"
@@ -87,13 +88,13 @@ DerBySha256 CollectDer(const std::string& bytes, ir::KeystoreFormat format,
   return out;
 }
 
-std::optional<std::string> ReadFile(const std::string& path, std::string* error) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    *error = path + ": cannot read the keystore";
-    return std::nullopt;
-  }
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+// The compiler's reader (bounded, never blocking on a FIFO, regular files only), capped at the
+// keystore limit trust-apply uses.
+std::optional<std::string> ReadKeystoreFile(const std::string& path, std::string* error) {
+  std::string why;
+  std::optional<std::string> bytes = sema::ReadFile(path, keystore::kMaxKeystoreBytes, &why);
+  if (!bytes) *error = path + ": cannot read the keystore: " + why;
+  return bytes;
 }
 
 class KeystoreImport {
@@ -101,7 +102,7 @@ class KeystoreImport {
   KeystoreImport(const KeystoreInput& input, Estate* estate) : input_(input), estate_(estate) {}
 
   bool Run(std::string* error) {
-    std::optional<std::string> bytes = ReadFile(input_.path, error);
+    std::optional<std::string> bytes = ReadKeystoreFile(input_.path, error);
     if (!bytes) return false;
     const char* env = std::getenv(input_.password_env.c_str());
     std::optional<keystore::Secret> password;

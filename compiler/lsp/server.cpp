@@ -3,6 +3,7 @@
 #include <chrono>
 #include <stdexcept>
 
+#include "compiler/diag/json_text.h"
 #include "compiler/lsp/features.h"
 #include "compiler/lsp/transport.h"
 
@@ -95,30 +96,31 @@ void Server::Dispatch(const json& message) {
       ReplyError(id, kServerNotInitialized, "initialize first");
     } else if (shut_down_) {
       ReplyError(id, kInvalidRequest, "the server is shutting down");
+    } else if (std::optional<json> result = Request(method, params)) {
+      Reply(id, std::move(*result));
     } else {
-      Reply(id, Request(method, params));
+      ReplyError(id, kMethodNotFound, "unknown method " + method);
     }
   } catch (const json::exception& e) {
     if (is_request) ReplyError(id, kInvalidParams, e.what());
   } catch (const std::invalid_argument& e) {
     if (is_request) ReplyError(id, kInvalidParams, e.what());
-  } catch (const std::out_of_range& e) {
-    if (is_request) ReplyError(id, kMethodNotFound, e.what());
   } catch (const std::exception& e) {
-    // Half-typed input must never take the server down: answer and carry on.
-    if (is_request) ReplyError(id, kInternalError, e.what());
+    // A bug of ours (say an .at() out of range), not the client's: half-typed input must never
+    // take the server down, so answer and carry on.
+    if (is_request) ReplyError(id, kInternalError, std::string("internal error: ") + e.what());
   }
 }
 
-json Server::Request(const std::string& method, const json& params) {
+std::optional<json> Server::Request(const std::string& method, const json& params) {
   if (method == "initialize") {
     initialized_ = true;
-    return {{"capabilities", Capabilities()},
-            {"serverInfo", {{"name", "trustc"}, {"version", TRUSTC_VERSION}}}};
+    return json{{"capabilities", Capabilities()},
+                {"serverInfo", {{"name", "trustc"}, {"version", TRUSTC_VERSION}}}};
   }
   if (method == "shutdown") {
     shut_down_ = true;
-    return nullptr;
+    return json(nullptr);
   }
   // Answers are computed on the latest text, not on what the debounce last saw.
   if (dirty_) Publish();
@@ -127,7 +129,7 @@ json Server::Request(const std::string& method, const json& params) {
   if (method == "textDocument/documentSymbol") return DocumentSymbols(workspace_, params);
   if (method == "textDocument/completion") return Completion(workspace_, params);
   if (method == "textDocument/formatting") return Formatting(workspace_, params);
-  throw std::out_of_range("unknown method " + method);
+  return std::nullopt;
 }
 
 void Server::Notification(const std::string& method, const json& params) {
@@ -165,7 +167,7 @@ void Server::Publish() {
 
 void Server::Send(const json& message) {
   // Replace invalid UTF-8 (a half-typed file can hold any bytes) instead of throwing.
-  WriteMessage(out_fd_, message.dump(-1, ' ', false, json::error_handler_t::replace));
+  WriteMessage(out_fd_, diag::JsonText(message, -1));
 }
 
 void Server::Reply(const json& id, json result) {

@@ -23,7 +23,8 @@ class Server {
  private:
   void Handle(const std::string& body);
   void Dispatch(const nlohmann::json& message);
-  nlohmann::json Request(const std::string& method, const nlohmann::json& params);
+  // The result of a request; nothing for a method the server does not know.
+  std::optional<nlohmann::json> Request(const std::string& method, const nlohmann::json& params);
   void Notification(const std::string& method, const nlohmann::json& params);
   void Publish();
   void Send(const nlohmann::json& message);

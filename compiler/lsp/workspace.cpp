@@ -1,12 +1,16 @@
 #include "compiler/lsp/workspace.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstdlib>
 #include <ctime>
 #include <fstream>
 #include <set>
 
+#include "compiler/diag/json_text.h"
 #include "compiler/lsp/text.h"
 #include "compiler/sema/sema.h"
 #include "stdlib/stdlib.h"
@@ -68,22 +72,52 @@ int64_t Workspace::Now() const {
   return refresh_clock_ ? static_cast<int64_t>(std::time(nullptr)) : base_.build_time;
 }
 
+namespace {
+
+// A fresh directory of ours for the stdlib copies: mkdtemp under $XDG_RUNTIME_DIR (private to
+// the user) or $TMPDIR. Never a predictable name: in a shared /tmp another user could create
+// it first and plant links in it.
+fs::path MakeCopyDirectory() {
+  std::string base = "/tmp";
+  for (const char* variable : {"XDG_RUNTIME_DIR", "TMPDIR"}) {
+    const char* value = std::getenv(variable);
+    if (value != nullptr && value[0] == '/') {
+      base = value;
+      break;
+    }
+  }
+  std::string pattern = base + "/trustc-lsp-std-XXXXXX";
+  if (::mkdtemp(pattern.data()) == nullptr) return {};
+  return pattern;
+}
+
+// Writes `text` as a new read-only file; nothing if `path` exists (O_EXCL) or is a link.
+bool WriteNewReadOnly(const fs::path& path, std::string_view text) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0444);
+  if (fd < 0) return false;
+  bool ok = true;
+  while (ok && !text.empty()) {
+    ssize_t n = ::write(fd, text.data(), text.size());
+    if (n < 0 && errno == EINTR) continue;
+    ok = n > 0;
+    if (ok) text.remove_prefix(static_cast<size_t>(n));
+  }
+  return ::close(fd) == 0 && ok;
+}
+
+}  // namespace
+
 std::string Workspace::ModulePath(const sema::Module& module) {
   if (!module.is_stdlib) return module.real_path.string();
   std::string file = module.stdlib_name + ".trust";
   if (base_.stdlib_dir) return Canonical((fs::path(*base_.stdlib_dir) / file).string());
-  std::error_code ec;
-  if (stdlib_copy_dir_.empty()) {
-    fs::path dir = fs::temp_directory_path(ec) / ("trustc-lsp-std-" + std::to_string(getpid()));
-    fs::create_directories(dir, ec);
-    stdlib_copy_dir_ = dir;
-  }
+  // Editors open files, not strings: the embedded module is copied once per server, read-only
+  // (edits there would change nothing).
+  if (stdlib_copy_dir_.empty()) stdlib_copy_dir_ = MakeCopyDirectory();
+  std::optional<std::string_view> text = stdlib::Find(module.stdlib_name);
+  if (stdlib_copy_dir_.empty() || !text || file.find('/') != std::string::npos) return "";
   fs::path copy = stdlib_copy_dir_ / file;
-  if (!fs::exists(copy, ec)) {
-    std::optional<std::string_view> text = stdlib::Find(module.stdlib_name);
-    std::ofstream(copy, std::ios::binary) << (text ? *text : std::string_view());
-    ::chmod(copy.c_str(), 0444);  // shown read-only: edits there would change nothing
-  }
+  if (copied_.insert(file).second && !WriteNewReadOnly(copy, *text)) return "";
   return copy.string();
 }
 
@@ -162,7 +196,8 @@ std::map<std::string, json> Workspace::Analyze() {
       bool placed = d.range.valid() && unit->paths.count(d.range.file) > 0;
       std::string uri = PathToUri(placed ? unit->paths.at(d.range.file) : unit->root);
       json converted = Convert(*unit, d);
-      if (seen[uri].insert(converted.dump()).second) by_uri[uri].push_back(std::move(converted));
+      if (seen[uri].insert(diag::JsonText(converted, -1)).second)
+        by_uri[uri].push_back(std::move(converted));
     }
   }
   // Documents given by a non-file URI are published under the URI the client used.

@@ -8,6 +8,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -76,6 +77,7 @@ class Workspace {
   std::map<std::string, std::shared_ptr<Unit>> good_;  // root -> last unit with a program
   std::vector<std::string> published_;                 // URIs with diagnostics last time
   std::filesystem::path stdlib_copy_dir_;              // created on first use
+  std::set<std::string> copied_;                       // stdlib files written to it
 };
 
 std::string Canonical(const std::string& path);

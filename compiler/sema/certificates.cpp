@@ -135,11 +135,15 @@ std::optional<ir::CertId> Context::LoadCert(DeclRef ref) {
   if (file == nullptr) {
     emitter.Emit(diag::Kind::missing_item, d.name.range,
                  "certificate " + diag::Quote(d.name.name) + " has no `file`");
+  } else if (module(file->module).is_stdlib || module(ref.module).is_stdlib) {
+    // A stdlib module has no directory of its own: a path in it would resolve against the
+    // working directory, and --stdlib would let a module read what the project never named.
+    emitter.Emit(diag::Kind::outside_root, file->item->strings[0].range,
+                 "a standard library module cannot name certificate files");
   } else if (auto path = Interpolate(file->item->strings[0], ref.module, EnvPolicy::kForbidden)) {
     fs::path real = RealPath(module(ref.module).real_path.parent_path() / *path);
     cert.file = real.lexically_relative(program.project_root).generic_string();
-    if (!options.allow_outside_root && !module(ref.module).is_stdlib &&
-        !InsideRoot(program.project_root, real)) {
+    if (!options.allow_outside_root && !InsideRoot(program.project_root, real)) {
       emitter.Emit(diag::Kind::outside_root, file->item->strings[0].range,
                    diag::Quote(*path) +
                        " is outside the project root; pass --allow-outside-root to allow it");
@@ -154,7 +158,7 @@ std::optional<ir::CertId> Context::LoadCert(DeclRef ref) {
       continue;
     }
     if (it.kind == ItemKind::kFile || it.strings.empty()) continue;
-    auto text = Interpolate(it.strings[0], ref.module, EnvPolicy::kForbidden);
+    auto text = Interpolate(it.strings[0], ref.module, EnvPolicy::kForbidden, ControlsFor(it.kind));
     if (!text) continue;
     if (it.kind == ItemKind::kName) cert.display_name = *text;
     if (it.kind == ItemKind::kNote) cert.note = *text;

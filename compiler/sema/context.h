@@ -33,6 +33,13 @@ struct ScopedItem {
 // Where `${env:...}` may appear (docs/language.md, "Params and interpolation").
 enum class EnvPolicy { kForbidden, kAllowed };
 
+// Which control characters a string may hold (control_character): none, except a tab in a
+// `note`, free text for readers that no artifact carries.
+enum class Controls { kRefused, kTabAllowed };
+inline Controls ControlsFor(ast::ItemKind kind) {
+  return kind == ast::ItemKind::kNote ? Controls::kTabAllowed : Controls::kRefused;
+}
+
 class Context {
  public:
   Context(const LoadedProgram& program, const CheckOptions& options,
@@ -54,7 +61,10 @@ class Context {
                                 std::initializer_list<ast::DeclKind> kinds, std::string_view what);
 
   // params.cpp: the text of a string, params substituted; env placeholders kept as `${env:X}`.
-  std::optional<std::string> Interpolate(const ast::Str& str, size_t module, EnvPolicy env);
+  std::optional<std::string> Interpolate(const ast::Str& str, size_t module, EnvPolicy env,
+                                         Controls controls = Controls::kRefused);
+  bool RefuseControlCharacters(const ast::StrPart& part, Controls controls,
+                               source::SourceRange where, bool here);
 
   // templates.cpp: the items of a block after merging its `from` chain (template items first).
   std::vector<ScopedItem> Flatten(const std::optional<ast::Ref>& from, ast::DeclKind template_kind,
@@ -67,7 +77,7 @@ class Context {
   std::optional<ir::CertId> CertFor(const ast::Ref& ref, size_t module);
   std::vector<bool> cert_used;
   // Certificate facts by content: each distinct file is decoded at most once (facts_cache.h).
-  pem::FactsCache cert_cache{pem::FactsCache::DefaultDirectory()};
+  pem::FactsCache cert_cache;
   // Allows (by source position) that waived at least one finding; see lint.cpp.
   std::set<std::pair<source::FileId, uint32_t>> used_allows;
 

@@ -42,7 +42,8 @@ class ProviderBuilder {
 
  private:
   std::optional<std::string> Text(const ScopedItem& scoped) {
-    return cx_.Interpolate(scoped.item->strings[0], scoped.module, EnvPolicy::kForbidden);
+    return cx_.Interpolate(scoped.item->strings[0], scoped.module, EnvPolicy::kForbidden,
+                           ControlsFor(scoped.item->kind));
   }
 
   void Credentials(const std::vector<ScopedItem>& items) {
@@ -129,19 +130,27 @@ void ProviderBuilder::AddUser(const ScopedItem& scoped) {
   if (login && user.login.empty()) {
     cx_.emitter.Emit(diag::Kind::invalid_value, user.range, "user login is empty");
   }
-  if (auto [other, fresh] = logins_.emplace(user.login, provider_.users.size()); !fresh) {
-    cx_.emitter.Emit(diag::Kind::duplicate_user, user.range,
-                     "identity provider " + diag::Quote(provider_.id) + " has two users " +
-                         diag::Quote(user.login),
-                     {{provider_.users[other->second].range, "the first one"}});
-    return;
+  // A login (or DN) that did not evaluate is reported already: comparing or parsing it would
+  // only add noise.
+  bool dn_failed = false;
+  if (login) {
+    auto [other, fresh] = logins_.emplace(user.login, provider_.users.size());
+    if (!fresh) {
+      cx_.emitter.Emit(diag::Kind::duplicate_user, user.range,
+                       "identity provider " + diag::Quote(provider_.id) + " has two users " +
+                           diag::Quote(user.login),
+                       {{provider_.users[other->second].range, "the first one"}});
+      return;
+    }
   }
   const ast::Ref* cert_ref = nullptr;
   for (const ast::Item& child : item.children) {
     if (child.kind == ItemKind::kUserCert) cert_ref = &child.refs[0];
     if (child.strings.empty()) continue;
-    std::string text = Text({&child, scoped.module}).value_or("");
+    std::optional<std::string> evaluated = Text({&child, scoped.module});
+    std::string text = evaluated.value_or("");
     if (child.kind == ItemKind::kDn) {
+      dn_failed = !evaluated;
       user.dn = text;
       user.dn_range = child.strings[0].range;
     }
@@ -150,7 +159,8 @@ void ProviderBuilder::AddUser(const ScopedItem& scoped) {
     if (child.kind == ItemKind::kLastName) user.last_name = text;
     if (child.kind == ItemKind::kNote) user.note = text;
   }
-  std::optional<pem::DistinguishedName> dn = CheckUserDn(user);
+  if (!login) return;  // its strings are checked; the user itself cannot be
+  std::optional<pem::DistinguishedName> dn = dn_failed ? std::nullopt : CheckUserDn(user);
   if (cert_ref != nullptr) {
     user.cert = cx_.CertFor(*cert_ref, scoped.module);
     if (user.cert) CheckUserCert(user, dn ? &*dn : nullptr, *cert_ref, *user.cert);

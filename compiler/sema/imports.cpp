@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <climits>
 #include <system_error>
 
@@ -205,6 +206,13 @@ class Loader {
         return std::nullopt;
       }
     }
+    // A NUL would cut the path short where the system reads it (another file than the one
+    // written); no file name needs any control character.
+    if (std::any_of(path.begin(), path.end(), diag::IsControl)) {
+      emitter_.Emit(diag::Kind::control_character, import.path.range,
+                    "import path " + diag::Quote(path) + " holds a control character");
+      return std::nullopt;
+    }
     if (path.starts_with("std/")) return ResolveStdlib(path.substr(4), import);
     if (path.starts_with("./") || path.starts_with("../"))
       return ResolveRelative(from, path, import);
@@ -253,6 +261,13 @@ class Loader {
 
   std::optional<size_t> ResolveStdlib(std::string name, const ast::Import& import) {
     if (name.ends_with(".trust")) name.resize(name.size() - 6);
+    if (!IsStdlibName(name)) {
+      emitter_.Emit(diag::Kind::import_path_invalid, import.path.range,
+                    "`std/` modules are named by letters, digits, `_` and `-` (and `/` between "
+                    "them); " +
+                        diag::Quote("std/" + name) + " is not such a name");
+      return std::nullopt;
+    }
     if (auto found = Existing("std/" + name, import)) return Finish(found);
     std::optional<std::string> text = StdlibText(name);
     if (!text) {
@@ -270,12 +285,30 @@ class Loader {
     return index;
   }
 
+  // Plain components only: no `..`, no empty component, so no absolute path (`std//abs`).
+  static bool IsStdlibName(std::string_view name) {
+    bool component_empty = true;
+    for (char c : name) {
+      if (c == '/') {
+        if (component_empty) return false;
+        component_empty = true;
+      } else if (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-') {
+        component_empty = false;
+      } else {
+        return false;
+      }
+    }
+    return !component_empty;
+  }
+
   std::optional<std::string> StdlibText(const std::string& name) {
-    if (name.empty() || name.find("..") != std::string::npos) return std::nullopt;
     if (options_.stdlib_dir) {
+      // A link inside the directory must not lead out of it either.
+      fs::path dir = RealPath(*options_.stdlib_dir);
+      fs::path real = RealPath(dir / (name + ".trust"));
+      if (!InsideRoot(dir, real)) return std::nullopt;
       std::string error;
-      return ReadFile(fs::path(*options_.stdlib_dir) / (name + ".trust"), limits::kMaxSourceBytes,
-                      &error);
+      return ReadFile(real, limits::kMaxSourceBytes, &error);
     }
     if (auto text = stdlib::Find(name)) return std::string(*text);
     return std::nullopt;

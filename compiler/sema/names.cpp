@@ -41,7 +41,12 @@ std::string KindList(std::initializer_list<ast::DeclKind> kinds) {
 
 Context::Context(const LoadedProgram& program, const CheckOptions& options,
                  const source::SourceManager& sources, diag::Emitter& emitter)
-    : program(program), options(options), sources(sources), emitter(emitter) {}
+    : program(program),
+      options(options),
+      sources(sources),
+      emitter(emitter),
+      // Facts computed by another version (perhaps with a bug since fixed) are not reused.
+      cert_cache(pem::FactsCache::DefaultDirectory(), "trustc " TRUSTC_VERSION) {}
 
 std::string Context::QualifiedName(DeclRef ref) const {
   const std::string& name = decl(ref).name.name;

@@ -1,6 +1,7 @@
 // Params and `${...}` interpolation. A param's value is kept as parts (text and env
 // placeholders) so that `${env:X}` carried through a param is still checked where it lands.
 #include <algorithm>
+#include <cstdio>
 
 #include "compiler/sema/context.h"
 
@@ -95,21 +96,45 @@ std::optional<std::vector<StrPart>> Context::Expand(const ast::Str& str, size_t 
   return out;
 }
 
-std::optional<std::string> Context::Interpolate(const ast::Str& str, size_t m, EnvPolicy env) {
+// Every string the compiler lowers passes through Interpolate, so this is the one check that
+// keeps control characters out of the artifacts: XML cannot carry most of them, a NUL cuts a
+// login or DN short where C code reads it, and ESC sequences repaint a reviewer's terminal.
+bool Context::RefuseControlCharacters(const StrPart& part, Controls controls,
+                                      source::SourceRange where, bool here) {
+  auto found = std::find_if(part.text.begin(), part.text.end(), [&](char c) {
+    return diag::IsControl(c) && !(c == '\t' && controls == Controls::kTabAllowed);
+  });
+  if (found == part.text.end()) return true;
+  char code[8];
+  std::snprintf(code, sizeof code, "U+%04X",
+                static_cast<unsigned>(static_cast<unsigned char>(*found)));
+  std::vector<diag::Note> notes;
+  if (!here) notes.push_back({part.range, "the character comes from this param"});
+  emitter.Emit(diag::Kind::control_character, where,
+               std::string("string holds the control character ") + code +
+                   "; names, DNs, paths and other lowered strings may not contain U+0000-U+001F "
+                   "or U+007F",
+               std::move(notes));
+  return false;
+}
+
+std::optional<std::string> Context::Interpolate(const ast::Str& str, size_t m, EnvPolicy env,
+                                                Controls controls) {
   auto parts = Expand(str, m);
   if (!parts) return std::nullopt;
   std::string text;
   bool ok = true;
   for (const StrPart& part : *parts) {
+    bool here = part.range.file == str.range.file && part.range.begin >= str.range.begin &&
+                part.range.end <= str.range.end;
     if (part.kind == StrPart::Kind::kText) {
       text += part.text;
+      ok = RefuseControlCharacters(part, controls, here ? part.range : str.range, here) && ok;
       continue;
     }
     text += "${env:" + part.text + "}";
     if (env == EnvPolicy::kAllowed) continue;
     ok = false;
-    bool here = part.range.file == str.range.file && part.range.begin >= str.range.begin &&
-                part.range.end <= str.range.end;
     std::vector<diag::Note> notes;
     if (!here) notes.push_back({part.range, "the placeholder comes from this param"});
     emitter.Emit(diag::Kind::env_not_allowed, here ? part.range : str.range,

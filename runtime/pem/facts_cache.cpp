@@ -1,11 +1,15 @@
 #include "runtime/pem/facts_cache.h"
 
 #include <fcntl.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 
@@ -15,26 +19,23 @@ namespace {
 namespace fs = std::filesystem;
 
 // The pack: the magic line, then records
-//   u32 body length | u64 FNV-1a of the body | 32-byte key (SHA-256 of the file) | body
-// all little-endian. The body is the facts (Writer below), then the DER unless the file was the
-// DER itself (then the file's bytes are the DER, and the key is its SHA-256). A signature
-// verdict's key is the SHA-256 of "signed-by:" + both certificates' sha256, and its body is
-// kVerdict followed by '0' or '1' (a certificate's body is never that short).
-constexpr std::string_view kMagic = "trustc facts v2\n";
+//   u32 body length | 32-byte tag | 32-byte key (SHA-256 of the file) | body
+// all little-endian. The tag is HMAC-SHA256, under the per-user key in DIR/kKeyName, of the
+// producer (the trustc version), the key and the body: a record is believed only if it was
+// written by this user with this version, so a planted or swapped record (or one written by a
+// version with a since-fixed bug) is recomputed, never trusted. The body is the facts (Writer
+// below), then the DER unless the file was the DER itself (then the file's bytes are the DER,
+// and the key is its SHA-256). A signature verdict's key is the SHA-256 of "signed-by:" + both
+// certificates' sha256, and its body is kVerdict followed by '0' or '1' (a certificate's body
+// is never that short).
+constexpr std::string_view kMagic = "trustc facts v3\n";
 constexpr std::string_view kPackName = "certs-v2.pack";
+constexpr std::string_view kKeyName = "hmac-key";
 constexpr size_t kKeyBytes = 32;
-constexpr size_t kRecordHeader = 4 + 8 + kKeyBytes;
+constexpr size_t kTagBytes = 32;
+constexpr size_t kRecordHeader = 4 + kTagBytes + kKeyBytes;
 constexpr size_t kMaxBodyBytes = size_t{4} << 20;  // a certificate file is at most 1 MiB
 constexpr char kVerdict = 'V';
-
-uint64_t Fnv1a(std::string_view bytes) {
-  uint64_t hash = 0xcbf29ce484222325ULL;
-  for (unsigned char c : bytes) {
-    hash ^= c;
-    hash *= 0x100000001b3ULL;
-  }
-  return hash;
-}
 
 std::string RawSha256(std::string_view bytes) {
   unsigned char digest[EVP_MAX_MD_SIZE];
@@ -182,18 +183,54 @@ std::shared_ptr<const Certificate> DecodeBody(std::string_view body, const std::
                                              std::move(f));
 }
 
-std::string Record(const std::string& key, const std::string& body) {
+std::string Tag(std::string_view secret, std::string_view producer, std::string_view key,
+                std::string_view body) {
+  Writer w;
+  w.Text(producer);  // length-prefixed: producer and key cannot run into each other
+  std::string message = std::move(w.bytes());
+  message += key;
+  message += body;
+  unsigned char tag[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+           reinterpret_cast<const unsigned char*>(message.data()), message.size(), tag,
+           &length) == nullptr) {
+    return {};
+  }
+  return std::string(reinterpret_cast<char*>(tag), length);
+}
+
+std::string Record(std::string_view tag, const std::string& key, const std::string& body) {
   Writer w;
   w.Fixed(body.size(), 4);
-  w.Fixed(Fnv1a(body), 8);
+  w.bytes() += tag;
   w.bytes() += key;
   w.bytes() += body;
   return std::move(w.bytes());
 }
 
-bool ReadWhole(int fd, std::string& out) {
+// A file of ours: regular, owned by this user. Anything else in the cache (a symlink, which
+// O_NOFOLLOW refuses, a FIFO, another user's file) is ignored, never read or written.
+bool IsOurRegularFile(int fd) {
   struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return false;
+  return ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == ::geteuid();
+}
+
+// Opens `name` in `dir` without following a link and without blocking on a FIFO; -1 unless it
+// is a regular file of ours.
+int OpenOurs(int dir, std::string_view name, int flags) {
+  int fd = ::openat(dir, std::string(name).c_str(), flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (fd >= 0 && !IsOurRegularFile(fd)) {
+    ::close(fd);
+    errno = EPERM;
+    return -1;
+  }
+  return fd;
+}
+
+bool ReadWhole(int fd, size_t limit, std::string& out) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || static_cast<size_t>(st.st_size) > limit) return false;
   out.resize(static_cast<size_t>(st.st_size));
   size_t done = 0;
   while (done < out.size()) {
@@ -216,11 +253,79 @@ bool WriteAll(int fd, std::string_view bytes) {
   return true;
 }
 
+// `bytes` as the new content of `name` in `dir`: written to a fresh temporary file beside it
+// and renamed over it, so a file is never truncated in place and readers see old or new. With
+// `exclusive`, an existing `name` is kept (link fails) and the result says so.
+bool PlaceFile(int dir, std::string_view name, std::string_view bytes, bool exclusive) {
+  std::string temporary;
+  int fd = -1;
+  for (int attempt = 0; attempt < 8 && fd < 0; ++attempt) {
+    unsigned char random[8];
+    if (RAND_bytes(random, sizeof random) != 1) return false;
+    temporary = "." + std::string(name) + "." +
+                Hex(std::string_view(reinterpret_cast<char*>(random), sizeof random));
+    fd = ::openat(dir, temporary.c_str(),
+                  O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
+  }
+  if (fd < 0) return false;
+  bool written = WriteAll(fd, bytes) && ::fsync(fd) == 0;
+  ::close(fd);
+  bool published =
+      written &&
+      (exclusive ? ::linkat(dir, temporary.c_str(), dir, std::string(name).c_str(), 0)
+                 : ::renameat(dir, temporary.c_str(), dir, std::string(name).c_str())) == 0;
+  if (exclusive || !published) ::unlinkat(dir, temporary.c_str(), 0);
+  return published;
+}
+
+// The cache directory, created 0700, opened without following a final link; -1 unless it is
+// ours and nobody else can write into it (another user could otherwise plant files there).
+int OpenCacheDirectory(const fs::path& dir) {
+  std::error_code ec;
+  if (dir.has_parent_path()) fs::create_directories(dir.parent_path(), ec);
+  ::mkdir(dir.c_str(), 0700);
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  struct stat st {};
+  if (fd >= 0 && (::fstat(fd, &st) != 0 || st.st_uid != ::geteuid() ||
+                  (st.st_mode & (S_IWGRP | S_IWOTH)) != 0)) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// The per-user secret that authenticates records: kKeyBytes random bytes in a 0600 file of
+// ours, made on first use. Empty when there is none to be had (then nothing is read or written).
+std::string LoadSecret(int dir) {
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    int fd = OpenOurs(dir, kKeyName, O_RDONLY);
+    if (fd >= 0) {
+      struct stat st {};
+      std::string secret;
+      bool private_file = ::fstat(fd, &st) == 0 && (st.st_mode & 077) == 0;
+      bool read = private_file && ReadWhole(fd, kKeyBytes, secret);
+      ::close(fd);
+      return read && secret.size() == kKeyBytes ? secret : std::string();
+    }
+    if (errno != ENOENT) return {};
+    unsigned char random[kKeyBytes];
+    if (RAND_bytes(random, sizeof random) != 1) return {};
+    // Exclusive: a process that raced us made the key first, and its key is read instead.
+    PlaceFile(dir, kKeyName, std::string_view(reinterpret_cast<char*>(random), sizeof random),
+              /*exclusive=*/true);
+  }
+  return {};
+}
+
 }  // namespace
 
-FactsCache::FactsCache(fs::path dir) : dir_(std::move(dir)) {}
+FactsCache::FactsCache(fs::path dir, std::string producer)
+    : dir_(std::move(dir)), producer_(std::move(producer)) {}
 
-FactsCache::~FactsCache() { Flush(); }
+FactsCache::~FactsCache() {
+  Flush();
+  if (dir_fd_ >= 0) ::close(dir_fd_);
+}
 
 fs::path FactsCache::DefaultDirectory() {
   if (const char* dir = std::getenv("TRUSTC_CACHE_DIR")) {
@@ -252,19 +357,33 @@ LoadResult FactsCache::Load(std::string_view file_bytes) {
     const auto& der = (*certificate)->der();
     bool der_is_file =
         std::string_view(reinterpret_cast<const char*>(der.data()), der.size()) == file_bytes;
-    if (!dir_.empty()) pending_ += Record(key, EncodeBody(**certificate, der_is_file));
+    Remember(key, EncodeBody(**certificate, der_is_file));
   }
   return result;
 }
 
-// Indexes the pack; stops at the first record that does not fit (a torn tail).
+// Opens the directory and the secret; false (memory only) if either is not to be had.
+bool FactsCache::OpenDisk() {
+  if (disk_opened_) return dir_fd_ >= 0;
+  disk_opened_ = true;
+  if (dir_.empty()) return false;
+  dir_fd_ = OpenCacheDirectory(dir_);
+  if (dir_fd_ >= 0) secret_ = LoadSecret(dir_fd_);
+  if (secret_.empty() && dir_fd_ >= 0) {
+    ::close(dir_fd_);
+    dir_fd_ = -1;
+  }
+  return dir_fd_ >= 0;
+}
+
+// Indexes the pack; stops at the first record that does not fit (a torn tail). Records are
+// authenticated when looked up, so a build pays only for the records it uses.
 void FactsCache::ReadPack() {
   pack_read_ = true;
-  if (dir_.empty()) return;
-  // O_NONBLOCK: a FIFO in its place must not hang the compiler (ReadWhole refuses it).
-  int fd = ::open((dir_ / kPackName).c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (!OpenDisk()) return;
+  int fd = OpenOurs(dir_fd_, kPackName, O_RDONLY);
   if (fd < 0) return;
-  bool read = ReadWhole(fd, pack_);
+  bool read = ReadWhole(fd, kMaxPackBytes, pack_);
   ::close(fd);
   if (!read || !pack_.starts_with(kMagic)) return;
   std::string_view rest = std::string_view(pack_).substr(kMagic.size());
@@ -272,21 +391,30 @@ void FactsCache::ReadPack() {
     Reader header(rest);
     size_t size = header.Fixed(4);
     if (size > kMaxBodyBytes || rest.size() - kRecordHeader < size) break;
-    std::string key(rest.substr(12, kKeyBytes));
-    on_disk_.emplace(std::move(key), rest.substr(12 - 8, 8 + kKeyBytes + size));
+    std::string key(rest.substr(4 + kTagBytes, kKeyBytes));
+    on_disk_.emplace(std::move(key), rest.substr(4, kTagBytes + kKeyBytes + size));
     rest.remove_prefix(kRecordHeader + size);
   }
 }
 
-// The body of `key`'s record if its checksum holds.
+// The body of the first record of `key` that authenticates (another version's or a forged
+// record of the same key does not).
 std::optional<std::string_view> FactsCache::BodyOnDisk(const std::string& key) const {
-  auto it = on_disk_.find(key);
-  if (it == on_disk_.end()) return std::nullopt;
-  Reader checksum(it->second);
-  uint64_t expected = checksum.Fixed(8);
-  std::string_view body = it->second.substr(8 + kKeyBytes);
-  if (Fnv1a(body) != expected) return std::nullopt;
-  return body;
+  auto [begin, end] = on_disk_.equal_range(key);
+  for (auto it = begin; it != end; ++it) {
+    std::string_view tag = it->second.substr(0, kTagBytes);
+    std::string_view body = it->second.substr(kTagBytes + kKeyBytes);
+    std::string expected = Tag(secret_, producer_, key, body);
+    if (expected.size() == tag.size() &&
+        CRYPTO_memcmp(expected.data(), tag.data(), tag.size()) == 0) {
+      return body;
+    }
+  }
+  return std::nullopt;
+}
+
+void FactsCache::Remember(const std::string& key, const std::string& body) {
+  if (!dir_.empty()) pending_.push_back({key, body});
 }
 
 bool FactsCache::IsSignedBy(const Certificate& certificate, const Certificate& issuer) {
@@ -301,30 +429,39 @@ bool FactsCache::IsSignedBy(const Certificate& certificate, const Certificate& i
   }
   bool signed_by = certificate.IsSignedBy(issuer);
   verdicts_[key] = signed_by;
-  if (!dir_.empty()) pending_ += Record(key, std::string{kVerdict, signed_by ? '1' : '0'});
+  Remember(key, std::string{kVerdict, signed_by ? '1' : '0'});
   return signed_by;
 }
 
 void FactsCache::Flush() {
-  if (pending_.empty() || dir_.empty()) return;
-  std::string records = std::move(pending_);
+  if (pending_.empty() || !OpenDisk()) return;
+  std::string records;
+  for (const auto& [key, body] : pending_) {
+    std::string tag = Tag(secret_, producer_, key, body);
+    if (tag.size() == kTagBytes) records += Record(tag, key, body);  // else the layout breaks
+  }
   pending_.clear();
-  std::error_code ec;
-  fs::create_directories(dir_, ec);
-  int fd = ::open((dir_ / kPackName).c_str(), O_RDWR | O_CREAT | O_APPEND | O_NONBLOCK | O_CLOEXEC,
-                  0644);
-  if (fd < 0) return;
-  struct stat st {};
-  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && ::flock(fd, LOCK_EX) == 0) {
+  int fd = OpenOurs(dir_fd_, kPackName, O_RDWR | O_APPEND);
+  if (fd < 0) {
+    // None yet, or one that is not ours (a link, a FIFO, another user's file): a missing
+    // pack is made; anything else is left exactly as it is.
+    if (errno == ENOENT) PlaceFile(dir_fd_, kPackName, std::string(kMagic) + records, true);
+    return;
+  }
+  if (::flock(fd, LOCK_EX) == 0) {
+    struct stat st {};
     char magic[kMagic.size()];
-    bool fresh = ::fstat(fd, &st) != 0 || static_cast<size_t>(st.st_size) < kMagic.size() ||
-                 ::pread(fd, magic, sizeof magic, 0) != static_cast<ssize_t>(sizeof magic) ||
-                 std::string_view(magic, sizeof magic) != kMagic ||
-                 static_cast<size_t>(st.st_size) + records.size() > kMaxPackBytes;
-    // A foreign, damaged-at-the-start or full pack starts over (with O_APPEND, writes go to
-    // the new end).
-    if (fresh && ::ftruncate(fd, 0) == 0) WriteAll(fd, kMagic);
-    WriteAll(fd, records);
+    bool start_over = ::fstat(fd, &st) != 0 ||
+                      static_cast<size_t>(st.st_size) + records.size() > kMaxPackBytes ||
+                      ::pread(fd, magic, sizeof magic, 0) != static_cast<ssize_t>(sizeof magic) ||
+                      std::string_view(magic, sizeof magic) != kMagic;
+    // A full pack, or our own file in an old or damaged format, is replaced whole (never
+    // truncated in place: a reader may hold it); otherwise the records are appended.
+    if (start_over) {
+      PlaceFile(dir_fd_, kPackName, std::string(kMagic) + records, false);
+    } else {
+      WriteAll(fd, records);
+    }
   }
   ::close(fd);  // releases the lock
 }

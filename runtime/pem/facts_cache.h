@@ -10,10 +10,17 @@
 // facts_cache.cpp): one file rather than a file per certificate, because creating 10,000 small
 // files cost more than decoding the certificates did. It is read once, on the first Load, and
 // the entries this process decoded are appended in one write, under an exclusive flock, by
-// Flush (the destructor flushes too). A record whose checksum fails, or a torn tail left by a
-// crash, is a miss; signature verdicts are kept the same way. The pack starts over when it would
-// pass kMaxPackBytes. Only successful parses are cached: a file with a problem is parsed (and
-// reported) every time.
+// Flush (the destructor flushes too). Only successful parses are cached: a file with a problem
+// is parsed (and reported) every time.
+//
+// The cache may be shared (a CI cache restored between jobs) and its facts decide what a build
+// trusts, so a record is believed only if its HMAC-SHA256, under a random per-user key kept in
+// `DIR/hmac-key` (0600), covers the producer (the trustc version), the file's SHA-256 and the
+// facts. Anything else (a forged, swapped, damaged or torn record, one written by another
+// version) is a miss and recomputed. The directory must be ours and writable by nobody else
+// (it is created 0700); files in it are opened without following links or blocking on FIFOs,
+// must be regular files of ours, and are never truncated: a missing, full or outdated pack is
+// replaced whole by renaming a fresh file over it, and anything not ours is left alone.
 #pragma once
 
 #include <cstddef>
@@ -23,6 +30,8 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "runtime/pem/certificate.h"
 
@@ -32,8 +41,9 @@ class FactsCache {
  public:
   static constexpr size_t kMaxPackBytes = size_t{256} << 20;
 
-  // `dir` empty: in-memory only.
-  explicit FactsCache(std::filesystem::path dir);
+  // `dir` empty: in-memory only. `producer` names the program and version that computes the
+  // facts (records of another producer are not believed).
+  FactsCache(std::filesystem::path dir, std::string producer);
   ~FactsCache();
   FactsCache(const FactsCache&) = delete;
   FactsCache& operator=(const FactsCache&) = delete;
@@ -56,16 +66,24 @@ class FactsCache {
   size_t decoded() const { return decoded_; }  // how many loads had to decode (for tests)
 
  private:
+  bool OpenDisk();
   void ReadPack();
   std::optional<std::string_view> BodyOnDisk(const std::string& key) const;
+  void Remember(const std::string& key, const std::string& body);
 
   std::filesystem::path dir_;
+  std::string producer_;
+  bool disk_opened_ = false;
+  int dir_fd_ = -1;     // the cache directory, once checked
+  std::string secret_;  // the HMAC key
   bool pack_read_ = false;
-  std::string pack_;                                           // the pack file's bytes
-  std::unordered_map<std::string, std::string_view> on_disk_;  // raw key -> record body
+  std::string pack_;  // the pack file's bytes
+  // raw key -> tag, key and body of each record of that key (another version may have one too)
+  std::unordered_multimap<std::string, std::string_view> on_disk_;
   std::unordered_map<std::string, std::shared_ptr<const Certificate>> memory_;  // raw key
   std::unordered_map<std::string, bool> verdicts_;  // raw key of the pair -> signed
-  std::string pending_;  // records decoded by this process, not yet appended
+  // (key, body) of what this process computed, not yet appended
+  std::vector<std::pair<std::string, std::string>> pending_;
   size_t decoded_ = 0;
 };
 

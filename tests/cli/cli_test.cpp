@@ -202,6 +202,19 @@ TEST_F(CliTest, UsageErrorsExitTwo) {
   Result bad_now = Trustc({"check", "main.trust", "--now", "yesterday"});
   EXPECT_EQ(bad_now.exit_code, 2);
   EXPECT_NE(bad_now.err.find("--now"), std::string::npos) << bad_now.err;
+  // A malformed offset used to abort (uncaught std::invalid_argument); out-of-range fields were
+  // silently normalised into another date.
+  for (const char* now :
+       {"2027-01-01T00:00:00+ab:cd", "2027-13-45T99:99:99Z", "2027-02-29T00:00:00Z",
+        "2027-01-01T00:00:00+24:00", "2027-01-01T00:00:00+1:000", "+027-01-01T00:00:00Z"}) {
+    Result run = Trustc({"check", "main.trust", "--now", now});
+    EXPECT_EQ(run.exit_code, 2) << now;
+    EXPECT_NE(run.err.find("--now"), std::string::npos) << now << ": " << run.err;
+  }
+  EXPECT_EQ(Trustc({"check", "main.trust", "--now", "2028-02-29T23:59:59-05:30"}).exit_code, 0);
+  EXPECT_EQ(Trustc({"check", "main.trust"}, {"SOURCE_DATE_EPOCH=12abc"}).exit_code, 2);
+  EXPECT_EQ(Trustc({"check", "main.trust"}, {"SOURCE_DATE_EPOCH=99999999999999999999"}).exit_code,
+            2);
   Result bad_define = Trustc({"check", "main.trust", "-D", "stage"});
   EXPECT_EQ(bad_define.exit_code, 2);
   EXPECT_NE(bad_define.err.find("NAME=VALUE"), std::string::npos) << bad_define.err;
@@ -265,6 +278,84 @@ TEST_F(CliTest, JsonDiagnosticWithoutPlace) {
   nlohmann::json doc = nlohmann::json::parse(run.err);
   ASSERT_EQ(doc.size(), 1u) << run.err;
   EXPECT_EQ(doc[0]["id"], "unknown_define");
+}
+
+// File names are bytes: one that is not UTF-8 used to abort every JSON writer
+// (nlohmann type_error.316, exit 134). It is written with U+FFFD in its place.
+TEST_F(CliTest, JsonOutputOfNonUtf8FileName) {
+  const std::string name = "caf\xe9.trust";
+  Write(name, kError);
+  for (const char* format : {"json", "sarif"}) {
+    Result run = Trustc({"check", name, "--diagnostics-format", format});
+    EXPECT_EQ(run.exit_code, 1) << format << ": " << run.err;
+    nlohmann::json doc = nlohmann::json::parse(run.err);
+    EXPECT_NE(doc.dump().find("caf\xef\xbf\xbd.trust"), std::string::npos) << doc.dump();
+  }
+  Write(name, kClean);
+  Write("main.trust", kClean);
+  Result diff = Trustc({"diff", "main.trust", name, "--format", "json"});
+  EXPECT_EQ(diff.exit_code, 0) << diff.err;
+  nlohmann::json doc = nlohmann::json::parse(diff.out);
+  EXPECT_EQ(doc["new"], "caf\xef\xbf\xbd.trust");
+}
+
+// A file name, a source line or a note may carry control characters (ESC sequences repaint a
+// reviewer's terminal): text output shows them escaped, never raw.
+TEST_F(CliTest, ControlCharactersAreShownEscaped) {
+  const std::string name = "evil\x1b[2J.trust";
+  Write(name,
+        "cert root { file \"certs/root-ca.pem\" } // \x1b]0;owned\x07\n"
+        "gateway gw { trust rot { anchor } }\n");
+  Result check = Trustc({"check", name, "--now", "2030-01-01T00:00:00Z"});
+  EXPECT_EQ(check.exit_code, 1);
+  EXPECT_EQ(check.err.find_first_of("\x1b\x07"), std::string::npos) << check.err;
+  EXPECT_NE(check.err.find("evil\\u{1b}[2J.trust:2:20: error"), std::string::npos) << check.err;
+  EXPECT_NE(check.err.find("// \u241b]0;owned\u2407"), std::string::npos) << check.err;  // ␛, ␇
+
+  Write("noted.trust",
+        "cert root { file \"certs/root-ca.pem\" note \"tab\\there\" }\n"
+        "gateway gw { trust root { anchor } }\n");
+  Result explain = Trustc({"explain", "noted.trust", "root", "--now", "2026-06-01T00:00:00Z"});
+  EXPECT_EQ(explain.exit_code, 0) << explain.err;
+  EXPECT_NE(explain.out.find("tab\\there"), std::string::npos) << explain.out;
+  EXPECT_EQ(explain.out.find('\t'), std::string::npos) << explain.out;
+
+  Write(name, kClean);
+  Write("main.trust", kClean);
+  Result diff = Trustc({"diff", "main.trust", name, "--format", "markdown"});
+  EXPECT_EQ(diff.exit_code, 0) << diff.err;
+  EXPECT_EQ(diff.out.find('\x1b'), std::string::npos) << diff.out;
+  EXPECT_NE(diff.out.find("evil\\u{1b}[2J.trust"), std::string::npos) << diff.out;
+}
+
+// --stdlib DIR: `std/` paths stay inside DIR (no absolute path, no link out of it), and a
+// stdlib module cannot name certificate files (they would resolve against the working
+// directory, outside the project root checks).
+TEST_F(CliTest, StdlibPathsStayInsideTheStdlibDirectory) {
+  fs::create_directories(dir_ / "std");
+  fs::create_directories(dir_ / "elsewhere");
+  std::ofstream(dir_ / "elsewhere/evil.trust") << "cert x { file \"/etc/hostname\" }\n";
+  fs::create_symlink(dir_ / "elsewhere/evil.trust", dir_ / "std/linked.trust");
+  std::ofstream(dir_ / "std/names_file.trust") << "cert x { file \"../certs/root-ca.pem\" }\n";
+  auto check = [&](const std::string& import) {
+    Write("main.trust", "import \"" + import + "\"\n" + kClean);
+    return Trustc({"check", "main.trust", "--stdlib", "std", "--now", "2026-06-01T00:00:00Z"});
+  };
+  Result absolute = check("std/" + (dir_ / "elsewhere/evil").string());
+  EXPECT_EQ(absolute.exit_code, 1);
+  EXPECT_NE(absolute.err.find("[import_path_invalid]"), std::string::npos) << absolute.err;
+  Result linked = check("std/linked");
+  EXPECT_EQ(linked.exit_code, 1);
+  EXPECT_NE(linked.err.find("[import_not_found]"), std::string::npos) << linked.err;
+  Result names_file = check("std/names_file");
+  EXPECT_EQ(names_file.exit_code, 1);
+  EXPECT_NE(names_file.err.find("a standard library module cannot name certificate files"),
+            std::string::npos)
+      << names_file.err;
+  for (const char* bad : {"std/../x", "std/a//b", "std/a/", "std/a.b"}) {
+    Result run = check(bad);
+    EXPECT_NE(run.err.find("[import_path_invalid]"), std::string::npos) << bad << ": " << run.err;
+  }
 }
 
 TEST_F(CliTest, SarifDiagnostics) {

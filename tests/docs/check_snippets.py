@@ -78,7 +78,8 @@ def main():
                 compiled += 1
                 work = os.path.join(tmp, f"s{compiled}")
                 if options.get("dir"):
-                    shutil.copytree(os.path.join(source_dir, options["dir"]), work)
+                    shutil.copytree(os.path.join(source_dir, options["dir"]), work,
+                                    ignore=shutil.ignore_patterns(".*"))
                 else:
                     os.makedirs(work)
                 snippet = os.path.join(work, "snippet.trust")

@@ -1,13 +1,17 @@
 #include "tests/fuzz/fuzz_entry.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "compiler/artifacts/artifacts.h"
 #include "compiler/diag/render.h"
@@ -18,6 +22,7 @@
 #include "runtime/keystore/keystore.h"
 #include "runtime/manifest/manifest.h"
 #include "runtime/pem/certificate.h"
+#include "runtime/pem/facts_cache.h"
 
 namespace trust::fuzz {
 namespace fs = std::filesystem;
@@ -58,6 +63,11 @@ const fs::path& ProjectDir() {
     return made;
   }();
   return dir;
+}
+
+std::string ReadWhole(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 void WriteWhole(const fs::path& path, std::string_view bytes) {
@@ -212,6 +222,37 @@ void FuzzManifest(const uint8_t* data, size_t size) {
   std::optional<manifest::Manifest> again = manifest::ReadManifest(written, &error);
   if (!again) Fail("a written manifest does not read back");
   if (!(*again == *parsed)) Fail("a manifest round trip changed it");
+}
+
+void FuzzFactsCache(const uint8_t* data, size_t size) {
+  fs::path dir = ProjectDir() / "cache";
+  ::mkdir(dir.c_str(), 0700);
+  WriteWhole(dir / "hmac-key", std::string(32, 'k'));  // the key the seed packs were made with
+  WriteWhole(dir / "certs-v2.pack", View(data, size));
+  pem::FactsCache cache(dir, "trustc " TRUSTC_VERSION);  // as trustc keys it
+  std::vector<std::shared_ptr<const pem::Certificate>> loaded;
+  for (const char* name : {"root-ca.pem", "server-ca.pem", "leaf.pem", "ca.der"}) {
+    std::string bytes = ReadWhole(ProjectDir() / "certs" / name);
+    pem::LoadResult cached = cache.Load(bytes);
+    pem::LoadResult parsed = pem::ParseCertificate(bytes);
+    const auto* a = std::get_if<std::shared_ptr<const pem::Certificate>>(&cached);
+    const auto* b = std::get_if<std::shared_ptr<const pem::Certificate>>(&parsed);
+    if (a == nullptr || b == nullptr) Fail("a golden certificate did not load");
+    const pem::CertFacts& x = (*a)->facts();
+    const pem::CertFacts& y = (*b)->facts();
+    if (x.subject != y.subject || x.issuer != y.issuer || x.sha256 != y.sha256 ||
+        x.not_before != y.not_before || x.not_after != y.not_after || x.is_ca != y.is_ca ||
+        x.key_bits != y.key_bits || (*a)->der() != (*b)->der()) {
+      Fail("the cache gave other facts than parsing");
+    }
+    loaded.push_back(*a);
+  }
+  for (const auto& issuer : loaded) {
+    if (cache.IsSignedBy(*loaded[2], *issuer) != loaded[2]->IsSignedBy(*issuer)) {
+      Fail("the cache gave another signature verdict");
+    }
+  }
+  cache.Flush();
 }
 
 }  // namespace trust::fuzz

@@ -26,6 +26,9 @@ void FuzzPemBundle(const uint8_t* data, size_t size);
 void FuzzManifest(const uint8_t* data, size_t size);
 // The RESTMAN bundle reader of `trustc import`, then the source written from what it read.
 void FuzzBundle(const uint8_t* data, size_t size);
+// The certificate-facts cache reading the bytes as its pack (under a fixed key, so that seed
+// packs authenticate): whatever the pack holds, the facts are those ParseCertificate gives.
+void FuzzFactsCache(const uint8_t* data, size_t size);
 // The Graphman bundle reader of `trustc import`, then the source written from what it read.
 void FuzzGraphman(const uint8_t* data, size_t size);
 
@@ -41,6 +44,7 @@ inline constexpr Target kTargets[] = {
     {"fuzz_pem_bundle", FuzzPemBundle},
     {"fuzz_manifest", FuzzManifest},
     {"fuzz_bundle", FuzzBundle},
+    {"fuzz_facts_cache", FuzzFactsCache},
     {"fuzz_graphman", FuzzGraphman},
 };
 

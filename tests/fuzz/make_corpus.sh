@@ -9,7 +9,7 @@ out=tests/fuzz/corpus
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 rm -rf "$out"
-mkdir -p "$out"/{fuzz_parse,fuzz_cert,fuzz_jks,fuzz_pkcs12,fuzz_pem_bundle,fuzz_manifest,fuzz_bundle,fuzz_graphman}
+mkdir -p "$out"/{fuzz_parse,fuzz_cert,fuzz_jks,fuzz_pkcs12,fuzz_pem_bundle,fuzz_manifest,fuzz_bundle,fuzz_facts_cache,fuzz_graphman}
 
 # Sources: golden tests, their imported libraries, the examples and the standard library.
 for f in tests/golden/*.trust; do [[ ! -f $f ]] || cp "$f" "$out/fuzz_parse/golden_$(basename "$f")"; done
@@ -122,3 +122,15 @@ for f in ../shared/reference/graphman/*.json; do [[ ! -f $f ]] || cp "$f" "$out/
 
 du -sh "$out"
 for d in "$out"/*; do echo "$(basename "$d"): $(ls "$d" | wc -l) files"; done
+
+# Facts-cache packs, written by trustc itself under the fixed key that FuzzFactsCache installs
+# (so their records authenticate and the fuzzer starts past the HMAC), plus a bare header and a
+# torn pack.
+mkdir -m 700 "$tmp/cache"
+printf 'kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk' >"$tmp/cache/hmac-key"
+chmod 600 "$tmp/cache/hmac-key"
+(cd tests/golden && TRUSTC_CACHE_DIR="$tmp/cache" ../../build/bin/trustc check full_language.trust \
+  --now 2026-06-01T00:00:00Z >/dev/null 2>&1) || true
+cp "$tmp/cache/certs-v2.pack" "$out/fuzz_facts_cache/full_language.pack"
+head -c 2000 "$tmp/cache/certs-v2.pack" >"$out/fuzz_facts_cache/torn.pack"
+printf 'trustc facts v3\n' >"$out/fuzz_facts_cache/magic_only.pack"

@@ -2,6 +2,7 @@
 // gateway exports import with one note per skipped kind, keytool stores import with their
 // trusted entries, and malformed bundles fail located with nothing written.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -119,6 +120,37 @@ TEST_F(ImportTest, ImportingTwiceIsStableAndReusesCertificateFiles) {
 // A gateway export differs from trustc's own: keys the gateway left at their defaults may be
 // absent, l7:Encoded may wrap, mappings are NewOrExisting. Absent keys take the gateway's
 // defaults (revocation on, hostname verification on), never false.
+// Bundles and keystores go through the compiler's bounded reader: a FIFO is refused at once
+// (a plain stream blocked on it forever), and so is anything that is not a regular file.
+TEST_F(ImportTest, AFifoIsRefusedAtOnce) {
+  ASSERT_EQ(mkfifo((tmp_ / "pipe").c_str(), 0600), 0);
+  test::Result bundle =
+      test::Trustc("import pipe -o out/main.trust" + std::string(kNowFlag), tmp_, "timeout 20");
+  EXPECT_EQ(bundle.status, 1);
+  EXPECT_THAT(bundle.err, HasSubstr("pipe: cannot read the bundle: is not a regular file"));
+  test::Result keystore = test::Trustc(
+      "import --keystore pipe:pem -o out/main.trust" + std::string(kNowFlag), tmp_, "timeout 20");
+  EXPECT_EQ(keystore.status, 1);
+  EXPECT_THAT(keystore.err, HasSubstr("pipe: cannot read the keystore: is not a regular file"));
+  EXPECT_FALSE(fs::exists(tmp_ / "out/main.trust"));
+}
+
+// Output is staged like `build`'s: when the last write fails, the certificate files written
+// before it are not left behind.
+TEST_F(ImportTest, AFailedImportLeavesNothingBehind) {
+  fs::path built = BuildExample();
+  fs::create_directories(tmp_ / "imported/main.trust");  // the output cannot be written
+  test::Result import =
+      test::Trustc("import " + test::Quoted(built / "gateways/api_gateway.install.bundle") +
+                   " -o " + test::Quoted(tmp_ / "imported/main.trust") + kNowFlag);
+  EXPECT_EQ(import.status, 1);
+  std::vector<std::string> left;
+  for (const auto& entry : fs::recursive_directory_iterator(tmp_ / "imported")) {
+    left.push_back(entry.path().lexically_relative(tmp_ / "imported").string());
+  }
+  EXPECT_EQ(left, std::vector<std::string>{"main.trust"}) << import.err;
+}
+
 TEST_F(ImportTest, ExportStyleBundleTakesGatewayDefaultsForAbsentKeys) {
   std::string bundle = test::ReadFile(BuildExample() / "gateways/api_gateway.install.bundle");
   bundle = std::regex_replace(bundle,

@@ -34,6 +34,7 @@ class Client {
   // Sends shutdown and exit; the server's exit status.
   int Stop();
   bool Alive();
+  pid_t pid() const { return pid_; }
 
  private:
   std::optional<nlohmann::json> Next();  // nullopt on timeout or end of output

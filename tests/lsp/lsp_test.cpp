@@ -154,6 +154,50 @@ TEST_F(LspTest, DefinitionAcrossModulesAndIntoTheStandardLibrary) {
   EXPECT_EQ(std_text.substr(offset, 9), "client_ca");
 }
 
+// The stdlib copies used to go to the predictable $TMPDIR/trustc-lsp-std-<pid>, reusing a
+// directory someone else made and following links in it. Now: a fresh private directory.
+TEST_F(LspTest, StdlibCopiesIgnoreAPlantedDirectory) {
+  fs::path tmp = dir_ / "tmp";
+  fs::create_directories(tmp);
+  // The server inherits the environment: point it at our TMPDIR, then restore ours.
+  const char* tmpdir = std::getenv("TMPDIR");
+  const char* runtime_dir = std::getenv("XDG_RUNTIME_DIR");
+  std::string saved_tmpdir = tmpdir ? tmpdir : "",
+              saved_runtime_dir = runtime_dir ? runtime_dir : "";
+  ::setenv("TMPDIR", tmp.c_str(), 1);
+  ::unsetenv("XDG_RUNTIME_DIR");
+  Client server;
+  tmpdir ? ::setenv("TMPDIR", saved_tmpdir.c_str(), 1) : ::unsetenv("TMPDIR");
+  if (runtime_dir) ::setenv("XDG_RUNTIME_DIR", saved_runtime_dir.c_str(), 1);
+  fs::path planted = tmp / ("trustc-lsp-std-" + std::to_string(server.pid()));
+  fs::create_directories(planted);
+  fs::create_symlink(tmp / "created-elsewhere", planted / "layer7.trust");
+  server.Request("initialize", {{"processId", nullptr},
+                                {"rootUri", PathToUri(dir_.string())},
+                                {"capabilities", json::object()}});
+  server.Notify("initialized", json::object());
+  server.Notify("textDocument/didOpen",
+                {{"textDocument",
+                  {{"uri", main_uri_}, {"languageId", "trust"}, {"version", 1}, {"text", main_}}}});
+  json location = server.Request("textDocument/definition",
+                                 {{"textDocument", {{"uri", main_uri_}}},
+                                  {"position", Position(main_, "layer7.client_ca", 8)}});
+  ASSERT_TRUE(location["result"].is_object()) << location.dump();
+  fs::path std_path = UriToPath(location["result"]["uri"].get<std::string>());
+  EXPECT_FALSE(fs::exists(tmp / "created-elsewhere"));
+  EXPECT_NE(std_path.parent_path(), planted);
+  EXPECT_EQ(std_path.parent_path().parent_path(), tmp);
+  EXPECT_NE(ReadText(std_path).find("client_ca"), std::string::npos);
+  struct stat st {};
+  ASSERT_EQ(::lstat(std_path.parent_path().c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0700u);  // mkdtemp: nobody else can add files
+  ASSERT_EQ(::lstat(std_path.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISREG(st.st_mode));
+  EXPECT_EQ(st.st_mode & 0777, 0444u);
+  EXPECT_EQ(server.Stop(), 0);
+  EXPECT_FALSE(fs::exists(std_path.parent_path()));  // removed on a graceful exit
+}
+
 TEST_F(LspTest, SymbolsCompletionAndFormatting) {
   Open(main_uri_, main_);
   json symbols =
@@ -191,6 +235,8 @@ TEST_F(LspTest, GarbageNeverKillsTheServer) {
   client_.SendRaw("Content-Length: 2\r\n\r\n[]");
   json unknown = client_.Request("textDocument/frobnicate", json::object());
   EXPECT_EQ(unknown["error"]["code"], -32601);
+  EXPECT_NE(unknown["error"]["message"].get<std::string>().find("textDocument/frobnicate"),
+            std::string::npos);
   json not_open =
       At("textDocument/hover", "file:///nowhere.trust", {{"line", 0}, {"character", 0}});
   EXPECT_TRUE(not_open.contains("error"));

@@ -14,6 +14,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
+constexpr const char* kProducer = "trustc test";
+
 std::string ReadCert(const std::string& name) {
   std::ifstream in(fs::path(TRUST_SOURCE_DIR) / "tests/golden/certs" / name, std::ios::binary);
   std::stringstream bytes;
@@ -47,7 +49,7 @@ class FactsCacheTest : public testing::Test {
  protected:
   void SetUp() override {
     char pattern[] = "/tmp/trustc-cache-test-XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
+    ASSERT_NE(mkdtemp(pattern), nullptr);  // 0700, like the cache makes it
     dir_ = pattern;
   }
   void TearDown() override { fs::remove_all(dir_); }
@@ -55,7 +57,7 @@ class FactsCacheTest : public testing::Test {
 };
 
 TEST_F(FactsCacheTest, EachDistinctFileIsDecodedOnceInAProcess) {
-  FactsCache cache{fs::path()};
+  FactsCache cache{fs::path(), kProducer};
   std::string root = ReadCert("root-ca.pem");
   cache.Load(root);
   cache.Load(root);
@@ -66,11 +68,11 @@ TEST_F(FactsCacheTest, EachDistinctFileIsDecodedOnceInAProcess) {
 TEST_F(FactsCacheTest, AHitOnDiskGivesWhatParsingGives) {
   for (const char* name : {"root-ca.pem", "ca.der", "ec256.pem", "sha1.pem", "user-alice.pem"}) {
     std::string bytes = ReadCert(name);
-    FactsCache first(dir_);
+    FactsCache first(dir_, kProducer);
     LoadResult parsed = first.Load(bytes);
     ASSERT_EQ(first.decoded(), 1u) << name;
     first.Flush();
-    FactsCache second(dir_);  // a later process
+    FactsCache second(dir_, kProducer);  // a later process
     LoadResult cached = second.Load(bytes);
     EXPECT_EQ(second.decoded(), 0u) << name;
     ExpectSameFacts(Get(parsed).facts(), Get(cached).facts());
@@ -82,9 +84,9 @@ TEST_F(FactsCacheTest, AHitOnDiskGivesWhatParsingGives) {
 TEST_F(FactsCacheTest, SignatureChecksWorkOnCachedCertificates) {
   std::string alice = ReadCert("user-alice.pem");
   std::string ca = ReadCert("client-ca.pem");
-  FactsCache(dir_).Load(alice);
-  FactsCache(dir_).Load(ca);
-  FactsCache cache(dir_);
+  FactsCache(dir_, kProducer).Load(alice);
+  FactsCache(dir_, kProducer).Load(ca);
+  FactsCache cache(dir_, kProducer);
   LoadResult leaf = cache.Load(alice);
   LoadResult issuer = cache.Load(ca);
   EXPECT_EQ(cache.decoded(), 0u);
@@ -96,7 +98,7 @@ TEST_F(FactsCacheTest, SignatureChecksWorkOnCachedCertificates) {
 // many lengths: each time the certificate must be a miss (decoded again), never a wrong answer.
 TEST_F(FactsCacheTest, ADamagedOrTornPackIsAMissNeverAWrongAnswer) {
   std::string bytes = ReadCert("root-ca.pem");
-  FactsCache(dir_).Load(bytes);  // the destructor flushes
+  FactsCache(dir_, kProducer).Load(bytes);  // the destructor flushes
   fs::path pack = dir_ / "certs-v2.pack";
   ASSERT_TRUE(fs::exists(pack));
   std::ifstream in(pack, std::ios::binary);
@@ -104,19 +106,19 @@ TEST_F(FactsCacheTest, ADamagedOrTornPackIsAMissNeverAWrongAnswer) {
   const std::string subject = "CN=Test Root CA,O=trustc tests,C=US";
   auto load_with_pack = [&](const std::string& content) {
     std::ofstream(pack, std::ios::binary | std::ios::trunc) << content;
-    FactsCache cache(dir_);
+    FactsCache cache(dir_, kProducer);
     LoadResult result = cache.Load(bytes);
     EXPECT_EQ(Get(result).facts().subject, subject);
     EXPECT_EQ(Get(result).facts().sha256, Sha256Hex(Get(result).der()));
     return cache.decoded();
   };
-  constexpr size_t kHeaders = 16 + 44;  // magic line, record header
+  constexpr size_t kHeaders = 16 + 68;  // magic line, record header
   auto sampled = [&](size_t i) { return i < kHeaders || i % 7 == 0 || i + 1 == good.size(); };
   for (size_t i = 0; i < good.size(); ++i) {
     if (!sampled(i)) continue;
     std::string damaged = good;
     damaged[i] = static_cast<char>(damaged[i] ^ 0x5A);
-    EXPECT_EQ(load_with_pack(damaged), 1u) << "byte " << i;  // FNV-1a catches any one byte
+    EXPECT_EQ(load_with_pack(damaged), 1u) << "byte " << i;  // the HMAC catches any one byte
   }
   for (size_t length = 0; length < good.size(); ++length) {
     if (!sampled(length)) continue;
@@ -128,9 +130,9 @@ TEST_F(FactsCacheTest, ADamagedOrTornPackIsAMissNeverAWrongAnswer) {
 
 TEST_F(FactsCacheTest, ForeignPackStartsOverAndLaterProcessesAppend) {
   std::ofstream(dir_ / "certs-v2.pack") << "something else entirely\n";
-  FactsCache(dir_).Load(ReadCert("root-ca.pem"));
-  FactsCache(dir_).Load(ReadCert("leaf.pem"));
-  FactsCache cache(dir_);
+  FactsCache(dir_, kProducer).Load(ReadCert("root-ca.pem"));
+  FactsCache(dir_, kProducer).Load(ReadCert("leaf.pem"));
+  FactsCache cache(dir_, kProducer);
   cache.Load(ReadCert("root-ca.pem"));
   cache.Load(ReadCert("leaf.pem"));
   EXPECT_EQ(cache.decoded(), 0u);
@@ -138,20 +140,112 @@ TEST_F(FactsCacheTest, ForeignPackStartsOverAndLaterProcessesAppend) {
 
 TEST_F(FactsCacheTest, AFifoInPlaceOfThePackNeitherHangsNorBreaks) {
   ASSERT_EQ(mkfifo((dir_ / "certs-v2.pack").c_str(), 0600), 0);
-  FactsCache cache(dir_);
+  FactsCache cache(dir_, kProducer);
   LoadResult result = cache.Load(ReadCert("root-ca.pem"));
   EXPECT_EQ(Get(result).facts().subject, "CN=Test Root CA,O=trustc tests,C=US");
   cache.Flush();  // skips what is not a regular file
   EXPECT_TRUE(fs::is_fifo(dir_ / "certs-v2.pack"));
 }
 
+std::string ReadFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+void WriteFile(const fs::path& path, const std::string& bytes) {
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+}
+
+std::string RawSha256(const std::string& bytes) {
+  std::string hex = Sha256Hex(std::string_view(bytes));
+  std::string raw;
+  for (size_t i = 0; i < hex.size(); i += 2) {
+    raw += static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16));
+  }
+  return raw;
+}
+
+// Someone who can write the cache relabels the leaf's record with the root's key: the build
+// must not take the leaf's facts (subject, expiry, CA bit) for the root's.
+TEST_F(FactsCacheTest, ASwappedRecordIsNotBelieved) {
+  std::string root = ReadCert("root-ca.pem");
+  std::string leaf = ReadCert("leaf.pem");
+  FactsCache(dir_, kProducer).Load(leaf);
+  fs::path pack = dir_ / "certs-v2.pack";
+  std::string forged = ReadFile(pack);
+  size_t at = forged.find(RawSha256(leaf));
+  ASSERT_NE(at, std::string::npos);
+  forged.replace(at, 32, RawSha256(root));
+  WriteFile(pack, forged);
+  FactsCache cache(dir_, kProducer);
+  LoadResult result = cache.Load(root);
+  EXPECT_EQ(Get(result).facts().subject, "CN=Test Root CA,O=trustc tests,C=US");
+  EXPECT_EQ(cache.decoded(), 1u);
+}
+
+// A cache written by a version with a since-fixed bug is recomputed, not believed.
+TEST_F(FactsCacheTest, AnotherVersionsRecordsAreRecomputed) {
+  std::string root = ReadCert("root-ca.pem");
+  FactsCache(dir_, "trustc 1.0.0").Load(root);
+  FactsCache later(dir_, "trustc 1.0.1");
+  later.Load(root);
+  EXPECT_EQ(later.decoded(), 1u);
+  later.Flush();
+  FactsCache again(dir_, "trustc 1.0.1");  // both versions' records live side by side
+  again.Load(root);
+  EXPECT_EQ(again.decoded(), 0u);
+  FactsCache old(dir_, "trustc 1.0.0");
+  old.Load(root);
+  EXPECT_EQ(old.decoded(), 0u);
+}
+
+TEST_F(FactsCacheTest, ThePlantedLinkIsNotFollowed) {
+  fs::path victim = dir_ / "victim";
+  WriteFile(victim, "precious\n");
+  fs::create_symlink(victim, dir_ / "certs-v2.pack");
+  FactsCache(dir_, kProducer).Load(ReadCert("root-ca.pem"));  // flushes
+  EXPECT_EQ(ReadFile(victim), "precious\n");
+  EXPECT_TRUE(fs::is_symlink(dir_ / "certs-v2.pack"));
+  // A link in place of the key is not followed either: no disk cache at all then.
+  fs::remove(dir_ / "certs-v2.pack");
+  fs::remove(dir_ / "hmac-key");
+  fs::create_symlink(victim, dir_ / "hmac-key");
+  FactsCache(dir_, kProducer).Load(ReadCert("root-ca.pem"));
+  EXPECT_EQ(ReadFile(victim), "precious\n");
+  EXPECT_FALSE(fs::exists(dir_ / "certs-v2.pack"));
+}
+
+TEST_F(FactsCacheTest, TheKeyIsPrivateAndTheDirectoryIsOurs) {
+  fs::path dir = dir_ / "made" / "trustc";
+  FactsCache(dir, kProducer).Load(ReadCert("root-ca.pem"));
+  struct stat st {};
+  ASSERT_EQ(::stat(dir.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0700u);
+  ASSERT_EQ(::stat((dir / "hmac-key").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  EXPECT_EQ(st.st_size, 32);
+  ASSERT_EQ(::stat((dir / "certs-v2.pack").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 077, 0u);
+  // A key others can read authenticates nothing: the cache is not used.
+  ::chmod((dir / "hmac-key").c_str(), 0644);
+  FactsCache cache(dir, kProducer);
+  cache.Load(ReadCert("root-ca.pem"));
+  EXPECT_EQ(cache.decoded(), 1u);
+  // Nor is a directory others can write into.
+  ::chmod((dir / "hmac-key").c_str(), 0600);
+  ::chmod(dir.c_str(), 0777);
+  FactsCache shared(dir, kProducer);
+  shared.Load(ReadCert("root-ca.pem"));
+  EXPECT_EQ(shared.decoded(), 1u);
+}
+
 TEST_F(FactsCacheTest, NoDirectoryMeansNoDisk) {
-  FactsCache(fs::path()).Load(ReadCert("root-ca.pem"));
+  FactsCache(fs::path(), kProducer).Load(ReadCert("root-ca.pem"));
   EXPECT_TRUE(fs::is_empty(dir_));
 }
 
 TEST_F(FactsCacheTest, FailuresAreNotCached) {
-  FactsCache cache(dir_);
+  FactsCache cache(dir_, kProducer);
   EXPECT_TRUE(std::holds_alternative<LoadError>(cache.Load(ReadCert("key-and-cert.pem"))));
   EXPECT_TRUE(std::holds_alternative<LoadError>(cache.Load(ReadCert("key-and-cert.pem"))));
   EXPECT_EQ(cache.decoded(), 2u);
