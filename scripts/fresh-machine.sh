@@ -70,7 +70,13 @@ trap cleanup EXIT
 
 mkdir -p "$root"
 tar -C "$root" --numeric-owner -xf "$base"
+# The network as this machine reaches it: its resolver, and the local certificate authorities
+# it trusts (an egress proxy that inspects TLS signs with one; npm's registry is reached
+# through it). The packages that use them are still installed by the project's scripts.
 cp -L /etc/resolv.conf "$root/etc/resolv.conf"
+mkdir -p "$root/usr/local/share/ca-certificates"
+find /usr/local/share/ca-certificates -maxdepth 1 -name '*.crt' -type f \
+  -exec cp {} "$root/usr/local/share/ca-certificates/" \;
 mount -t proc proc "$root/proc"
 mounted+=("$root/proc")
 mount --rbind /sys "$root/sys"

@@ -2,7 +2,9 @@
 
 #include <CLI/CLI.hpp>
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
+#include <string_view>
 
 #include "runtime/apply/commands.h"
 #include "runtime/cli/program_docs.h"
@@ -20,6 +22,9 @@ void AddManifestOptions(CLI::App* cmd, Options* options, bool with_format, bool 
   cmd->add_option("--verify-key", options->verify_key,
                   "PEM public key: SHA256SUMS.sig must verify with it")
       ->needs("--sums");
+  cmd->add_flag("--require-signature", options->require_signature,
+                "refuse unless --sums and --verify-key verify the artifacts "
+                "(default on when TRUST_APPLY_REQUIRE_SIGNATURE=1)");
   if (with_format) {
     cmd->add_option_function<std::string>(
            "--format", [options](const std::string& f) { options->json = f == "json"; },
@@ -29,10 +34,19 @@ void AddManifestOptions(CLI::App* cmd, Options* options, bool with_format, bool 
   if (writes) {
     auto* dir = cmd->add_option("--backup-dir", options->backup_dir,
                                 "where to keep NAME.bak-TIMESTAMP (default: beside it)");
-    cmd->add_flag("--no-backup", options->no_backup, "do not keep a backup")->excludes(dir);
+    auto* no_backup =
+        cmd->add_flag("--no-backup", options->no_backup, "do not keep a backup")->excludes(dir);
+    cmd->add_option("--keep-backups", options->keep_backups,
+                    "after a backup, delete all but the newest N of that store (default: keep all)")
+        ->check(CLI::Range(1, 100000))
+        ->excludes(no_backup);
     cmd->add_option("--timeout", options->timeout_seconds, "seconds for each requireEndpoint probe")
         ->check(CLI::Range(1, 3600));
     cmd->add_flag("-v,--verbose", options->verbose, "print the plan that was applied");
+    cmd->add_flag("--allow-hardlinks", options->allow_hardlinks,
+                  "write a store that has other hard links (they keep the old content)");
+    cmd->add_flag("--allow-shared-directory", options->allow_shared_directory,
+                  "as root, write a store in a directory another user can write");
   }
 }
 
@@ -55,6 +69,9 @@ int RunCli(int argc, char** argv) {
   app.set_version_flag("--version", "trust-apply " TRUST_VERSION);
   app.require_subcommand(1);
   Options options;
+  // A host that only applies signed builds says so once, in the environment of its runs.
+  const char* required = std::getenv("TRUST_APPLY_REQUIRE_SIGNATURE");
+  options.require_signature = required != nullptr && std::string_view(required) == "1";
   ListOptions list_options;
   auto* plan = app.add_subcommand("plan", "print what apply would do (exit 0 none, 2 pending)");
   auto* apply = app.add_subcommand("apply", "make the keystores match the manifests");

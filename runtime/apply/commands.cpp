@@ -2,8 +2,6 @@
 // new file). list: one keystore, any format.
 #include "runtime/apply/commands.h"
 
-#include <sys/stat.h>
-
 #include <algorithm>
 
 #include "runtime/apply/job.h"
@@ -30,9 +28,8 @@ Planned PlanAll(const std::vector<Job>& jobs, std::ostream& err) {
       result.failed = true;
       continue;
     }
-    struct stat st {};
-    bool create = stat(job.target.resolved.c_str(), &st) != 0;
-    result.plans.push_back(ComputePlan(job.manifest, job.path, job.entries, *store, create));
+    result.plans.push_back(
+        ComputePlan(job.manifest, job.path, job.entries, *store, !job.target.exists));
   }
   return result;
 }
@@ -51,7 +48,7 @@ bool ReportConflicts(const std::vector<KeystorePlan>& plans, std::ostream& err) 
 }
 
 int PlanOrVerify(const Options& options, bool verify, std::ostream& out, std::ostream& err) {
-  std::optional<std::vector<Job>> jobs = LoadJobs(options, err);
+  std::optional<std::vector<Job>> jobs = LoadJobs(options, /*warn_unverified=*/false, err);
   if (!jobs) {
     return kExitError;
   }
@@ -62,8 +59,8 @@ int PlanOrVerify(const Options& options, bool verify, std::ostream& out, std::os
     for (const KeystorePlan& plan : planned.plans) {
       bool in_sync = !plan.HasChanges() && !plan.HasConflicts();
       if (verify && in_sync) {
-        out << plan.keystore << "  " << plan.path << " (" << manifest::FormatName(plan.format)
-            << "): in sync\n";
+        out << Printable(plan.keystore) << "  " << Printable(plan.path) << " ("
+            << manifest::FormatName(plan.format) << "): in sync\n";
       } else {
         out << RenderPlanText(plan, verify);
       }

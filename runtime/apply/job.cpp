@@ -1,7 +1,5 @@
 #include "runtime/apply/job.h"
 
-#include <sys/stat.h>
-
 #include <variant>
 
 namespace trust::apply {
@@ -14,8 +12,15 @@ std::string DirOf(const std::string& path) {
   return slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
 }
 
+// The variable the manifest's password comes from, or "" when it comes from elsewhere.
+std::string PasswordVariable(const manifest::Manifest& manifest) {
+  const auto* env = std::get_if<manifest::PasswordEnv>(&manifest.password);
+  return env != nullptr ? env->name : std::string();
+}
+
 bool LoadEntry(const manifest::Entry& entry, size_t index, const std::string& dir,
-               const ArtifactReader& reader, LoadedEntry* out, std::string* error) {
+               const ArtifactReader& reader, const std::string& password_variable, LoadedEntry* out,
+               std::string* error) {
   std::string where = "entries[" + std::to_string(index) + "] `" + entry.alias + "`: ";
   std::string path = dir + "/" + entry.cert;
   std::optional<std::string> bytes = reader.Read(path, kMaxCertBytes, error);
@@ -36,7 +41,7 @@ bool LoadEntry(const manifest::Entry& entry, size_t index, const std::string& di
     return false;
   }
   if (entry.require_endpoint) {
-    out->endpoint = manifest::ExpandEnv(*entry.require_endpoint, error);
+    out->endpoint = manifest::ExpandEnv(*entry.require_endpoint, error, password_variable);
     if (!out->endpoint) {
       *error = where + "requireEndpoint: " + *error;
       return false;
@@ -70,7 +75,9 @@ std::optional<Job> LoadJob(const std::string& manifest_path, const ArtifactReade
     return std::nullopt;
   }
   job.manifest = std::move(*parsed);
-  std::optional<std::string> path = manifest::ExpandEnv(job.manifest.path, error);
+  std::string password_variable = PasswordVariable(job.manifest);
+  std::optional<std::string> path =
+      manifest::ExpandEnv(job.manifest.path, error, password_variable);
   if (!path) {
     *error = "path: " + *error;
     return std::nullopt;
@@ -79,12 +86,14 @@ std::optional<Job> LoadJob(const std::string& manifest_path, const ArtifactReade
   std::string dir = DirOf(manifest_path);
   job.entries.resize(job.manifest.entries.size());
   for (size_t i = 0; i < job.entries.size(); ++i) {
-    if (!LoadEntry(job.manifest.entries[i], i, dir, reader, &job.entries[i], error)) {
+    if (!LoadEntry(job.manifest.entries[i], i, dir, reader, password_variable, &job.entries[i],
+                   error)) {
       return std::nullopt;
     }
   }
   std::optional<Target> target = ResolveTarget(job.path, error);
-  if (!target || !LoadPassword(job.manifest.password, &job.password, error)) {
+  if (!target || !OpenDir(&*target, error) || !StatInDir(&*target, error) ||
+      !LoadPassword(job.manifest.password, &job.password, error)) {
     return std::nullopt;
   }
   job.target = std::move(*target);
@@ -108,17 +117,15 @@ std::unique_ptr<keystore::Keystore> OpenAs(std::string_view bytes, manifest::For
 std::unique_ptr<keystore::Keystore> OpenStore(const Job& job, std::string* original,
                                               std::string* error) {
   const keystore::Secret* password = job.password ? &*job.password : nullptr;
-  struct stat st {};
-  bool exists = stat(job.target.resolved.c_str(), &st) == 0;
   original->clear();
-  if (!exists) {
+  if (!job.target.exists) {
     if (!job.manifest.create) {
       *error = job.path + " does not exist (and the manifest says create: false)";
       return nullptr;
     }
     return keystore::NewKeystore(ToStoreFormat(job.manifest.format), password, error);
   }
-  std::optional<std::string> bytes = ReadWholeFile(job.target.resolved, kMaxFileBytes, error);
+  std::optional<std::string> bytes = ReadTarget(job.target, kMaxFileBytes, error);
   if (!bytes) {
     return nullptr;
   }

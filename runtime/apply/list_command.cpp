@@ -5,6 +5,7 @@
 
 #include "runtime/apply/commands.h"
 #include "runtime/apply/password.h"
+#include "runtime/apply/plan_output.h"
 #include "runtime/apply/run_support.h"
 #include "runtime/apply/safe_write.h"
 #include "runtime/keystore/keystore.h"
@@ -36,13 +37,14 @@ bool LoadListPassword(const ListOptions& options, std::optional<keystore::Secret
 void PrintEntries(const std::vector<keystore::EntryInfo>& entries, std::ostream& out) {
   size_t alias_width = 5;
   for (const auto& e : entries) {
-    alias_width = std::max(alias_width, e.alias.size());
+    alias_width = std::max(alias_width, Printable(e.alias).size());
   }
   for (const auto& e : entries) {
     std::string kind(keystore::EntryKindName(e.kind));
-    out << e.alias << std::string(alias_width - e.alias.size() + 2, ' ') << kind
+    std::string alias = Printable(e.alias);
+    out << alias << std::string(alias_width - alias.size() + 2, ' ') << kind
         << std::string(13 - kind.size(), ' ') << (e.sha256.empty() ? "-" : e.sha256) << "  "
-        << (e.not_after.empty() ? "-" : e.not_after) << "  " << e.subject << "\n";
+        << (e.not_after.empty() ? "-" : e.not_after) << "  " << Printable(e.subject) << "\n";
   }
 }
 

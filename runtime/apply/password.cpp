@@ -1,6 +1,7 @@
 #include "runtime/apply/password.h"
 
 #include <openssl/crypto.h>
+#include <sys/prctl.h>
 
 #include <cstdlib>
 #include <variant>
@@ -28,10 +29,19 @@ bool LoadPassword(const manifest::Password& password, std::optional<keystore::Se
   if (std::holds_alternative<manifest::PasswordNone>(password)) {
     return true;
   }
+  // From here on a password may be in memory: no core dump, no ptrace by other processes of
+  // this user. It stays so until exit (the password's copies live as long as the run).
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   if (const auto* env = std::get_if<manifest::PasswordEnv>(&password)) {
     const char* value = std::getenv(env->name.c_str());
     if (value == nullptr) {
       *error = "password variable `" + env->name + "` is not set";
+      return false;
+    }
+    if (*value == '\0') {
+      // An empty password would write a store its users cannot open with theirs.
+      *error = "password variable `" + env->name +
+               "` is empty (a store without a password says `password: none`)";
       return false;
     }
     out->emplace(value);
@@ -50,6 +60,12 @@ bool LoadPassword(const manifest::Password& password, std::optional<keystore::Se
   }
   out->emplace(FirstLine(*bytes));
   OPENSSL_cleanse(bytes->data(), bytes->size());
+  if ((*out)->size() == 0) {
+    out->reset();
+    *error = "password file " + *path +
+             ": the first line is empty (a store without a password says `password: none`)";
+    return false;
+  }
   return true;
 }
 

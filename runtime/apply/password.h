@@ -11,7 +11,8 @@
 namespace trust::apply {
 
 // On success *out holds the password, or nothing for {"none": true}. Placeholders in a
-// password file's path are expanded.
+// password file's path are expanded. An empty password is refused. Once a password is to be
+// read, the process is made non-dumpable (PR_SET_DUMPABLE 0) for the rest of its life.
 bool LoadPassword(const manifest::Password& password, std::optional<keystore::Secret>* out,
                   std::string* error);
 

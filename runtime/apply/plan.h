@@ -7,7 +7,12 @@
 //   - aliases compare case-insensitively when the keystore says so (jks, pkcs12);
 //   - the plan is simulated in order, so a certificate added by an earlier entry counts as
 //     present for a later one (that one is skipped);
-//   - a key entry under a named alias is always a conflict, for entries and removes alike.
+//   - a key entry under a named alias is always a conflict, for entries and removes alike;
+//   - an alias can match several stored entries (written by other tools: exact repeats, or
+//     spellings that differ only in case): unchanged only when all hold the certificate, a
+//     replace or remove resolves all of them, anything else is a conflict;
+//   - a skip needs a holder that stays: an alias the same plan removes does not count, so
+//     "trust A as new" + "remove old" (old holding A) adds A under new.
 #pragma once
 
 #include <memory>
@@ -62,8 +67,8 @@ KeystorePlan ComputePlan(const manifest::Manifest& manifest, const std::string& 
 bool ApplyPlan(const KeystorePlan& plan, keystore::Keystore* store, std::string* error);
 
 // Checks a re-read keystore against the plan: every planned alias holds the planned
-// certificate, removed aliases are gone, and every entry the plan did not name is as it was
-// in `before`.
+// certificate, removed aliases are gone, every skipped certificate is still trusted under some
+// alias, and every entry the plan did not name is as it was in `before`.
 bool VerifyResult(const KeystorePlan& plan, const std::vector<keystore::EntryInfo>& before,
                   const keystore::Keystore& after, std::string* error);
 

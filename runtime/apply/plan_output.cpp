@@ -89,6 +89,25 @@ std::string Summary(const KeystorePlan& plan) {
 
 }  // namespace
 
+std::string Printable(std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    auto c = static_cast<unsigned char>(text[i]);
+    auto next = i + 1 < text.size() ? static_cast<unsigned char>(text[i + 1]) : 0;
+    if (c < 0x20 || c == 0x7f) {
+      out += std::string("\\x") + kHex[c >> 4] + kHex[c & 15];
+    } else if (c == 0xC2 && next >= 0x80 && next <= 0x9F) {
+      out += std::string("\\u00") + kHex[next >> 4] + kHex[next & 15];
+      ++i;
+    } else {
+      out.push_back(static_cast<char>(c));
+    }
+  }
+  return out;
+}
+
 std::string ShortSha(const std::string& sha256) {
   if (sha256.size() < 8) {
     return sha256;
@@ -97,14 +116,14 @@ std::string ShortSha(const std::string& sha256) {
 }
 
 std::string RenderPlanText(const KeystorePlan& plan, bool drift_only) {
-  std::string out = plan.keystore + "  " + plan.path + " (" +
+  std::string out = Printable(plan.keystore) + "  " + Printable(plan.path) + " (" +
                     std::string(manifest::FormatName(plan.format)) +
                     (plan.create ? ", to be created" : "") + ")\n";
   size_t alias_width = 0;
   size_t subject_width = 0;
   for (const EntryPlan& e : plan.entries) {
-    alias_width = std::max(alias_width, DisplayWidth(e.alias));
-    subject_width = std::max(subject_width, DisplayWidth(e.subject));
+    alias_width = std::max(alias_width, DisplayWidth(Printable(e.alias)));
+    subject_width = std::max(subject_width, DisplayWidth(Printable(e.subject)));
   }
   const size_t sha_width = std::string("sha256 ").size() + 4 + 1 + 2;
   for (const EntryPlan& e : plan.entries) {
@@ -112,9 +131,9 @@ std::string RenderPlanText(const KeystorePlan& plan, bool drift_only) {
       continue;
     }
     std::string sha = e.sha256.empty() ? "" : "sha256 " + ShortSha(e.sha256);
-    std::string line = "  " + std::string(1, Symbol(e.action)) + " " + Pad(e.alias, alias_width) +
-                       "   " + Pad(sha, sha_width) + "  " + Pad(e.subject, subject_width) + "  " +
-                       Outcome(e);
+    std::string line = "  " + std::string(1, Symbol(e.action)) + " " +
+                       Pad(Printable(e.alias), alias_width) + "   " + Pad(sha, sha_width) + "  " +
+                       Pad(Printable(e.subject), subject_width) + "  " + Printable(Outcome(e));
     out += line + "\n";
   }
   return out + Summary(plan) + "\n";

@@ -93,12 +93,12 @@ const EntryInfo* FindAlias(const std::vector<EntryInfo>& entries, std::string_vi
 
 AliasIndex::AliasIndex(const std::vector<EntryInfo>& entries, bool case_insensitive)
     : case_insensitive_(case_insensitive) {
-  for (const EntryInfo& entry : entries) by_alias_.emplace(Key(entry.alias), &entry);
+  for (const EntryInfo& entry : entries) by_alias_[Key(entry.alias)].push_back(&entry);
 }
 
-const EntryInfo* AliasIndex::Find(std::string_view alias) const {
+std::vector<const EntryInfo*> AliasIndex::FindAll(std::string_view alias) const {
   auto it = by_alias_.find(Key(alias));
-  return it == by_alias_.end() ? nullptr : it->second;
+  return it == by_alias_.end() ? std::vector<const EntryInfo*>{} : it->second;
 }
 
 std::string AliasIndex::Key(std::string_view alias) const {

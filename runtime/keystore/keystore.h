@@ -53,10 +53,12 @@ class Keystore {
   // Adds a trusted certificate entry; the alias must be free.
   virtual bool AddTrusted(std::string_view alias, const pem::Certificate& cert,
                           std::string* error) = 0;
-  // Puts another certificate under an existing trusted entry's alias.
+  // Puts another certificate under an existing trusted entry's alias. When the alias matches
+  // several entries (see AliasIndex), all must be trusted ones; they become one entry.
   virtual bool ReplaceTrusted(std::string_view alias, const pem::Certificate& cert,
                               std::string* error) = 0;
-  // Removes a trusted entry. Key entries are never removed: that is an error.
+  // Removes every entry the alias matches. Key entries are never removed: an alias that
+  // matches one is an error and nothing is removed.
   virtual bool Remove(std::string_view alias, std::string* error) = 0;
   // The new file contents.
   virtual std::optional<std::string> Serialize(std::string* error) const = 0;
@@ -78,17 +80,19 @@ std::unique_ptr<Keystore> NewKeystore(StoreFormat format, const Secret* password
 const EntryInfo* FindAlias(const std::vector<EntryInfo>& entries, std::string_view alias,
                            bool case_insensitive);
 
-// The same for many lookups in one listing (a store has tens of thousands of entries); the
-// listing must outlive the index. The first of two entries with one alias wins, as in FindAlias.
+// Every entry under an alias, for many lookups in one listing (a store has tens of thousands
+// of entries); the listing must outlive the index. A store written by other tools can hold
+// several entries under one alias (exact repeats, or spellings that differ only in case where
+// aliases are case-insensitive): all of them are returned, in file order.
 class AliasIndex {
  public:
   AliasIndex(const std::vector<EntryInfo>& entries, bool case_insensitive);
-  const EntryInfo* Find(std::string_view alias) const;
+  std::vector<const EntryInfo*> FindAll(std::string_view alias) const;
 
  private:
   std::string Key(std::string_view alias) const;
   bool case_insensitive_;
-  std::unordered_map<std::string, const EntryInfo*> by_alias_;
+  std::unordered_map<std::string, std::vector<const EntryInfo*>> by_alias_;
 };
 
 }  // namespace trust::keystore

@@ -7,7 +7,8 @@
 
 namespace trust::manifest {
 
-std::optional<std::string> ExpandEnv(std::string_view text, std::string* error) {
+std::optional<std::string> ExpandEnv(std::string_view text, std::string* error,
+                                     std::string_view password_variable) {
   static constexpr std::string_view kOpen = "${env:";
   std::string out;
   size_t pos = 0;
@@ -28,9 +29,18 @@ std::optional<std::string> ExpandEnv(std::string_view text, std::string* error) 
       *error = "invalid placeholder `${env:" + name + "}`: expected a variable name";
       return std::nullopt;
     }
+    if (!password_variable.empty() && name == password_variable) {
+      *error = "`${env:" + name + "}` is the password variable, which may not be used here";
+      return std::nullopt;
+    }
     const char* value = std::getenv(name.c_str());
+    std::string message;
     if (value == nullptr) {
       *error = "environment variable `" + name + "` is not set";
+      return std::nullopt;
+    }
+    if (!CheckNoControl(value, &message)) {
+      *error = "environment variable `" + name + "` " + message;
       return std::nullopt;
     }
     out.append(value);

@@ -82,7 +82,11 @@ std::string WriteManifest(const Manifest& manifest);
 std::optional<Manifest> ReadManifest(std::string_view json, std::string* error);
 
 // Expands ${env:NAME} placeholders. An unset variable or a malformed placeholder is an error
-// that names it. Other text, including a lone '$', is kept as is.
-std::optional<std::string> ExpandEnv(std::string_view text, std::string* error);
+// that names it (never its value). Other text, including a lone '$', is kept as is. Values
+// may not hold control characters, and `password_variable` (the variable a manifest's
+// password comes from) may not be used at all: an error message that shows an expanded path
+// or endpoint must never show a password.
+std::optional<std::string> ExpandEnv(std::string_view text, std::string* error,
+                                     std::string_view password_variable = {});
 
 }  // namespace trust::manifest

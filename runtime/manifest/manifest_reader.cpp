@@ -103,6 +103,16 @@ class ObjectReader {
     return !out->empty() || Fail(KeyPath(key), "expected a non-empty string");
   }
 
+  // A path or endpoint: non-empty and free of control characters (a NUL would cut the path
+  // short where the kernel reads it, an escape sequence would reach a terminal).
+  bool LocationString(std::string_view key, std::string* out) {
+    std::string message;
+    if (!NonEmptyString(key, out)) {
+      return false;
+    }
+    return CheckNoControl(*out, &message) || Fail(KeyPath(key), message);
+  }
+
   bool Bool(std::string_view key, bool* out) {
     const Json& value = object_.at(key);
     if (!value.is_boolean()) {
@@ -146,7 +156,7 @@ bool ReadPassword(const Json& value, std::string* error, Password* out) {
   }
   if (reader.Has("file")) {
     PasswordFile file;
-    if (!reader.NonEmptyString("file", &file.path)) {
+    if (!reader.LocationString("file", &file.path)) {
       return false;
     }
     *out = file;
@@ -172,7 +182,7 @@ bool ReadEntryFields(ObjectReader& reader, Entry* entry) {
   }
   if (reader.Has("requireEndpoint")) {
     std::string endpoint;
-    if (!reader.NonEmptyString("requireEndpoint", &endpoint)) {
+    if (!reader.LocationString("requireEndpoint", &endpoint)) {
       return false;
     }
     entry->require_endpoint = endpoint;
@@ -287,7 +297,7 @@ bool ReadTop(ObjectReader& reader, std::string* error, Manifest* manifest) {
       !reader.String("source", &manifest->source) ||
       !reader.NonEmptyString("keystore", &manifest->keystore) ||
       (reader.Has("host") && !reader.String("host", &manifest->host)) ||
-      !reader.String("format", &format) || !reader.NonEmptyString("path", &manifest->path)) {
+      !reader.String("format", &format) || !reader.LocationString("path", &manifest->path)) {
     return false;
   }
   std::optional<Format> parsed = ParseFormat(format);

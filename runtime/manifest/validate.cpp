@@ -38,6 +38,19 @@ bool IsEnvName(std::string_view name) {
   return true;
 }
 
+bool CheckNoControl(std::string_view text, std::string* message) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c == 0x7f) {
+      static constexpr char kHex[] = "0123456789abcdef";
+      *message = std::string("contains the control character 0x") + kHex[c >> 4] + kHex[c & 15] +
+                 " at byte " + std::to_string(i);
+      return false;
+    }
+  }
+  return true;
+}
+
 bool CheckAlias(std::string_view alias, bool new_entry, std::string* message) {
   if (alias.empty()) {
     *message = "expected a non-empty alias";

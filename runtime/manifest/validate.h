@@ -15,6 +15,9 @@ bool IsEnvName(std::string_view name);
 // start with "debian:" (Debian's update-ca-certificates prunes those).
 bool CheckAlias(std::string_view alias, bool new_entry, std::string* message);
 
+// No byte below 0x20 and no 0x7f (NUL, escape sequences, line breaks) in a path or endpoint.
+bool CheckNoControl(std::string_view text, std::string* message);
+
 // 64 lower-case hex digits.
 bool CheckSha256(std::string_view hex, std::string* message);
 

@@ -2,7 +2,6 @@
 
 #include <openssl/evp.h>
 
-#include <map>
 #include <memory>
 
 #include "runtime/keystore/byte_io.h"
@@ -19,7 +18,10 @@ struct MdCtxDeleter {
 };
 
 // Java hashes the password as UTF-16BE code units; the password comes to us as UTF-8.
+// `out` is reserved for the longest result up front (two bytes per UTF-8 byte at most), so
+// filling it never reallocates and leaves no unwiped copy of the password behind.
 bool PasswordUtf16Be(std::string_view utf8, std::vector<unsigned char>* out) {
+  out->reserve(2 * utf8.size());
   size_t i = 0;
   while (i < utf8.size()) {
     auto c = static_cast<unsigned char>(utf8[i]);
@@ -70,6 +72,7 @@ bool IntegrityDigest(const Secret& password, std::string_view body, unsigned cha
                      std::string* error) {
   std::vector<unsigned char> utf16;
   if (!PasswordUtf16Be(password.view(), &utf16)) {
+    OPENSSL_cleanse(utf16.data(), utf16.size());
     *error = "keystore password is not valid UTF-8";
     return false;
   }
@@ -176,7 +179,6 @@ bool CheckIntegrity(std::string_view bytes, size_t body_size, const Secret* pass
 
 bool ReadEntries(ByteReader& reader, uint32_t version, uint32_t count, JksFile* file,
                  std::string* error) {
-  std::map<std::string, size_t> index;  // alias as stored -> position in file->entries
   for (uint32_t i = 0; i < count; ++i) {
     JksEntry entry;
     if (!ReadEntry(reader, version, &entry, error)) {
@@ -185,13 +187,10 @@ bool ReadEntries(ByteReader& reader, uint32_t version, uint32_t count, JksFile* 
       }
       return false;
     }
-    // Java keeps the last of duplicate aliases; so do we, and we never write duplicates.
-    auto [it, inserted] = index.emplace(entry.alias, file->entries.size());
-    if (inserted) {
-      file->entries.push_back(std::move(entry));
-    } else {
-      file->entries[it->second] = std::move(entry);
-    }
+    // Every entry is kept, even one whose alias repeats (Java keeps only the last): a rewrite
+    // must not drop what it was not asked to touch, and the plan treats an alias that matches
+    // several entries as a conflict unless the manifest resolves all of them.
+    file->entries.push_back(std::move(entry));
   }
   return true;
 }

@@ -49,12 +49,14 @@ class JksKeystore : public Keystore {
 
   bool ReplaceTrusted(std::string_view alias, const pem::Certificate& cert,
                       std::string* error) override {
-    size_t index = FindTrusted(alias, error);
-    if (index == kNotFound) {
+    std::vector<size_t> matches = FindAllTrusted(alias, error);
+    if (matches.empty()) {
       return false;
     }
-    // Keeps the stored alias spelling and the entry's position; only the certificate and its
-    // timestamp change.
+    // Keeps the first entry's stored alias spelling and position; only the certificate and
+    // its timestamp change. Further entries under the alias go, so that Java (which keeps the
+    // last of them) sees the new certificate.
+    size_t index = matches.front();
     JksEntry entry = MakeTrusted(file_.entries[index].alias, cert);
     EntryInfo info{entry.alias, EntryKind::kTrustedCert, {}, {}, {}};
     if (!DescribeCertificate(entry.chain[0].der, &info, error)) {
@@ -62,17 +64,15 @@ class JksKeystore : public Keystore {
     }
     file_.entries[index] = std::move(entry);
     infos_[index] = std::move(info);
+    matches.erase(matches.begin());
+    EraseAll(matches);
     return true;
   }
 
   bool Remove(std::string_view alias, std::string* error) override {
-    size_t index = FindTrusted(alias, error);
-    if (index == kNotFound) {
-      return false;
-    }
-    file_.entries.erase(file_.entries.begin() + static_cast<ptrdiff_t>(index));
-    infos_.erase(infos_.begin() + static_cast<ptrdiff_t>(index));
-    return true;
+    std::vector<size_t> matches = FindAllTrusted(alias, error);
+    EraseAll(matches);
+    return !matches.empty();
   }
 
   std::optional<std::string> Serialize(std::string* error) const override {
@@ -106,15 +106,32 @@ class JksKeystore : public Keystore {
     return kNotFound;
   }
 
-  size_t FindTrusted(std::string_view alias, std::string* error) const {
-    size_t index = Find(alias);
-    if (index == kNotFound) {
-      *error = "alias `" + std::string(alias) + "` does not exist";
-    } else if (file_.entries[index].tag != jks::kTagTrustedCert) {
-      *error = "alias `" + std::string(alias) + "` holds a key entry, which is never changed";
-      index = kNotFound;
+  // Every entry under `alias`, in file order; empty (with *error) when there is none or one
+  // of them is a key entry.
+  std::vector<size_t> FindAllTrusted(std::string_view alias, std::string* error) const {
+    std::vector<size_t> matches;
+    for (size_t i = 0; i < file_.entries.size(); ++i) {
+      if (!manifest::AsciiEqualIgnoreCase(file_.entries[i].alias, alias)) {
+        continue;
+      }
+      if (file_.entries[i].tag != jks::kTagTrustedCert) {
+        *error = "alias `" + std::string(alias) + "` holds a key entry, which is never changed";
+        return {};
+      }
+      matches.push_back(i);
     }
-    return index;
+    if (matches.empty()) {
+      *error = "alias `" + std::string(alias) + "` does not exist";
+    }
+    return matches;
+  }
+
+  // `indexes` ascending.
+  void EraseAll(const std::vector<size_t>& indexes) {
+    for (auto it = indexes.rbegin(); it != indexes.rend(); ++it) {
+      file_.entries.erase(file_.entries.begin() + static_cast<ptrdiff_t>(*it));
+      infos_.erase(infos_.begin() + static_cast<ptrdiff_t>(*it));
+    }
   }
 
   JksFile file_;

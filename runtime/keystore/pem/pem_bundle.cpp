@@ -212,7 +212,13 @@ class PemBundle : public Keystore {
       *error = "alias `" + std::string(alias) + "` does not exist";
       return false;
     }
-    return MakePiece(alias, cert, piece, error);
+    if (!MakePiece(alias, cert, piece, error)) {
+      return false;
+    }
+    // Further blocks under the same alias go: the alias now means the new certificate only.
+    std::erase_if(
+        pieces_, [&](const Piece& p) { return &p != piece && p.is_cert && p.info.alias == alias; });
+    return true;
   }
 
   bool Remove(std::string_view alias, std::string* error) override {

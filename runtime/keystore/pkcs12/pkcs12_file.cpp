@@ -4,6 +4,7 @@
 #include <openssl/provider.h>
 #include <openssl/x509.h>
 
+#include <climits>
 #include <mutex>
 
 #include "runtime/keystore/keystore.h"
@@ -34,9 +35,30 @@ void LoadLegacyProvider() {
   });
 }
 
+// The count as declared; a value too large for a long (ASN1_INTEGER_get gives -1) counts as
+// over every limit.
+long DeclaredIterations(const ASN1_INTEGER* value, long absent) {
+  if (value == nullptr) {
+    return absent;
+  }
+  long v = ASN1_INTEGER_get(value);
+  ERR_clear_error();
+  return v == -1 ? LONG_MAX : v;
+}
+
 int IntegerOr(const ASN1_INTEGER* value, int fallback) {
   long v = value != nullptr ? ASN1_INTEGER_get(value) : fallback;
   return v > 0 && v < (1L << 30) ? static_cast<int>(v) : fallback;
+}
+
+bool CheckIterations(long declared, const char* what, std::string* error) {
+  if (declared > kMaxIterations) {
+    *error = std::string("pkcs12 ") + what + " iteration count " +
+             (declared == LONG_MAX ? std::string("(huge)") : std::to_string(declared)) +
+             " is over the limit of " + std::to_string(kMaxIterations);
+    return false;
+  }
+  return true;
 }
 
 // PBES2 (cipher + PBKDF2) or a PKCS#12 PBE: what is needed to encrypt the same way again.
@@ -55,6 +77,7 @@ Encryption ReadPbes2(const ASN1_STRING* sequence) {
         ASN1_item_unpack(static_cast<const ASN1_STRING*>(kdf_value), ASN1_ITEM_rptr(PBKDF2PARAM)));
     if (kdf != nullptr) {
       enc.iterations = IntegerOr(kdf->iter, enc.iterations);
+      enc.declared_iterations = DeclaredIterations(kdf->iter, 1);
       if (kdf->salt != nullptr && kdf->salt->type == V_ASN1_OCTET_STRING) {
         enc.salt_length = kdf->salt->value.octet_string->length;
       }
@@ -85,6 +108,7 @@ Encryption ReadEncryption(const PKCS7* p7) {
   auto* pbe = static_cast<PBEPARAM*>(ASN1_item_unpack(sequence, ASN1_ITEM_rptr(PBEPARAM)));
   if (pbe != nullptr) {
     enc.iterations = IntegerOr(pbe->iter, enc.iterations);
+    enc.declared_iterations = DeclaredIterations(pbe->iter, 1);
     enc.salt_length = pbe->salt != nullptr ? pbe->salt->length : enc.salt_length;
     PBEPARAM_free(pbe);
   }
@@ -96,6 +120,9 @@ bool VerifyMac(PKCS12* p12, const Secret& password, MacParams* mac, std::string*
   const ASN1_OCTET_STRING* salt = nullptr;
   const ASN1_INTEGER* iterations = nullptr;
   PKCS12_get0_mac(nullptr, &alg, &salt, &iterations, p12);
+  if (!CheckIterations(DeclaredIterations(iterations, 1), "MAC", error)) {
+    return false;
+  }
   const ASN1_OBJECT* object = nullptr;
   X509_ALGOR_get0(&object, nullptr, nullptr, alg);
   mac->present = true;
@@ -125,6 +152,9 @@ bool UnpackContainer(PKCS7* p7, const Secret* password, Container* container, st
     container->encryption = ReadEncryption(p7);
     if (password == nullptr) {
       return true;  // opaque: Java without a password skips it too
+    }
+    if (!CheckIterations(container->encryption.declared_iterations, "PBE", error)) {
+      return false;
     }
     container->bags.reset(
         PKCS12_unpack_p7encdata(p7, password->data(), static_cast<int>(password->size())));

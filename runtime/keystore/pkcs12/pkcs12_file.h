@@ -37,6 +37,7 @@ struct Encryption {
   int pbe_nid = NID_undef;  // a PKCS#12 PBE nid, or the cipher nid of PBES2
   int iterations = 2048;
   int salt_length = 8;
+  long declared_iterations = 0;  // as the file says, checked against kMaxIterations
 };
 
 struct Container {
@@ -61,6 +62,9 @@ struct Pkcs12File {
 };
 
 inline constexpr size_t kMaxContainers = 10000;
+// A MAC or PBE iteration count is CPU time the file's author chooses for us: Java writes
+// 10,000, OpenSSL 2,048; more than this is refused before any key derivation.
+inline constexpr long kMaxIterations = 10000000;
 
 // `password` null ("none"): the MAC is not checked and encrypted containers stay opaque.
 std::optional<Pkcs12File> ParsePkcs12(std::string_view bytes, const Secret* password,

@@ -31,11 +31,58 @@ struct Entry {
   BagRef ref;  // the bag that makes the entry (the cert bag of a trusted entry)
 };
 
-std::string FriendlyName(const PKCS12_SAFEBAG* bag) {
-  char* name = PKCS12_get_friendlyname(const_cast<PKCS12_SAFEBAG*>(bag));
-  std::string out = name != nullptr ? name : "";
-  OPENSSL_free(name);
+// UTF-16BE to UTF-8, as Java's String holds a BMPString; an unpaired surrogate becomes U+FFFD
+// (no manifest alias can name such an entry: manifest aliases are printable ASCII).
+std::string Utf16BeToUtf8(const unsigned char* data, size_t length) {
+  std::string out;
+  auto put = [&out](uint32_t cp) {
+    if (cp < 0x80) {
+      out.push_back(static_cast<char>(cp));
+    } else if (cp < 0x800) {
+      out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else if (cp < 0x10000) {
+      out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else {
+      out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+      out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    }
+  };
+  for (size_t i = 0; i + 1 < length; i += 2) {
+    uint32_t unit = static_cast<uint32_t>(data[i]) << 8 | data[i + 1];
+    bool high = unit >= 0xD800 && unit < 0xDC00;
+    uint32_t next = i + 3 < length ? (static_cast<uint32_t>(data[i + 2]) << 8 | data[i + 3]) : 0;
+    if (high && next >= 0xDC00 && next < 0xE000) {
+      put(0x10000 + ((unit - 0xD800) << 10) + (next - 0xDC00));
+      i += 2;
+    } else {
+      put(unit >= 0xD800 && unit < 0xE000 ? 0xFFFD : unit);
+    }
+  }
   return out;
+}
+
+// The friendlyName as Java's PKCS12KeyStore reads it: a BMPString decoded as UTF-16BE (not
+// PKCS12_get_friendlyname, which garbles or drops non-ASCII names). Nothing when the bag has
+// none; an error when it is not a BMPString, since Java then cannot load the store at all.
+bool FriendlyName(const PKCS12_SAFEBAG* bag, std::optional<std::string>* name, std::string* error) {
+  name->reset();
+  const ASN1_TYPE* value = PKCS12_SAFEBAG_get0_attr(bag, NID_friendlyName);
+  if (value == nullptr) {
+    return true;
+  }
+  if (value->type != V_ASN1_BMPSTRING) {
+    *error = "corrupt keystore: a pkcs12 friendlyName is not a BMPString (Java cannot load it)";
+    return false;
+  }
+  const ASN1_STRING* bmp = value->value.bmpstring;
+  name->emplace(
+      Utf16BeToUtf8(ASN1_STRING_get0_data(bmp), static_cast<size_t>(ASN1_STRING_length(bmp))));
+  return true;
 }
 
 std::string LocalKeyId(const PKCS12_SAFEBAG* bag) {
@@ -158,7 +205,7 @@ class EntryScanner {
 
   bool Describe(const PKCS12_SAFEBAG* bag, BagRef ref, std::string* error) {
     int nid = PKCS12_SAFEBAG_get_nid(bag);
-    Entry entry{{FriendlyName(bag), EntryKind::kTrustedCert, {}, {}, {}}, ref};
+    Entry entry{{{}, EntryKind::kTrustedCert, {}, {}, {}}, ref};
     std::string der;
     if (nid == NID_certBag && HasJavaTrust(bag)) {
       der = CertDer(bag);
@@ -171,11 +218,15 @@ class EntryScanner {
     } else {
       return true;  // chain certificates, CRLs, nested safes: not entries
     }
-    if (!der.empty() && !DescribeCertificate(der, &entry.info, error)) {
+    std::optional<std::string> name;
+    if (!FriendlyName(bag, &name, error)) {
       return false;
     }
-    if (entry.info.alias.empty()) {
-      entry.info.alias = entry.info.sha256;  // no friendlyName: name it by its digest
+    // Java names an entry without a friendlyName "1", "2", ... in bag order, so that is its
+    // alias here too: a manifest alias "1" means the entry the JVM calls "1".
+    entry.info.alias = name ? *name : std::to_string(++unnamed_);
+    if (!der.empty() && !DescribeCertificate(der, &entry.info, error)) {
+      return false;
     }
     if (entries_.size() >= kMaxKeystoreEntries) {
       *error = "pkcs12 keystore has more than " + std::to_string(kMaxKeystoreEntries) + " entries";
@@ -188,6 +239,7 @@ class EntryScanner {
   const Pkcs12File& file_;
   std::map<std::string, std::string> certs_by_key_id_;
   std::vector<Entry> entries_;
+  int unnamed_ = 0;  // Java's counter for entries without a friendlyName
 };
 
 PKCS12_SAFEBAG* MakeTrustedBag(std::string_view alias, const pem::Certificate& cert) {
@@ -264,16 +316,29 @@ class Pkcs12Keystore : public Keystore {
     return Remove(alias, error) && AddTrusted(alias, cert, error);
   }
 
+  // Every bag under the alias goes (several when aliases differ only in case or repeat).
   bool Remove(std::string_view alias, std::string* error) override {
-    const Entry* entry = FindEntry(alias);
-    if (entry == nullptr || entry->info.kind != EntryKind::kTrustedCert) {
-      *error = "alias `" + std::string(alias) + "` " +
-               (entry == nullptr ? "does not exist" : "holds a key entry, which is never changed");
+    std::vector<BagRef> refs;
+    for (const Entry& entry : entries_) {
+      if (!manifest::AsciiEqualIgnoreCase(entry.info.alias, alias)) {
+        continue;
+      }
+      if (entry.info.kind != EntryKind::kTrustedCert) {
+        *error = "alias `" + std::string(alias) + "` holds a key entry, which is never changed";
+        return false;
+      }
+      refs.push_back(entry.ref);
+    }
+    if (refs.empty()) {
+      *error = "alias `" + std::string(alias) + "` does not exist";
       return false;
     }
-    Container& container = file_.containers[entry->ref.container];
-    PKCS12_SAFEBAG_free(sk_PKCS12_SAFEBAG_delete(container.bags.get(), entry->ref.index));
-    container.dirty = true;
+    // Scan order is container then index, so deleting from the back keeps earlier refs valid.
+    for (auto it = refs.rbegin(); it != refs.rend(); ++it) {
+      Container& container = file_.containers[it->container];
+      PKCS12_SAFEBAG_free(sk_PKCS12_SAFEBAG_delete(container.bags.get(), it->index));
+      container.dirty = true;
+    }
     return Rescan(error);
   }
 

@@ -3,18 +3,24 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
+#include <cstring>
+#include <filesystem>
 #include <thread>
 
 #include "runtime/keystore/keystore.h"
 #include "tests/unit/runtime/apply/apply_fixture.h"
+#include "tests/unit/runtime/apply/subprocess.h"
 #include "tests/unit/runtime/apply/tls_server.h"
 
 namespace trust::testing {
 namespace {
 
 using manifest::Format;
+
+std::string BaseName(const std::string& path) { return path.substr(path.rfind('/') + 1); }
 
 struct stat Stat(const std::string& path) {
   struct stat st {};
@@ -250,6 +256,98 @@ TEST_F(ApplyErrorsTest, RequireEndpoint) {
   EXPECT_NE(err_.find("cannot connect"), std::string::npos) << err_;
 }
 
+// Issue 13, item 4: a rename would give one name the new store and leave the other link with
+// the old one; refused unless --allow-hardlinks says that is wanted.
+TEST_F(ApplyErrorsTest, HardLinkedStoreIsRefusedUnlessAllowed) {
+  manifest::Manifest m = BaseManifest(Format::kJks);
+  m.entries.push_back(EntryFor("alpha", MakeCert("Alpha")));
+  std::string path = WriteManifest(m);
+  ASSERT_EQ(Run("apply", {path}), 0) << err_;
+  std::string other = dir_ + "/certs/other-name";
+  ASSERT_EQ(link(store_path_.c_str(), other.c_str()), 0);
+  std::string before = ReadFile(store_path_);
+  m.entries.push_back(EntryFor("beta", MakeCert("Beta")));
+  WriteManifest(m);
+  EXPECT_EQ(Run("apply", {path}), 1);
+  EXPECT_NE(err_.find("has 2 hard links"), std::string::npos) << err_;
+  EXPECT_NE(err_.find("--allow-hardlinks"), std::string::npos) << err_;
+  EXPECT_EQ(ReadFile(store_path_), before);
+  EXPECT_EQ(Stat(store_path_).st_nlink, 2u);
+  apply::Options allow;
+  allow.allow_hardlinks = true;
+  EXPECT_EQ(Run("apply", {path}, allow), 0) << err_;
+  EXPECT_EQ(ListStore(store_path_, "changeit").size(), 2u);
+  EXPECT_EQ(ReadFile(other), before);  // what the flag accepts
+}
+
+// Issue 13, item 15: a backup is a copy with the store's owner, group and mode, also in a
+// --backup-dir on another file system (where a hard link is impossible).
+TEST_F(ApplyErrorsTest, BackupKeepsOwnerGroupAndMode) {
+  if (geteuid() != 0) {
+    GTEST_SKIP() << "needs root to give the store another owner";
+  }
+  std::string other_fs = "/dev/shm";
+  struct statfs here {};
+  struct statfs there {};
+  if (statfs(dir_.c_str(), &here) != 0 || statfs(other_fs.c_str(), &there) != 0 ||
+      std::memcmp(&here.f_fsid, &there.f_fsid, sizeof(here.f_fsid)) == 0) {
+    GTEST_SKIP() << other_fs << " is not another file system here";
+  }
+  manifest::Manifest m = BaseManifest(Format::kPem);
+  m.entries.push_back(EntryFor("alpha", MakeCert("Alpha")));
+  std::string path = WriteManifest(m);
+  ASSERT_EQ(Run("apply", {path}), 0) << err_;
+  ASSERT_EQ(chown(store_path_.c_str(), 65534, 65534), 0);
+  ASSERT_EQ(chmod(store_path_.c_str(), 0640), 0);
+  std::string before = ReadFile(store_path_);
+  std::string backup_dir = other_fs + "/" + BaseName(dir_) + "-backups";
+  ASSERT_EQ(mkdir(backup_dir.c_str(), 0700), 0);
+  for (const char* where : {"", "other-fs"}) {
+    SCOPED_TRACE(where);
+    m.entries.push_back(EntryFor(std::string("beta") + where, MakeCert(std::string("B") + where)));
+    WriteManifest(m);
+    apply::Options options;
+    options.backup_dir = *where == '\0' ? "" : backup_dir;
+    ASSERT_EQ(Run("apply", {path}, options), 0) << err_;
+    std::vector<std::string> backups = Backups(*where == '\0' ? dir_ + "/store" : backup_dir);
+    ASSERT_EQ(backups.size(), 1u);
+    struct stat st = Stat(backups[0]);
+    EXPECT_EQ(st.st_uid, 65534u);
+    EXPECT_EQ(st.st_gid, 65534u);
+    EXPECT_EQ(st.st_mode & 07777, 0640u);
+    EXPECT_NE(st.st_ino, Stat(store_path_).st_ino);
+    EXPECT_EQ(ReadFile(backups[0]), before);
+    before = ReadFile(store_path_);
+  }
+  std::filesystem::remove_all(backup_dir);
+}
+
+// Issue 13, item 15: --keep-backups N keeps the newest N backups of the store, nothing else.
+TEST_F(ApplyErrorsTest, KeepBackupsPrunesTheOldest) {
+  manifest::Manifest m = BaseManifest(Format::kPem);
+  m.entries.push_back(EntryFor("alpha", MakeCert("Alpha")));
+  std::string path = WriteManifest(m);
+  ASSERT_EQ(Run("apply", {path}), 0) << err_;
+  std::string store_dir = dir_ + "/store";
+  WriteFile(store_dir + "/cacerts.bak-20200101T000000Z", "oldest");
+  WriteFile(store_dir + "/cacerts.bak-20200101T000000Z-2", "older");
+  WriteFile(store_dir + "/cacerts.bak-notes", "not a backup of ours");
+  WriteFile(store_dir + "/other.bak-20200101T000000Z", "another store's");
+  m.entries.push_back(EntryFor("beta", MakeCert("Beta")));
+  WriteManifest(m);
+  apply::Options keep;
+  keep.keep_backups = 2;
+  ASSERT_EQ(Run("apply", {path}, keep), 0) << err_;
+  std::vector<std::string> left = DirEntries(store_dir);
+  std::vector<std::string> backups;
+  std::copy_if(left.begin(), left.end(), std::back_inserter(backups),
+               [](const std::string& n) { return n.starts_with("cacerts.bak-2"); });
+  ASSERT_EQ(backups.size(), 2u);
+  EXPECT_EQ(backups[0], "cacerts.bak-20200101T000000Z-2");
+  EXPECT_NE(std::find(left.begin(), left.end(), "cacerts.bak-notes"), left.end());
+  EXPECT_NE(std::find(left.begin(), left.end(), "other.bak-20200101T000000Z"), left.end());
+}
+
 std::string Sign(const std::string& data, EVP_PKEY* key) {
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
   size_t length = 0;
@@ -299,6 +397,37 @@ TEST_F(ApplyErrorsTest, SumsAndSignature) {
   EXPECT_EQ(Run("apply", {path}, options), 1);
   EXPECT_NE(err_.find("does not match its checksum"), std::string::npos) << err_;
   EXPECT_NE(access(store_path_.c_str(), F_OK), 0);
+}
+
+// Issue 13, item 14: --require-signature refuses unless --sums and --verify-key verify;
+// without it, apply says once that nothing was verified.
+TEST_F(ApplyErrorsTest, RequireSignature) {
+  TestCert a = MakeCert("Alpha");
+  TestCert signer = MakeCert("Signer");
+  manifest::Manifest m = BaseManifest(Format::kPem);
+  m.entries.push_back(EntryFor("alpha", a));
+  std::string path = WriteManifest(m);
+  std::string sums = pem::Sha256Hex(a.der) + "  certs/" + a.cert->facts().sha256 + ".der\n" +
+                     pem::Sha256Hex(ReadFile(path)) + "  keystores/ks.manifest.json\n";
+  WriteFile(dir_ + "/SHA256SUMS", sums);
+  WriteFile(dir_ + "/SHA256SUMS.sig", Sign(sums, signer.key.get()));
+  WriteFile(dir_ + "/pub.pem", PublicPem(signer.key.get()));
+  apply::Options required;
+  required.require_signature = true;
+  EXPECT_EQ(Run("apply", {path}, required), 1);
+  EXPECT_EQ(err_,
+            "trust-apply: error: --require-signature: the artifacts must be verified: give "
+            "--sums SHA256SUMS and --verify-key KEY\n");
+  required.sums = dir_ + "/SHA256SUMS";
+  EXPECT_EQ(Run("apply", {path}, required), 1);  // checksums alone are not a signature
+  EXPECT_NE(access(store_path_.c_str(), F_OK), 0);
+  required.verify_key = dir_ + "/pub.pem";
+  EXPECT_EQ(Run("apply", {path}, required), 0) << err_;
+  EXPECT_EQ(err_, "");
+  EXPECT_EQ(Run("apply", {path}), 0) << err_;
+  EXPECT_EQ(err_,
+            "trust-apply: warning: the artifacts were not verified (no --sums with "
+            "--verify-key); --require-signature makes this an error\n");
 }
 
 }  // namespace

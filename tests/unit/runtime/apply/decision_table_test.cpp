@@ -7,6 +7,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <sstream>
+
 #include "runtime/keystore/jks/jks_file.h"
 #include "runtime/keystore/keystore.h"
 #include "tests/unit/runtime/apply/apply_fixture.h"
@@ -330,11 +333,131 @@ TEST_P(DecisionTableTest, DebianAliasLeftAlone) {
   }
 }
 
+// Issue 13, item 1: `new` would be a skip (A is trusted as `old`), but `old` goes in the same
+// plan; A must end up under `new`, not vanish.
+TEST_P(DecisionTableTest, RenameBySkipAndRemoveKeepsTheCertificate) {
+  SeedStore({{"old", &a_}});
+  manifest_.entries.push_back(EntryFor("new", a_));
+  manifest_.remove = {"old"};
+  ASSERT_EQ(Apply(), 0) << err_;
+  EXPECT_EQ(out_.substr(0, out_.find(';')),
+            "ks: 1 added, 0 replaced, 1 removed, 0 unchanged, 0 skipped");
+  std::vector<EntryInfo> after = List();
+  ASSERT_EQ(after.size(), 1u);
+  EXPECT_EQ(after[0].alias, "new");
+  EXPECT_EQ(after[0].sha256, a_.cert->facts().sha256);
+  EXPECT_EQ(Run("verify", {WriteManifest(manifest_)}), 0) << out_ << err_;
+}
+
+// Issue 13, item 2: two entries under one alias (case-only in jks/pkcs12, repeated `# alias:`
+// line in pem) holding different certificates. Neither plan nor verify may look at the first
+// one only; a replace resolves both, a remove removes both.
+TEST_P(DecisionTableTest, AliasMatchingTwoEntriesIsAConflictUnlessResolved) {
+  std::string second = IsPem() ? "partner" : "Partner";
+  SeedStore({{"partner", &a_}, {second, &b_}});
+  manifest_.entries.push_back(EntryFor("partner", a_));
+  EXPECT_EQ(Apply(), 1);
+  EXPECT_NE(err_.find("alias `partner`: the alias matches 2 entries"), std::string::npos) << err_;
+  ExpectUntouched();
+  EXPECT_EQ(Run("verify", {WriteManifest(manifest_)}), 1) << out_;
+  EXPECT_EQ(out_.find("in sync"), std::string::npos) << out_;
+  manifest_.entries = {EntryFor("partner", c_, /*replace=*/true)};
+  ASSERT_EQ(Apply(), 0) << err_;
+  std::vector<EntryInfo> after = List();
+  ASSERT_EQ(after.size(), 1u);
+  EXPECT_EQ(after[0].sha256, c_.cert->facts().sha256);
+  EXPECT_EQ(Run("verify", {WriteManifest(manifest_)}), 0) << out_ << err_;
+}
+
+TEST_P(DecisionTableTest, RemoveTakesEveryEntryTheAliasMatches) {
+  std::string second = IsPem() ? "partner" : "PARTNER";
+  SeedStore({{"partner", &a_}, {"keep", &c_}, {second, &b_}});
+  manifest_.remove = {"partner"};
+  ASSERT_EQ(Apply(), 0) << err_;
+  std::vector<EntryInfo> after = List();
+  ASSERT_EQ(after.size(), 1u);
+  EXPECT_EQ(after[0].alias, "keep");
+}
+
 INSTANTIATE_TEST_SUITE_P(Formats, DecisionTableTest,
                          ::testing::Values(Format::kJks, Format::kPkcs12, Format::kPem),
                          [](const auto& info) {
                            return std::string(manifest::FormatName(info.param));
                          });
+
+// Issue 13, item 3: a jks with an exact duplicate alias (here two private-key entries). Java
+// reads only the last; a rewrite must still keep both, byte for byte.
+using JksDuplicateTest = ApplyFixture;
+
+TEST_F(JksDuplicateTest, RewriteKeepsEveryDuplicateEntryByteForByte) {
+  TestCert a = MakeCert("Alpha");
+  TestCert b = MakeCert("Beta");
+  TestCert c = MakeCert("Gamma");
+  manifest::Manifest m = BaseManifest(Format::kJks);
+  auto Apply = [&] { return Run("apply", {WriteManifest(m)}); };
+  std::string seeded = SeedJks({{"dup", &a, /*key=*/true}, {"dup", &b, /*key=*/true}});
+  WriteFile(store_path_, seeded);
+  keystore::Secret secret("changeit");
+  std::string error;
+  std::optional<keystore::jks::JksFile> before = keystore::jks::ParseJks(seeded, &secret, &error);
+  ASSERT_TRUE(before) << error;
+  ASSERT_EQ(before->entries.size(), 2u);
+  m.entries.push_back(EntryFor("gamma", c));
+  ASSERT_EQ(Apply(), 0) << err_;
+  std::optional<keystore::jks::JksFile> after =
+      keystore::jks::ParseJks(ReadFile(store_path_), &secret, &error);
+  ASSERT_TRUE(after) << error;
+  ASSERT_EQ(after->entries.size(), 3u);
+  for (size_t i = 0; i < 2; ++i) {
+    const keystore::jks::JksEntry& was = before->entries[i];
+    const keystore::jks::JksEntry& now = after->entries[i];
+    EXPECT_EQ(now.tag, was.tag);
+    EXPECT_EQ(now.alias, was.alias);
+    EXPECT_EQ(now.timestamp_ms, was.timestamp_ms);
+    EXPECT_EQ(now.protected_key, was.protected_key);
+    ASSERT_EQ(now.chain.size(), 1u);
+    EXPECT_EQ(now.chain[0].der, was.chain[0].der);
+  }
+  // A key entry under the alias: no manifest action can resolve it.
+  m.remove = {"dup"};
+  EXPECT_EQ(Apply(), 1);
+}
+
+// Issue 13, item 16: a stored alias (or subject, or path) with control characters never
+// reaches the terminal raw: list, plan and error messages escape it.
+using OutputEscapingTest = ApplyFixture;
+
+TEST_F(OutputEscapingTest, ControlCharactersInAliasesAreEscaped) {
+  TestCert a = MakeCert("Alpha");
+  const std::string evil = "\x1b[2J\x1b[Hfake\nline\xc2\x9b";
+  WriteFile(store_path_, SeedJks({{evil, &a}}));
+  apply::ListOptions list;
+  list.keystore = store_path_;
+  list.password_env = kPasswordVar;
+  std::ostringstream out, err;
+  ASSERT_EQ(apply::RunList(list, out, err), 0) << err.str();
+  std::string listed = out.str();
+  EXPECT_EQ(listed.find('\x1b'), std::string::npos) << listed;
+  EXPECT_EQ(listed.find("\xc2\x9b"), std::string::npos) << listed;
+  EXPECT_NE(listed.find("\\x1b[2J\\x1b[Hfake\\x0aline\\u009b  trusted"), std::string::npos)
+      << listed;
+  EXPECT_EQ(std::count(listed.begin(), listed.end(), '\n'), 1);
+
+  manifest::Manifest m = BaseManifest(Format::kJks);
+  m.entries.push_back(EntryFor("alpha", a));
+  std::string path = WriteManifest(m);
+  EXPECT_EQ(Run("plan", {path}), 0) << err_;
+  EXPECT_NE(out_.find("already present as `\\x1b[2J"), std::string::npos) << out_;
+  EXPECT_EQ(out_.find('\x1b'), std::string::npos) << out_;
+  // An error that names the alias: its certificate is not a certificate.
+  keystore::jks::JksFile file;
+  file.entries.push_back({keystore::jks::kTagTrustedCert, evil, 0, {}, {{"X.509", "garbage"}}});
+  std::string error;
+  WriteFile(store_path_, *keystore::jks::SerializeJks(file, keystore::Secret("changeit"), &error));
+  EXPECT_EQ(Run("plan", {path}), 1);
+  EXPECT_NE(err_.find("\\x1b[2J"), std::string::npos) << err_;
+  EXPECT_EQ(err_.find('\x1b'), std::string::npos) << err_;
+}
 
 }  // namespace
 }  // namespace trust::testing

@@ -115,6 +115,25 @@ TEST_F(PlanTest, ApplyThenVerify) {
   EXPECT_EQ(error, "after writing, entry `existing` is missing or changed");
 }
 
+// Issue 13, item 1: the read-back check fails when a skipped certificate is gone.
+TEST_F(PlanTest, VerifyChecksEverySkippedCertificateIsStillThere) {
+  std::vector<keystore::EntryInfo> before = store_->List();
+  KeystorePlan plan = Plan({Entry("again", existing_)});
+  ASSERT_EQ(plan.entries[0].action, Action::kSkip);
+  std::string error;
+  EXPECT_TRUE(VerifyResult(plan, before, *store_, &error)) << error;
+  ASSERT_TRUE(store_->Remove("existing", &error));
+  EXPECT_FALSE(VerifyResult(plan, before, *store_, &error));
+  EXPECT_NE(error.find("skipped alias `again`"), std::string::npos) << error;
+}
+
+TEST_F(PlanTest, SkipBecomesAddWhenItsHolderIsRemoved) {
+  KeystorePlan plan = Plan({Entry("new", existing_)}, {"existing"});
+  ASSERT_EQ(plan.entries.size(), 2u);
+  EXPECT_EQ(plan.entries[0].action, Action::kAdd);
+  EXPECT_EQ(plan.entries[1].action, Action::kRemove);
+}
+
 TEST_F(PlanTest, TextOutput) {
   TestCert third = MakeCert("Third");
   std::string error;

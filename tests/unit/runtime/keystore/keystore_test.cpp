@@ -3,6 +3,8 @@
 #include "runtime/keystore/keystore.h"
 
 #include <gtest/gtest.h>
+#include <openssl/pkcs12.h>
+#include <openssl/x509.h>
 
 #include <random>
 
@@ -194,6 +196,57 @@ TEST(Pkcs12Test, WrongPasswordAndPasswordless) {
       OpenKeystore(open_bytes, StoreFormat::kPkcs12, nullptr, &error);
   ASSERT_NE(reread, nullptr) << error;
   EXPECT_EQ(reread->List().size(), 1u);
+}
+
+// A pkcs12 file whose MAC, or whose encrypted container, declares `iterations` (patched in
+// after the fact: deriving keys with the count itself would take the test seconds).
+std::string Pkcs12Declaring(long mac_iterations, long pbe_iterations) {
+  const char* pass = "changeit";
+  TestCert cert = MakeCert("Alpha");
+  STACK_OF(PKCS12_SAFEBAG)* bags = nullptr;
+  const auto* p = reinterpret_cast<const unsigned char*>(cert.der.data());
+  X509* x = d2i_X509(nullptr, &p, static_cast<long>(cert.der.size()));
+  PKCS12_add_cert(&bags, x);
+  PKCS7* p7 = PKCS12_pack_p7encdata(NID_pbe_WithSHA1And3_Key_TripleDES_CBC, pass, -1, nullptr, 8,
+                                    2048, bags);
+  X509_ALGOR* alg = p7->d.encrypted->enc_data->algorithm;
+  auto* pbe = static_cast<PBEPARAM*>(
+      ASN1_item_unpack(alg->parameter->value.sequence, ASN1_ITEM_rptr(PBEPARAM)));
+  ASN1_INTEGER_set(pbe->iter, pbe_iterations);
+  ASN1_STRING* packed = ASN1_item_pack(pbe, ASN1_ITEM_rptr(PBEPARAM), nullptr);
+  ASN1_TYPE_set(alg->parameter, V_ASN1_SEQUENCE, packed);
+  PBEPARAM_free(pbe);
+  STACK_OF(PKCS7)* safes = sk_PKCS7_new_null();
+  sk_PKCS7_push(safes, p7);
+  PKCS12* p12 = PKCS12_add_safes(safes, 0);
+  PKCS12_set_mac(p12, pass, -1, nullptr, 0, 2048, EVP_sha256());
+  const ASN1_INTEGER* iter = nullptr;
+  PKCS12_get0_mac(nullptr, nullptr, nullptr, &iter, p12);
+  ASN1_INTEGER_set(const_cast<ASN1_INTEGER*>(iter), mac_iterations);
+  unsigned char* der = nullptr;
+  int length = i2d_PKCS12(p12, &der);
+  std::string out(reinterpret_cast<char*>(der), static_cast<size_t>(length));
+  OPENSSL_free(der);
+  PKCS12_free(p12);
+  sk_PKCS7_pop_free(safes, PKCS7_free);
+  sk_PKCS12_SAFEBAG_pop_free(bags, PKCS12_SAFEBAG_free);
+  X509_free(x);
+  return out;
+}
+
+// Issue 13, item 13: iteration counts are CPU time the file asks for; over 10 million is
+// refused before any key derivation (fast, with a clear message).
+TEST(Pkcs12Test, IterationCountsOverTheLimitAreRefused) {
+  Secret password("changeit");
+  std::string error;
+  EXPECT_EQ(
+      OpenKeystore(Pkcs12Declaring(2000000000, 2048), StoreFormat::kPkcs12, &password, &error),
+      nullptr);
+  EXPECT_EQ(error, "pkcs12 MAC iteration count 2000000000 is over the limit of 10000000");
+  // With the MAC left valid, the container's count is checked before it is decrypted.
+  std::string pbe = Pkcs12Declaring(2048, 10000001);
+  EXPECT_EQ(OpenKeystore(pbe, StoreFormat::kPkcs12, &password, &error), nullptr);
+  EXPECT_EQ(error, "pkcs12 PBE iteration count 10000001 is over the limit of 10000000");
 }
 
 TEST(PemBundleTest, KeepsForeignTextAndUnmanagedBlocks) {
