@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 all=(fuzz_parse fuzz_cert fuzz_jks fuzz_pkcs12 fuzz_pem_bundle fuzz_manifest fuzz_bundle
-  fuzz_facts_cache)
+  fuzz_facts_cache fuzz_graphman)
 seconds=60
 if [[ $# -gt 0 && $1 =~ ^[0-9]+$ ]]; then
   seconds=$1

@@ -22,6 +22,7 @@ packages=(
   python3 python3-jsonschema  # docs tests: snippets compile, manifests match docs/schema (tests/docs)
   ansible-core  # the trustc.trust collection (ansible/) tested with the real Ansible (tests/ansible)
   python3-cryptography-vectors  # PKCS#12 files for trust-apply's alias tests (tests/interop)
+  python3-yaml  # examples/kubernetes validated against the Layer7 Operator CRDs (tests/graphman)
 )
 # The sanitizer and fuzzing build (scripts/configure-sanitize.sh) also needs clang and its
 # runtime libraries; the README's two commands do not.

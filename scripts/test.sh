@@ -10,5 +10,10 @@ if command -v npm >/dev/null && [ ! -d editors/vscode/node_modules ]; then
   (cd editors/vscode && npm ci --no-audit --no-fund >/dev/null 2>&1) ||
     echo "npm ci in editors/vscode failed: the grammar test will skip"
 fi
+# The Graphman schema test needs the `graphql` package (tests/graphman/package-lock.json).
+if command -v npm >/dev/null && [ ! -d tests/graphman/node_modules ]; then
+  (cd tests/graphman && npm ci --no-audit --no-fund >/dev/null 2>&1) ||
+    echo "npm ci in tests/graphman failed: the Graphman schema test will skip"
+fi
 cd build
 ctest --output-on-failure -j"$(nproc)" "$@"

@@ -15,6 +15,7 @@
 #include <set>
 
 #include "compiler/lower/bundle/bundle.h"
+#include "compiler/lower/graphman/graphman.h"
 #include "compiler/lower/manifest/manifest.h"
 #include "runtime/pem/certificate.h"
 
@@ -159,6 +160,10 @@ std::vector<Artifact> ListArtifacts(const ir::Program& program, std::string_view
         [&program, g] { return lower::bundle::InstallBundle(program, *g); });
     add("gateways/" + gateway.name + ".delete.bundle",
         [&program, g] { return lower::bundle::DeleteBundle(program, *g); });
+    add("gateways/" + gateway.name + ".graphman.json",
+        [&program, g] { return lower::graphman::InstallBundle(program, *g); });
+    add("gateways/" + gateway.name + ".graphman.delete.json",
+        [&program, g] { return lower::graphman::DeleteBundle(program, *g); });
   }
   for (const ir::Keystore& keystore : program.keystores) {
     const ir::Keystore* k = &keystore;

@@ -228,7 +228,9 @@ void AddImportCommands(CLI::App& app, CommonFlags& flags, CommandTable& table) {
   auto import_flags = std::make_shared<ImportFlags>();
   CLI::App* import = app.add_subcommand(
       "import", "Turn existing gateway bundles and keystores into .trust source");
-  import->add_option("BUNDLE", import_flags->bundles, "RESTMAN bundles (gateway or GMU exports)");
+  import->add_option(
+      "BUNDLE", import_flags->bundles,
+      "RESTMAN bundles (gateway or GMU exports), Graphman bundles (.json) or exploded directories");
   import
       ->add_option("--keystore", import_flags->keystores,
                    "PATH:FORMAT[:ENVVAR] (jks, pkcs12, pem); the password is read from ENVVAR, "

@@ -14,6 +14,7 @@
 #include "compiler/diag/json_text.h"
 #include "compiler/diag/render.h"
 #include "compiler/driver/cli_support.h"
+#include "compiler/driver/graphman_migration.h"
 #include "compiler/review/diff.h"
 #include "compiler/review/explain.h"
 #include "compiler/review/fmt.h"
@@ -261,6 +262,7 @@ std::optional<std::string> DiffSide::Resolve(const std::string& spec, std::strin
 struct DiffFlags {
   std::string old_spec, new_spec;
   std::string format = "text";
+  std::string gateway;  // --format graphman
   bool exit_code = false;
 };
 
@@ -285,6 +287,16 @@ int RunDiff(const DiffFlags& diff, const CommonFlags& flags) {
   if (!new_compilation) return trouble;
   const ir::Program& a = *old_compilation->program;
   const ir::Program& b = *new_compilation->program;
+  if (diff.format == "graphman") {
+    std::string error;
+    std::optional<std::string> bundle = GraphmanMigration(a, b, diff.gateway, &error);
+    if (!bundle) {
+      Fail(error);
+      return trouble;
+    }
+    std::cout << *bundle;
+    return 0;
+  }
   review::DiffResult result = review::Diff(
       {&a, review::LintFindings(a, old_compilation->emitter.diagnostics()), diff.old_spec},
       {&b, review::LintFindings(b, new_compilation->emitter.diagnostics()), diff.new_spec});
@@ -305,8 +317,11 @@ void AddDiff(CLI::App& app, CommonFlags& flags, CommandTable& table) {
       "diff", "Semantic diff of two programs (files or git:REV:path), in trust terms");
   command->add_option("OLD", diff->old_spec, "Old root file, or git:REV:path")->required();
   command->add_option("NEW", diff->new_spec, "New root file, or git:REV:path")->required();
-  command->add_option("--format", diff->format, "text, markdown or json")
-      ->check(CLI::IsMember({"text", "markdown", "json"}));
+  command
+      ->add_option("--format", diff->format,
+                   "text, markdown, json, or graphman (the bundle deleting what left)")
+      ->check(CLI::IsMember({"text", "markdown", "json", "graphman"}));
+  command->add_option("--gateway", diff->gateway, "With --format graphman: the gateway");
   command->add_flag("--exit-code", diff->exit_code, "Exit 0 if same, 1 if different, 2 on trouble");
   AddCommonFlags(*command, flags);
   table.push_back({command, [diff, &flags] { return RunDiff(*diff, flags); }});

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "compiler/importer/bundle_xml.h"
+#include "compiler/importer/gateway_checks.h"
 #include "compiler/importer/names.h"
 #include "compiler/source/source.h"
 
@@ -65,7 +66,7 @@ class BundleReader {
       if (item.type == "USER" && !Included(item)) continue;
       if (item.type == "USER" && !ReadUser(item, error)) return false;
     }
-    FinishProviders();
+    FinishProviders(&gateway_, [this](const std::string& text) { Note(text); });
     estate_->gateways.push_back(std::move(gateway_));
     AddSkipNotes();
     return true;
@@ -167,7 +168,7 @@ class BundleReader {
     trust.entity_name = name;
     if (!ReadTrustFlags(Child(item.resource, "Properties"), &trust, error)) return false;
     cert_by_id_[item.id] = trust.cert;
-    AddTrust(std::move(trust));
+    AddTrust(&gateway_, std::move(trust), [this](const std::string& text) { Note(text); });
     return true;
   }
 
@@ -192,25 +193,6 @@ class BundleReader {
         return &trust->purposes[static_cast<size_t>(purpose)];
     }
     return nullptr;
-  }
-
-  // What the language cannot say is left out with a note rather than written wrongly.
-  void AddTrust(ImportedTrust trust) {
-    const std::string& name = trust.entity_name;
-    bool any_purpose = false;
-    for (bool purpose : trust.purposes) any_purpose = any_purpose || purpose;
-    if (!trust.anchor && !any_purpose) {
-      Note("trusted certificate `" + name + "` is trusted for nothing: imported as a `cert` only");
-      return;
-    }
-    for (const ImportedTrust& other : gateway_.trusts) {
-      if (other.cert == trust.cert || other.entity_name == name) {
-        Note("trusted certificate `" + name + "` repeats `" + other.entity_name +
-             "` (same certificate or name): left out");
-        return;
-      }
-    }
-    gateway_.trusts.push_back(std::move(trust));
   }
 
   bool ReadProvider(const Item& item, std::string* error) {
@@ -273,92 +255,14 @@ class BundleReader {
       Skip("USER", "not of an imported federated provider");
       return true;
     }
-    ImportedUser user{Text(Child(item.resource, "Login")), Text(Child(item.resource, "SubjectDn")),
-                      Text(Child(item.resource, "Email")), Text(Child(item.resource, "FirstName")),
-                      Text(Child(item.resource, "LastName"))};
+    ImportedUser user{
+        Text(Child(item.resource, "Login")),    Text(Child(item.resource, "SubjectDn")),
+        Text(Child(item.resource, "Email")),    Text(Child(item.resource, "FirstName")),
+        Text(Child(item.resource, "LastName")), std::nullopt};
     if (user.login.empty()) user.login = item.name;
     if (user.login.empty()) return xml_.Fail(item.element, "a user without l7:Login", error);
     gateway_.providers[provider->second].users.push_back(std::move(user));
     return true;
-  }
-
-  // Providers and users the compiler would reject are left out, each with its reason.
-  void FinishProviders() {
-    std::vector<ImportedProvider> kept;
-    std::vector<pem::DistinguishedName> dns;
-    for (ImportedProvider& provider : gateway_.providers) {
-      DropUntrustedReferences(&provider);
-      std::string problem = ProviderProblem(provider);
-      if (!problem.empty()) {
-        Note("identity provider `" + provider.name + "` " + problem + ": left out");
-        continue;
-      }
-      FilterUsers(&provider, &dns);
-      kept.push_back(std::move(provider));
-    }
-    gateway_.providers = std::move(kept);
-  }
-
-  void DropUntrustedReferences(ImportedProvider* provider) {
-    std::vector<size_t> certs;
-    for (size_t cert : provider->certs) {
-      if (Trusted(cert) == nullptr) {
-        Note("identity provider `" + provider->name +
-             "` references a certificate the gateway does not trust for anything: reference left "
-             "out");
-      } else if (std::find(certs.begin(), certs.end(), cert) == certs.end()) {
-        certs.push_back(cert);
-      }
-    }
-    provider->certs = std::move(certs);
-  }
-
-  const ImportedTrust* Trusted(size_t cert) const {
-    for (const ImportedTrust& trust : gateway_.trusts) {
-      if (trust.cert == cert) return &trust;
-    }
-    return nullptr;
-  }
-
-  std::string ProviderProblem(const ImportedProvider& provider) const {
-    if (!provider.x509 && !provider.saml) return "enables no credential type";
-    if (!provider.x509) return "";
-    if (provider.certs.empty()) return "accepts x509 credentials but trusts no certificate";
-    size_t client = static_cast<size_t>(ir::Purpose::kSigningClientCerts);
-    for (size_t cert : provider.certs) {
-      if (Trusted(cert)->purposes[client]) return "";
-    }
-    return "accepts x509 credentials but none of its certificates signs client certificates";
-  }
-
-  void FilterUsers(ImportedProvider* provider, std::vector<pem::DistinguishedName>* dns) {
-    std::vector<ImportedUser> kept;
-    std::set<std::string> logins;
-    for (ImportedUser& user : provider->users) {
-      std::string problem = UserProblem(*provider, user, logins, dns);
-      if (!problem.empty()) {
-        Note("user `" + user.login + "` of `" + provider->name + "` " + problem + ": left out");
-        continue;
-      }
-      logins.insert(user.login);
-      kept.push_back(std::move(user));
-    }
-    provider->users = std::move(kept);
-  }
-
-  static std::string UserProblem(const ImportedProvider& provider, const ImportedUser& user,
-                                 const std::set<std::string>& logins,
-                                 std::vector<pem::DistinguishedName>* dns) {
-    if (logins.contains(user.login)) return "repeats a login";
-    if (user.dn.empty()) return provider.x509 ? "has no subject DN" : "";
-    std::string error;
-    std::optional<pem::DistinguishedName> dn = pem::ParseDn(user.dn, &error);
-    if (!dn) return "has a subject DN that does not parse (" + error + ")";
-    for (const pem::DistinguishedName& other : *dns) {
-      if (pem::DnEqual(other, *dn)) return "repeats the subject DN of another user";
-    }
-    dns->push_back(*dn);
-    return "";
   }
 
   void Skip(const std::string& kind, const std::string& detail) {

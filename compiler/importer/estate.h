@@ -7,6 +7,7 @@
 #include <array>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,10 @@ struct ImportedUser {
   std::string email;
   std::string first_name;
   std::string last_name;
+  // The user's own certificate (Graphman bundles carry it; RESTMAN bundles cannot): an index
+  // into Estate::certs, set only when its subject is the DN and a certificate the provider
+  // trusts for signing client certificates signed it, as the compiler requires.
+  std::optional<size_t> cert;
 };
 
 struct ImportedProvider {

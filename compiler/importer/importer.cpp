@@ -5,6 +5,7 @@
 #include <iterator>
 
 #include "compiler/importer/bundle_reader.h"
+#include "compiler/importer/graphman_reader.h"
 #include "compiler/importer/source_writer.h"
 #include "compiler/limits.h"
 #include "compiler/sema/program.h"
@@ -21,6 +22,10 @@ size_t Estate::AddCert(std::shared_ptr<const pem::Certificate> certificate,
 std::optional<ImportResult> Import(const ImportOptions& options, std::string* error) {
   Estate estate;
   for (const std::string& path : options.bundles) {
+    if (std::filesystem::is_directory(path)) {  // an exploded Graphman bundle
+      if (!ReadGraphmanDirectory(path, &estate, error)) return std::nullopt;
+      continue;
+    }
     // The compiler's reader: bounded, never blocking on a FIFO, regular files only.
     std::string why;
     std::optional<std::string> bytes = sema::ReadFile(path, limits::kMaxBundleBytes, &why);
@@ -28,7 +33,9 @@ std::optional<ImportResult> Import(const ImportOptions& options, std::string* er
       *error = path + ": cannot read the bundle: " + why;
       return std::nullopt;
     }
-    if (!ReadBundle(path, *bytes, &estate, error)) return std::nullopt;
+    bool read = LooksLikeGraphman(*bytes) ? ReadGraphman(path, *bytes, &estate, error)
+                                          : ReadBundle(path, *bytes, &estate, error);
+    if (!read) return std::nullopt;
   }
   for (const KeystoreInput& keystore : options.keystores) {
     if (!ReadKeystore(keystore, &estate, error)) return std::nullopt;

@@ -254,6 +254,7 @@ class Writer {
     if (!user.email.empty()) items.push_back({"email", Quote(user.email)});
     if (!user.first_name.empty()) items.push_back({"first_name", Quote(user.first_name)});
     if (!user.last_name.empty()) items.push_back({"last_name", Quote(user.last_name)});
+    if (user.cert) items.push_back({"cert", cert_names_[*user.cert]});
     if (items.empty()) {
       out_ += Indent(2) + "user " + Quote(user.login) + " {\n" + Indent(2) + "}\n";
       return;

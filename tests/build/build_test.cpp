@@ -68,6 +68,8 @@ TEST_F(BuildTest, WritesTheLayoutOfTheSpec) {
   auto files = ReadTree(tmp_ / "out");
   EXPECT_TRUE(files.contains("gateways/api_gateway.install.bundle"));
   EXPECT_TRUE(files.contains("gateways/api_gateway.delete.bundle"));
+  EXPECT_TRUE(files.contains("gateways/api_gateway.graphman.json"));
+  EXPECT_TRUE(files.contains("gateways/api_gateway.graphman.delete.json"));
   EXPECT_TRUE(files.contains("keystores/connector_server.manifest.json"));
   EXPECT_TRUE(files.contains("keystores/connector_xpress.manifest.json"));
   EXPECT_TRUE(files.contains("SHA256SUMS"));

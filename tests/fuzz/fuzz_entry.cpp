@@ -17,6 +17,7 @@
 #include "compiler/diag/render.h"
 #include "compiler/driver/pipeline.h"
 #include "compiler/importer/bundle_reader.h"
+#include "compiler/importer/graphman_reader.h"
 #include "compiler/importer/source_writer.h"
 #include "runtime/keystore/keystore.h"
 #include "runtime/manifest/manifest.h"
@@ -167,15 +168,11 @@ void FuzzPemBundle(const uint8_t* data, size_t size) {
   ExerciseKeystore(View(data, size), keystore::StoreFormat::kPem, nullptr);
 }
 
-void FuzzBundle(const uint8_t* data, size_t size) {
-  importer::Estate estate;
-  std::string error;
-  if (!importer::ReadBundle("fuzz.bundle", std::string(View(data, size)), &estate, &error)) {
-    if (error.empty()) Fail("a bundle error without a message");
-    return;
-  }
-  // Whatever the bundle held, the source written from it must at least parse: names are
-  // sanitised and strings escaped by the writer, not trusted from the bundle.
+namespace {
+
+// Whatever a bundle held, the source written from it must at least parse: names are sanitised
+// and strings escaped by the writer, not trusted from the bundle.
+void CheckImportedSource(const importer::Estate& estate) {
   fs::path dir = ProjectDir() / "import";
   std::error_code ec;
   fs::remove_all(dir, ec);
@@ -189,6 +186,28 @@ void FuzzBundle(const uint8_t* data, size_t size) {
       Fail("imported source does not parse");
     }
   }
+}
+
+}  // namespace
+
+void FuzzBundle(const uint8_t* data, size_t size) {
+  importer::Estate estate;
+  std::string error;
+  if (!importer::ReadBundle("fuzz.bundle", std::string(View(data, size)), &estate, &error)) {
+    if (error.empty()) Fail("a bundle error without a message");
+    return;
+  }
+  CheckImportedSource(estate);
+}
+
+void FuzzGraphman(const uint8_t* data, size_t size) {
+  importer::Estate estate;
+  std::string error;
+  if (!importer::ReadGraphman("fuzz.json", std::string(View(data, size)), &estate, &error)) {
+    if (error.empty()) Fail("a Graphman bundle error without a message");
+    return;
+  }
+  CheckImportedSource(estate);
 }
 
 void FuzzManifest(const uint8_t* data, size_t size) {

@@ -29,6 +29,8 @@ void FuzzBundle(const uint8_t* data, size_t size);
 // The certificate-facts cache reading the bytes as its pack (under a fixed key, so that seed
 // packs authenticate): whatever the pack holds, the facts are those ParseCertificate gives.
 void FuzzFactsCache(const uint8_t* data, size_t size);
+// The Graphman bundle reader of `trustc import`, then the source written from what it read.
+void FuzzGraphman(const uint8_t* data, size_t size);
 
 struct Target {
   std::string_view name;  // also the directory name under corpus/ and regressions/
@@ -43,6 +45,7 @@ inline constexpr Target kTargets[] = {
     {"fuzz_manifest", FuzzManifest},
     {"fuzz_bundle", FuzzBundle},
     {"fuzz_facts_cache", FuzzFactsCache},
+    {"fuzz_graphman", FuzzGraphman},
 };
 
 }  // namespace trust::fuzz

@@ -9,7 +9,7 @@ out=tests/fuzz/corpus
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 rm -rf "$out"
-mkdir -p "$out"/{fuzz_parse,fuzz_cert,fuzz_jks,fuzz_pkcs12,fuzz_pem_bundle,fuzz_manifest,fuzz_bundle,fuzz_facts_cache}
+mkdir -p "$out"/{fuzz_parse,fuzz_cert,fuzz_jks,fuzz_pkcs12,fuzz_pem_bundle,fuzz_manifest,fuzz_bundle,fuzz_facts_cache,fuzz_graphman}
 
 # Sources: golden tests, their imported libraries, the examples and the standard library.
 for f in tests/golden/*.trust; do [[ ! -f $f ]] || cp "$f" "$out/fuzz_parse/golden_$(basename "$f")"; done
@@ -111,6 +111,14 @@ for f in tests/golden/*.install.bundle "$tmp"/build/gateways/*.bundle; do
   cp "$f" "$out/fuzz_bundle/$(basename "$f")"
 done
 for f in ../shared/reference/bundles/*; do [[ ! -f $f ]] || cp "$f" "$out/fuzz_bundle/real_$(basename "$f")"; done
+
+# Graphman bundles: ours (golden sidecars, the example's, the rotation migration), malformed
+# ones, and the set-mutation samples when ../shared is there.
+for f in tests/golden/*.graphman*.json "$tmp"/build/gateways/*.graphman*.json \
+         tests/graphman/rotation/*.json tests/graphman/malformed/*.json; do
+  cp "$f" "$out/fuzz_graphman/$(basename "$f")"
+done
+for f in ../shared/reference/graphman/*.json; do [[ ! -f $f ]] || cp "$f" "$out/fuzz_graphman/real_$(basename "$f")"; done
 
 du -sh "$out"
 for d in "$out"/*; do echo "$(basename "$d"): $(ls "$d" | wc -l) files"; done

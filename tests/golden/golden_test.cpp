@@ -3,7 +3,8 @@
 // other file must compile without one. TRUST_UPDATE_GOLDEN=1 rewrites the sidecars.
 //
 // A clean file also has one sidecar per artifact `trustc build` would write:
-// `NAME.GATEWAY.install.bundle`, `NAME.GATEWAY.delete.bundle`, `NAME.KEYSTORE.manifest.json`.
+// `NAME.GATEWAY.install.bundle`, `NAME.GATEWAY.delete.bundle`, `NAME.GATEWAY.graphman.json`,
+// `NAME.GATEWAY.graphman.delete.json`, `NAME.KEYSTORE.manifest.json`.
 //
 // A first line `// args: ...` passes flags: -D NAME=VALUE, --allow-outside-root, --werror.
 #include <gtest/gtest.h>

@@ -45,13 +45,13 @@ std::string Comment(const ir::Program& program, const ir::Gateway& gateway, Kind
 }
 
 std::string WriteBundle(const ir::Program& program, const ir::Gateway& gateway, Kind kind) {
-  Plan plan = MakePlan(gateway);
+  Plan plan = MakePlan(program, gateway);
   xml::Document doc;
   doc.AddComment(Comment(program, gateway, kind));
   xml::Element root = doc.AddRoot("l7:Bundle").Attr("xmlns:l7", kNamespace);
   xml::Element references = root.Add("l7:References");
   for (const PlannedEntity& entity : plan.entities) {
-    WriteItem(program, gateway, entity, references);
+    WriteItem(plan, entity, references);
   }
   xml::Element mappings = root.Add("l7:Mappings");
   // Mappings run in document order: install dependencies first, delete dependents first.

@@ -1,7 +1,5 @@
 #include "compiler/lower/bundle/entities.h"
 
-#include <openssl/evp.h>
-
 #include <string>
 #include <string_view>
 
@@ -11,15 +9,6 @@ namespace trust::lower::bundle {
 namespace {
 
 std::string_view Bool(bool value) { return value ? "true" : "false"; }
-
-// Base64 of the DER in one line: EVP_EncodeBlock, unlike the BIO filter, adds no line breaks.
-std::string Base64(const std::vector<uint8_t>& der) {
-  std::string out(4 * ((der.size() + 2) / 3) + 1, '\0');
-  int length = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), der.data(),
-                               static_cast<int>(der.size()));
-  out.resize(static_cast<size_t>(length));
-  return out;
-}
 
 void AddProperty(xml::Element properties, std::string_view key, std::string_view value_type,
                  std::string_view value) {
@@ -41,16 +30,15 @@ void AddTrustProperties(const ir::Trust& trust, xml::Element properties) {
   AddBoolean(properties, "verifyHostname", trust.verify_hostname);
 }
 
-void WriteTrustedCert(const ir::Program& program, const PlannedEntity& entity,
-                      xml::Element resource) {
+void WriteTrustedCert(const PlannedEntity& entity, xml::Element resource) {
   xml::Element cert = resource.Add("l7:TrustedCertificate").Attr("id", entity.id);
   cert.AddText("l7:Name", entity.name);
   xml::Element data = cert.Add("l7:CertificateData");
-  const pem::Certificate& certificate = *program.cert(entity.trust->cert).certificate;
+  const pem::Certificate& certificate = *entity.certificate;
   data.AddText("l7:IssuerName", certificate.facts().issuer);
   data.AddText("l7:SerialNumber", certificate.facts().serial_decimal);
   data.AddText("l7:SubjectName", certificate.facts().subject);
-  data.AddText("l7:Encoded", Base64(certificate.der()));
+  data.AddText("l7:Encoded", CertBase64(certificate));
   AddTrustProperties(*entity.trust, cert.Add("l7:Properties"));
 }
 
@@ -68,8 +56,7 @@ std::string_view ValidationValue(ir::Validation validation) {
   return "";
 }
 
-void WriteProvider(const ir::Program& program, const ir::Gateway& gateway,
-                   const PlannedEntity& entity, xml::Element resource) {
+void WriteProvider(const Plan& plan, const PlannedEntity& entity, xml::Element resource) {
   const ir::IdentityProvider& provider = *entity.provider;
   xml::Element element = resource.Add("l7:IdentityProvider").Attr("id", entity.id);
   element.AddText("l7:Name", entity.name);
@@ -86,15 +73,8 @@ void WriteProvider(const ir::Program& program, const ir::Gateway& gateway,
           .Add("l7:FederatedIdentityProviderDetail")
           .Add("l7:CertificateReferences")
           .Attr("resourceUri", std::string(kNamespace) + "/trustedCertificates");
-  for (ir::CertId id : provider.trusted) {
-    const ir::Cert& cert = program.cert(id);
-    if (!cert.certificate) {
-      continue;
-    }
-    std::string goid = TrustedCertGoid(program, gateway, cert.certificate->facts().sha256);
-    if (!goid.empty()) {
-      references.Add("l7:Reference").Attr("id", goid);
-    }
+  for (size_t index : entity.references) {
+    references.Add("l7:Reference").Attr("id", plan.entities[index].id);
   }
 }
 
@@ -118,19 +98,18 @@ void WriteUser(const PlannedEntity& entity, xml::Element resource) {
 
 }  // namespace
 
-void WriteItem(const ir::Program& program, const ir::Gateway& gateway, const PlannedEntity& entity,
-               xml::Element references) {
+void WriteItem(const Plan& plan, const PlannedEntity& entity, xml::Element references) {
   xml::Element item = references.Add("l7:Item");
   item.AddText("l7:Name", entity.name);
   item.AddText("l7:Id", entity.id);
   item.AddText("l7:Type", entity.type);
   xml::Element resource = item.Add("l7:Resource");
   if (entity.trust != nullptr) {
-    WriteTrustedCert(program, entity, resource);
+    WriteTrustedCert(entity, resource);
   } else if (entity.user != nullptr) {
     WriteUser(entity, resource);
   } else {
-    WriteProvider(program, gateway, entity, resource);
+    WriteProvider(plan, entity, resource);
   }
 }
 

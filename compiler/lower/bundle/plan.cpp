@@ -1,6 +1,10 @@
 #include "compiler/lower/bundle/plan.h"
 
+#include <openssl/evp.h>
+#include <openssl/sha.h>
+
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -25,7 +29,7 @@ PlannedEntity Entity(const ir::Gateway& gateway, std::string_view type, std::str
   return e;
 }
 
-void AddTrusts(const ir::Gateway& gateway, Plan& plan) {
+void AddTrusts(const ir::Program& program, const ir::Gateway& gateway, Plan& plan) {
   std::vector<const ir::Trust*> trusts;
   for (const ir::Trust& t : gateway.trusts) {
     trusts.push_back(&t);
@@ -37,6 +41,7 @@ void AddTrusts(const ir::Gateway& gateway, Plan& plan) {
     PlannedEntity e = Entity(gateway, kTrustedCertType, t->entity_name, t->entity_name);
     e.src_uri = Uri("trustedCertificates", e.id);
     e.trust = t;
+    e.certificate = program.cert(t->cert).certificate.get();
     plan.entities.push_back(std::move(e));
   }
 }
@@ -56,7 +61,8 @@ std::vector<PlannedEntity> Providers(const ir::Gateway& gateway) {
 
 // Users come after every provider (not right after their own) so that the three entity kinds
 // stay in three blocks, in the order docs/bundles.md gives.
-void AddUsers(const ir::Gateway& gateway, const std::vector<PlannedEntity>& providers, Plan& plan) {
+void AddUsers(const ir::Program& program, const ir::Gateway& gateway,
+              const std::vector<PlannedEntity>& providers, Plan& plan) {
   std::vector<std::pair<const PlannedEntity*, const ir::User*>> users;
   for (const PlannedEntity& p : providers) {
     for (const ir::User& u : p.provider->users) {
@@ -72,30 +78,67 @@ void AddUsers(const ir::Gateway& gateway, const std::vector<PlannedEntity>& prov
     e.provider = provider->provider;
     e.user = user;
     e.provider_id = provider->id;
+    e.provider_name = provider->name;
+    if (user->cert) e.certificate = program.cert(*user->cert).certificate.get();
     plan.entities.push_back(std::move(e));
   }
 }
 
+// The trusted certificate entity of the plan holding the certificate with this SHA-256.
+std::optional<size_t> TrustedCertIndex(const Plan& plan, std::string_view sha256) {
+  for (size_t i = 0; i < plan.entities.size(); ++i) {
+    const PlannedEntity& e = plan.entities[i];
+    if (e.trust != nullptr && e.certificate != nullptr && e.certificate->facts().sha256 == sha256) {
+      return i;
+    }
+  }
+  return std::nullopt;
+}
+
+void AddReferences(const ir::Program& program, std::vector<PlannedEntity>& providers,
+                   const Plan& plan) {
+  for (PlannedEntity& p : providers) {
+    for (ir::CertId id : p.provider->trusted) {
+      const ir::Cert& cert = program.cert(id);
+      if (!cert.certificate) continue;
+      if (auto index = TrustedCertIndex(plan, cert.certificate->facts().sha256)) {
+        p.references.push_back(*index);
+      }
+    }
+  }
+}
+
+std::string Base64(const unsigned char* bytes, size_t size) {
+  std::string out(4 * ((size + 2) / 3) + 1, '\0');
+  int length =
+      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), bytes, static_cast<int>(size));
+  out.resize(static_cast<size_t>(length));
+  return out;
+}
+
 }  // namespace
 
-Plan MakePlan(const ir::Gateway& gateway) {
+Plan MakePlan(const ir::Program& program, const ir::Gateway& gateway) {
   Plan plan;
-  AddTrusts(gateway, plan);
+  AddTrusts(program, gateway, plan);
   std::vector<PlannedEntity> providers = Providers(gateway);
+  AddReferences(program, providers, plan);
   plan.entities.insert(plan.entities.end(), providers.begin(), providers.end());
-  AddUsers(gateway, providers, plan);
+  AddUsers(program, gateway, providers, plan);
   return plan;
 }
 
-std::string TrustedCertGoid(const ir::Program& program, const ir::Gateway& gateway,
-                            std::string_view sha256) {
-  for (const ir::Trust& t : gateway.trusts) {
-    const ir::Cert& cert = program.cert(t.cert);
-    if (cert.certificate && cert.certificate->facts().sha256 == sha256) {
-      return Goid(gateway.name, kTrustedCertType, t.entity_name);
-    }
-  }
-  return "";
+// EVP_EncodeBlock, unlike the BIO filter, adds no line breaks.
+std::string CertBase64(const pem::Certificate& certificate) {
+  const std::vector<uint8_t>& der = certificate.der();
+  return Base64(der.data(), der.size());
+}
+
+std::string ThumbprintSha1(const pem::Certificate& certificate) {
+  const std::vector<uint8_t>& der = certificate.der();
+  unsigned char digest[SHA_DIGEST_LENGTH];
+  SHA1(der.data(), der.size(), digest);
+  return Base64(digest, sizeof digest);
 }
 
 }  // namespace trust::lower::bundle

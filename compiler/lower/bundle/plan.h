@@ -1,5 +1,7 @@
-// The entities of one gateway's bundle, in mapping order, with their derived ids. Both bundles
-// (install and delete) are written from one plan, so they cannot disagree on items or ids.
+// The entities of one gateway's bundle, in mapping order, with their derived ids: the lowering
+// model every bundle format is written from. Both RESTMAN bundles (install and delete) and both
+// Graphman bundles (compiler/lower/graphman/) read one plan, so they cannot disagree on which
+// entities exist, their names, their order, their certificates or what a provider references.
 #pragma once
 
 #include <string>
@@ -25,17 +27,24 @@ struct PlannedEntity {
   const ir::Trust* trust = nullptr;
   const ir::IdentityProvider* provider = nullptr;
   const ir::User* user = nullptr;
+  // Trusts: the trusted certificate; users: their attached certificate, or null.
+  const pem::Certificate* certificate = nullptr;
+  // Providers: the indices in Plan::entities of the trusted certificates they reference, in
+  // source order. A certificate the gateway does not trust has no entity and is left out.
+  std::vector<size_t> references;
+  std::string provider_name;  // users only: the entity name of their provider
 };
 
 struct Plan {
   std::vector<PlannedEntity> entities;  // certificates, providers, users: the mapping order
 };
 
-Plan MakePlan(const ir::Gateway& gateway);
+Plan MakePlan(const ir::Program& program, const ir::Gateway& gateway);
 
-// The GOID of the gateway's TRUSTED_CERT entity holding the certificate with this SHA-256, or
-// "" if the gateway does not trust it.
-std::string TrustedCertGoid(const ir::Program& program, const ir::Gateway& gateway,
-                            std::string_view sha256);
+// Base64 of the certificate's DER on one line (no line breaks).
+std::string CertBase64(const pem::Certificate& certificate);
+
+// Base64 of the SHA-1 of the DER: the identity the gateway gives a trusted certificate.
+std::string ThumbprintSha1(const pem::Certificate& certificate);
 
 }  // namespace trust::lower::bundle
