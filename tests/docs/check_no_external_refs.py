@@ -10,7 +10,7 @@ import sys
 
 # Split so that this file does not match itself.
 PATTERN = re.compile("shared" + "/spec|language" + " spec|section" + " [0-9]")
-SKIP_DIRS = {".git", "out", "corpus", "exports", "regressions"}
+SKIP_DIRS = {".git", "out", "corpus", "exports", "regressions", "node_modules"}
 SUFFIXES = (".md", ".h", ".cpp", ".def", ".g4", ".trust", ".txt", ".sh", ".py", ".cmake", ".json")
 
 
