@@ -4,10 +4,17 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 
 #include "compiler/lsp/workspace.h"
 
 namespace trust::lsp {
+
+// A request that is well-formed but cannot be answered (formatting a file with a syntax
+// error): the server replies with LSP's RequestFailed and this message, which editors show.
+struct RequestFailed : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
 
 nlohmann::json Hover(Workspace& workspace, const nlohmann::json& params);
 nlohmann::json Definition(Workspace& workspace, const nlohmann::json& params);

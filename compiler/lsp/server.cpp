@@ -23,6 +23,7 @@ constexpr int kMethodNotFound = -32601;
 constexpr int kInvalidParams = -32602;
 constexpr int kInternalError = -32603;
 constexpr int kServerNotInitialized = -32002;
+constexpr int kRequestFailed = -32803;
 
 long long NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -101,6 +102,8 @@ void Server::Dispatch(const json& message) {
     } else {
       ReplyError(id, kMethodNotFound, "unknown method " + method);
     }
+  } catch (const RequestFailed& e) {
+    if (is_request) ReplyError(id, kRequestFailed, e.what());
   } catch (const json::exception& e) {
     if (is_request) ReplyError(id, kInvalidParams, e.what());
   } catch (const std::invalid_argument& e) {

@@ -38,6 +38,12 @@ const source::SourceFile& Unit::FileOf(size_t module) const {
   return sources.file(loaded->modules.at(module).ast.file);
 }
 
+const LineIndex& Unit::Lines(source::FileId file) const {
+  auto it = lines_.find(file);
+  if (it == lines_.end()) it = lines_.emplace(file, LineIndex(sources.file(file).text())).first;
+  return it->second;
+}
+
 Workspace::Workspace(driver::CompileOptions base, bool refresh_clock)
     : base_(std::move(base)), refresh_clock_(refresh_clock) {}
 
@@ -131,16 +137,19 @@ std::shared_ptr<Unit> Workspace::Compile(const std::string& root) {
     unit->paths[module.ast.file] = ModulePath(module);
   }
   if (unit->loaded->syntax_errors) return unit;
+  // Partial: an unrelated wrong name must not take away the facts of every certificate.
   sema::CheckOptions check{base_.defines, base_.allow_outside_root, Now()};
+  check.partial = true;
   unit->program = sema::Check(*unit->loaded, check, unit->sources, unit->emitter);
+  unit->complete = unit->program && !unit->emitter.HasErrors();
   return unit;
 }
 
 json Workspace::Convert(const Unit& unit, const diag::Diagnostic& d) const {
   auto range_json = [&](source::SourceRange range) {
-    const std::string& text = unit.sources.file(range.file).text();
-    Position begin = OffsetToPosition(text, range.begin);
-    Position end = OffsetToPosition(text, range.end);
+    const LineIndex& lines = unit.Lines(range.file);
+    Position begin = lines.PositionOf(range.begin);
+    Position end = lines.PositionOf(range.end);
     return json{{"start", {{"line", begin.line}, {"character", begin.character}}},
                 {"end", {{"line", end.line}, {"character", end.character}}}};
   };
@@ -183,7 +192,7 @@ void Workspace::CompileRoots() {
   for (const auto& unit : all) {
     if (imported.count(unit->root) > 0) continue;
     units_.push_back(unit);
-    if (unit->program) good_[unit->root] = unit;
+    if (unit->complete) good_[unit->root] = unit;
   }
 }
 
@@ -231,7 +240,7 @@ std::optional<std::pair<const Unit*, size_t>> Workspace::UnitFor(const std::stri
 
 const Unit* Workspace::LastGood(const std::string& path) const {
   for (const auto& [root, unit] : good_) {
-    if (unit->program && unit->ModuleOf(path)) return unit.get();
+    if (unit->complete && unit->ModuleOf(path)) return unit.get();
   }
   return nullptr;
 }

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -127,6 +128,9 @@ TEST_F(LspTest, HoverShowsCertificateFacts) {
             std::string::npos);
   EXPECT_NE(text.find("days"), std::string::npos);
   EXPECT_NE(text.find("api_gateway"), std::string::npos) << text;  // where it is used
+  // Short, and the same on every machine: no absolute paths, a handful of lines.
+  EXPECT_EQ(text.find(dir_.string()), std::string::npos) << text;
+  EXPECT_LE(std::count(text.begin(), text.end(), '\n'), 8) << text;
   // Other declarations: kind and place.
   hover = At("textDocument/hover", main_uri_, Position(main_, "gateway api_gateway", 10));
   EXPECT_NE(hover["result"]["contents"]["value"].get<std::string>().find("gateway"),
@@ -268,6 +272,40 @@ TEST_F(LspTest, GarbageNeverKillsTheServer) {
   client_.WaitDiagnostics(main_uri_, RefusesFifo);
   EXPECT_TRUE(client_.Alive());
   EXPECT_EQ(client_.Stop(), 0);
+}
+
+// An unrelated wrong name on first open: the certificate's facts and its uses still show.
+TEST_F(LspTest, HoverAnswersInAFileWithAnUnrelatedErrorOnFirstOpen) {
+  std::string broken = main_;
+  broken.replace(broken.find("trust endpoint_ca {"), 19, "trust endpoint_cb {");
+  Open(main_uri_, broken);
+  client_.WaitDiagnostics(main_uri_, HasError);
+  json hover =
+      At("textDocument/hover", main_uri_, Position(broken, "trust provisioning_ca from", 8));
+  ASSERT_TRUE(hover["result"].is_object()) << hover.dump();
+  std::string text = hover["result"]["contents"]["value"];
+  EXPECT_NE(text.find("OU=Provisioning Services"), std::string::npos) << text;
+  EXPECT_NE(text.find("api_gateway"), std::string::npos) << text;
+  EXPECT_NE(text.find("the program has errors"), std::string::npos) << text;
+  json definition =
+      At("textDocument/definition", main_uri_, Position(broken, "trust provisioning_ca", 8));
+  EXPECT_TRUE(definition["result"].is_object()) << definition.dump();
+  json symbols =
+      client_.Request("textDocument/documentSymbol", {{"textDocument", {{"uri", main_uri_}}}});
+  EXPECT_GE(symbols["result"].size(), 5u) << symbols.dump();
+}
+
+// Formatting a file with a syntax error is an error the editor shows, not a silent no-op.
+TEST_F(LspTest, FormattingASyntaxErrorAnswersWithAnError) {
+  std::string broken = main_ + "\ncert {\n";
+  Open(main_uri_, broken);
+  json answer =
+      client_.Request("textDocument/formatting", {{"textDocument", {{"uri", main_uri_}}}});
+  ASSERT_TRUE(answer.contains("error")) << answer.dump();
+  EXPECT_EQ(answer["error"]["code"], -32803);
+  EXPECT_NE(answer["error"]["message"].get<std::string>().find("syntax error on line"),
+            std::string::npos)
+      << answer.dump();
 }
 
 }  // namespace
