@@ -12,16 +12,7 @@
 #include "runtime/pem/certificate.h"
 
 namespace trust::lsp {
-namespace {
-
 using nlohmann::json;
-
-struct Place {
-  const Document* document = nullptr;
-  const Unit* unit = nullptr;
-  size_t module = 0;
-  uint32_t offset = 0;  // in the compiled text of the module
-};
 
 const Document& DocumentOf(Workspace& workspace, const json& params) {
   const Document* document = workspace.Find(params.at("textDocument").at("uri"));
@@ -48,6 +39,8 @@ json RangeJson(const LineIndex& lines, source::SourceRange range) {
   return {{"start", {{"line", begin.line}, {"character", begin.character}}},
           {"end", {{"line", end.line}, {"character", end.character}}}};
 }
+
+namespace {
 
 // "main.trust:3", "modules/certs.trust:3", "std/layer7.trust:3": short, and the same on
 // every machine, where the compiler's absolute paths would fill a hover.

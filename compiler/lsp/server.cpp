@@ -37,6 +37,11 @@ json Capabilities() {
           {"definitionProvider", true},
           {"documentSymbolProvider", true},
           {"documentFormattingProvider", true},
+          {"referencesProvider", true},
+          {"documentHighlightProvider", true},
+          {"renameProvider", true},
+          {"codeActionProvider", true},
+          {"codeLensProvider", {{"resolveProvider", false}}},
           {"completionProvider", {{"triggerCharacters", json::array({"."})}}}};
 }
 
@@ -132,6 +137,11 @@ std::optional<json> Server::Request(const std::string& method, const json& param
   if (method == "textDocument/documentSymbol") return DocumentSymbols(workspace_, params);
   if (method == "textDocument/completion") return Completion(workspace_, params);
   if (method == "textDocument/formatting") return Formatting(workspace_, params);
+  if (method == "textDocument/references") return References(workspace_, params);
+  if (method == "textDocument/documentHighlight") return DocumentHighlight(workspace_, params);
+  if (method == "textDocument/rename") return Rename(workspace_, params);
+  if (method == "textDocument/codeAction") return CodeActions(workspace_, params);
+  if (method == "textDocument/codeLens") return CodeLenses(workspace_, params);
   return std::nullopt;
 }
 
