@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -211,13 +212,6 @@ TEST_F(LspTest, SymbolsCompletionAndFormatting) {
   for (const char* name : {"stage", "gateway_ssl", "api_gateway", "connector_server"}) {
     EXPECT_TRUE(names.count(name)) << name << " in " << symbols.dump();
   }
-  json completion = At("textDocument/completion", main_uri_, Position(main_, "    for ssl", 8));
-  std::set<std::string> labels;
-  for (const json& item : completion["result"]["items"]) labels.insert(item["label"]);
-  for (const char* label :
-       {"ssl", "saml_issuer", "cert", "layer7.client_ca", "gateway_ssl", "revocation_off"}) {
-    EXPECT_TRUE(labels.count(label)) << label;
-  }
   std::string messy = "cert   a {file \"x.pem\"}\n\n\n\ngateway g {trust a {anchor\n for ssl}}\n";
   std::string messy_uri = PathToUri((dir_ / "messy.trust").string());
   Open(messy_uri, messy);
@@ -229,6 +223,59 @@ TEST_F(LspTest, SymbolsCompletionAndFormatting) {
   std::string formatted = edits["result"][0]["newText"];
   EXPECT_NE(formatted.find("cert a {"), std::string::npos) << formatted;
   EXPECT_NE(formatted.find("\n  trust a {\n"), std::string::npos) << formatted;
+}
+
+// Labels and details offered at the end of `prefix`, typed as a new line before the gateway.
+class CompletionTest : public LspTest {
+ protected:
+  std::map<std::string, std::string> At(const std::string& typed, const std::string& where) {
+    std::string text = main_;
+    size_t at = text.find(where);
+    text.insert(at, typed);
+    Change(main_uri_, text, ++version_);
+    lsp::Position end = OffsetToPosition(text, static_cast<uint32_t>(at + typed.size()));
+    json reply = LspTest::At("textDocument/completion", main_uri_,
+                             {{"line", end.line}, {"character", end.character}});
+    std::map<std::string, std::string> items;
+    for (const json& item : reply["result"]["items"]) items[item["label"]] = item["detail"];
+    return items;
+  }
+  int version_ = 1;
+};
+
+TEST_F(CompletionTest, OffersWhatTheGrammarAndScopeAllowHere) {
+  Open(main_uri_, main_);
+  const std::string in_trust = "    revocation off because";  // inside `trust provisioning_ca`
+  const std::string in_gateway = "  // Outbound TLS";         // a new item of the gateway
+  auto items = At("for ", in_trust);
+  EXPECT_TRUE(items.count("ssl") && items.count("signing_client_certs"));
+  EXPECT_FALSE(items.count("import") || items.count("cert") || items.count("gateway_ssl"));
+  items = At("for ssl, ", in_trust);
+  EXPECT_TRUE(items.count("saml_issuer"));
+  items = At("allow ", in_trust);
+  EXPECT_TRUE(items.count("revocation_off"));
+  EXPECT_FALSE(items.count("ssl"));
+  items = At("", in_gateway);
+  EXPECT_TRUE(items.count("trust") && items.count("identity_provider"));
+  EXPECT_FALSE(items.count("import") || items.count("file") || items.count("anchor"));
+  items = At("trust ", in_gateway);
+  ASSERT_TRUE(items.count("gateway_ssl"));
+  EXPECT_NE(items["gateway_ssl"].find("expires"), std::string::npos) << items["gateway_ssl"];
+  EXPECT_FALSE(items.count("api_gateway") || items.count("layer7.client_ca") ||
+               items.count("ca_im.connector_server"));
+  items = At("trust gateway_ssl from ", in_gateway);
+  EXPECT_TRUE(items.count("layer7.client_ca"));
+  EXPECT_FALSE(items.count("gateway_ssl"));
+  items = At("trust gateway_ssl from layer7.", in_gateway);
+  EXPECT_TRUE(items.count("client_ca") && items.count("server_ca"));
+  items = At("", "cert endpoint_ca");
+  EXPECT_TRUE(items.count("import") && items.count("cert") && items.count("gateway"));
+  items = At("cert x { file \"certs/", "cert endpoint_ca");
+  EXPECT_TRUE(items.count("dev/"));
+  items = At("cert x { file \"certs/dev/", "cert endpoint_ca");
+  EXPECT_TRUE(items.count("endpoint-ca.pem"));
+  items = At("cert x { file \"certs/${", "cert endpoint_ca");
+  EXPECT_TRUE(items.count("stage"));
 }
 
 TEST_F(LspTest, GarbageNeverKillsTheServer) {
