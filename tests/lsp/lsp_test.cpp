@@ -355,5 +355,146 @@ TEST_F(LspTest, FormattingASyntaxErrorAnswersWithAnError) {
       << answer.dump();
 }
 
+// Applies a WorkspaceEdit's edits for `uri` to `text`, last first so offsets stay valid.
+std::string Apply(std::string text, const json& edit, const std::string& uri) {
+  std::vector<json> edits(edit["changes"][uri].begin(), edit["changes"][uri].end());
+  auto offset = [&](const json& p) {
+    return PositionToOffset(text, {p["line"].get<uint32_t>(), p["character"].get<uint32_t>()});
+  };
+  std::sort(edits.begin(), edits.end(), [&](const json& a, const json& b) {
+    return offset(a["range"]["start"]) > offset(b["range"]["start"]);
+  });
+  for (const json& e : edits) {
+    uint32_t begin = offset(e["range"]["start"]);
+    text.replace(begin, offset(e["range"]["end"]) - begin, e["newText"].get<std::string>());
+  }
+  return text;
+}
+
+size_t CountRule(const json& diagnostics, const std::string& rule) {
+  size_t n = 0;
+  for (const json& d : diagnostics) n += d.value("code", "") == rule ? 1 : 0;
+  return n;
+}
+
+bool OneRevocationOff(const json& diagnostics) {
+  return CountRule(diagnostics, "revocation_off") == 1;
+}
+
+class EditTest : public LspTest {
+ protected:
+  // The action titled `title` (a prefix) offered at `needle`, or null.
+  json ActionAt(const std::string& text, const std::string& needle, const std::string& title) {
+    json at = Position(text, needle);
+    json reply =
+        client_.Request("textDocument/codeAction", {{"textDocument", {{"uri", main_uri_}}},
+                                                    {"range", {{"start", at}, {"end", at}}},
+                                                    {"context", {{"diagnostics", json::array()}}}});
+    for (const json& action : reply["result"]) {
+      if (action["title"].get<std::string>().starts_with(title)) return action;
+    }
+    ADD_FAILURE() << "no action " << title << " in " << reply.dump();
+    return nullptr;
+  }
+  // Applies the action and re-checks: the new text compiles without errors.
+  std::string ApplyAndRecheck(const std::string& text, const json& action) {
+    if (action.is_null()) return text;
+    std::string changed = Apply(text, action["edit"], main_uri_);
+    Change(main_uri_, changed, ++version_);
+    client_.WaitDiagnostics(main_uri_, NoErrors);
+    return changed;
+  }
+  int version_ = 1;
+};
+
+TEST_F(EditTest, CodeActionsEditAndTheResultCompiles) {
+  std::string text = main_;
+  text.replace(text.find("trust endpoint_ca {"), 19, "trust endpoint_cb {");
+  Open(main_uri_, text);
+  client_.WaitDiagnostics(main_uri_, HasError);
+  text = ApplyAndRecheck(text, ActionAt(text, "endpoint_cb", "Change to `endpoint_ca`"));
+  EXPECT_NE(text.find("trust endpoint_ca {"), std::string::npos);
+
+  // Pin: the file's SHA-256, which the compiler then checks against the file.
+  text = ApplyAndRecheck(text, ActionAt(text, "cert eta_server", "Pin this certificate"));
+  EXPECT_NE(text.find("cert eta_server { file \"certs/${stage}/eta_server.pem\" sha256 \""),
+            std::string::npos)
+      << text;
+
+  // A reason: without one the line does not parse.
+  std::string reason = "revocation off because \"endpoint CA publishes no CRL\"";
+  text.replace(text.find(reason), reason.size(), "revocation off");
+  Change(main_uri_, text, ++version_);
+  client_.WaitDiagnostics(main_uri_, HasError);
+  text = ApplyAndRecheck(text, ActionAt(text, "    revocation off\n", "Add a reason"));
+  EXPECT_NE(text.find("revocation off because \"TODO: the reason\""), std::string::npos);
+
+  // Waive: an `allow` in the trust, and the finding is gone there.
+  size_t before = CountRule(client_.WaitDiagnostics(main_uri_, NoErrors), "revocation_off");
+  text = ApplyAndRecheck(text,
+                         ActionAt(text, "endpoint_ca {\n    anchor", "Waive revocation_off here"));
+  EXPECT_NE(text.find("    allow revocation_off because \"TODO: why this is acceptable here\"\n"),
+            std::string::npos)
+      << text;
+  ASSERT_EQ(before, 2u);  // provisioning_ca and endpoint_ca
+  json after = client_.WaitDiagnostics(main_uri_, OneRevocationOff);
+  EXPECT_TRUE(NoErrors(after)) << after.dump();
+
+  // Format document: the action's edit is the formatter's.
+  std::string messy = text;
+  messy.replace(messy.find("cert endpoint_ca {"), 18, "cert   endpoint_ca    {");
+  Change(main_uri_, messy, ++version_);
+  text = ApplyAndRecheck(messy, ActionAt(messy, "cert ", "Format document"));
+  EXPECT_NE(text.find("\ncert endpoint_ca {"), std::string::npos);
+}
+
+TEST_F(EditTest, ReferencesHighlightRenameAndLenses) {
+  Open(main_uri_, main_);
+  json refs = At("textDocument/references", main_uri_, Position(main_, "cert provisioning_ca", 6));
+  EXPECT_EQ(refs["result"].size(), 3u) << refs.dump();  // declared, gateway trust, provider trust
+  json highlights =
+      At("textDocument/documentHighlight", main_uri_, Position(main_, "trust provisioning_ca", 7));
+  EXPECT_EQ(highlights["result"].size(), 3u) << highlights.dump();
+
+  std::string extra = ReadText(dir_ / "extra.trust");
+  std::string extra_uri = PathToUri((dir_ / "extra.trust").string());
+  std::string shared_uri = PathToUri((dir_ / "lib/shared.trust").string());
+  Open(extra_uri, extra);
+  json params{{"textDocument", {{"uri", extra_uri}}},
+              {"position", Position(extra, "shared.root_ca", 8)},
+              {"newName", "edge_ca"}};
+  json rename = client_.Request("textDocument/rename", params);
+  ASSERT_TRUE(rename["result"].is_object()) << rename.dump();
+  EXPECT_EQ(Apply(extra, rename["result"], extra_uri).find("shared.edge_ca") != std::string::npos,
+            true);
+  EXPECT_EQ(Apply(ReadText(dir_ / "lib/shared.trust"), rename["result"], shared_uri),
+            "cert edge_ca { file \"../certs/dev/endpoint-ca.pem\" }\n");
+  // Into a clash, a keyword or the standard library: refused with a reason.
+  json clash =
+      client_.Request("textDocument/rename", {{"textDocument", {{"uri", main_uri_}}},
+                                              {"position", Position(main_, "cert eta_server", 6)},
+                                              {"newName", "endpoint_ca"}});
+  ASSERT_TRUE(clash.contains("error")) << clash.dump();
+  EXPECT_NE(clash["error"]["message"].get<std::string>().find("already declared"),
+            std::string::npos);
+  json keyword =
+      client_.Request("textDocument/rename", {{"textDocument", {{"uri", main_uri_}}},
+                                              {"position", Position(main_, "cert eta_server", 6)},
+                                              {"newName", "gateway"}});
+  EXPECT_TRUE(keyword.contains("error")) << keyword.dump();
+  json std_rename =
+      client_.Request("textDocument/rename", {{"textDocument", {{"uri", main_uri_}}},
+                                              {"position", Position(main_, "layer7.client_ca", 8)},
+                                              {"newName", "x"}});
+  EXPECT_TRUE(std_rename.contains("error")) << std_rename.dump();
+
+  json lenses = client_.Request("textDocument/codeLens", {{"textDocument", {{"uri", main_uri_}}}});
+  std::string titles;
+  for (const json& lens : lenses["result"])
+    titles += lens["command"]["title"].get<std::string>() + "\n";
+  EXPECT_NE(titles.find("expires in "), std::string::npos) << titles;
+  EXPECT_NE(titles.find("used 2 times"), std::string::npos) << titles;  // gateway_ssl: 2 keystores
+}
+
 }  // namespace
 }  // namespace trust::lsp::testing
