@@ -240,16 +240,14 @@ void WaiveRule(const Unit& unit, size_t module, uint32_t begin, uint32_t end, js
   }
 }
 
-void FormatDocument(Workspace& workspace, const json& params, json& actions) {
-  json edits;
-  try {
-    edits = Formatting(workspace, {{"textDocument", params.at("textDocument")}});
-  } catch (const RequestFailed&) {
-    return;  // a syntax error: the diagnostics say where
-  }
-  if (!edits.is_array() || edits.empty()) return;
-  const std::string& uri = params.at("textDocument").at("uri");
-  actions.push_back(Action("Format document", "source.fixAll.format", uri, std::move(edits)));
+// "Format document", resolved lazily (codeAction/resolve): formatting a large file costs more
+// than every other action together, and most menus are closed without choosing it.
+void FormatDocument(Workspace& workspace, const Document& document, json& actions) {
+  auto found = workspace.UnitFor(document.path);
+  if (found && found->first->loaded->syntax_errors) return;  // the diagnostics say where
+  actions.push_back({{"title", "Format document"},
+                     {"kind", "source.format"},
+                     {"data", {{"format", document.uri}}}});
 }
 
 }  // namespace
@@ -315,8 +313,17 @@ json CodeActions(Workspace& workspace, const json& params) {
     PinCertificate(unit, module, begin, actions);
     WaiveRule(unit, module, begin, finish, actions);
   }
-  FormatDocument(workspace, params, actions);
+  FormatDocument(workspace, document, actions);
   return actions;
+}
+
+json ResolveCodeAction(Workspace& workspace, const json& action) {
+  json resolved = action;
+  if (!action.contains("data") || !action["data"].contains("format")) return resolved;
+  const std::string& uri = action["data"]["format"];
+  json edits = Formatting(workspace, {{"textDocument", {{"uri", uri}}}});
+  resolved["edit"] = {{"changes", {{uri, edits.is_array() ? edits : json::array()}}}};
+  return resolved;
 }
 
 json CodeLenses(Workspace& workspace, const json& params) {

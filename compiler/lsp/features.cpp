@@ -253,13 +253,25 @@ json DocumentSymbols(Workspace& workspace, const json& params) {
   return symbols;
 }
 
+// The compiled AST of the document when it is current and parsed cleanly: formatting it saves
+// a parse of the whole file (a third of a formatting request on a 10,000-line file).
+const ast::Module* ParsedAst(Workspace& workspace, const Document& document) {
+  auto found = workspace.UnitFor(document.path);
+  if (!found || found->first->loaded->syntax_errors) return nullptr;
+  const Unit& unit = *found->first;
+  if (unit.FileOf(found->second).text() != document.text) return nullptr;
+  return &unit.loaded->modules[found->second].ast;
+}
+
 json Formatting(Workspace& workspace, const json& params) {
   const Document& document = DocumentOf(workspace, params);
   source::SourceManager sources;
   diag::Emitter emitter;
   std::string error;
+  const ast::Module* parsed = ParsedAst(workspace, document);
   std::optional<std::string> formatted =
-      review::FormatSource(document.path, document.text, sources, emitter, &error);
+      parsed ? review::FormatParsed(*parsed, document.text, document.path, &error)
+             : review::FormatSource(document.path, document.text, sources, emitter, &error);
   // Silence would look like "already formatted": say why nothing changed.
   if (!formatted) throw RequestFailed(FormatFailure(sources, emitter, error));
   if (*formatted == document.text) return json::array();

@@ -20,6 +20,7 @@ nlohmann::json References(Workspace& workspace, const nlohmann::json& params);
 nlohmann::json DocumentHighlight(Workspace& workspace, const nlohmann::json& params);
 nlohmann::json Rename(Workspace& workspace, const nlohmann::json& params);
 nlohmann::json CodeActions(Workspace& workspace, const nlohmann::json& params);
+nlohmann::json ResolveCodeAction(Workspace& workspace, const nlohmann::json& action);
 nlohmann::json CodeLenses(Workspace& workspace, const nlohmann::json& params);
 
 // Shared by the feature files: the document, unit, module and offset a request points at.

@@ -40,7 +40,9 @@ json Capabilities() {
           {"referencesProvider", true},
           {"documentHighlightProvider", true},
           {"renameProvider", true},
-          {"codeActionProvider", true},
+          {"codeActionProvider",
+           {{"resolveProvider", true},
+            {"codeActionKinds", json::array({"quickfix", "source.format"})}}},
           {"codeLensProvider", {{"resolveProvider", false}}},
           {"completionProvider", {{"triggerCharacters", json::array({"."})}}}};
 }
@@ -141,6 +143,7 @@ std::optional<json> Server::Request(const std::string& method, const json& param
   if (method == "textDocument/documentHighlight") return DocumentHighlight(workspace_, params);
   if (method == "textDocument/rename") return Rename(workspace_, params);
   if (method == "textDocument/codeAction") return CodeActions(workspace_, params);
+  if (method == "codeAction/resolve") return ResolveCodeAction(workspace_, params);
   if (method == "textDocument/codeLens") return CodeLenses(workspace_, params);
   return std::nullopt;
 }

@@ -219,6 +219,11 @@ std::map<std::string, json> Workspace::Analyze() {
   for (const std::string& uri : published_) {
     if (by_uri.count(uri) == 0) by_uri[uri] = json::array();  // clears stale diagnostics
   }
+  // An open document without findings gets an empty list too: the editor learns it was
+  // checked (and a client can wait for "checked, clean").
+  for (const auto& [uri, document] : documents_) {
+    if (by_uri.count(uri) == 0) by_uri[uri] = json::array();
+  }
   published_.clear();
   for (const auto& [uri, list] : by_uri) {
     if (!list.empty()) published_.push_back(uri);

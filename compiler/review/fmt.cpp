@@ -453,7 +453,12 @@ std::optional<std::string> FormatSource(const std::string& display_path, std::st
   const source::SourceFile& file = sources.file(id);
   ast::Module module = parse::Parse(file, id, emitter);
   if (emitter.HasErrors()) return std::nullopt;
-  std::string formatted = Format(module, file.text());
+  return FormatParsed(module, file.text(), display_path, error);
+}
+
+std::optional<std::string> FormatParsed(const ast::Module& module, std::string_view text,
+                                        const std::string& display_path, std::string* error) {
+  std::string formatted = Format(module, text);
   // The formatter's promise, checked on every run: the output parses, with the same comments.
   source::SourceManager check_sources;
   diag::Emitter check;

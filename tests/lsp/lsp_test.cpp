@@ -391,7 +391,10 @@ class EditTest : public LspTest {
                                                     {"range", {{"start", at}, {"end", at}}},
                                                     {"context", {{"diagnostics", json::array()}}}});
     for (const json& action : reply["result"]) {
-      if (action["title"].get<std::string>().starts_with(title)) return action;
+      if (!action["title"].get<std::string>().starts_with(title)) continue;
+      if (action.contains("edit")) return action;
+      // Resolved on choice, as editors do.
+      return client_.Request("codeAction/resolve", action)["result"];
     }
     ADD_FAILURE() << "no action " << title << " in " << reply.dump();
     return nullptr;
