@@ -13,6 +13,7 @@
 #include "compiler/diag/json_text.h"
 #include "compiler/lsp/text.h"
 #include "compiler/sema/sema.h"
+#include "runtime/pem/certificate.h"
 #include "stdlib/stdlib.h"
 
 namespace trust::lsp {
@@ -111,14 +112,75 @@ bool WriteNewReadOnly(const fs::path& path, std::string_view text) {
   return ::close(fd) == 0 && ok;
 }
 
+// A directory of ours only: made 0700 if missing; if present, a real directory (not a link)
+// that we own and nobody else can write to. Anything else is refused, never repaired.
+bool PrivateDirectory(const fs::path& path) {
+  if (::mkdir(path.c_str(), 0700) != 0 && errno != EEXIST) return false;
+  struct stat st {};
+  return ::lstat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == ::geteuid() &&
+         (st.st_mode & 022) == 0;
+}
+
+// Whether `path` is a regular file of ours (not a link) holding exactly `text`.
+bool HoldsExactly(const fs::path& path, std::string_view text) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return false;
+  struct stat st {};
+  bool ok = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == ::geteuid() &&
+            static_cast<size_t>(st.st_size) == text.size();
+  std::string content(ok ? text.size() : 0, '\0');
+  size_t got = 0;
+  while (ok && got < content.size()) {
+    ssize_t n = ::read(fd, content.data() + got, content.size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    ok = n > 0;
+    if (ok) got += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  return ok && content == text;
+}
+
+// $XDG_CACHE_HOME/trustc/std-<hash of the text>/NAME.trust, else ~/.cache/...: the same path
+// for the same module after a restart (editors keep buffers and jump lists by path), and a
+// new one when trustc's standard library changes. Empty when no such place is safe to use.
+std::string StableCopy(const std::string& file, std::string_view text) {
+  const char* cache = std::getenv("XDG_CACHE_HOME");
+  const char* home = std::getenv("HOME");
+  fs::path base;
+  if (cache != nullptr && cache[0] == '/') {
+    base = cache;
+  } else if (home != nullptr && home[0] == '/') {
+    base = fs::path(home) / ".cache";
+  } else {
+    return "";
+  }
+  std::error_code ec;
+  fs::create_directories(base, ec);
+  fs::path folder = base / "trustc";
+  fs::path versioned = folder / ("std-" + pem::Sha256Hex(text).substr(0, 16));
+  if (!PrivateDirectory(folder) || !PrivateDirectory(versioned)) return "";
+  fs::path copy = versioned / file;
+  if (HoldsExactly(copy, text)) return copy.string();
+  if (WriteNewReadOnly(copy, text) && HoldsExactly(copy, text)) return copy.string();
+  return "";
+}
+
 }  // namespace
 
 std::string Workspace::ModulePath(const sema::Module& module) {
   if (!module.is_stdlib) return module.real_path.string();
   std::string file = module.stdlib_name + ".trust";
   if (base_.stdlib_dir) return Canonical((fs::path(*base_.stdlib_dir) / file).string());
-  // Editors open files, not strings: the embedded module is copied once per server, read-only
-  // (edits there would change nothing).
+  // Editors open files, not strings: the embedded module is written once, read-only (edits
+  // there would change nothing), where a restarted server finds it again.
+  auto known = stable_copies_.find(file);
+  if (known != stable_copies_.end()) return known->second;
+  std::optional<std::string_view> embedded = stdlib::Find(module.stdlib_name);
+  if (embedded && file.find('/') == std::string::npos) {
+    std::string stable = StableCopy(file, *embedded);
+    if (!stable.empty()) return stable_copies_[file] = stable;
+  }
+  // No safe stable place: a private copy for this server's lifetime.
   if (stdlib_copy_dir_.empty()) stdlib_copy_dir_ = MakeCopyDirectory();
   std::optional<std::string_view> text = stdlib::Find(module.stdlib_name);
   if (stdlib_copy_dir_.empty() || !text || file.find('/') != std::string::npos) return "";

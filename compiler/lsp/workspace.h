@@ -87,6 +87,7 @@ class Workspace {
   std::vector<std::string> published_;                 // URIs with diagnostics last time
   std::filesystem::path stdlib_copy_dir_;              // created on first use
   std::set<std::string> copied_;                       // stdlib files written to it
+  std::map<std::string, std::string> stable_copies_;   // stdlib file -> its lasting copy
 };
 
 std::string Canonical(const std::string& path);

@@ -169,11 +169,19 @@ TEST_F(LspTest, StdlibCopiesIgnoreAPlantedDirectory) {
   const char* runtime_dir = std::getenv("XDG_RUNTIME_DIR");
   std::string saved_tmpdir = tmpdir ? tmpdir : "",
               saved_runtime_dir = runtime_dir ? runtime_dir : "";
+  // And no lasting place (no cache directory): the private per-server copy is what is left.
+  const char* cache = std::getenv("XDG_CACHE_HOME");
+  const char* home = std::getenv("HOME");
+  std::string saved_cache = cache ? cache : "", saved_home = home ? home : "";
   ::setenv("TMPDIR", tmp.c_str(), 1);
   ::unsetenv("XDG_RUNTIME_DIR");
+  ::unsetenv("XDG_CACHE_HOME");
+  ::unsetenv("HOME");
   Client server;
   tmpdir ? ::setenv("TMPDIR", saved_tmpdir.c_str(), 1) : ::unsetenv("TMPDIR");
   if (runtime_dir) ::setenv("XDG_RUNTIME_DIR", saved_runtime_dir.c_str(), 1);
+  if (cache) ::setenv("XDG_CACHE_HOME", saved_cache.c_str(), 1);
+  if (home) ::setenv("HOME", saved_home.c_str(), 1);
   fs::path planted = tmp / ("trustc-lsp-std-" + std::to_string(server.pid()));
   fs::create_directories(planted);
   fs::create_symlink(tmp / "created-elsewhere", planted / "layer7.trust");
@@ -319,6 +327,43 @@ TEST_F(LspTest, GarbageNeverKillsTheServer) {
   client_.WaitDiagnostics(main_uri_, RefusesFifo);
   EXPECT_TRUE(client_.Alive());
   EXPECT_EQ(client_.Stop(), 0);
+}
+
+// The standard library's copies are read-only and keep their path across a restart, so an
+// editor's buffers and jump lists stay valid; a link planted in their place is not followed.
+TEST_F(LspTest, StdlibCopiesAreStableAcrossRestarts) {
+  fs::path cache = dir_ / "cache";
+  auto definition = [&] {
+    const char* saved = std::getenv("XDG_CACHE_HOME");
+    std::string saved_value = saved ? saved : "";
+    ::setenv("XDG_CACHE_HOME", cache.c_str(), 1);
+    Client server;
+    saved ? ::setenv("XDG_CACHE_HOME", saved_value.c_str(), 1) : ::unsetenv("XDG_CACHE_HOME");
+    server.Request("initialize", {{"processId", nullptr}, {"capabilities", json::object()}});
+    server.Notify(
+        "textDocument/didOpen",
+        {{"textDocument",
+          {{"uri", main_uri_}, {"languageId", "trust"}, {"version", 1}, {"text", main_}}}});
+    json location = server.Request("textDocument/definition",
+                                   {{"textDocument", {{"uri", main_uri_}}},
+                                    {"position", Position(main_, "layer7.client_ca", 8)}});
+    EXPECT_EQ(server.Stop(), 0);
+    return UriToPath(location["result"].value("uri", ""));
+  };
+  std::string first = definition();
+  ASSERT_TRUE(first.starts_with((cache / "trustc" / "std-").string())) << first;
+  EXPECT_TRUE(fs::exists(first));  // kept after the server exits
+  struct stat st {};
+  ASSERT_EQ(::lstat(first.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0444u);
+  EXPECT_EQ(definition(), first);
+  // A link in its place: refused, and the server falls back to a private copy.
+  fs::remove(first);
+  fs::create_symlink(dir_ / "elsewhere", first);
+  std::string fallback = definition();
+  EXPECT_NE(fallback, first);
+  EXPECT_TRUE(fallback.ends_with("layer7.trust")) << fallback;
+  EXPECT_FALSE(fs::exists(dir_ / "elsewhere"));
 }
 
 // An unrelated wrong name on first open: the certificate's facts and its uses still show.
