@@ -17,6 +17,16 @@ if ! command -v nvim >/dev/null 2>&1; then
 fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# The setup docs/editors.md gives for Neovim 0.7 is this init.lua (bar its comments and $TRUSTC).
+awk '/^Neovim 0.7 /{found=1} found && /^```lua/{copy=1; next} copy && /^```/{exit} copy' \
+  "$source_dir/docs/editors.md" >"$work/documented.lua"
+grep -v '^--' "$here/init.lua" | sed 's/os.getenv("TRUSTC") or "trustc"/"trustc"/' \
+  >"$work/tested.lua"
+if ! diff -u "$work/documented.lua" "$work/tested.lua"; then
+  echo "not ok - docs/editors.md's Neovim 0.7 setup differs from tests/lsp/nvim/init.lua"
+  exit 1
+fi
+echo "ok - docs/editors.md gives the tested Neovim 0.7 setup"
 cp -R "$source_dir/examples/ca-im-scim/." "$work/"
 mkdir -p "$work/lib"
 printf 'cert root_ca { file "../certs/dev/endpoint-ca.pem" }\n' >"$work/lib/shared.trust"
