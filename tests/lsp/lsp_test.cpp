@@ -301,6 +301,19 @@ TEST_F(LspTest, GarbageNeverKillsTheServer) {
   EXPECT_TRUE(not_open.contains("error"));
   json bad_params = client_.Request("textDocument/hover", {{"textDocument", 42}});
   EXPECT_TRUE(bad_params.contains("error"));
+  Open(main_uri_, main_);
+  for (const json& junk :
+       {json{{"textDocument", {{"uri", main_uri_}}}, {"position", {{"line", 0}}}},
+        json{{"textDocument", {{"uri", main_uri_}}}, {"range", "x"}},
+        json{{"title", "Format document"}, {"data", {{"format", 5}}}},
+        json{{"data", {{"format", "file:///nowhere.trust"}}}}, json::array(), json(nullptr)}) {
+    for (const char* method :
+         {"textDocument/rename", "textDocument/codeAction", "codeAction/resolve",
+          "textDocument/references", "textDocument/codeLens", "textDocument/documentHighlight"}) {
+      json reply = client_.Request(method, junk);
+      EXPECT_TRUE(reply.contains("result") || reply.contains("error")) << method << junk;
+    }
+  }
   // Half-typed documents: every prefix of the example, answered at every step.
   Open(main_uri_, "");
   for (size_t cut = 0; cut < main_.size(); cut += 97) {
@@ -309,10 +322,24 @@ TEST_F(LspTest, GarbageNeverKillsTheServer) {
     lsp::Position end = EndPosition(half);
     json position{{"line", end.line}, {"character", end.character}};
     for (const char* method :
-         {"textDocument/hover", "textDocument/definition", "textDocument/completion"}) {
+         {"textDocument/hover", "textDocument/definition", "textDocument/completion",
+          "textDocument/references", "textDocument/documentHighlight"}) {
       json response = At(method, main_uri_, position);
       ASSERT_TRUE(response.contains("result") || response.contains("error")) << method << cut;
     }
+    json rename = client_.Request(
+        "textDocument/rename",
+        {{"textDocument", {{"uri", main_uri_}}}, {"position", position}, {"newName", "n"}});
+    ASSERT_TRUE(rename.contains("result") || rename.contains("error")) << cut;
+    json actions = client_.Request("textDocument/codeAction",
+                                   {{"textDocument", {{"uri", main_uri_}}},
+                                    {"range", {{"start", position}, {"end", position}}},
+                                    {"context", {{"diagnostics", json::array()}}}});
+    ASSERT_TRUE(actions.contains("result")) << actions.dump() << cut;
+    for (const json& action : actions["result"]) {
+      if (!action.contains("edit")) client_.Request("codeAction/resolve", action);
+    }
+    client_.Request("textDocument/codeLens", {{"textDocument", {{"uri", main_uri_}}}});
     client_.Request("textDocument/formatting", {{"textDocument", {{"uri", main_uri_}}}});
   }
   // A huge line, non-ASCII text and positions beyond the end of the text.
