@@ -159,8 +159,26 @@ local function steps()
   check(refused and refused.message:find("already declared", 1, true),
     "rename into a clash is refused", refused)
 
-  -- Formatting gives what `trustc fmt` gives.
+  -- "Format document" from the code action menu: resolved by the server when chosen.
   vim.cmd("buffer " .. main)
+  local clean = text(main)
+  line, column = find(main, "cert endpoint_ca {")
+  vim.api.nvim_buf_set_text(main, line, column, line, column + 18, { "cert  endpoint_ca  {" })
+  vim.ui.select = function(items, opts, on_choice)
+    for _, item in ipairs(items) do
+      if opts.format_item(item) == "Format document" then
+        return on_choice(item)
+      end
+    end
+    on_choice(nil)
+  end
+  put_cursor(main, "cert  endpoint_ca")
+  vim.lsp.buf.code_action()
+  check(wait(function()
+    return text(main) == clean
+  end), "code action: format document (resolved on choice)")
+
+  -- Formatting gives what `trustc fmt` gives.
   line, column = find(main, "cert endpoint_ca {")
   vim.api.nvim_buf_set_text(main, line, column, line, column + 18, { "cert    endpoint_ca   {  " })
   local messy = vim.fn.tempname() .. ".trust"
