@@ -48,6 +48,16 @@ bool RefusesFifo(const json& diagnostics) {
 
 class LspTest : public ::testing::Test {
  protected:
+  // The servers keep standard library copies in $XDG_CACHE_HOME: a directory of the tests,
+  // not the user's cache. Runs before the suite's first fixture (and its server) exists.
+  static void SetUpTestSuite() {
+    static const fs::path cache =
+        fs::temp_directory_path() / ("trust_lsp_test_cache_" + std::to_string(getpid()));
+    ::setenv("XDG_CACHE_HOME", cache.c_str(), 1);
+  }
+  static void TearDownTestSuite() {
+    if (const char* cache = std::getenv("XDG_CACHE_HOME")) fs::remove_all(cache);
+  }
   void SetUp() override {
     dir_ = fs::temp_directory_path() /
            ("trust_lsp_test_" + std::to_string(getpid()) + "_" +

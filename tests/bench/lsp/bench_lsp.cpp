@@ -91,6 +91,8 @@ int Run(int lines, const fs::path& cert_dir) {
   std::printf("trustc lsp on a generated file of %zu lines (%zu bytes)\n",
               static_cast<size_t>(std::count(text.begin(), text.end(), '\n')), text.size());
 
+  // The server's standard library copies go with the rest, not into the user's cache.
+  ::setenv("XDG_CACHE_HOME", (dir / "cache").c_str(), 1);
   Client client;
   client.Request("initialize", {{"processId", nullptr}, {"capabilities", json::object()}});
   client.Notify("initialized", json::object());
