@@ -18,6 +18,7 @@ packages=(
   file  # CPack's DEB generator calls file(1)
   git  # trustc diff git:REV:path (tests/review)
   vim  # the Vim syntax plugin test (editors/vim/test)
+  neovim  # the language server driven by a real editor (tests/lsp/nvim, CTest lsp_neovim)
   ca-certificates  # npm's registry over TLS
   python3 python3-jsonschema  # docs tests: snippets compile, manifests match docs/schema (tests/docs)
   ansible-core  # the trustc.trust collection (ansible/) tested with the real Ansible (tests/ansible)

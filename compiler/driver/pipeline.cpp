@@ -13,9 +13,10 @@ std::unique_ptr<Compilation> Compile(const CompileOptions& options) {
         result->sources, result->emitter);
   });
   if (!loaded || loaded->syntax_errors) return result;
-  result->program = sema::Check(
-      *loaded, {options.defines, options.allow_outside_root, options.build_time, options.timings},
-      result->sources, result->emitter);
+  result->program = sema::Check(*loaded,
+                                {options.defines, options.allow_outside_root, options.build_time,
+                                 options.timings, options.partial},
+                                result->sources, result->emitter);
   return result;
 }
 

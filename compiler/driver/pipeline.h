@@ -24,12 +24,13 @@ struct CompileOptions {
   // Unsaved editor buffers by resolved absolute path (see sema::LoadOptions::overlay).
   const std::map<std::string, std::string>* overlay = nullptr;
   source::PhaseTimes* timings = nullptr;  // --timings
+  bool partial = false;  // keep the program despite errors (sema::CheckOptions::partial)
 };
 
 struct Compilation {
   source::SourceManager sources;
   diag::Emitter emitter;
-  std::optional<ir::Program> program;  // set when there were no errors
+  std::optional<ir::Program> program;  // set when there were no errors (or `partial`)
 };
 
 std::unique_ptr<Compilation> Compile(const CompileOptions& options);

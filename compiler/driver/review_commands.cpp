@@ -127,6 +127,28 @@ std::unique_ptr<Compilation> CompileQuietly(const std::string& file, const Commo
   return compilation;
 }
 
+// Compiles FILE and prints only its errors (warnings belong to `check`). The program is kept
+// despite errors: someone asking why a certificate is trusted often asks because the program
+// stopped compiling (it expired, say), and the answer about what resolved still helps. Null
+// only when nothing could be checked (a syntax error, an unreadable root).
+struct Answerable {
+  std::unique_ptr<Compilation> compilation;
+  bool had_errors = false;
+};
+
+Answerable CompileForAnswer(const std::string& file, const CommonFlags& flags) {
+  CompileOptions options = MakeOptions(file, flags);
+  options.partial = true;
+  Answerable out{Compile(options)};
+  CommonFlags quiet = flags;
+  quiet.quiet = true;
+  out.had_errors = Report(*out.compilation, quiet);
+  if (out.had_errors)
+    std::cerr << "trustc: the program has errors (above); answering from what resolved\n";
+  if (!out.compilation->program) out.compilation.reset();
+  return out;
+}
+
 struct GraphFlags {
   std::string file;
   std::string format = "dot";
@@ -140,7 +162,7 @@ void AddGraph(CLI::App& app, CommonFlags& flags, CommandTable& table) {
       ->check(CLI::IsMember({"dot", "mermaid"}));
   AddCommonFlags(*command, flags);
   table.push_back({command, [graph, &flags] {
-                     auto compilation = CompileQuietly(graph->file, flags);
+                     auto [compilation, had_errors] = CompileForAnswer(graph->file, flags);
                      if (!compilation) return 1;
                      const ir::Program& program = *compilation->program;
                      // Names and subjects come from certificates: no raw control character
@@ -149,7 +171,7 @@ void AddGraph(CLI::App& app, CommonFlags& flags, CommandTable& table) {
                                                            ? review::GraphMermaid(program)
                                                            : review::GraphDot(program),
                                                        /*keep_line_breaks=*/true);
-                     return 0;
+                     return had_errors ? 1 : 0;
                    }});
 }
 
@@ -166,14 +188,14 @@ void AddExplain(CLI::App& app, CommonFlags& flags, CommandTable& table) {
   command->add_option("NAME", explain->name, "A certificate, or gateway.provider.user")->required();
   AddCommonFlags(*command, flags);
   table.push_back({command, [explain, &flags] {
-                     auto compilation = CompileQuietly(explain->file, flags);
+                     auto [compilation, had_errors] = CompileForAnswer(explain->file, flags);
                      if (!compilation) return 1;
                      std::string error;
                      auto text = review::Explain(*compilation->program, compilation->sources,
                                                  explain->name, &error);
                      if (!text) return Fail(error);
                      std::cout << diag::EscapeControls(*text, /*keep_line_breaks=*/true);
-                     return 0;
+                     return had_errors ? 1 : 0;
                    }});
 
   auto id = std::make_shared<std::string>();

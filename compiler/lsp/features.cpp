@@ -1,5 +1,6 @@
 #include "compiler/lsp/features.h"
 
+#include <filesystem>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -8,18 +9,10 @@
 #include "compiler/lsp/text.h"
 #include "compiler/review/explain.h"
 #include "compiler/review/fmt.h"
+#include "runtime/pem/certificate.h"
 
 namespace trust::lsp {
-namespace {
-
 using nlohmann::json;
-
-struct Place {
-  const Document* document = nullptr;
-  const Unit* unit = nullptr;
-  size_t module = 0;
-  uint32_t offset = 0;  // in the compiled text of the module
-};
 
 const Document& DocumentOf(Workspace& workspace, const json& params) {
   const Document* document = workspace.Find(params.at("textDocument").at("uri"));
@@ -40,42 +33,101 @@ Place Locate(Workspace& workspace, const json& params) {
   return place;
 }
 
-json RangeJson(std::string_view text, source::SourceRange range) {
-  Position begin = OffsetToPosition(text, range.begin);
-  Position end = OffsetToPosition(text, range.end);
+json RangeJson(const LineIndex& lines, source::SourceRange range) {
+  Position begin = lines.PositionOf(range.begin);
+  Position end = lines.PositionOf(range.end);
   return {{"start", {{"line", begin.line}, {"character", begin.character}}},
           {"end", {{"line", end.line}, {"character", end.character}}}};
 }
 
+namespace {
+
+// "main.trust:3", "modules/certs.trust:3", "std/layer7.trust:3": short, and the same on
+// every machine, where the compiler's absolute paths would fill a hover.
 std::string WhereText(const Unit& unit, source::SourceRange range) {
   const source::SourceFile& file = unit.sources.file(range.file);
-  return file.display_path() + ":" + std::to_string(file.Locate(range.begin).line);
+  std::string line = std::to_string(file.Locate(range.begin).line);
+  for (const sema::Module& module : unit.loaded->modules) {
+    if (module.ast.file != range.file) continue;
+    if (module.is_stdlib) return "std/" + module.stdlib_name + ".trust:" + line;
+    std::filesystem::path project = std::filesystem::path(unit.root).parent_path();
+    return module.real_path.lexically_relative(project).generic_string() + ":" + line;
+  }
+  return file.display_path() + ":" + line;
 }
 
-// The checked certificate declared at `target`, from this unit or the last one that compiled.
+// Where a certificate is used: the gateways that trust it and the keystores that hold it.
+std::vector<std::string> UsesOf(const ir::Program& program, ir::CertId id) {
+  std::vector<std::string> uses;
+  for (const ir::Gateway& gateway : program.gateways) {
+    for (const ir::Trust& trust : gateway.trusts) {
+      if (trust.cert == id) uses.push_back("gateway `" + gateway.name + "`");
+    }
+  }
+  for (const ir::Keystore& keystore : program.keystores) {
+    for (const ir::KeystoreEntry& entry : keystore.entries) {
+      if (entry.cert == id) uses.push_back("keystore `" + keystore.name + "`");
+    }
+  }
+  return uses;
+}
+
+std::string ExpiryText(const pem::CertFacts& facts, int64_t now) {
+  int64_t left = (facts.not_after - now) / 86400;
+  std::string date = pem::FormatUtc(facts.not_after).substr(0, 10);
+  return left >= 0 ? date + " (in " + std::to_string(left) + " days)"
+                   : date + " (**expired " + std::to_string(-left) + " days ago**)";
+}
+
+// The few lines a reviewer wants: subject, expiry, pin, uses. `trustc explain` has the rest.
+std::string ShortFacts(const ir::Program& program, ir::CertId id, int64_t now) {
+  const ir::Cert& cert = program.cert(id);
+  std::string out;
+  if (cert.certificate) {
+    const pem::CertFacts& facts = cert.certificate->facts();
+    out += "\n\nsubject: `" + facts.subject + "`";
+    out += "  \nexpires: " + ExpiryText(facts, now);
+    out += "  \nsha256: `" + facts.sha256 + "`" + (cert.pin ? " (pinned)" : " (**not pinned**)");
+  } else {
+    out += "\n\n*The certificate file did not load.*";
+  }
+  std::vector<std::string> uses = UsesOf(program, id);
+  out += "  \nused by: ";
+  if (uses.empty()) out += "nothing";
+  for (size_t i = 0; i < uses.size(); ++i) out += (i > 0 ? ", " : "") + uses[i];
+  return out;
+}
+
+// The certificate declared at `target` in a unit's program, if it got that far.
+std::optional<ir::CertId> CertAt(const Unit& unit, const std::string& path,
+                                 const std::string& name) {
+  if (!unit.program) return std::nullopt;
+  for (uint32_t i = 0; i < unit.program->certs.size(); ++i) {
+    const ir::Cert& cert = unit.program->certs[i];
+    auto it = unit.paths.find(cert.range.file);
+    if (it == unit.paths.end() || it->second != path) continue;
+    const std::string& text = unit.sources.file(cert.range.file).text();
+    if (text.substr(cert.range.begin, cert.range.end - cert.range.begin) == name)
+      return ir::CertId{i};
+  }
+  return std::nullopt;
+}
+
+// Facts from this unit even when other parts of the program have errors; from the last unit
+// that compiled when a syntax error kept this one from being checked.
 std::string CertificateFacts(Workspace& workspace, const Unit& unit, const Target& target) {
   const std::string& path = unit.paths.at(unit.loaded->modules[target.module].ast.file);
-  const Unit* checked = unit.program ? &unit : workspace.LastGood(path);
-  if (checked == nullptr) return "\n\n*No facts: the program does not compile yet.*";
-  for (const ir::Cert& cert : checked->program->certs) {
-    auto it = checked->paths.find(cert.range.file);
-    if (it == checked->paths.end() || it->second != path) continue;
-    const std::string& text = checked->sources.file(cert.range.file).text();
-    if (text.substr(cert.range.begin, cert.range.end - cert.range.begin) != target.decl->name.name)
-      continue;
-    std::string error;
-    std::optional<std::string> facts =
-        review::Explain(*checked->program, checked->sources, cert.name, &error);
-    std::string out = "\n\n```\n" + facts.value_or(error) + "\n```";
-    if (cert.certificate) {
-      int64_t left = (cert.certificate->facts().not_after - workspace.Now()) / 86400;
-      out += left >= 0 ? "\n\nExpires in **" + std::to_string(left) + " days**."
-                       : "\n\n**Expired " + std::to_string(-left) + " days ago.**";
-    }
-    if (checked != &unit) out += "\n\n*(from the last successful compilation)*";
-    return out;
+  const std::string& name = target.decl->name.name;
+  if (std::optional<ir::CertId> id = CertAt(unit, path, name)) {
+    return ShortFacts(*unit.program, *id, workspace.Now()) +
+           (unit.complete ? "" : "\n\n*(the program has errors; uses counted so far)*");
   }
-  return "";
+  const Unit* good = workspace.LastGood(path);
+  if (good == nullptr) return "\n\n*No facts yet: the certificate was not checked.*";
+  std::optional<ir::CertId> id = CertAt(*good, path, name);
+  if (!id) return "\n\n*No facts yet: the certificate was not checked.*";
+  return ShortFacts(*good->program, *id, workspace.Now()) +
+         "\n\n*(from the last successful compilation)*";
 }
 
 std::string HoverText(Workspace& workspace, const Unit& unit, const Symbol& symbol) {
@@ -93,7 +145,7 @@ std::string HoverText(Workspace& workspace, const Unit& unit, const Symbol& symb
   }
   if (target.decl == nullptr) return "**module** `" + module.display_path + "`";
   std::string out = "**" + std::string(ast::DeclKindName(target.decl->kind)) + "** `" +
-                    target.decl->name.name + "`\n\ndeclared at " + WhereText(unit, target.range);
+                    target.decl->name.name + "` — " + WhereText(unit, target.range);
   if (target.decl->kind == ast::DeclKind::kCert) out += CertificateFacts(workspace, unit, target);
   return out;
 }
@@ -101,8 +153,7 @@ std::string HoverText(Workspace& workspace, const Unit& unit, const Symbol& symb
 json LocationOf(const Unit& unit, const Target& target) {
   source::FileId file = unit.loaded->modules[target.module].ast.file;
   source::SourceRange range = target.range.valid() ? target.range : source::SourceRange{file, 0, 0};
-  return {{"uri", PathToUri(unit.paths.at(file))},
-          {"range", RangeJson(unit.sources.file(file).text(), range)}};
+  return {{"uri", PathToUri(unit.paths.at(file))}, {"range", RangeJson(unit.Lines(file), range)}};
 }
 
 int SymbolKind(ast::DeclKind kind) {
@@ -120,7 +171,7 @@ int SymbolKind(ast::DeclKind kind) {
   }
 }
 
-json ItemSymbols(std::string_view text, const std::vector<ast::Item>& items) {
+json ItemSymbols(const LineIndex& text, const std::vector<ast::Item>& items) {
   json children = json::array();
   for (const ast::Item& item : items) {
     std::string name;
@@ -142,6 +193,17 @@ json ItemSymbols(std::string_view text, const std::vector<ast::Item>& items) {
   return children;
 }
 
+std::string FormatFailure(const source::SourceManager& sources, const diag::Emitter& emitter,
+                          const std::string& error) {
+  if (!error.empty()) return "trustc fmt: " + error;
+  for (const diag::Diagnostic& d : emitter.diagnostics()) {
+    if (d.severity != diag::Severity::Error || !d.range.valid()) continue;
+    uint32_t line = sources.file(d.range.file).Locate(d.range.begin).line;
+    return "cannot format: syntax error on line " + std::to_string(line) + ": " + d.message;
+  }
+  return "cannot format: the file has syntax errors";
+}
+
 }  // namespace
 
 json Hover(Workspace& workspace, const json& params) {
@@ -152,7 +214,8 @@ json Hover(Workspace& workspace, const json& params) {
   std::string text = HoverText(workspace, *place.unit, *symbol);
   if (text.empty()) return nullptr;
   return {{"contents", {{"kind", "markdown"}, {"value", text}}},
-          {"range", RangeJson(place.unit->FileOf(place.module).text(), symbol->range)}};
+          {"range", RangeJson(place.unit->Lines(place.unit->loaded->modules[place.module].ast.file),
+                              symbol->range)}};
 }
 
 json Definition(Workspace& workspace, const json& params) {
@@ -170,7 +233,7 @@ json DocumentSymbols(Workspace& workspace, const json& params) {
   if (!found) return symbols;
   const Unit& unit = *found->first;
   const ast::Module& ast = unit.loaded->modules[found->second].ast;
-  std::string_view text = unit.sources.file(ast.file).text();
+  const LineIndex& text = unit.Lines(ast.file);
   for (const ast::Param& param : ast.params) {
     symbols.push_back({{"name", param.name.name},
                        {"kind", 14},  // Constant
@@ -190,15 +253,27 @@ json DocumentSymbols(Workspace& workspace, const json& params) {
   return symbols;
 }
 
+// The compiled AST of the document when it is current and parsed cleanly: formatting it saves
+// a parse of the whole file (a third of a formatting request on a 10,000-line file).
+const ast::Module* ParsedAst(Workspace& workspace, const Document& document) {
+  auto found = workspace.UnitFor(document.path);
+  if (!found || found->first->loaded->syntax_errors) return nullptr;
+  const Unit& unit = *found->first;
+  if (unit.FileOf(found->second).text() != document.text) return nullptr;
+  return &unit.loaded->modules[found->second].ast;
+}
+
 json Formatting(Workspace& workspace, const json& params) {
   const Document& document = DocumentOf(workspace, params);
   source::SourceManager sources;
   diag::Emitter emitter;
   std::string error;
+  const ast::Module* parsed = ParsedAst(workspace, document);
   std::optional<std::string> formatted =
-      review::FormatSource(document.path, document.text, sources, emitter, &error);
-  // Syntax errors: nothing to do; the diagnostics already say why.
-  if (!formatted) return nullptr;
+      parsed ? review::FormatParsed(*parsed, document.text, document.path, &error)
+             : review::FormatSource(document.path, document.text, sources, emitter, &error);
+  // Silence would look like "already formatted": say why nothing changed.
+  if (!formatted) throw RequestFailed(FormatFailure(sources, emitter, error));
   if (*formatted == document.text) return json::array();
   Position end = EndPosition(document.text);
   return json::array({{{"range",

@@ -23,6 +23,7 @@ constexpr int kMethodNotFound = -32601;
 constexpr int kInvalidParams = -32602;
 constexpr int kInternalError = -32603;
 constexpr int kServerNotInitialized = -32002;
+constexpr int kRequestFailed = -32803;
 
 long long NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -36,6 +37,13 @@ json Capabilities() {
           {"definitionProvider", true},
           {"documentSymbolProvider", true},
           {"documentFormattingProvider", true},
+          {"referencesProvider", true},
+          {"documentHighlightProvider", true},
+          {"renameProvider", true},
+          {"codeActionProvider",
+           {{"resolveProvider", true},
+            {"codeActionKinds", json::array({"quickfix", "source.format"})}}},
+          {"codeLensProvider", {{"resolveProvider", false}}},
           {"completionProvider", {{"triggerCharacters", json::array({"."})}}}};
 }
 
@@ -101,6 +109,8 @@ void Server::Dispatch(const json& message) {
     } else {
       ReplyError(id, kMethodNotFound, "unknown method " + method);
     }
+  } catch (const RequestFailed& e) {
+    if (is_request) ReplyError(id, kRequestFailed, e.what());
   } catch (const json::exception& e) {
     if (is_request) ReplyError(id, kInvalidParams, e.what());
   } catch (const std::invalid_argument& e) {
@@ -129,6 +139,12 @@ std::optional<json> Server::Request(const std::string& method, const json& param
   if (method == "textDocument/documentSymbol") return DocumentSymbols(workspace_, params);
   if (method == "textDocument/completion") return Completion(workspace_, params);
   if (method == "textDocument/formatting") return Formatting(workspace_, params);
+  if (method == "textDocument/references") return References(workspace_, params);
+  if (method == "textDocument/documentHighlight") return DocumentHighlight(workspace_, params);
+  if (method == "textDocument/rename") return Rename(workspace_, params);
+  if (method == "textDocument/codeAction") return CodeActions(workspace_, params);
+  if (method == "codeAction/resolve") return ResolveCodeAction(workspace_, params);
+  if (method == "textDocument/codeLens") return CodeLenses(workspace_, params);
   return std::nullopt;
 }
 

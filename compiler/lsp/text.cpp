@@ -101,6 +101,22 @@ uint32_t PositionToOffset(std::string_view text, Position position) {
   return at;
 }
 
+LineIndex::LineIndex(std::string_view text) : text_(text) {
+  line_starts_.push_back(0);
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\n') line_starts_.push_back(static_cast<uint32_t>(i + 1));
+  }
+}
+
+Position LineIndex::PositionOf(uint32_t offset) const {
+  offset = std::min<uint32_t>(offset, static_cast<uint32_t>(text_.size()));
+  auto after = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
+  auto line = static_cast<uint32_t>(after - line_starts_.begin() - 1);
+  uint32_t line_start = line_starts_[line];
+  Position position = OffsetToPosition(text_.substr(line_start), offset - line_start);
+  return {line, position.character};
+}
+
 Position EndPosition(std::string_view text) {
   return OffsetToPosition(text, static_cast<uint32_t>(text.size()));
 }

@@ -13,6 +13,7 @@
 #include "compiler/diag/json_text.h"
 #include "compiler/lsp/text.h"
 #include "compiler/sema/sema.h"
+#include "runtime/pem/certificate.h"
 #include "stdlib/stdlib.h"
 
 namespace trust::lsp {
@@ -36,6 +37,12 @@ std::optional<size_t> Unit::ModuleOf(const std::string& path) const {
 
 const source::SourceFile& Unit::FileOf(size_t module) const {
   return sources.file(loaded->modules.at(module).ast.file);
+}
+
+const LineIndex& Unit::Lines(source::FileId file) const {
+  auto it = lines_.find(file);
+  if (it == lines_.end()) it = lines_.emplace(file, LineIndex(sources.file(file).text())).first;
+  return it->second;
 }
 
 Workspace::Workspace(driver::CompileOptions base, bool refresh_clock)
@@ -105,14 +112,75 @@ bool WriteNewReadOnly(const fs::path& path, std::string_view text) {
   return ::close(fd) == 0 && ok;
 }
 
+// A directory of ours only: made 0700 if missing; if present, a real directory (not a link)
+// that we own and nobody else can write to. Anything else is refused, never repaired.
+bool PrivateDirectory(const fs::path& path) {
+  if (::mkdir(path.c_str(), 0700) != 0 && errno != EEXIST) return false;
+  struct stat st {};
+  return ::lstat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == ::geteuid() &&
+         (st.st_mode & 022) == 0;
+}
+
+// Whether `path` is a regular file of ours (not a link) holding exactly `text`.
+bool HoldsExactly(const fs::path& path, std::string_view text) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return false;
+  struct stat st {};
+  bool ok = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == ::geteuid() &&
+            static_cast<size_t>(st.st_size) == text.size();
+  std::string content(ok ? text.size() : 0, '\0');
+  size_t got = 0;
+  while (ok && got < content.size()) {
+    ssize_t n = ::read(fd, content.data() + got, content.size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    ok = n > 0;
+    if (ok) got += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  return ok && content == text;
+}
+
+// $XDG_CACHE_HOME/trustc/std-<hash of the text>/NAME.trust, else ~/.cache/...: the same path
+// for the same module after a restart (editors keep buffers and jump lists by path), and a
+// new one when trustc's standard library changes. Empty when no such place is safe to use.
+std::string StableCopy(const std::string& file, std::string_view text) {
+  const char* cache = std::getenv("XDG_CACHE_HOME");
+  const char* home = std::getenv("HOME");
+  fs::path base;
+  if (cache != nullptr && cache[0] == '/') {
+    base = cache;
+  } else if (home != nullptr && home[0] == '/') {
+    base = fs::path(home) / ".cache";
+  } else {
+    return "";
+  }
+  std::error_code ec;
+  fs::create_directories(base, ec);
+  fs::path folder = base / "trustc";
+  fs::path versioned = folder / ("std-" + pem::Sha256Hex(text).substr(0, 16));
+  if (!PrivateDirectory(folder) || !PrivateDirectory(versioned)) return "";
+  fs::path copy = versioned / file;
+  if (HoldsExactly(copy, text)) return copy.string();
+  if (WriteNewReadOnly(copy, text) && HoldsExactly(copy, text)) return copy.string();
+  return "";
+}
+
 }  // namespace
 
 std::string Workspace::ModulePath(const sema::Module& module) {
   if (!module.is_stdlib) return module.real_path.string();
   std::string file = module.stdlib_name + ".trust";
   if (base_.stdlib_dir) return Canonical((fs::path(*base_.stdlib_dir) / file).string());
-  // Editors open files, not strings: the embedded module is copied once per server, read-only
-  // (edits there would change nothing).
+  // Editors open files, not strings: the embedded module is written once, read-only (edits
+  // there would change nothing), where a restarted server finds it again.
+  auto known = stable_copies_.find(file);
+  if (known != stable_copies_.end()) return known->second;
+  std::optional<std::string_view> embedded = stdlib::Find(module.stdlib_name);
+  if (embedded && file.find('/') == std::string::npos) {
+    std::string stable = StableCopy(file, *embedded);
+    if (!stable.empty()) return stable_copies_[file] = stable;
+  }
+  // No safe stable place: a private copy for this server's lifetime.
   if (stdlib_copy_dir_.empty()) stdlib_copy_dir_ = MakeCopyDirectory();
   std::optional<std::string_view> text = stdlib::Find(module.stdlib_name);
   if (stdlib_copy_dir_.empty() || !text || file.find('/') != std::string::npos) return "";
@@ -131,16 +199,19 @@ std::shared_ptr<Unit> Workspace::Compile(const std::string& root) {
     unit->paths[module.ast.file] = ModulePath(module);
   }
   if (unit->loaded->syntax_errors) return unit;
+  // Partial: an unrelated wrong name must not take away the facts of every certificate.
   sema::CheckOptions check{base_.defines, base_.allow_outside_root, Now()};
+  check.partial = true;
   unit->program = sema::Check(*unit->loaded, check, unit->sources, unit->emitter);
+  unit->complete = unit->program && !unit->emitter.HasErrors();
   return unit;
 }
 
 json Workspace::Convert(const Unit& unit, const diag::Diagnostic& d) const {
   auto range_json = [&](source::SourceRange range) {
-    const std::string& text = unit.sources.file(range.file).text();
-    Position begin = OffsetToPosition(text, range.begin);
-    Position end = OffsetToPosition(text, range.end);
+    const LineIndex& lines = unit.Lines(range.file);
+    Position begin = lines.PositionOf(range.begin);
+    Position end = lines.PositionOf(range.end);
     return json{{"start", {{"line", begin.line}, {"character", begin.character}}},
                 {"end", {{"line", end.line}, {"character", end.character}}}};
   };
@@ -183,7 +254,7 @@ void Workspace::CompileRoots() {
   for (const auto& unit : all) {
     if (imported.count(unit->root) > 0) continue;
     units_.push_back(unit);
-    if (unit->program) good_[unit->root] = unit;
+    if (unit->complete) good_[unit->root] = unit;
   }
 }
 
@@ -210,6 +281,11 @@ std::map<std::string, json> Workspace::Analyze() {
   for (const std::string& uri : published_) {
     if (by_uri.count(uri) == 0) by_uri[uri] = json::array();  // clears stale diagnostics
   }
+  // An open document without findings gets an empty list too: the editor learns it was
+  // checked (and a client can wait for "checked, clean").
+  for (const auto& [uri, document] : documents_) {
+    if (by_uri.count(uri) == 0) by_uri[uri] = json::array();
+  }
   published_.clear();
   for (const auto& [uri, list] : by_uri) {
     if (!list.empty()) published_.push_back(uri);
@@ -231,7 +307,7 @@ std::optional<std::pair<const Unit*, size_t>> Workspace::UnitFor(const std::stri
 
 const Unit* Workspace::LastGood(const std::string& path) const {
   for (const auto& [root, unit] : good_) {
-    if (unit->program && unit->ModuleOf(path)) return unit.get();
+    if (unit->complete && unit->ModuleOf(path)) return unit.get();
   }
   return nullptr;
 }

@@ -15,6 +15,7 @@
 #include "compiler/diag/diagnostic.h"
 #include "compiler/driver/pipeline.h"
 #include "compiler/ir/ir.h"
+#include "compiler/lsp/text.h"
 #include "compiler/sema/program.h"
 #include "compiler/source/source.h"
 
@@ -36,8 +37,15 @@ struct Unit {
   std::optional<ir::Program> program;
   std::map<source::FileId, std::string> paths;  // module file id -> the path clients see
 
+  bool complete = false;  // checked without errors: its facts hold for the whole program
+
   std::optional<size_t> ModuleOf(const std::string& path) const;
   const source::SourceFile& FileOf(size_t module) const;
+  // Built on first use and kept: every range of a request converts in O(log lines).
+  const LineIndex& Lines(source::FileId file) const;
+
+ private:
+  mutable std::map<source::FileId, LineIndex> lines_;
 };
 
 class Workspace {
@@ -57,7 +65,8 @@ class Workspace {
 
   // The unit that shows `path` (the one rooted at it first) and the module index of the path.
   std::optional<std::pair<const Unit*, size_t>> UnitFor(const std::string& path) const;
-  // The last unit with a checked program that contains `path`: for facts while typing breaks it.
+  // The last unit that compiled without errors and contains `path`: for facts while a syntax
+  // error keeps the current one from being checked.
   const Unit* LastGood(const std::string& path) const;
 
   // Where a module lives for clients: its file, or a read-only copy of a std module.
@@ -78,6 +87,7 @@ class Workspace {
   std::vector<std::string> published_;                 // URIs with diagnostics last time
   std::filesystem::path stdlib_copy_dir_;              // created on first use
   std::set<std::string> copied_;                       // stdlib files written to it
+  std::map<std::string, std::string> stable_copies_;   // stdlib file -> its lasting copy
 };
 
 std::string Canonical(const std::string& path);

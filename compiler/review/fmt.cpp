@@ -22,6 +22,23 @@ constexpr char kCommentMark = '\x01';
 
 std::string Indent(int level) { return std::string(static_cast<size_t>(level) * 2, ' '); }
 
+// A comment without the blanks that end its lines: invisible, and noise in every diff. A
+// CRLF inside a block comment stays as written (the formatter keeps comments' line breaks).
+std::string TrimmedComment(std::string_view text) {
+  std::string out, blanks;  // blanks: seen since the last visible character, written only
+                            // once something visible follows them on the same line
+  for (char c : text) {
+    if (c == ' ' || c == '\t') {
+      blanks += c;
+      continue;
+    }
+    if (c != '\n' && c != '\r') out += blanks;
+    blanks.clear();
+    out += c;
+  }
+  return out;
+}
+
 std::string Quoted(const ast::Str& str) { return "\"" + str.raw + "\""; }
 
 bool HasNewline(std::string_view text, uint32_t begin, uint32_t end) {
@@ -148,7 +165,7 @@ void Printer::Leading(uint32_t before, int indent) {
   while (!pending_.empty() && pending_.front().range.begin < before) {
     const ast::Comment& comment = pending_.front();
     MaybeBlank(comment.range.begin);
-    out_ += Indent(indent) + comment.text + "\n";
+    out_ += Indent(indent) + TrimmedComment(comment.text) + "\n";
     last_end_ = comment.range.end;
     pending_.pop_front();
   }
@@ -164,7 +181,8 @@ void Printer::Trailing(uint32_t end) {
     bool inside = comment.range.begin < end;
     bool same_line = comment.range.begin >= pos && !HasNewline(text_, pos, comment.range.begin);
     if (!inside && !same_line) break;
-    out_ += (first ? std::string(1, kCommentMark) : std::string(" ")) + comment.text;
+    out_ +=
+        (first ? std::string(1, kCommentMark) : std::string(" ")) + TrimmedComment(comment.text);
     first = false;
     pos = std::max(pos, comment.range.end);
     bool line_comment = comment.text.starts_with("//");
@@ -417,7 +435,7 @@ std::string AlignComments(const std::string& text) {
 
 std::vector<std::string> CommentTexts(const ast::Module& module) {
   std::vector<std::string> texts;
-  for (const ast::Comment& comment : module.comments) texts.push_back(comment.text);
+  for (const ast::Comment& comment : module.comments) texts.push_back(TrimmedComment(comment.text));
   std::sort(texts.begin(), texts.end());
   return texts;
 }
@@ -435,7 +453,12 @@ std::optional<std::string> FormatSource(const std::string& display_path, std::st
   const source::SourceFile& file = sources.file(id);
   ast::Module module = parse::Parse(file, id, emitter);
   if (emitter.HasErrors()) return std::nullopt;
-  std::string formatted = Format(module, file.text());
+  return FormatParsed(module, file.text(), display_path, error);
+}
+
+std::optional<std::string> FormatParsed(const ast::Module& module, std::string_view text,
+                                        const std::string& display_path, std::string* error) {
+  std::string formatted = Format(module, text);
   // The formatter's promise, checked on every run: the output parses, with the same comments.
   source::SourceManager check_sources;
   diag::Emitter check;

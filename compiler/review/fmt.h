@@ -26,6 +26,11 @@ namespace trust::review {
 // Formats a module parsed without syntax errors from `text`.
 std::string Format(const ast::Module& module, std::string_view text);
 
+// Formats a module already parsed without syntax errors from `text` and checks the result as
+// FormatSource does (the language server formats the AST it already has: one parse less).
+std::optional<std::string> FormatParsed(const ast::Module& module, std::string_view text,
+                                        const std::string& display_path, std::string* error);
+
 // Parses `text` (added to `sources` under `display_path`) and formats it. Returns nullopt when
 // the file has syntax errors (reported to `emitter`, *error left empty) or, defensively, when
 // the formatted text would not parse back with the same comments (*error says so).

@@ -31,7 +31,7 @@ std::optional<ir::Program> Check(const LoadedProgram& program, const CheckOption
     CheckKeystores(cx);
     RunLint(cx);
   });
-  if (emitter.HasErrors()) return std::nullopt;
+  if (emitter.HasErrors() && !options.partial) return std::nullopt;
   return std::move(cx.out);
 }
 

@@ -5,7 +5,8 @@
 // keystore paths, password files and require_endpoint addresses keep `${env:...}`; every
 // certificate file was read, parsed and matched its pin and expectations; every rule of
 // language sections 3-5 was checked and every lint finding reported. It returns nullopt when
-// any error was reported (warnings with --werror are the driver's business).
+// any error was reported (warnings with --werror are the driver's business), unless
+// `partial` asks for what resolved anyway: then the invariants hold only for what did.
 #pragma once
 
 #include <cstdint>
@@ -25,6 +26,9 @@ struct CheckOptions {
   bool allow_outside_root = false;
   int64_t build_time = 0;                 // seconds since the epoch
   source::PhaseTimes* timings = nullptr;  // --timings: where check spends its time
+  // Return the program despite errors: a name that failed to resolve is simply missing from
+  // it. For answers about the rest (explain, graph, the language server), never for output.
+  bool partial = false;
 };
 
 std::optional<ir::Program> Check(const LoadedProgram& program, const CheckOptions& options,

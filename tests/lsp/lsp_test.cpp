@@ -3,8 +3,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -46,6 +48,16 @@ bool RefusesFifo(const json& diagnostics) {
 
 class LspTest : public ::testing::Test {
  protected:
+  // The servers keep standard library copies in $XDG_CACHE_HOME: a directory of the tests,
+  // not the user's cache. Runs before the suite's first fixture (and its server) exists.
+  static void SetUpTestSuite() {
+    static const fs::path cache =
+        fs::temp_directory_path() / ("trust_lsp_test_cache_" + std::to_string(getpid()));
+    ::setenv("XDG_CACHE_HOME", cache.c_str(), 1);
+  }
+  static void TearDownTestSuite() {
+    if (const char* cache = std::getenv("XDG_CACHE_HOME")) fs::remove_all(cache);
+  }
   void SetUp() override {
     dir_ = fs::temp_directory_path() /
            ("trust_lsp_test_" + std::to_string(getpid()) + "_" +
@@ -127,6 +139,9 @@ TEST_F(LspTest, HoverShowsCertificateFacts) {
             std::string::npos);
   EXPECT_NE(text.find("days"), std::string::npos);
   EXPECT_NE(text.find("api_gateway"), std::string::npos) << text;  // where it is used
+  // Short, and the same on every machine: no absolute paths, a handful of lines.
+  EXPECT_EQ(text.find(dir_.string()), std::string::npos) << text;
+  EXPECT_LE(std::count(text.begin(), text.end(), '\n'), 8) << text;
   // Other declarations: kind and place.
   hover = At("textDocument/hover", main_uri_, Position(main_, "gateway api_gateway", 10));
   EXPECT_NE(hover["result"]["contents"]["value"].get<std::string>().find("gateway"),
@@ -164,11 +179,19 @@ TEST_F(LspTest, StdlibCopiesIgnoreAPlantedDirectory) {
   const char* runtime_dir = std::getenv("XDG_RUNTIME_DIR");
   std::string saved_tmpdir = tmpdir ? tmpdir : "",
               saved_runtime_dir = runtime_dir ? runtime_dir : "";
+  // And no lasting place (no cache directory): the private per-server copy is what is left.
+  const char* cache = std::getenv("XDG_CACHE_HOME");
+  const char* home = std::getenv("HOME");
+  std::string saved_cache = cache ? cache : "", saved_home = home ? home : "";
   ::setenv("TMPDIR", tmp.c_str(), 1);
   ::unsetenv("XDG_RUNTIME_DIR");
+  ::unsetenv("XDG_CACHE_HOME");
+  ::unsetenv("HOME");
   Client server;
   tmpdir ? ::setenv("TMPDIR", saved_tmpdir.c_str(), 1) : ::unsetenv("TMPDIR");
   if (runtime_dir) ::setenv("XDG_RUNTIME_DIR", saved_runtime_dir.c_str(), 1);
+  if (cache) ::setenv("XDG_CACHE_HOME", saved_cache.c_str(), 1);
+  if (home) ::setenv("HOME", saved_home.c_str(), 1);
   fs::path planted = tmp / ("trustc-lsp-std-" + std::to_string(server.pid()));
   fs::create_directories(planted);
   fs::create_symlink(tmp / "created-elsewhere", planted / "layer7.trust");
@@ -207,13 +230,6 @@ TEST_F(LspTest, SymbolsCompletionAndFormatting) {
   for (const char* name : {"stage", "gateway_ssl", "api_gateway", "connector_server"}) {
     EXPECT_TRUE(names.count(name)) << name << " in " << symbols.dump();
   }
-  json completion = At("textDocument/completion", main_uri_, Position(main_, "    for ssl", 8));
-  std::set<std::string> labels;
-  for (const json& item : completion["result"]["items"]) labels.insert(item["label"]);
-  for (const char* label :
-       {"ssl", "saml_issuer", "cert", "layer7.client_ca", "gateway_ssl", "revocation_off"}) {
-    EXPECT_TRUE(labels.count(label)) << label;
-  }
   std::string messy = "cert   a {file \"x.pem\"}\n\n\n\ngateway g {trust a {anchor\n for ssl}}\n";
   std::string messy_uri = PathToUri((dir_ / "messy.trust").string());
   Open(messy_uri, messy);
@@ -225,6 +241,59 @@ TEST_F(LspTest, SymbolsCompletionAndFormatting) {
   std::string formatted = edits["result"][0]["newText"];
   EXPECT_NE(formatted.find("cert a {"), std::string::npos) << formatted;
   EXPECT_NE(formatted.find("\n  trust a {\n"), std::string::npos) << formatted;
+}
+
+// Labels and details offered at the end of `prefix`, typed as a new line before the gateway.
+class CompletionTest : public LspTest {
+ protected:
+  std::map<std::string, std::string> At(const std::string& typed, const std::string& where) {
+    std::string text = main_;
+    size_t at = text.find(where);
+    text.insert(at, typed);
+    Change(main_uri_, text, ++version_);
+    lsp::Position end = OffsetToPosition(text, static_cast<uint32_t>(at + typed.size()));
+    json reply = LspTest::At("textDocument/completion", main_uri_,
+                             {{"line", end.line}, {"character", end.character}});
+    std::map<std::string, std::string> items;
+    for (const json& item : reply["result"]["items"]) items[item["label"]] = item["detail"];
+    return items;
+  }
+  int version_ = 1;
+};
+
+TEST_F(CompletionTest, OffersWhatTheGrammarAndScopeAllowHere) {
+  Open(main_uri_, main_);
+  const std::string in_trust = "    revocation off because";  // inside `trust provisioning_ca`
+  const std::string in_gateway = "  // Outbound TLS";         // a new item of the gateway
+  auto items = At("for ", in_trust);
+  EXPECT_TRUE(items.count("ssl") && items.count("signing_client_certs"));
+  EXPECT_FALSE(items.count("import") || items.count("cert") || items.count("gateway_ssl"));
+  items = At("for ssl, ", in_trust);
+  EXPECT_TRUE(items.count("saml_issuer"));
+  items = At("allow ", in_trust);
+  EXPECT_TRUE(items.count("revocation_off"));
+  EXPECT_FALSE(items.count("ssl"));
+  items = At("", in_gateway);
+  EXPECT_TRUE(items.count("trust") && items.count("identity_provider"));
+  EXPECT_FALSE(items.count("import") || items.count("file") || items.count("anchor"));
+  items = At("trust ", in_gateway);
+  ASSERT_TRUE(items.count("gateway_ssl"));
+  EXPECT_NE(items["gateway_ssl"].find("expires"), std::string::npos) << items["gateway_ssl"];
+  EXPECT_FALSE(items.count("api_gateway") || items.count("layer7.client_ca") ||
+               items.count("ca_im.connector_server"));
+  items = At("trust gateway_ssl from ", in_gateway);
+  EXPECT_TRUE(items.count("layer7.client_ca"));
+  EXPECT_FALSE(items.count("gateway_ssl"));
+  items = At("trust gateway_ssl from layer7.", in_gateway);
+  EXPECT_TRUE(items.count("client_ca") && items.count("server_ca"));
+  items = At("", "cert endpoint_ca");
+  EXPECT_TRUE(items.count("import") && items.count("cert") && items.count("gateway"));
+  items = At("cert x { file \"certs/", "cert endpoint_ca");
+  EXPECT_TRUE(items.count("dev/"));
+  items = At("cert x { file \"certs/dev/", "cert endpoint_ca");
+  EXPECT_TRUE(items.count("endpoint-ca.pem"));
+  items = At("cert x { file \"certs/${", "cert endpoint_ca");
+  EXPECT_TRUE(items.count("stage"));
 }
 
 TEST_F(LspTest, GarbageNeverKillsTheServer) {
@@ -242,6 +311,19 @@ TEST_F(LspTest, GarbageNeverKillsTheServer) {
   EXPECT_TRUE(not_open.contains("error"));
   json bad_params = client_.Request("textDocument/hover", {{"textDocument", 42}});
   EXPECT_TRUE(bad_params.contains("error"));
+  Open(main_uri_, main_);
+  for (const json& junk :
+       {json{{"textDocument", {{"uri", main_uri_}}}, {"position", {{"line", 0}}}},
+        json{{"textDocument", {{"uri", main_uri_}}}, {"range", "x"}},
+        json{{"title", "Format document"}, {"data", {{"format", 5}}}},
+        json{{"data", {{"format", "file:///nowhere.trust"}}}}, json::array(), json(nullptr)}) {
+    for (const char* method :
+         {"textDocument/rename", "textDocument/codeAction", "codeAction/resolve",
+          "textDocument/references", "textDocument/codeLens", "textDocument/documentHighlight"}) {
+      json reply = client_.Request(method, junk);
+      EXPECT_TRUE(reply.contains("result") || reply.contains("error")) << method << junk;
+    }
+  }
   // Half-typed documents: every prefix of the example, answered at every step.
   Open(main_uri_, "");
   for (size_t cut = 0; cut < main_.size(); cut += 97) {
@@ -250,10 +332,24 @@ TEST_F(LspTest, GarbageNeverKillsTheServer) {
     lsp::Position end = EndPosition(half);
     json position{{"line", end.line}, {"character", end.character}};
     for (const char* method :
-         {"textDocument/hover", "textDocument/definition", "textDocument/completion"}) {
+         {"textDocument/hover", "textDocument/definition", "textDocument/completion",
+          "textDocument/references", "textDocument/documentHighlight"}) {
       json response = At(method, main_uri_, position);
       ASSERT_TRUE(response.contains("result") || response.contains("error")) << method << cut;
     }
+    json rename = client_.Request(
+        "textDocument/rename",
+        {{"textDocument", {{"uri", main_uri_}}}, {"position", position}, {"newName", "n"}});
+    ASSERT_TRUE(rename.contains("result") || rename.contains("error")) << cut;
+    json actions = client_.Request("textDocument/codeAction",
+                                   {{"textDocument", {{"uri", main_uri_}}},
+                                    {"range", {{"start", position}, {"end", position}}},
+                                    {"context", {{"diagnostics", json::array()}}}});
+    ASSERT_TRUE(actions.contains("result")) << actions.dump() << cut;
+    for (const json& action : actions["result"]) {
+      if (!action.contains("edit")) client_.Request("codeAction/resolve", action);
+    }
+    client_.Request("textDocument/codeLens", {{"textDocument", {{"uri", main_uri_}}}});
     client_.Request("textDocument/formatting", {{"textDocument", {{"uri", main_uri_}}}});
   }
   // A huge line, non-ASCII text and positions beyond the end of the text.
@@ -268,6 +364,221 @@ TEST_F(LspTest, GarbageNeverKillsTheServer) {
   client_.WaitDiagnostics(main_uri_, RefusesFifo);
   EXPECT_TRUE(client_.Alive());
   EXPECT_EQ(client_.Stop(), 0);
+}
+
+// The standard library's copies are read-only and keep their path across a restart, so an
+// editor's buffers and jump lists stay valid; a link planted in their place is not followed.
+TEST_F(LspTest, StdlibCopiesAreStableAcrossRestarts) {
+  fs::path cache = dir_ / "cache";
+  auto definition = [&] {
+    const char* saved = std::getenv("XDG_CACHE_HOME");
+    std::string saved_value = saved ? saved : "";
+    ::setenv("XDG_CACHE_HOME", cache.c_str(), 1);
+    Client server;
+    saved ? ::setenv("XDG_CACHE_HOME", saved_value.c_str(), 1) : ::unsetenv("XDG_CACHE_HOME");
+    server.Request("initialize", {{"processId", nullptr}, {"capabilities", json::object()}});
+    server.Notify(
+        "textDocument/didOpen",
+        {{"textDocument",
+          {{"uri", main_uri_}, {"languageId", "trust"}, {"version", 1}, {"text", main_}}}});
+    json location = server.Request("textDocument/definition",
+                                   {{"textDocument", {{"uri", main_uri_}}},
+                                    {"position", Position(main_, "layer7.client_ca", 8)}});
+    EXPECT_EQ(server.Stop(), 0);
+    return UriToPath(location["result"].value("uri", ""));
+  };
+  std::string first = definition();
+  ASSERT_TRUE(first.starts_with((cache / "trustc" / "std-").string())) << first;
+  EXPECT_TRUE(fs::exists(first));  // kept after the server exits
+  struct stat st {};
+  ASSERT_EQ(::lstat(first.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0444u);
+  EXPECT_EQ(definition(), first);
+  // A link in its place: refused, and the server falls back to a private copy.
+  fs::remove(first);
+  fs::create_symlink(dir_ / "elsewhere", first);
+  std::string fallback = definition();
+  EXPECT_NE(fallback, first);
+  EXPECT_TRUE(fallback.ends_with("layer7.trust")) << fallback;
+  EXPECT_FALSE(fs::exists(dir_ / "elsewhere"));
+}
+
+// An unrelated wrong name on first open: the certificate's facts and its uses still show.
+TEST_F(LspTest, HoverAnswersInAFileWithAnUnrelatedErrorOnFirstOpen) {
+  std::string broken = main_;
+  broken.replace(broken.find("trust endpoint_ca {"), 19, "trust endpoint_cb {");
+  Open(main_uri_, broken);
+  client_.WaitDiagnostics(main_uri_, HasError);
+  json hover =
+      At("textDocument/hover", main_uri_, Position(broken, "trust provisioning_ca from", 8));
+  ASSERT_TRUE(hover["result"].is_object()) << hover.dump();
+  std::string text = hover["result"]["contents"]["value"];
+  EXPECT_NE(text.find("OU=Provisioning Services"), std::string::npos) << text;
+  EXPECT_NE(text.find("api_gateway"), std::string::npos) << text;
+  EXPECT_NE(text.find("the program has errors"), std::string::npos) << text;
+  json definition =
+      At("textDocument/definition", main_uri_, Position(broken, "trust provisioning_ca", 8));
+  EXPECT_TRUE(definition["result"].is_object()) << definition.dump();
+  json symbols =
+      client_.Request("textDocument/documentSymbol", {{"textDocument", {{"uri", main_uri_}}}});
+  EXPECT_GE(symbols["result"].size(), 5u) << symbols.dump();
+}
+
+// Formatting a file with a syntax error is an error the editor shows, not a silent no-op.
+TEST_F(LspTest, FormattingASyntaxErrorAnswersWithAnError) {
+  std::string broken = main_ + "\ncert {\n";
+  Open(main_uri_, broken);
+  json answer =
+      client_.Request("textDocument/formatting", {{"textDocument", {{"uri", main_uri_}}}});
+  ASSERT_TRUE(answer.contains("error")) << answer.dump();
+  EXPECT_EQ(answer["error"]["code"], -32803);
+  EXPECT_NE(answer["error"]["message"].get<std::string>().find("syntax error on line"),
+            std::string::npos)
+      << answer.dump();
+}
+
+// Applies a WorkspaceEdit's edits for `uri` to `text`, last first so offsets stay valid.
+std::string Apply(std::string text, const json& edit, const std::string& uri) {
+  std::vector<json> edits(edit["changes"][uri].begin(), edit["changes"][uri].end());
+  auto offset = [&](const json& p) {
+    return PositionToOffset(text, {p["line"].get<uint32_t>(), p["character"].get<uint32_t>()});
+  };
+  std::sort(edits.begin(), edits.end(), [&](const json& a, const json& b) {
+    return offset(a["range"]["start"]) > offset(b["range"]["start"]);
+  });
+  for (const json& e : edits) {
+    uint32_t begin = offset(e["range"]["start"]);
+    text.replace(begin, offset(e["range"]["end"]) - begin, e["newText"].get<std::string>());
+  }
+  return text;
+}
+
+size_t CountRule(const json& diagnostics, const std::string& rule) {
+  size_t n = 0;
+  for (const json& d : diagnostics) n += d.value("code", "") == rule ? 1 : 0;
+  return n;
+}
+
+bool OneRevocationOff(const json& diagnostics) {
+  return CountRule(diagnostics, "revocation_off") == 1;
+}
+
+class EditTest : public LspTest {
+ protected:
+  // The action titled `title` (a prefix) offered at `needle`, or null.
+  json ActionAt(const std::string& text, const std::string& needle, const std::string& title) {
+    json at = Position(text, needle);
+    json reply =
+        client_.Request("textDocument/codeAction", {{"textDocument", {{"uri", main_uri_}}},
+                                                    {"range", {{"start", at}, {"end", at}}},
+                                                    {"context", {{"diagnostics", json::array()}}}});
+    for (const json& action : reply["result"]) {
+      if (!action["title"].get<std::string>().starts_with(title)) continue;
+      if (action.contains("edit")) return action;
+      // Resolved on choice, as editors do.
+      return client_.Request("codeAction/resolve", action)["result"];
+    }
+    ADD_FAILURE() << "no action " << title << " in " << reply.dump();
+    return nullptr;
+  }
+  // Applies the action and re-checks: the new text compiles without errors.
+  std::string ApplyAndRecheck(const std::string& text, const json& action) {
+    if (action.is_null()) return text;
+    std::string changed = Apply(text, action["edit"], main_uri_);
+    Change(main_uri_, changed, ++version_);
+    client_.WaitDiagnostics(main_uri_, NoErrors);
+    return changed;
+  }
+  int version_ = 1;
+};
+
+TEST_F(EditTest, CodeActionsEditAndTheResultCompiles) {
+  std::string text = main_;
+  text.replace(text.find("trust endpoint_ca {"), 19, "trust endpoint_cb {");
+  Open(main_uri_, text);
+  client_.WaitDiagnostics(main_uri_, HasError);
+  text = ApplyAndRecheck(text, ActionAt(text, "endpoint_cb", "Change to `endpoint_ca`"));
+  EXPECT_NE(text.find("trust endpoint_ca {"), std::string::npos);
+
+  // Pin: the file's SHA-256, which the compiler then checks against the file.
+  text = ApplyAndRecheck(text, ActionAt(text, "cert eta_server", "Pin this certificate"));
+  EXPECT_NE(text.find("cert eta_server { file \"certs/${stage}/eta_server.pem\" sha256 \""),
+            std::string::npos)
+      << text;
+
+  // A reason: without one the line does not parse.
+  std::string reason = "revocation off because \"endpoint CA publishes no CRL\"";
+  text.replace(text.find(reason), reason.size(), "revocation off");
+  Change(main_uri_, text, ++version_);
+  client_.WaitDiagnostics(main_uri_, HasError);
+  text = ApplyAndRecheck(text, ActionAt(text, "    revocation off\n", "Add a reason"));
+  EXPECT_NE(text.find("revocation off because \"TODO: the reason\""), std::string::npos);
+
+  // Waive: an `allow` in the trust, and the finding is gone there.
+  size_t before = CountRule(client_.WaitDiagnostics(main_uri_, NoErrors), "revocation_off");
+  text = ApplyAndRecheck(text,
+                         ActionAt(text, "endpoint_ca {\n    anchor", "Waive revocation_off here"));
+  EXPECT_NE(text.find("    allow revocation_off because \"TODO: why this is acceptable here\"\n"),
+            std::string::npos)
+      << text;
+  ASSERT_EQ(before, 2u);  // provisioning_ca and endpoint_ca
+  json after = client_.WaitDiagnostics(main_uri_, OneRevocationOff);
+  EXPECT_TRUE(NoErrors(after)) << after.dump();
+
+  // Format document: the action's edit is the formatter's.
+  std::string messy = text;
+  messy.replace(messy.find("cert endpoint_ca {"), 18, "cert   endpoint_ca    {");
+  Change(main_uri_, messy, ++version_);
+  text = ApplyAndRecheck(messy, ActionAt(messy, "cert ", "Format document"));
+  EXPECT_NE(text.find("\ncert endpoint_ca {"), std::string::npos);
+}
+
+TEST_F(EditTest, ReferencesHighlightRenameAndLenses) {
+  Open(main_uri_, main_);
+  json refs = At("textDocument/references", main_uri_, Position(main_, "cert provisioning_ca", 6));
+  EXPECT_EQ(refs["result"].size(), 3u) << refs.dump();  // declared, gateway trust, provider trust
+  json highlights =
+      At("textDocument/documentHighlight", main_uri_, Position(main_, "trust provisioning_ca", 7));
+  EXPECT_EQ(highlights["result"].size(), 3u) << highlights.dump();
+
+  std::string extra = ReadText(dir_ / "extra.trust");
+  std::string extra_uri = PathToUri((dir_ / "extra.trust").string());
+  std::string shared_uri = PathToUri((dir_ / "lib/shared.trust").string());
+  Open(extra_uri, extra);
+  json params{{"textDocument", {{"uri", extra_uri}}},
+              {"position", Position(extra, "shared.root_ca", 8)},
+              {"newName", "edge_ca"}};
+  json rename = client_.Request("textDocument/rename", params);
+  ASSERT_TRUE(rename["result"].is_object()) << rename.dump();
+  EXPECT_EQ(Apply(extra, rename["result"], extra_uri).find("shared.edge_ca") != std::string::npos,
+            true);
+  EXPECT_EQ(Apply(ReadText(dir_ / "lib/shared.trust"), rename["result"], shared_uri),
+            "cert edge_ca { file \"../certs/dev/endpoint-ca.pem\" }\n");
+  // Into a clash, a keyword or the standard library: refused with a reason.
+  json clash =
+      client_.Request("textDocument/rename", {{"textDocument", {{"uri", main_uri_}}},
+                                              {"position", Position(main_, "cert eta_server", 6)},
+                                              {"newName", "endpoint_ca"}});
+  ASSERT_TRUE(clash.contains("error")) << clash.dump();
+  EXPECT_NE(clash["error"]["message"].get<std::string>().find("already declared"),
+            std::string::npos);
+  json keyword =
+      client_.Request("textDocument/rename", {{"textDocument", {{"uri", main_uri_}}},
+                                              {"position", Position(main_, "cert eta_server", 6)},
+                                              {"newName", "gateway"}});
+  EXPECT_TRUE(keyword.contains("error")) << keyword.dump();
+  json std_rename =
+      client_.Request("textDocument/rename", {{"textDocument", {{"uri", main_uri_}}},
+                                              {"position", Position(main_, "layer7.client_ca", 8)},
+                                              {"newName", "x"}});
+  EXPECT_TRUE(std_rename.contains("error")) << std_rename.dump();
+
+  json lenses = client_.Request("textDocument/codeLens", {{"textDocument", {{"uri", main_uri_}}}});
+  std::string titles;
+  for (const json& lens : lenses["result"])
+    titles += lens["command"]["title"].get<std::string>() + "\n";
+  EXPECT_NE(titles.find("expires in "), std::string::npos) << titles;
+  EXPECT_NE(titles.find("used 2 times"), std::string::npos) << titles;  // gateway_ssl: 2 keystores
 }
 
 }  // namespace

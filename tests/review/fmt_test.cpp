@@ -137,6 +137,12 @@ TEST(Fmt, ExampleIsFormatted) {
   EXPECT_EQ(Fmt(example, ReadText(example)), ReadText(example));
 }
 
+// Blanks at the end of a comment's lines are invisible noise in diffs: fmt drops them.
+TEST(Fmt, StripsTrailingBlanksInComments) {
+  std::string text = "cert a { file \"a.pem\" }  // why \t \n/* one  \n two\t\n */  \n";
+  EXPECT_EQ(Fmt("a.trust", text), "cert a { file \"a.pem\" }  // why\n\n/* one\n two\n */\n");
+}
+
 TEST(FmtCommand, CheckWriteAndStdout) {
   TempDir temp;
   std::string messy = "cert a {file \"a.pem\"}\n";

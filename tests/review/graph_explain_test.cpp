@@ -77,6 +77,29 @@ TEST(ExplainCommand, ExitCodes) {
   EXPECT_EQ(Trustc("explain-rule no_such_rule", ExampleDir()).status, 2);
 }
 
+// An unrelated wrong name does not hide the answer: explain and graph answer from what
+// resolved, print the error beside it and still exit 1.
+TEST(ExplainCommand, AnswersDespiteAnUnrelatedError) {
+  fs::path dir = fs::temp_directory_path() / ("trust_explain_partial_" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::copy(ExampleDir(), dir, fs::copy_options::recursive);
+  std::string text = ReadText(dir / "main.trust");
+  text.replace(text.find("trust endpoint_ca {"), 19, "trust endpoint_cb {");
+  std::ofstream(dir / "main.trust") << text;
+  RunResult explain = Trustc("explain main.trust provisioning_ca", dir, /*keep_stderr=*/true);
+  EXPECT_EQ(explain.status, 1);
+  EXPECT_NE(explain.out.find("unknown certificate `endpoint_cb`"), std::string::npos)
+      << explain.out;
+  EXPECT_NE(explain.out.find("gateway `api_gateway` as `Provisioning Services CA`"),
+            std::string::npos)
+      << explain.out;
+  RunResult graph = Trustc("graph main.trust", dir, /*keep_stderr=*/true);
+  EXPECT_EQ(graph.status, 1);
+  EXPECT_NE(graph.out.find("digraph trust"), std::string::npos) << graph.out;
+  EXPECT_NE(graph.out.find("endpoint_cb"), std::string::npos) << graph.out;
+  fs::remove_all(dir);
+}
+
 TEST(ExplainRule, EveryDiagnosticIdHasAnExplanation) {
   for (diag::Kind kind : diag::AllKinds()) {
     EXPECT_GE(review::Explanation(kind).size(), 40u)
