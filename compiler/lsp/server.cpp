@@ -75,6 +75,22 @@ int Server::Run() {
   return *exit_code_;
 }
 
+RpcError ErrorForException(const std::exception_ptr& error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const RequestFailed& e) {
+    return {kRequestFailed, e.what()};
+  } catch (const json::exception& e) {
+    return {kInvalidParams, e.what()};
+  } catch (const std::invalid_argument& e) {
+    return {kInvalidParams, e.what()};
+  } catch (const std::exception& e) {
+    return {kInternalError, std::string("internal error: ") + e.what()};
+  } catch (...) {
+    return {kInternalError, "internal error"};
+  }
+}
+
 void Server::Handle(const std::string& body) {
   json message = json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (message.is_discarded()) {
@@ -109,16 +125,12 @@ void Server::Dispatch(const json& message) {
     } else {
       ReplyError(id, kMethodNotFound, "unknown method " + method);
     }
-  } catch (const RequestFailed& e) {
-    if (is_request) ReplyError(id, kRequestFailed, e.what());
-  } catch (const json::exception& e) {
-    if (is_request) ReplyError(id, kInvalidParams, e.what());
-  } catch (const std::invalid_argument& e) {
-    if (is_request) ReplyError(id, kInvalidParams, e.what());
-  } catch (const std::exception& e) {
-    // A bug of ours (say an .at() out of range), not the client's: half-typed input must never
-    // take the server down, so answer and carry on.
-    if (is_request) ReplyError(id, kInternalError, std::string("internal error: ") + e.what());
+  } catch (...) {
+    // Half-typed input must never take the server down: answer and carry on.
+    if (is_request) {
+      RpcError error = ErrorForException(std::current_exception());
+      ReplyError(id, error.code, error.message);
+    }
   }
 }
 

@@ -3,6 +3,7 @@
 // answering a request that needs them.
 #pragma once
 
+#include <exception>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -15,6 +16,16 @@ namespace trust::lsp {
 // Short enough that a 10,000-line file (about 100 ms to compile) shows its diagnostics within
 // 300 ms of the last keystroke; long enough not to recompile between keystrokes.
 inline constexpr int kDebounceMs = 150;
+
+// The JSON-RPC error that answers a request whose handler threw `error`: the client's fault
+// (bad params: -32602; a request that cannot be served: -32803) or ours (anything else, say
+// an .at() out of range: -32603 "internal error"). Never -32601, which only an unknown method
+// gets.
+struct RpcError {
+  int code;
+  std::string message;
+};
+RpcError ErrorForException(const std::exception_ptr& error);
 
 class Server {
  public:

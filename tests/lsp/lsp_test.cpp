@@ -10,6 +10,8 @@
 #include <set>
 #include <sstream>
 
+#include "compiler/lsp/features.h"
+#include "compiler/lsp/server.h"
 #include "compiler/lsp/text.h"
 #include "tests/lsp/lsp_client.h"
 
@@ -579,6 +581,28 @@ TEST_F(EditTest, ReferencesHighlightRenameAndLenses) {
     titles += lens["command"]["title"].get<std::string>() + "\n";
   EXPECT_NE(titles.find("expires in "), std::string::npos) << titles;
   EXPECT_NE(titles.find("used 2 times"), std::string::npos) << titles;  // gateway_ssl: 2 keystores
+}
+
+// A handler that fails inside a known method is our bug, not an unknown method: -32603 with
+// the reason, never -32601 (which once answered any std::out_of_range). The client's bad
+// params stay -32602, and a request that cannot be served -32803.
+TEST(RpcErrorTest, EachKindOfFailureHasItsOwnCode) {
+  RpcError bug = ErrorForException(std::make_exception_ptr(std::out_of_range("vector::at")));
+  EXPECT_EQ(bug.code, -32603);
+  EXPECT_EQ(bug.message, "internal error: vector::at");
+  EXPECT_EQ(ErrorForException(std::make_exception_ptr(std::logic_error("x"))).code, -32603);
+  EXPECT_EQ(ErrorForException(std::make_exception_ptr(42)).code, -32603);
+
+  nlohmann::json params = nlohmann::json::object();
+  try {
+    (void)params.at("textDocument");
+    FAIL() << "json::at did not throw";
+  } catch (...) {
+    EXPECT_EQ(ErrorForException(std::current_exception()).code, -32602);
+  }
+  EXPECT_EQ(ErrorForException(std::make_exception_ptr(std::invalid_argument("bad"))).code, -32602);
+  EXPECT_EQ(ErrorForException(std::make_exception_ptr(RequestFailed("cannot format"))).code,
+            -32803);
 }
 
 }  // namespace
