@@ -67,6 +67,8 @@ cleanup() {
   fi
 }
 trap cleanup EXIT
+# A signal ends the script through `exit`, so the EXIT trap unmounts then too.
+trap 'exit 130' INT TERM HUP
 
 mkdir -p "$root"
 tar -C "$root" --numeric-owner -xf "$base"
