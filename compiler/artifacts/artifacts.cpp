@@ -252,6 +252,15 @@ bool WriteStaged(const std::vector<Artifact>& files, const std::string& dir_text
     return false;
   }
   fs::path staged(pattern);
+  // mkdtemp made it 0700; give the release the mode a plain mkdir would, so that another
+  // user (the one that deploys) can read it.
+  const mode_t mask = ::umask(0);
+  ::umask(mask);
+  if (::chmod(staged.c_str(), 0777 & ~mask) != 0) {
+    *error = "cannot set the mode of " + staged.string() + ": " + std::strerror(errno);
+    fs::remove_all(staged, ec);
+    return false;
+  }
   fs::path previous = fs::is_directory(fs::symlink_status(dir, ec)) ? dir : fs::path();
   if (!WriteTree(files, staged, previous, error) || !SwapIntoPlace(staged, dir, error)) {
     fs::remove_all(staged, ec);

@@ -1,11 +1,36 @@
 #include "compiler/driver/cli.h"
 
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "compiler/driver/cli_support.h"
 #include "runtime/cli/program_docs.h"
 
 namespace trust::driver {
+namespace {
+
+// `trustc nosuchcmd`: name the command (CLI11 alone says "A subcommand is required"). trustc's
+// own options take no value, so the first word that is not an option is the command.
+bool RejectUnknownCommand(const CLI::App& app, int argc, char** argv, int* code) {
+  for (int i = 1; i < argc; ++i) {
+    std::string word = argv[i];
+    if (word.starts_with("-")) continue;
+    std::vector<std::string> names;
+    for (const CLI::App* command : app.get_subcommands({})) {
+      if (command->get_name() == word) return false;
+      if (!command->get_group().empty()) names.push_back(command->get_name());  // not hidden
+    }
+    std::cerr << "trustc: unknown command '" << word << "'\ncommands:";
+    for (const std::string& name : names) std::cerr << " " << name;
+    std::cerr << "\nRun with --help for more information.\n";
+    *code = 2;
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
 
 int RunCli(int argc, char** argv) {
   CLI::App app{"trustc: a policy-as-code compiler for certificate trust", "trustc"};
@@ -22,6 +47,7 @@ int RunCli(int argc, char** argv) {
                                                  argv, std::cout, std::cerr, &code)) {
     return code;
   }
+  if (int code = 0; RejectUnknownCommand(app, argc, argv, &code)) return code;
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -117,7 +117,7 @@ CompileOptions MakeOptions(const std::string& file, const CommonFlags& flags) {
   return options;
 }
 
-bool Report(const Compilation& compilation, const CommonFlags& flags) {
+bool Report(const Compilation& compilation, const CommonFlags& flags, std::ostream& machine) {
   std::vector<diag::Diagnostic> shown;
   for (diag::Diagnostic d : compilation.emitter.diagnostics()) {
     if (flags.werror && d.severity == diag::Severity::Warning) d.severity = diag::Severity::Error;
@@ -128,14 +128,19 @@ bool Report(const Compilation& compilation, const CommonFlags& flags) {
   options.color = isatty(STDERR_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr;
   options.tool_version = TRUSTC_VERSION;
   if (flags.diagnostics_format == "json") {
-    std::cerr << diag::RenderJson(shown, compilation.sources);
+    machine << diag::RenderJson(shown, compilation.sources) << std::flush;
   } else if (flags.diagnostics_format == "sarif") {
-    std::cerr << diag::RenderSarif(shown, compilation.sources, options);
+    machine << diag::RenderSarif(shown, compilation.sources, options) << std::flush;
   } else {
     std::cerr << diag::RenderText(shown, compilation.sources, options);
   }
   return std::any_of(shown.begin(), shown.end(),
                      [](const auto& d) { return d.severity == diag::Severity::Error; });
+}
+
+std::ostream& SummaryStream(const CommonFlags& flags) {
+  return flags.diagnostics_format == "text" || flags.diagnostics_format.empty() ? std::cout
+                                                                                : std::cerr;
 }
 
 std::string Summary(const std::string& file, const Compilation& compilation) {

@@ -4,6 +4,8 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <iostream>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -38,10 +40,16 @@ using CommandTable = std::vector<Command>;
 
 void AddCommonFlags(CLI::App& command, CommonFlags& flags);
 CompileOptions MakeOptions(const std::string& file, const CommonFlags& flags);
-// Applies --werror and --quiet, prints the diagnostics to stderr; true if the input failed.
-bool Report(const Compilation& compilation, const CommonFlags& flags);
+// Applies --werror and --quiet and prints the diagnostics: text to stderr, a JSON or SARIF
+// document to `machine` (stdout for check, build and import, whose output it then is; stderr
+// for the commands whose stdout is an answer). True if the input failed.
+bool Report(const Compilation& compilation, const CommonFlags& flags,
+            std::ostream& machine = std::cout);
 // "FILE: 0 error(s), 1 warning(s), 2 note(s)"
 std::string Summary(const std::string& file, const Compilation& compilation);
+
+// Where the one-line summary goes: stdout, unless stdout holds a JSON or SARIF document.
+std::ostream& SummaryStream(const CommonFlags& flags);
 
 // compile_commands.cpp: check, build.
 void AddCompileCommands(CLI::App& app, CommonFlags& flags, CommandTable& table);

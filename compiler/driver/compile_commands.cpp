@@ -22,7 +22,7 @@ int RunCheck(const std::vector<std::string>& files, const CommonFlags& flags, bo
     std::unique_ptr<Compilation> compilation = Compile(options);
     bool file_failed = Report(*compilation, flags);
     failed = failed || file_failed;
-    if (!flags.quiet && !file_failed) std::cout << Summary(file, *compilation) << "\n";
+    if (!flags.quiet && !file_failed) SummaryStream(flags) << Summary(file, *compilation) << "\n";
     if (timings) PrintTimings(file, times);
   }
   return failed ? 1 : 0;
@@ -52,9 +52,9 @@ int BuildWith(const BuildFlags& build, const CommonFlags& flags, const CompileOp
     return 1;
   }
   if (!flags.quiet) {
-    std::cout << Summary(build.file, *compilation) << "; wrote "
-              << files.size() + (build.sign_key.empty() ? 1 : 2) << " files to " << build.out_dir
-              << "\n";
+    SummaryStream(flags) << Summary(build.file, *compilation) << "; wrote "
+                         << files.size() + (build.sign_key.empty() ? 1 : 2) << " files to "
+                         << build.out_dir << "\n";
   }
   return 0;
 }
@@ -73,7 +73,9 @@ int RunBuild(const BuildFlags& build, const CommonFlags& flags) {
 void AddCompileCommands(CLI::App& app, CommonFlags& flags, CommandTable& table) {
   auto files = std::make_shared<std::vector<std::string>>();
   CLI::App* check = app.add_subcommand(
-      "check", "Parse, resolve, load certificates, run every rule; write nothing");
+      "check",
+      "Parse, resolve, load certificates, run every rule; write no artifacts (only the facts "
+      "cache)");
   check->add_option("FILE", *files, "Root .trust files")->required();
   auto check_timings = std::make_shared<bool>(false);
   check->add_flag("--timings", *check_timings, "Print the time each phase took to stderr");

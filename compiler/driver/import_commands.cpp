@@ -117,10 +117,10 @@ bool CompilesCleanly(const std::string& file, const std::string& shown, const Co
     return false;
   }
   if (!flags.quiet) {
-    std::cout << Summary(shown, *compilation)
-              << (compilation->emitter.diagnostics().empty()
-                      ? "\n"
-                      : "; `trustc check " + shown + "` shows the findings\n");
+    SummaryStream(flags) << Summary(shown, *compilation)
+                         << (compilation->emitter.diagnostics().empty()
+                                 ? "\n"
+                                 : "; `trustc check " + shown + "` shows the findings\n");
   }
   return true;
 }
@@ -144,6 +144,9 @@ int RunImport(const ImportFlags& import, const CommonFlags& flags) {
   if (!result) {
     std::cerr << "trustc: error: " << error << "\n";
     return 1;
+  }
+  for (const std::string& warning : result->warnings) {
+    std::cerr << "trustc: warning: " << warning << "\n";
   }
   for (const std::string& note : result->notes) std::cerr << "trustc: note: " << note << "\n";
   fs::path output(import.output);

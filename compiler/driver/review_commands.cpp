@@ -123,7 +123,7 @@ std::unique_ptr<Compilation> CompileQuietly(const std::string& file, const Commo
   std::unique_ptr<Compilation> compilation = Compile(MakeOptions(file, flags));
   CommonFlags quiet = flags;
   quiet.quiet = true;
-  if (Report(*compilation, quiet) || !compilation->program) return nullptr;
+  if (Report(*compilation, quiet, std::cerr) || !compilation->program) return nullptr;
   return compilation;
 }
 
@@ -142,7 +142,7 @@ Answerable CompileForAnswer(const std::string& file, const CommonFlags& flags) {
   Answerable out{Compile(options)};
   CommonFlags quiet = flags;
   quiet.quiet = true;
-  out.had_errors = Report(*out.compilation, quiet);
+  out.had_errors = Report(*out.compilation, quiet, std::cerr);
   if (out.had_errors)
     std::cerr << "trustc: the program has errors (above); answering from what resolved\n";
   if (!out.compilation->program) out.compilation.reset();

@@ -72,13 +72,15 @@ struct ImportedKeystore {
   std::vector<ImportedEntry> entries;
 };
 
-// Everything met, plus the notes for stderr (skipped kinds with counts, adjustments).
+// Everything met, plus the notes and warnings for stderr (skipped kinds with counts,
+// adjustments; a keystore read without checking its integrity).
 struct Estate {
   std::vector<ImportedCert> certs;
   std::map<std::string, size_t> cert_by_sha256;
   std::vector<ImportedGateway> gateways;
   std::vector<ImportedKeystore> keystores;
   std::vector<std::string> notes;
+  std::vector<std::string> warnings;
 
   // The index of the certificate, adding it when it is new.
   size_t AddCert(std::shared_ptr<const pem::Certificate> certificate, const std::string& hint);

@@ -43,7 +43,7 @@ std::optional<ImportResult> Import(const ImportOptions& options, std::string* er
   std::filesystem::path dir = std::filesystem::path(options.output).parent_path();
   WrittenSource written = WriteSource(estate, dir.empty() ? "." : dir, options.now);
   return ImportResult{std::move(written.source), std::move(written.cert_files),
-                      std::move(estate.notes)};
+                      std::move(estate.notes), std::move(estate.warnings)};
 }
 
 }  // namespace trust::importer

@@ -28,6 +28,7 @@ struct ImportResult {
   std::string source;
   std::map<std::string, std::string> cert_files;  // file name beside `output` -> PEM
   std::vector<std::string> notes;                 // skipped kinds and left-out entities
+  std::vector<std::string> warnings;              // keystores whose integrity was not checked
 };
 
 // Reads every input. On failure returns nullopt and sets *error ("PATH:LINE: what").

@@ -109,7 +109,10 @@ class KeystoreImport {
     if (env != nullptr) password.emplace(env);
     const keystore::Secret* secret = password ? &*password : nullptr;
     if (!secret && input_.format != ir::KeystoreFormat::kPem) {
-      Note(input_.password_env + " is not set: read without a password (integrity not checked)");
+      estate_->warnings.push_back(input_.path + ": " + input_.password_env +
+                                  " is not set: the keystore was read without its password, so "
+                                  "its integrity was NOT checked; set " +
+                                  input_.password_env + " to check it");
     }
     std::unique_ptr<keystore::Keystore> store =
         keystore::OpenKeystore(*bytes, StoreFormatOf(input_.format), secret, error);

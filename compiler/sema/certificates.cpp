@@ -66,12 +66,14 @@ std::optional<ir::CertId> Context::CertFor(const ast::Ref& ref, size_t m) {
 
 namespace {
 
-std::optional<std::shared_ptr<const pem::Certificate>> ReadCertificate(Context& cx,
-                                                                       const fs::path& path,
-                                                                       const ast::Str& file) {
+std::optional<std::shared_ptr<const pem::Certificate>> ReadCertificate(
+    Context& cx, const fs::path& path, const ast::Str& file, const std::string& expanded) {
   std::string error;
   std::optional<std::string> bytes = ReadFile(path, limits::kMaxCertificateBytes, &error);
-  std::string shown = diag::Quote(file.parts.empty() ? "" : file.raw);
+  // As written, and as expanded when `${...}` made it another path (`-D stage=prod`).
+  std::string written = file.parts.empty() ? "" : file.raw;
+  std::string shown = diag::Quote(written);
+  if (expanded != written) shown += " (" + diag::Quote(expanded) + ")";
   if (!bytes) {
     bool too_large = error.starts_with("is larger");
     cx.emitter.Emit(too_large ? diag::Kind::limit_exceeded : diag::Kind::cert_unreadable,
@@ -147,7 +149,7 @@ std::optional<ir::CertId> Context::LoadCert(DeclRef ref) {
       emitter.Emit(diag::Kind::outside_root, file->item->strings[0].range,
                    diag::Quote(*path) +
                        " is outside the project root; pass --allow-outside-root to allow it");
-    } else if (auto certificate = ReadCertificate(*this, real, file->item->strings[0])) {
+    } else if (auto certificate = ReadCertificate(*this, real, file->item->strings[0], *path)) {
       cert.certificate = *certificate;
     }
   }

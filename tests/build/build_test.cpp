@@ -80,6 +80,17 @@ TEST_F(BuildTest, WritesTheLayoutOfTheSpec) {
   EXPECT_EQ(Shell("cd " + Quoted(tmp_ / "out") + " && sha256sum --quiet -c SHA256SUMS"), 0);
 }
 
+TEST_F(BuildTest, TheOutputDirectoryHasTheModeOfAPlainMkdir) {
+  for (const auto& [mask, expected] :
+       {std::pair{"022", fs::perms(0755)}, {"027", fs::perms(0750)}}) {
+    fs::path out = tmp_ / (std::string("out-") + mask);
+    ASSERT_EQ(Shell(std::string("umask ") + mask + " && " + Quoted(TRUSTC_PATH) + " build " +
+                    Quoted(kExample / "main.trust") + " -o " + Quoted(out) + " >/dev/null 2>&1"),
+              0);
+    EXPECT_EQ(fs::status(out).permissions() & fs::perms::all, expected) << "umask " << mask;
+  }
+}
+
 TEST_F(BuildTest, IsReproducibleAcrossPathsWorkingDirectoriesAndTimes) {
   fs::path a = CopyExample("a");
   fs::path b = CopyExample("elsewhere/deeper/b");

@@ -142,6 +142,19 @@ TEST_F(CliTest, ErrorsExitOne) {
   EXPECT_NE(run.err.find("did you mean `root`?"), std::string::npos);
 }
 
+// `-D stage=prod` makes `certs/${stage}/...` another path: the error shows it as expanded too.
+TEST_F(CliTest, AnUnreadableInterpolatedPathIsShownExpanded) {
+  Write("main.trust",
+        "param stage = \"dev\"\ncert root { file \"certs/${stage}/root-ca.pem\" }\n"
+        "gateway gw { trust root { anchor } }\n");
+  Result run = Trustc({"check", "main.trust", "-D", "stage=prod"});
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_NE(run.err.find("`certs/${stage}/root-ca.pem` (`certs/prod/root-ca.pem`)"),
+            std::string::npos)
+      << run.err;
+  EXPECT_NE(run.err.find("[cert_unreadable]"), std::string::npos) << run.err;
+}
+
 TEST_F(CliTest, MissingRootFileIsFileUnreadable) {
   Result run = Trustc({"check", "nope.trust"});
   EXPECT_EQ(run.exit_code, 1);
@@ -223,6 +236,25 @@ TEST_F(CliTest, UsageErrorsExitTwo) {
   EXPECT_EQ(bad_epoch.exit_code, 2);
 }
 
+TEST_F(CliTest, AnUnknownCommandIsNamed) {
+  Result run = Trustc({"nosuchcmd", "main.trust"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find("trustc: unknown command 'nosuchcmd'"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find(" check "), std::string::npos) << run.err;  // the list of commands
+  EXPECT_NE(run.err.find("--help"), std::string::npos) << run.err;
+  EXPECT_EQ(run.err.find("subcommand is required"), std::string::npos) << run.err;
+  Result flagged = Trustc({"--werror", "nosuchcmd"});  // an option before it changes nothing
+  EXPECT_EQ(flagged.exit_code, 2);
+}
+
+// check writes no artifact but does fill the facts cache: its help must not say "write nothing".
+TEST_F(CliTest, CheckHelpMentionsTheFactsCache) {
+  Result help = Trustc({"check", "--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_EQ(help.out.find("write nothing"), std::string::npos) << help.out;
+  EXPECT_NE(help.out.find("facts cache"), std::string::npos) << help.out;
+}
+
 TEST_F(CliTest, HelpAndVersionExitZero) {
   EXPECT_EQ(Trustc({"--version"}).exit_code, 0);
   Result help = Trustc({"check", "--help"});
@@ -232,13 +264,35 @@ TEST_F(CliTest, HelpAndVersionExitZero) {
 
 // ---- diagnostics formats ----------------------------------------------------------------------
 
+// `trustc check --diagnostics-format json > diags.json` captures the whole document: stdout holds
+// exactly one JSON (or SARIF) document, and stderr no JSON at all (the summary line goes there).
+TEST_F(CliTest, MachineDiagnosticsAreTheWholeOfStdout) {
+  Write("main.trust", kError);
+  for (const char* format : {"json", "sarif"}) {
+    Result run = Trustc({"check", "main.trust", "--diagnostics-format", format});
+    EXPECT_EQ(run.exit_code, 1) << format;
+    nlohmann::json doc = nlohmann::json::parse(run.out);  // throws (fails the test) if not one doc
+    if (std::string(format) == "sarif") {
+      EXPECT_EQ(doc["version"], "2.1.0");
+    }
+    EXPECT_EQ(run.err.find('{'), std::string::npos) << format << ": " << run.err;
+    EXPECT_EQ(run.err.find('['), std::string::npos) << format << ": " << run.err;
+  }
+  Write("main.trust", kClean);
+  Result clean = Trustc(
+      {"check", "main.trust", "--diagnostics-format", "json", "--now", "2030-01-01T00:00:00Z"});
+  EXPECT_EQ(clean.exit_code, 0) << clean.err;
+  EXPECT_TRUE(nlohmann::json::parse(clean.out).empty()) << clean.out;
+  EXPECT_NE(clean.err.find("main.trust: 0 error(s)"), std::string::npos) << clean.err;
+}
+
 TEST_F(CliTest, JsonDiagnostics) {
   Write("main.trust", kError);
   Result run = Trustc({"check", "main.trust", "--diagnostics-format", "json"});
   EXPECT_EQ(run.exit_code, 1);
-  nlohmann::json doc = nlohmann::json::parse(run.err);  // throws (fails the test) if invalid
+  nlohmann::json doc = nlohmann::json::parse(run.out);  // throws (fails the test) if invalid
   ASSERT_TRUE(doc.is_array());
-  ASSERT_EQ(doc.size(), 2u) << run.err;  // unknown_name (error) and unused_cert (warning)
+  ASSERT_EQ(doc.size(), 2u) << run.out;  // unknown_name (error) and unused_cert (warning)
   const auto& d = doc[0];                // sorted by line: the warning at 1:6 first
   EXPECT_EQ(d["id"], "unused_cert");
   EXPECT_EQ(d["severity"], "warning");
@@ -266,7 +320,7 @@ TEST_F(CliTest, JsonDiagnosticsOfCleanInputIsEmptyArray) {
   Result run = Trustc(
       {"check", "main.trust", "--diagnostics-format", "json", "--now", "2030-01-01T00:00:00Z"});
   EXPECT_EQ(run.exit_code, 0);
-  nlohmann::json doc = nlohmann::json::parse(run.err);
+  nlohmann::json doc = nlohmann::json::parse(run.out);
   EXPECT_TRUE(doc.is_array());
   EXPECT_TRUE(doc.empty());
 }
@@ -275,8 +329,8 @@ TEST_F(CliTest, JsonDiagnosticWithoutPlace) {
   Write("main.trust", kClean);
   Result run = Trustc({"check", "main.trust", "-D", "unknown=x", "--diagnostics-format", "json"});
   EXPECT_EQ(run.exit_code, 1);
-  nlohmann::json doc = nlohmann::json::parse(run.err);
-  ASSERT_EQ(doc.size(), 1u) << run.err;
+  nlohmann::json doc = nlohmann::json::parse(run.out);
+  ASSERT_EQ(doc.size(), 1u) << run.out;
   EXPECT_EQ(doc[0]["id"], "unknown_define");
 }
 
@@ -288,7 +342,7 @@ TEST_F(CliTest, JsonOutputOfNonUtf8FileName) {
   for (const char* format : {"json", "sarif"}) {
     Result run = Trustc({"check", name, "--diagnostics-format", format});
     EXPECT_EQ(run.exit_code, 1) << format << ": " << run.err;
-    nlohmann::json doc = nlohmann::json::parse(run.err);
+    nlohmann::json doc = nlohmann::json::parse(run.out);
     EXPECT_NE(doc.dump().find("caf\xef\xbf\xbd.trust"), std::string::npos) << doc.dump();
   }
   Write(name, kClean);
@@ -362,7 +416,7 @@ TEST_F(CliTest, SarifDiagnostics) {
   Write("main.trust", kError);
   Result run = Trustc({"check", "main.trust", "--diagnostics-format", "sarif"});
   EXPECT_EQ(run.exit_code, 1);
-  nlohmann::json doc = nlohmann::json::parse(run.err);
+  nlohmann::json doc = nlohmann::json::parse(run.out);
   EXPECT_EQ(doc["version"], "2.1.0");
   ASSERT_TRUE(doc["runs"].is_array());
   ASSERT_FALSE(doc["runs"].empty());

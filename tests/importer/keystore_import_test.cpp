@@ -81,6 +81,21 @@ TEST_F(KeystoreImportTest, JksAndPkcs12WithABundle) {
   EXPECT_EQ(compilation->program->gateways.size(), 1u);
 }
 
+// Without its password a JKS or PKCS#12 store is read but its integrity is not checked: a
+// warning (not a note) says so and names the variable to set.
+TEST_F(KeystoreImportTest, AnUnsetPasswordVariableIsAWarningThatNamesIt) {
+  fs::path jks = MakeStore("store.jks", "JKS");
+  test::Result result =
+      test::Trustc("import --keystore " +
+                       test::Quoted(jks.string() + ":jks:TRUSTC_TEST_UNSET_PASS") + " -o out.trust",
+                   tmp_, "env -u TRUSTC_TEST_UNSET_PASS");
+  EXPECT_EQ(result.status, 0) << result.err;
+  EXPECT_THAT(result.err, HasSubstr("trustc: warning: "));
+  EXPECT_THAT(result.err, HasSubstr("TRUSTC_TEST_UNSET_PASS is not set"));
+  EXPECT_THAT(result.err, HasSubstr("integrity was NOT checked"));
+  EXPECT_THAT(result.err, testing::Not(HasSubstr("note: " + jks.string() + ": TRUSTC_TEST")));
+}
+
 TEST_F(KeystoreImportTest, AWrongPasswordIsAnInputError) {
   fs::path jks = MakeStore("store.jks", "JKS");
   test::Result result =
