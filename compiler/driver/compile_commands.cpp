@@ -35,7 +35,8 @@ struct BuildFlags {
   bool timings = false;
 };
 
-// check, then lower everything and write the artifact directory all at once.
+// check, then lower and write the artifacts one at a time into a staging directory that
+// replaces the output directory only when every file is written.
 int BuildWith(const BuildFlags& build, const CommonFlags& flags, const CompileOptions& options) {
   std::unique_ptr<Compilation> compilation = Compile(options);
   if (Report(*compilation, flags) || !compilation->program) return 1;
