@@ -440,6 +440,13 @@ json Parse(const std::string& path, const std::string& bytes) {
     if (size_t last = what.find("; last read:"); last != std::string::npos) what.resize(last);
     size_t at = what.find("line ");
     throw Failure(path + ": not valid JSON: " + (at == std::string::npos ? what : what.substr(at)));
+  } catch (const json::exception& e) {
+    // Anything else the parser refuses, e.g. a number too large for a double (out_of_range):
+    // "[json.exception.out_of_range.406] number overflow parsing '1e999'" → from "number".
+    std::string what = e.what();
+    size_t at = what.find("] ");
+    throw Failure(path + ": not valid JSON: " +
+                  (at == std::string::npos ? what : what.substr(at + 2)));
   }
 }
 
