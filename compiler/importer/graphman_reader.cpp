@@ -445,8 +445,8 @@ json Parse(const std::string& path, const std::string& bytes) {
     // "[json.exception.out_of_range.406] number overflow parsing '1e999'" → from "number".
     std::string what = e.what();
     size_t at = what.find("] ");
-    throw Failure(path + ": not valid JSON: " +
-                  (at == std::string::npos ? what : what.substr(at + 2)));
+    throw Failure(path +
+                  ": not valid JSON: " + (at == std::string::npos ? what : what.substr(at + 2)));
   }
 }
 
