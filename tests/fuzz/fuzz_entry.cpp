@@ -259,28 +259,38 @@ void FuzzManifest(const uint8_t* data, size_t size) {
 
 namespace {
 
-// The golden certificates FuzzFactsCache looks up, read once per process.
-const std::vector<std::string>& GoldenCertificates() {
-  static const std::vector<std::string> certificates = [] {
-    std::vector<std::string> read;
+// The golden certificates FuzzFactsCache looks up, with what parsing says of them and which of
+// them signed the leaf: computed once per process, the reference every input is held to.
+struct Reference {
+  std::vector<std::string> bytes;
+  std::vector<std::shared_ptr<const pem::Certificate>> parsed;
+  std::vector<bool> signed_leaf;  // parsed[2] (the leaf) signed by parsed[i]
+};
+
+const Reference& GoldenCertificates() {
+  static const Reference reference = [] {
+    Reference made;
     for (const char* name : {"root-ca.pem", "server-ca.pem", "leaf.pem", "ca.der"}) {
-      read.push_back(ReadWhole(fs::path(TRUST_SOURCE_DIR) / "tests/golden/certs" / name));
+      made.bytes.push_back(ReadWhole(fs::path(TRUST_SOURCE_DIR) / "tests/golden/certs" / name));
+      pem::LoadResult parsed = pem::ParseCertificate(made.bytes.back());
+      const auto* certificate = std::get_if<std::shared_ptr<const pem::Certificate>>(&parsed);
+      if (certificate == nullptr) Fail("a golden certificate did not parse");
+      made.parsed.push_back(*certificate);
     }
-    return read;
+    for (const auto& issuer : made.parsed)
+      made.signed_leaf.push_back(made.parsed[2]->IsSignedBy(*issuer));
+    return made;
   }();
-  return certificates;
+  return reference;
 }
 
 // What the cache answers must be what parsing answers.
-void CheckSameAsParsing(const pem::Certificate& cached, std::string_view bytes) {
-  pem::LoadResult parsed = pem::ParseCertificate(bytes);
-  const auto* fresh = std::get_if<std::shared_ptr<const pem::Certificate>>(&parsed);
-  if (fresh == nullptr) Fail("a golden certificate did not parse");
+void CheckSameAsParsing(const pem::Certificate& cached, const pem::Certificate& parsed) {
   const pem::CertFacts& x = cached.facts();
-  const pem::CertFacts& y = (*fresh)->facts();
+  const pem::CertFacts& y = parsed.facts();
   if (x.subject != y.subject || x.issuer != y.issuer || x.sha256 != y.sha256 ||
       x.not_before != y.not_before || x.not_after != y.not_after || x.is_ca != y.is_ca ||
-      x.key_bits != y.key_bits || cached.der() != (*fresh)->der()) {
+      x.key_bits != y.key_bits || cached.der() != parsed.der()) {
     Fail("the cache gave other facts than parsing");
   }
 }
@@ -288,16 +298,17 @@ void CheckSameAsParsing(const pem::Certificate& cached, std::string_view bytes) 
 // Loads the golden certificates and asks one signature question per issuer through `cache`;
 // returns what it loaded.
 std::vector<std::shared_ptr<const pem::Certificate>> UseCache(pem::FactsCache& cache) {
+  const Reference& reference = GoldenCertificates();
   std::vector<std::shared_ptr<const pem::Certificate>> loaded;
-  for (const std::string& bytes : GoldenCertificates()) {
-    pem::LoadResult cached = cache.Load(bytes);
+  for (size_t i = 0; i < reference.bytes.size(); ++i) {
+    pem::LoadResult cached = cache.Load(reference.bytes[i]);
     const auto* certificate = std::get_if<std::shared_ptr<const pem::Certificate>>(&cached);
     if (certificate == nullptr) Fail("a golden certificate did not load");
-    CheckSameAsParsing(**certificate, bytes);
+    CheckSameAsParsing(**certificate, *reference.parsed[i]);
     loaded.push_back(*certificate);
   }
-  for (const auto& issuer : loaded) {
-    if (cache.IsSignedBy(*loaded[2], *issuer) != loaded[2]->IsSignedBy(*issuer)) {
+  for (size_t i = 0; i < loaded.size(); ++i) {
+    if (cache.IsSignedBy(*loaded[2], *loaded[i]) != reference.signed_leaf[i]) {
       Fail("the cache gave another signature verdict");
     }
   }
