@@ -83,7 +83,7 @@ keep() {
   local target=$1 work=$2 log=$3 executions
   "$root"/bin/"$target" -merge=1 -timeout=25 -rss_limit_mb=4096 -max_len=65536 \
     tests/fuzz/corpus/"$target" "$work" >"$root/$target.merge.log" 2>&1
-  executions=$(awk -F': *' '$1 == "stat::number_of_executed_units" {print $2}' "$log")
+  executions=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
   printf '%s\t%s\t%s\n' "$target" "${executions:-0}" "$seconds" >>"$root/$target.executions"
 }
 
