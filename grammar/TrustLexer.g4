@@ -17,6 +17,11 @@ REQUIRE_ENDPOINT: 'require_endpoint'; TEMPLATE: 'template'; POLICY: 'policy';
 MIN_RSA_BITS: 'min_rsa_bits'; MIN_EC_BITS: 'min_ec_bits'; FORBID_SIGNATURE: 'forbid_signature';
 EXPIRY: 'expiry'; WARN_WITHIN: 'warn_within'; REQUIRE_PIN: 'require_pin'; ANCHORS: 'anchors';
 ALL: 'all'; RULE: 'rule'; ERROR: 'error'; WARNING: 'warning';
+// Revocation checking policies (docs/language.md, "revocation_policy").
+REVOCATION_POLICY: 'revocation_policy'; DEFAULT_POLICY: 'default_policy';
+CONTINUE_ON_UNAVAILABLE: 'continue_on_unavailable'; DEFAULT_SUCCESS: 'default_success';
+CHECK: 'check'; OCSP: 'ocsp'; CRL: 'crl'; URL: 'url'; MATCHING: 'matching';
+ALLOW_ISSUER_SIGNATURE: 'allow_issuer_signature'; SIGNER: 'signer';
 
 LBRACE: '{'; RBRACE: '}'; COMMA: ','; DOT: '.'; EQUALS: '=';
 

@@ -29,6 +29,7 @@ gatewayItem
   : MAPPING value=(BY_NAME | BY_ID)   # gatewayMapping
   | gatewayTrust                     # gatewayTrustItem
   | identityProvider                 # gatewayIdp
+  | revocationPolicy                 # gatewayRevocationPolicy
   ;
 gatewayTrust: TRUST ref fromClause? (LBRACE trustItem* RBRACE)?;
 fromClause: FROM ref;
@@ -38,6 +39,7 @@ trustItem
   | VERIFY_HOSTNAME value=(ON | OFF)        # trustVerifyHostname
   | REVOCATION DEFAULT                      # trustRevocationDefault
   | REVOCATION OFF BECAUSE STRING           # trustRevocationOff
+  | REVOCATION POLICY ref                   # trustRevocationPolicy
   | NAME STRING                             # trustName
   | allowItem                               # trustAllow
   ;
@@ -58,6 +60,21 @@ userItem
   | FIRST_NAME STRING   # userFirstName
   | LAST_NAME STRING    # userLastName
   | NOTE STRING         # userNote
+  ;
+
+revocationPolicy: REVOCATION_POLICY ident fromClause? (LBRACE revocationPolicyItem* RBRACE)?;
+revocationPolicyItem
+  : NAME STRING                                                        # rpName
+  | DEFAULT_POLICY                                                     # rpDefaultPolicy
+  | CONTINUE_ON_UNAVAILABLE                                            # rpContinueOnUnavailable
+  | DEFAULT_SUCCESS                                                    # rpDefaultSuccess
+  | CHECK value=(OCSP | CRL) FROM CERTIFICATE (MATCHING STRING)? checkBody?  # rpCheckFromCertificate
+  | CHECK value=(OCSP | CRL) URL STRING checkBody?                     # rpCheckUrl
+  ;
+checkBody: LBRACE checkItem* RBRACE;
+checkItem
+  : ALLOW_ISSUER_SIGNATURE     # checkAllowIssuerSignature
+  | SIGNER ref (COMMA ref)*    # checkSigner
   ;
 
 keystoreDecl: KEYSTORE ident fromClause? (LBRACE keystoreItem* RBRACE)?;
@@ -82,6 +99,7 @@ templateDecl
   | TEMPLATE KEYSTORE ident fromClause? LBRACE keystoreItem* RBRACE            # keystoreTemplate
   | TEMPLATE IDENTITY_PROVIDER ident fromClause? LBRACE idpItem* RBRACE        # idpTemplate
   | TEMPLATE POLICY ident fromClause? LBRACE policyItem* RBRACE                # policyTemplate
+  | TEMPLATE REVOCATION_POLICY ident fromClause? LBRACE revocationPolicyItem* RBRACE  # revocationPolicyTemplate
   ;
 
 policyDecl: POLICY fromClause? (LBRACE policyItem* RBRACE)?;

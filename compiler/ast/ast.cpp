@@ -43,6 +43,8 @@ std::string_view DeclKindName(DeclKind kind) {
       return "identity_provider template";
     case DeclKind::kPolicyTemplate:
       return "policy template";
+    case DeclKind::kRevocationPolicyTemplate:
+      return "revocation_policy template";
   }
   return "declaration";
 }

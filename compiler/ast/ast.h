@@ -79,6 +79,7 @@ enum class DeclKind {
   kKeystoreTemplate,
   kIdentityProviderTemplate,
   kPolicyTemplate,
+  kRevocationPolicyTemplate,
 };
 
 std::string_view DeclKindName(DeclKind kind);  // "certificate", "gateway", "trust template", ...

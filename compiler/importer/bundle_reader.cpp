@@ -56,6 +56,7 @@ class BundleReader {
     const XMLElement* root = xml_.Parse(bytes, error);
     if (root == nullptr || !CollectItems(root, error)) return false;
     CollectMappings(root);
+    CollectSignerIds();
     gateway_.name = GatewayName();
     gateway_.source = std::filesystem::path(xml_.path()).filename().string();
     gateway_.mapping = Mapping(bytes);
@@ -66,7 +67,9 @@ class BundleReader {
       if (item.type == "USER" && !Included(item)) continue;
       if (item.type == "USER" && !ReadUser(item, error)) return false;
     }
+    ResolveRevocationReferences();
     FinishProviders(&gateway_, [this](const std::string& text) { Note(text); });
+    FinishRevocationPolicies(&gateway_, [this](const std::string& text) { Note(text); });
     estate_->gateways.push_back(std::move(gateway_));
     AddSkipNotes();
     return true;
@@ -89,6 +92,18 @@ class BundleReader {
       items_.push_back(std::move(item));
     }
     return true;
+  }
+
+  // Before any certificate is read: a certificate that only signs for a policy is still trusted.
+  void CollectSignerIds() {
+    for (const Item& item : items_) {
+      if (item.type != "REVOCATION_CHECK_POLICY") continue;
+      for (const XMLElement* check : Children(item.resource, "RevocationCheckItems")) {
+        for (const XMLElement* signer : Children(check, "TrustedSigners")) {
+          signer_ids_.insert(Text(signer));
+        }
+      }
+    }
   }
 
   void CollectMappings(const XMLElement* root) {
@@ -127,7 +142,8 @@ class BundleReader {
   }
 
   static bool IsTrustType(std::string_view type) {
-    return type == "TRUSTED_CERT" || type == "ID_PROVIDER_CONFIG" || type == "USER";
+    return type == "TRUSTED_CERT" || type == "ID_PROVIDER_CONFIG" || type == "USER" ||
+           type == "REVOCATION_CHECK_POLICY";
   }
 
   // An item whose mapping deletes or ignores it (a delete bundle) configures nothing.
@@ -150,6 +166,7 @@ class BundleReader {
     if (item.resource == nullptr)
       return xml_.Fail(item.element, "an l7:Item without l7:Resource", error);
     if (item.type == "TRUSTED_CERT") return ReadTrustedCert(item, error);
+    if (item.type == "REVOCATION_CHECK_POLICY") return ReadRevocationPolicy(item, error);
     return ReadProvider(item, error);
   }
 
@@ -166,7 +183,11 @@ class BundleReader {
     ImportedTrust trust;
     trust.cert = estate_->AddCert(certificate, name);
     trust.entity_name = name;
+    trust.revocation_signer = signer_ids_.contains(item.id);
     if (!ReadTrustFlags(Child(item.resource, "Properties"), &trust, error)) return false;
+    const XMLElement* policy =
+        Child(Child(item.resource, "Extension"), "RevocationCheckingPolicyReference");
+    if (policy != nullptr) policy_id_by_cert_[trust.cert] = Attribute(policy, "id");
     cert_by_id_[item.id] = trust.cert;
     AddTrust(&gateway_, std::move(trust), [this](const std::string& text) { Note(text); });
     return true;
@@ -193,6 +214,82 @@ class BundleReader {
         return &trust->purposes[static_cast<size_t>(purpose)];
     }
     return nullptr;
+  }
+
+  // Booleans absent from the element keep the gateway's default, false.
+  bool ReadRevocationPolicy(const Item& item, std::string* error) {
+    ImportedRevocationPolicy policy;
+    policy.name = Text(Child(item.resource, "Name"));
+    if (policy.name.empty()) policy.name = item.name;
+    bool* flags[] = {&policy.default_policy, &policy.continue_on_unavailable,
+                     &policy.default_success};
+    const char* names[] = {"DefaultPolicy", "ContinueOnServerUnavailable", "DefaultSuccess"};
+    for (size_t i = 0; i < 3; ++i) {
+      if (!ReadBoolean(Child(item.resource, names[i]), flags[i], error)) return false;
+    }
+    std::vector<std::vector<std::string>>& signer_ids = signer_ids_by_policy_[item.id];
+    for (const XMLElement* element : Children(item.resource, "RevocationCheckItems")) {
+      ImportedRevocationCheck check;
+      std::string type = Text(Child(element, "Type"));
+      if (!CheckKind(type, &check)) {
+        return xml_.Fail(element,
+                         "revocation policy `" + policy.name + "`: unknown check type `" + type +
+                             "`; expected `OCSP from certificate URL`, `OCSP from URL`, "
+                             "`CRL from certificate URL` or `CRL from URL`",
+                         error);
+      }
+      check.url = Text(Child(element, "Url"));
+      if (!ReadBoolean(Child(element, "AllowIssuerSignature"), &check.allow_issuer_signature,
+                       error)) {
+        return false;
+      }
+      std::vector<std::string>& ids = signer_ids.emplace_back();
+      for (const XMLElement* signer : Children(element, "TrustedSigners")) {
+        ids.push_back(Text(signer));
+      }
+      policy.checks.push_back(std::move(check));
+    }
+    policy_by_id_[item.id] = gateway_.revocation_policies.size();
+    gateway_.revocation_policies.push_back(std::move(policy));
+    return true;
+  }
+
+  bool ReadBoolean(const XMLElement* element, bool* flag, std::string* error) {
+    if (element == nullptr) return true;
+    std::optional<bool> value = Boolean(Text(element));
+    if (!value) {
+      return xml_.Fail(element, "`" + std::string(element->Name()) + "` is not a boolean", error);
+    }
+    *flag = *value;
+    return true;
+  }
+
+  static bool CheckKind(const std::string& type, ImportedRevocationCheck* check) {
+    check->ocsp = type.starts_with("OCSP ");
+    check->from_certificate = type.ends_with(" from certificate URL");
+    return type == "OCSP from certificate URL" || type == "OCSP from URL" ||
+           type == "CRL from certificate URL" || type == "CRL from URL";
+  }
+
+  // Policies and certificates refer to each other by id, in any item order: resolved once
+  // both are read.
+  void ResolveRevocationReferences() {
+    for (auto& [policy_id, checks] : signer_ids_by_policy_) {
+      ImportedRevocationPolicy& policy = gateway_.revocation_policies[policy_by_id_[policy_id]];
+      for (size_t i = 0; i < checks.size(); ++i) {
+        for (const std::string& id : checks[i]) {
+          auto cert = cert_by_id_.find(id);
+          if (cert != cert_by_id_.end()) {
+            policy.checks[i].signers.push_back(cert->second);
+          } else {
+            Note("revocation policy `" + policy.name + "`: trusted signer " + id +
+                 " is not a trusted certificate of this bundle: left out");
+          }
+        }
+      }
+    }
+    ResolvePolicyReferences(&gateway_, policy_id_by_cert_, policy_by_id_,
+                            [this](const std::string& text) { Note(text); });
   }
 
   bool ReadProvider(const Item& item, std::string* error) {
@@ -289,6 +386,11 @@ class BundleReader {
   std::map<std::pair<std::string, std::string>, MappingInfo> mappings_;
   std::map<std::string, size_t> cert_by_id_;
   std::map<std::string, size_t> provider_by_id_;
+  std::map<std::string, size_t> policy_by_id_;
+  std::set<std::string> signer_ids_;  // ids of certificates some policy names as a signer
+  std::map<size_t, std::string> policy_id_by_cert_;  // Estate::certs index -> policy id
+  // Per policy id, per check: the ids of its trusted signers, until every certificate is read.
+  std::map<std::string, std::vector<std::vector<std::string>>> signer_ids_by_policy_;
   std::map<std::string, Skipped> skipped_;
 };
 

@@ -28,6 +28,26 @@ struct ImportedTrust {
   std::array<bool, ir::kPurposeCount> purposes{};
   bool verify_hostname = true;
   bool revocation_checking = true;
+  // A specific revocation policy: an index into ImportedGateway::revocation_policies.
+  std::optional<size_t> revocation_policy;
+  // A trusted signer of one of the gateway's policies: trusted for that even without a purpose.
+  bool revocation_signer = false;
+};
+
+struct ImportedRevocationCheck {
+  bool ocsp = false;
+  bool from_certificate = false;
+  std::string url;  // the URL, or for the "from certificate" kinds a regular expression
+  bool allow_issuer_signature = false;
+  std::vector<size_t> signers;  // indexes into Estate::certs
+};
+
+struct ImportedRevocationPolicy {
+  std::string name;  // the policy's name on the gateway
+  bool default_policy = false;
+  bool continue_on_unavailable = false;
+  bool default_success = false;
+  std::vector<ImportedRevocationCheck> checks;
 };
 
 struct ImportedUser {
@@ -57,6 +77,7 @@ struct ImportedGateway {
   ir::Mapping mapping = ir::Mapping::kByName;
   std::vector<ImportedTrust> trusts;
   std::vector<ImportedProvider> providers;
+  std::vector<ImportedRevocationPolicy> revocation_policies;
 };
 
 struct ImportedEntry {

@@ -1,6 +1,7 @@
 #include "compiler/importer/gateway_checks.h"
 
 #include <algorithm>
+#include <map>
 #include <optional>
 #include <set>
 #include <utility>
@@ -80,7 +81,7 @@ void AddTrust(ImportedGateway* gateway, ImportedTrust trust, const NoteSink& not
   const std::string& name = trust.entity_name;
   bool any_purpose = false;
   for (bool purpose : trust.purposes) any_purpose = any_purpose || purpose;
-  if (!trust.anchor && !any_purpose) {
+  if (!trust.anchor && !any_purpose && !trust.revocation_signer) {
     note("trusted certificate `" + name + "` is trusted for nothing: imported as a `cert` only");
     return;
   }
@@ -109,6 +110,59 @@ void FinishProviders(ImportedGateway* gateway, const NoteSink& note) {
     kept.push_back(std::move(provider));
   }
   gateway->providers = std::move(kept);
+}
+
+namespace {
+
+void DropUntrustedSigners(const ImportedGateway& gateway, ImportedRevocationPolicy* policy,
+                          const NoteSink& note) {
+  for (ImportedRevocationCheck& check : policy->checks) {
+    size_t before = check.signers.size();
+    std::erase_if(check.signers, [&](size_t cert) { return Trusted(gateway, cert) == nullptr; });
+    if (check.signers.size() != before) {
+      note("revocation policy `" + policy->name +
+           "`: a trusted signer the gateway does not trust was left out");
+    }
+  }
+}
+
+}  // namespace
+
+void ResolvePolicyReferences(ImportedGateway* gateway,
+                             const std::map<size_t, std::string>& policy_key_by_cert,
+                             const std::map<std::string, size_t>& policy_by_key,
+                             const NoteSink& note) {
+  for (ImportedTrust& trust : gateway->trusts) {
+    auto key = policy_key_by_cert.find(trust.cert);
+    if (key == policy_key_by_cert.end()) continue;
+    auto policy = policy_by_key.find(key->second);
+    if (policy != policy_by_key.end()) {
+      trust.revocation_policy = policy->second;
+      continue;
+    }
+    note("trusted certificate `" + trust.entity_name + "` uses revocation policy `" + key->second +
+         "`, which is not in the bundle: imported with the gateway's default policy");
+  }
+}
+
+void FinishRevocationPolicies(ImportedGateway* gateway, const NoteSink& note) {
+  std::vector<std::optional<size_t>> new_index(gateway->revocation_policies.size());
+  std::vector<ImportedRevocationPolicy> kept;
+  for (size_t i = 0; i < gateway->revocation_policies.size(); ++i) {
+    ImportedRevocationPolicy& policy = gateway->revocation_policies[i];
+    DropUntrustedSigners(*gateway, &policy, note);
+    if (policy.checks.empty()) {
+      note("revocation policy `" + policy.name +
+           "` has no check: left out; its certificates use the gateway's default policy");
+      continue;
+    }
+    new_index[i] = kept.size();
+    kept.push_back(std::move(policy));
+  }
+  gateway->revocation_policies = std::move(kept);
+  for (ImportedTrust& trust : gateway->trusts) {
+    if (trust.revocation_policy) trust.revocation_policy = new_index[*trust.revocation_policy];
+  }
 }
 
 }  // namespace trust::importer

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <string>
 
 #include "compiler/importer/estate.h"
@@ -13,12 +14,25 @@ namespace trust::importer {
 // Receives one note (without the input's path).
 using NoteSink = std::function<void(const std::string&)>;
 
-// Adds `trust` to the gateway, unless it is trusted for nothing (imported as a `cert` only) or
+// Adds `trust` to the gateway, unless it is trusted for nothing, not even as a revocation
+// policy's signer (imported as a `cert` only), or
 // repeats a certificate or an entity name already there.
 void AddTrust(ImportedGateway* gateway, ImportedTrust trust, const NoteSink& note);
 
 // Once every trust is added: drops provider references to certificates the gateway does not
 // trust, then providers and users the compiler would reject, each with its reason.
 void FinishProviders(ImportedGateway* gateway, const NoteSink& note);
+
+// Once every trust and policy is read: sets each trust's policy from the key (an id or a name)
+// its certificate referenced it by; a key that names no policy of the bundle leaves the
+// gateway's default policy, with a note.
+void ResolvePolicyReferences(ImportedGateway* gateway,
+                             const std::map<size_t, std::string>& policy_key_by_cert,
+                             const std::map<std::string, size_t>& policy_by_key,
+                             const NoteSink& note);
+
+// Once every trust is added: drops policy signers the gateway does not trust, and policies with
+// no check (their trusts fall back to the gateway's default policy), each with a note.
+void FinishRevocationPolicies(ImportedGateway* gateway, const NoteSink& note);
 
 }  // namespace trust::importer

@@ -33,7 +33,7 @@ const std::map<std::string, std::string>& KindAliases() {
   static const std::map<std::string, std::string> aliases = {
       {"trustedCerts", "trustedCerts"}, {"federatedIdps", "federatedIdps"},
       {"fips", "federatedIdps"},        {"federatedUsers", "federatedUsers"},
-      {"fipUsers", "federatedUsers"},
+      {"fipUsers", "federatedUsers"},   {"revocationCheckPolicies", "revocationCheckPolicies"},
   };
   return aliases;
 }
@@ -127,10 +127,15 @@ class GraphmanReader {
            std::to_string(count) + " entities configure nothing and are skipped");
       entities_.clear();
     }
+    CollectSigners();
     for (const Entity& e : entities_["trustedCerts"]) ReadTrustedCert(e);
     for (const Entity& e : entities_["federatedIdps"]) ReadProvider(e);
     for (const Entity& e : entities_["federatedUsers"]) ReadUser(e);
+    for (const Entity& e : entities_["revocationCheckPolicies"]) ReadRevocationPolicy(e);
+    ResolvePolicyReferences(&gateway_, policy_name_by_cert_, policies_,
+                            [this](const std::string& text) { Note(text); });
     FinishProviders(&gateway_, [this](const std::string& text) { Note(text); });
+    FinishRevocationPolicies(&gateway_, [this](const std::string& text) { Note(text); });
     estate_->gateways.push_back(std::move(gateway_));
     for (const auto& [kind, count] : skipped_) {
       if (count > 0) Note("skipped " + std::to_string(count) + " " + kind + " (not trust)");
@@ -198,6 +203,22 @@ class GraphmanReader {
     return true;
   }
 
+  // Before any certificate is read: a certificate that only signs for a policy is still trusted.
+  void CollectSigners() {
+    for (const Entity& e : entities_["revocationCheckPolicies"]) {
+      const json* items = Field(e, "revocationCheckPolicyItems");
+      if (items == nullptr || !items->is_array()) continue;  // reported when the policy is read
+      for (const json& item : *items) {
+        for (const char* key : {"signerThumbprintSha1s", "trustedSignerNames"}) {
+          if (!item.is_object() || !item.contains(key) || !item[key].is_array()) continue;
+          for (const json& value : item[key]) {
+            if (value.is_string()) signers_.insert(value.get<std::string>());
+          }
+        }
+      }
+    }
+  }
+
   void ReadTrustedCert(const Entity& e) {
     std::string name = String(e, "name", true);
     std::string base64 = String(e, "certBase64", true);
@@ -220,6 +241,7 @@ class GraphmanReader {
     ImportedTrust trust;
     trust.cert = estate_->AddCert(certificate, name);
     trust.entity_name = name;
+    trust.revocation_signer = signers_.contains(thumbprint) || signers_.contains(name);
     trust.anchor = Bool(e, "trustAnchor").value_or(false);
     trust.verify_hostname = Bool(e, "verifyHostname").value_or(false);
     ReadPurposes(e, name, &trust);
@@ -259,12 +281,74 @@ class GraphmanReader {
     if (type == "NONE") {
       trust->revocation_checking = false;
     } else if (type == "SPECIFIED") {
-      Note("trusted certificate `" + name + "` uses revocation checking policy `" +
-           String(e, "revocationCheckPolicyName", false) +
-           "`, which the language cannot name: imported with the gateway's default policy");
+      std::string policy = String(e, "revocationCheckPolicyName", false);
+      if (policy.empty()) {
+        throw Failure(Named(e, name) +
+                      ": revocationCheckPolicyType SPECIFIED without "
+                      "revocationCheckPolicyName");
+      }
+      policy_name_by_cert_[trust->cert] = policy;
     } else if (!type.empty() && type != "USE_DEFAULT") {
       throw Failure(Named(e, name) + ": revocationCheckPolicyType `" + type + "` is unknown");
     }
+  }
+
+  void ReadRevocationPolicy(const Entity& e) {
+    ImportedRevocationPolicy policy;
+    policy.name = String(e, "name", true);
+    if (Excluded(policy.name)) return;
+    policy.default_policy = Bool(e, "defaultPolicy").value_or(false);
+    policy.continue_on_unavailable = Bool(e, "continueOnServerUnavailable").value_or(false);
+    policy.default_success = Bool(e, "defaultSuccess").value_or(false);
+    const json* items = Field(e, "revocationCheckPolicyItems");
+    if (items != nullptr && !items->is_array()) {
+      throw Failure(Named(e, policy.name) + ": `revocationCheckPolicyItems` is not a list");
+    }
+    for (size_t i = 0; items != nullptr && i < items->size(); ++i) {
+      Entity item{&(*items)[i], Named(e, policy.name) + ": revocationCheckPolicyItems[" +
+                                    std::to_string(i) + "]"};
+      if (!item.value->is_object()) throw Failure(item.where + ": not a JSON object");
+      policy.checks.push_back(ReadRevocationCheck(item));
+    }
+    if (policies_.contains(policy.name)) {
+      throw Failure(Named(e, policy.name) + ": a second revocation policy of that name");
+    }
+    policies_[policy.name] = gateway_.revocation_policies.size();
+    gateway_.revocation_policies.push_back(std::move(policy));
+  }
+
+  ImportedRevocationCheck ReadRevocationCheck(const Entity& item) {
+    ImportedRevocationCheck check;
+    std::string type = String(item, "type", true);
+    check.ocsp = type.starts_with("OCSP_");
+    check.from_certificate = type.ends_with("_FROM_CERTIFICATE");
+    if (type != "OCSP_FROM_CERTIFICATE" && type != "OCSP_FROM_URL" &&
+        type != "CRL_FROM_CERTIFICATE" && type != "CRL_FROM_URL") {
+      throw Failure(item.where + ": revocation check type `" + type + "` is unknown");
+    }
+    check.url = String(item, "url", false);
+    check.allow_issuer_signature = Bool(item, "allowIssuerSignature").value_or(false);
+    for (const char* key : {"signerThumbprintSha1s", "trustedSignerNames"}) {
+      const json* list = Field(item, key);
+      if (list == nullptr) continue;
+      if (!list->is_array()) throw Failure(item.where + ": `" + key + "` is not a list");
+      for (const json& value : *list) {
+        if (!value.is_string()) throw Failure(item.where + ": `" + key + "` holds a non-string");
+        std::string text = value.get<std::string>();
+        const auto& index =
+            std::string_view(key) == "trustedSignerNames" ? by_name_ : by_thumbprint_;
+        auto it = index.find(text);
+        if (it == index.end()) {
+          throw Failure(item.where + ": trusted signer " + text +
+                        " is not a trusted certificate of the bundle");
+        }
+        if (std::find(check.signers.begin(), check.signers.end(), it->second) ==
+            check.signers.end()) {
+          check.signers.push_back(it->second);
+        }
+      }
+    }
+    return check;
   }
 
   void ReadProvider(const Entity& e) {
@@ -417,7 +501,9 @@ class GraphmanReader {
   ImportedGateway gateway_;
   std::map<std::string, std::vector<Entity>> entities_;
   std::map<std::string, size_t> skipped_;
-  std::map<std::string, size_t> by_thumbprint_, by_hex_, by_name_, providers_;
+  std::map<std::string, size_t> by_thumbprint_, by_hex_, by_name_, providers_, policies_;
+  std::map<size_t, std::string> policy_name_by_cert_;  // Estate::certs index -> policy name
+  std::set<std::string> signers_;  // thumbprints and names that some policy names as a signer
   std::set<std::string> excluded_;
   std::string default_action_;
   bool deleting_ = false;

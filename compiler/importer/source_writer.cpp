@@ -196,10 +196,18 @@ class Writer {
     if (gateway.trusts.empty() && gateway.providers.empty()) {
       out_ += Indent(1) + "// The bundle holds no trusted certificate and no federated provider.\n";
     }
+    NameScope policies;
+    std::vector<std::string> policy_names;
+    for (const ImportedRevocationPolicy& policy : gateway.revocation_policies) {
+      if (!first) out_ += "\n";
+      first = false;
+      policy_names.push_back(policies.Claim(Identifier(policy.name, "revocation_policy")));
+      RevocationPolicy(policy, policy_names.back());
+    }
     for (const ImportedTrust& trust : gateway.trusts) {
       if (!first) out_ += "\n";
       first = false;
-      Trust(trust);
+      Trust(trust, policy_names);
     }
     NameScope providers;
     for (const ImportedProvider& provider : gateway.providers) {
@@ -210,7 +218,38 @@ class Writer {
     out_ += "}\n";
   }
 
-  void Trust(const ImportedTrust& trust) {
+  void RevocationPolicy(const ImportedRevocationPolicy& policy, const std::string& id) {
+    out_ += Indent(1) + "revocation_policy " + id + " {\n";
+    if (policy.name != id) out_ += Indent(2) + "name " + Quote(policy.name) + "\n";
+    if (policy.default_policy) out_ += Indent(2) + "default_policy\n";
+    if (policy.continue_on_unavailable) out_ += Indent(2) + "continue_on_unavailable\n";
+    if (policy.default_success) out_ += Indent(2) + "default_success\n";
+    for (const ImportedRevocationCheck& check : policy.checks) RevocationCheck(check);
+    out_ += Indent(1) + "}\n";
+  }
+
+  // `from certificate` with the gateway's any-URL expression needs no `matching`.
+  void RevocationCheck(const ImportedRevocationCheck& check) {
+    std::string line = Indent(2) + "check " + (check.ocsp ? "ocsp" : "crl");
+    if (!check.from_certificate) {
+      line += " url " + Quote(check.url);
+    } else {
+      line += " from certificate";
+      if (check.url != ".*") line += " matching " + Quote(check.url);
+    }
+    std::vector<std::string> signers;
+    for (size_t cert : check.signers) signers.push_back(cert_names_[cert]);
+    if (!check.allow_issuer_signature && signers.empty()) {
+      out_ += line + "\n";
+      return;
+    }
+    out_ += line + " {\n";
+    if (check.allow_issuer_signature) out_ += Indent(3) + "allow_issuer_signature\n";
+    if (!signers.empty()) out_ += Indent(3) + "signer " + Words(signers) + "\n";
+    out_ += Indent(2) + "}\n";
+  }
+
+  void Trust(const ImportedTrust& trust, const std::vector<std::string>& policy_names) {
     out_ += Indent(1) + "trust " + cert_names_[trust.cert] + " {\n";
     if (trust.entity_name != display_[trust.cert]) {
       out_ += Indent(2) + "name " + Quote(trust.entity_name) + "\n";
@@ -227,6 +266,8 @@ class Writer {
     if (!trust.revocation_checking) {
       out_ += Indent(2) + "revocation off because " +
               Quote("imported: revocation checking was disabled on the gateway") + "\n";
+    } else if (trust.revocation_policy) {
+      out_ += Indent(2) + "revocation policy " + policy_names[*trust.revocation_policy] + "\n";
     }
     out_ += Indent(1) + "}\n";
   }

@@ -47,6 +47,22 @@ void DumpCert(std::ostringstream& out, const Cert& cert) {
   for (const Allow& a : cert.allows) out << "  allow " << a.rule << ": " << a.reason << "\n";
 }
 
+void DumpRevocationPolicy(std::ostringstream& out, const Program& program,
+                          const RevocationPolicy& p) {
+  out << "  revocation_policy " << p.id << " \"" << p.display_name
+      << "\"\n    default_policy: " << Bool(p.default_policy)
+      << "\n    continue_on_unavailable: " << Bool(p.continue_on_unavailable)
+      << "\n    default_success: " << Bool(p.default_success) << "\n";
+  for (const RevocationCheck& c : p.checks) {
+    out << "    check " << (c.ocsp ? "ocsp" : "crl")
+        << (c.from_certificate ? " from certificate matching " : " url ") << c.url
+        << "\n      allow_issuer_signature: " << Bool(c.allow_issuer_signature)
+        << "\n      signers:";
+    for (CertId id : c.signers) out << " " << program.cert(id).name;
+    out << "\n";
+  }
+}
+
 void DumpGateway(std::ostringstream& out, const Program& program, const Gateway& gateway) {
   out << "gateway " << gateway.name
       << "\n  mapping: " << (gateway.mapping == Mapping::kById ? "by_id" : "by_name") << "\n";
@@ -58,6 +74,10 @@ void DumpGateway(std::ostringstream& out, const Program& program, const Gateway&
     }
     out << "\n    verify_hostname: " << Bool(t.verify_hostname) << "\n    revocation: "
         << (t.revocation_checking ? "default" : "off: " + t.revocation_reason) << "\n";
+    if (t.revocation_policy) {
+      out << "    revocation_policy: " << gateway.revocation_policies[*t.revocation_policy].id
+          << "\n";
+    }
     for (const Allow& a : t.allows) out << "    allow " << a.rule << ": " << a.reason << "\n";
   }
   for (const IdentityProvider& p : gateway.providers) {
@@ -73,6 +93,9 @@ void DumpGateway(std::ostringstream& out, const Program& program, const Gateway&
       if (!u.first_name.empty()) out << "      first_name: " << u.first_name << "\n";
       if (!u.last_name.empty()) out << "      last_name: " << u.last_name << "\n";
     }
+  }
+  for (const RevocationPolicy& p : gateway.revocation_policies) {
+    DumpRevocationPolicy(out, program, p);
   }
 }
 

@@ -53,6 +53,31 @@ struct Cert {
   SourceRange range;
 };
 
+// One check of a revocation checking policy (docs/bundles.md, "Revocation checking policy").
+struct RevocationCheck {
+  bool ocsp = false;              // OCSP, else CRL
+  bool from_certificate = false;  // the certificate's own URL (AIA OCSP, CRL distribution point)
+  // The URL to ask; for the "from certificate" kinds, a regular expression the certificate's
+  // URL must match.
+  std::string url;
+  bool allow_issuer_signature = false;
+  std::vector<CertId> signers;  // trusted certificates of the gateway allowed to sign responses
+  std::vector<SourceRange> signer_ranges;  // where each signer is named
+  SourceRange range;
+  SourceRange url_range;  // the URL string, when written
+};
+
+struct RevocationPolicy {
+  std::string id;            // declared identifier
+  std::string display_name;  // entity name on the gateway
+  bool default_policy = false;
+  bool continue_on_unavailable = false;
+  bool default_success = false;
+  std::vector<RevocationCheck> checks;
+  SourceRange range;
+};
+using RevocationPolicyIndex = size_t;  // into Gateway::revocation_policies
+
 struct Trust {
   CertId cert;
   std::string entity_name;
@@ -61,6 +86,8 @@ struct Trust {
   bool verify_hostname = true;
   bool revocation_checking = true;
   std::string revocation_reason;  // when revocation_checking is false
+  // A specific policy of the gateway (`revocation policy NAME`); none: the gateway's default.
+  std::optional<RevocationPolicyIndex> revocation_policy;
   std::vector<Allow> allows;
   SourceRange range;
   bool Has(Purpose p) const { return purposes[static_cast<size_t>(p)]; }
@@ -98,6 +125,7 @@ struct Gateway {
   Mapping mapping = Mapping::kByName;
   std::vector<Trust> trusts;
   std::vector<IdentityProvider> providers;
+  std::vector<RevocationPolicy> revocation_policies;
   SourceRange range;
 };
 

@@ -31,18 +31,33 @@ constexpr int kConstant = 21;
 constexpr int kReference = 18;
 
 // The blocks of the grammar that hold items.
-enum class Block { kTop, kCert, kGateway, kTrust, kProvider, kUser, kKeystore, kEntry, kPolicy };
+enum class Block {
+  kTop,
+  kCert,
+  kGateway,
+  kTrust,
+  kProvider,
+  kUser,
+  kKeystore,
+  kEntry,
+  kPolicy,
+  kRevocationPolicy,
+  kCheck,
+};
 
 const std::map<Block, std::vector<std::string>>& ItemKeywords() {
   static const std::map<Block, std::vector<std::string>> items{
       {Block::kTop, {"import", "param", "cert", "gateway", "keystore", "policy", "template"}},
       {Block::kCert, {"file", "name", "sha256", "subject", "issuer", "note", "allow"}},
-      {Block::kGateway, {"trust", "identity_provider", "mapping"}},
+      {Block::kGateway, {"trust", "identity_provider", "revocation_policy", "mapping"}},
       {Block::kTrust, {"anchor", "for", "verify_hostname", "revocation", "name", "allow"}},
       {Block::kProvider, {"name", "credentials", "validation", "trust", "user"}},
       {Block::kUser, {"dn", "cert", "email", "first_name", "last_name", "note"}},
       {Block::kKeystore, {"format", "path", "password", "host", "create", "trust", "remove"}},
       {Block::kEntry, {"replace", "require_endpoint"}},
+      {Block::kRevocationPolicy,
+       {"name", "default_policy", "continue_on_unavailable", "default_success", "check"}},
+      {Block::kCheck, {"allow_issuer_signature", "signer"}},
       {Block::kPolicy,
        {"min_rsa_bits", "min_ec_bits", "forbid_signature", "expiry", "require_pin", "rule"}},
   };
@@ -54,14 +69,15 @@ const std::map<std::string, std::vector<std::string>>& Values() {
   static const std::map<std::string, std::vector<std::string>> values{
       {"mapping", {"by_name", "by_id"}},
       {"verify_hostname", {"on", "off"}},
-      {"revocation", {"default", "off"}},
+      {"revocation", {"default", "off", "policy"}},
+      {"check", {"ocsp", "crl"}},
       {"format", {"jks", "pkcs12", "pem"}},
       {"password", {"env", "file", "none"}},
       {"validation", {"certificate", "path", "revocation"}},
       {"credentials", {"x509", "saml"}},
       {"require_pin", {"none", "anchors", "all"}},
       {"expiry", {"warn_within"}},
-      {"template", {"trust", "keystore", "identity_provider", "policy"}},
+      {"template", {"trust", "keystore", "identity_provider", "policy", "revocation_policy"}},
   };
   return values;
 }
@@ -84,7 +100,7 @@ bool IsWordChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || 
 bool OpensStatement(const std::string& word) {
   static const std::set<std::string> openers{"cert",   "gateway",  "trust",  "identity_provider",
                                              "user",   "keystore", "policy", "template",
-                                             "import", "param"};
+                                             "import", "param",    "check",  "revocation_policy"};
   return openers.count(word) > 0;
 }
 
@@ -97,6 +113,8 @@ Block BlockOpenedBy(const std::string& keyword, const std::string& template_kind
   if (kind == "user") return Block::kUser;
   if (kind == "keystore") return Block::kKeystore;
   if (kind == "policy") return Block::kPolicy;
+  if (kind == "revocation_policy") return Block::kRevocationPolicy;
+  if (kind == "check") return Block::kCheck;
   return Block::kTop;
 }
 
@@ -266,12 +284,16 @@ bool ProviderTemplate(ast::DeclKind kind) {
   return kind == ast::DeclKind::kIdentityProviderTemplate;
 }
 bool PolicyTemplate(ast::DeclKind kind) { return kind == ast::DeclKind::kPolicyTemplate; }
+bool RevocationPolicyTemplate(ast::DeclKind kind) {
+  return kind == ast::DeclKind::kRevocationPolicyTemplate;
+}
 
 DeclFilter TemplatesFor(const std::string& statement_keyword) {
   if (statement_keyword == "trust") return TrustTemplate;
   if (statement_keyword == "keystore") return KeystoreTemplate;
   if (statement_keyword == "identity_provider") return ProviderTemplate;
   if (statement_keyword == "policy") return PolicyTemplate;
+  if (statement_keyword == "revocation_policy") return RevocationPolicyTemplate;
   return TrustTemplate;
 }
 

@@ -148,6 +148,11 @@ std::optional<Item> TrustItem(const TransformContext& cx, P::TrustItemContext* c
   if (auto* c = As<P::TrustRevocationOffContext>(ctx)) {
     return StringItem(cx, ItemKind::kRevocationOff, c, c->STRING());
   }
+  if (auto* c = As<P::TrustRevocationPolicyContext>(ctx)) {
+    Item item = NewItem(cx, ItemKind::kRevocationPolicyRef, c);
+    item.refs.push_back(MakeRef(cx, c->ref()));
+    return item;
+  }
   if (auto* c = As<P::TrustNameContext>(ctx))
     return StringItem(cx, ItemKind::kName, c, c->STRING());
   if (auto* c = As<P::TrustAllowContext>(ctx)) return AllowItem(cx, c->allowItem());
@@ -284,6 +289,57 @@ std::optional<Item> PolicyItem(const TransformContext& cx, P::PolicyItemContext*
   return std::nullopt;
 }
 
+std::optional<Item> CheckItem(const TransformContext& cx, P::CheckItemContext* ctx) {
+  if (auto* c = As<P::CheckAllowIssuerSignatureContext>(ctx)) {
+    return NewItem(cx, ItemKind::kAllowIssuerSignature, c);
+  }
+  if (auto* c = As<P::CheckSignerContext>(ctx)) {
+    Item item = NewItem(cx, ItemKind::kSigner, c);
+    for (auto* ref : c->ref()) item.refs.push_back(MakeRef(cx, ref));
+    return item;
+  }
+  return std::nullopt;
+}
+
+// `check ocsp|crl ...`: the protocol is the item's value, the URL (or regex) its string.
+Item CheckBlock(const TransformContext& cx, ItemKind kind, antlr4::ParserRuleContext* ctx,
+                antlr4::Token* protocol, TerminalNode* string, P::CheckBodyContext* body) {
+  Item item = ValueItem(cx, kind, ctx, protocol);
+  if (string != nullptr) item.strings.push_back(MakeStr(cx, string));
+  item.has_body = body != nullptr;
+  if (body != nullptr) AddChildren(cx, body->checkItem(), CheckItem, item.children);
+  return item;
+}
+
+std::optional<Item> RevocationPolicyItem(const TransformContext& cx,
+                                         P::RevocationPolicyItemContext* ctx) {
+  if (auto* c = As<P::RpNameContext>(ctx)) return StringItem(cx, ItemKind::kName, c, c->STRING());
+  if (auto* c = As<P::RpDefaultPolicyContext>(ctx)) return NewItem(cx, ItemKind::kDefaultPolicy, c);
+  if (auto* c = As<P::RpContinueOnUnavailableContext>(ctx)) {
+    return NewItem(cx, ItemKind::kContinueOnUnavailable, c);
+  }
+  if (auto* c = As<P::RpDefaultSuccessContext>(ctx)) {
+    return NewItem(cx, ItemKind::kDefaultSuccess, c);
+  }
+  if (auto* c = As<P::RpCheckFromCertificateContext>(ctx)) {
+    return CheckBlock(cx, ItemKind::kCheckFromCertificate, c, c->value, c->STRING(),
+                      c->checkBody());
+  }
+  if (auto* c = As<P::RpCheckUrlContext>(ctx)) {
+    return CheckBlock(cx, ItemKind::kCheckUrl, c, c->value, c->STRING(), c->checkBody());
+  }
+  return std::nullopt;
+}
+
+std::optional<Item> RevocationPolicy(const TransformContext& cx, P::RevocationPolicyContext* c) {
+  Item item = NewItem(cx, ItemKind::kRevocationPolicy, c);
+  item.name = MakeIdent(cx, c->ident());
+  if (c->fromClause() != nullptr) item.from = MakeRef(cx, c->fromClause()->ref());
+  item.has_body = c->LBRACE() != nullptr;
+  AddChildren(cx, c->revocationPolicyItem(), RevocationPolicyItem, item.children);
+  return item;
+}
+
 std::optional<Item> GatewayTrust(const TransformContext& cx, P::GatewayTrustContext* c) {
   Item item = NewItem(cx, ItemKind::kTrust, c);
   item.refs.push_back(MakeRef(cx, c->ref()));
@@ -311,6 +367,9 @@ std::optional<Item> GatewayItem(const TransformContext& cx, P::GatewayItemContex
   }
   if (auto* c = As<P::GatewayIdpContext>(ctx); c && c->identityProvider()) {
     return IdentityProvider(cx, c->identityProvider());
+  }
+  if (auto* c = As<P::GatewayRevocationPolicyContext>(ctx); c && c->revocationPolicy()) {
+    return RevocationPolicy(cx, c->revocationPolicy());
   }
   return std::nullopt;
 }
@@ -348,6 +407,12 @@ std::optional<ast::Decl> TemplateDecl(const TransformContext& cx, P::TemplateDec
   if (auto* c = As<P::PolicyTemplateContext>(ctx)) {
     auto decl = NewDecl(cx, K::kPolicyTemplate, c, c->ident(), c->fromClause(), c->LBRACE());
     AddChildren(cx, c->policyItem(), PolicyItem, decl.items);
+    return decl;
+  }
+  if (auto* c = As<P::RevocationPolicyTemplateContext>(ctx)) {
+    auto decl =
+        NewDecl(cx, K::kRevocationPolicyTemplate, c, c->ident(), c->fromClause(), c->LBRACE());
+    AddChildren(cx, c->revocationPolicyItem(), RevocationPolicyItem, decl.items);
     return decl;
   }
   return std::nullopt;

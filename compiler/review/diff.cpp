@@ -61,6 +61,7 @@ class Collector {
   json TrustJson(const ir::Program& p, const ir::Trust& t) const;
   std::string Describe(const ir::Program& p, const ir::Trust& t) const;
   void TrustPair(const ir::Trust& o, const ir::Trust& n);
+  void RevocationPolicies(const ir::Gateway& o, const ir::Gateway& n);
   void Provider(const ir::IdentityProvider& o, const ir::IdentityProvider& n);
   void Users(const ir::IdentityProvider& o, const ir::IdentityProvider& n);
   void UserPair(const std::string& provider, const ir::User& o, const ir::User& n);
@@ -71,7 +72,33 @@ class Collector {
   const ir::Program& a_;
   const ir::Program& b_;
   Component& out_;
+  // The gateways being compared, while Gateway() runs: trusts name their policies through them.
+  const ir::Gateway* old_gw_ = nullptr;
+  const ir::Gateway* new_gw_ = nullptr;
 };
+
+// "default", "off", or "policy NAME" (the policy's gateway name).
+std::string RevocationWord(const ir::Gateway* g, const ir::Trust& t) {
+  if (!t.revocation_checking) return "off";
+  if (!t.revocation_policy || g == nullptr) return "default";
+  return "policy " + g->revocation_policies[*t.revocation_policy].display_name;
+}
+
+// Everything a policy sends to the gateway, as one comparable text.
+std::string PolicyText(const ir::Program& p, const ir::RevocationPolicy& policy) {
+  std::string text;
+  if (policy.default_policy) text += "default_policy; ";
+  if (policy.continue_on_unavailable) text += "continue_on_unavailable; ";
+  if (policy.default_success) text += "default_success; ";
+  for (const ir::RevocationCheck& c : policy.checks) {
+    text += std::string("check ") + (c.ocsp ? "ocsp" : "crl") +
+            (c.from_certificate ? " from certificate matching " : " url ") + c.url;
+    if (c.allow_issuer_signature) text += " allow_issuer_signature";
+    for (ir::CertId s : c.signers) text += " signer " + Sha(p, s).substr(0, 12);
+    text += "; ";
+  }
+  return text;
+}
 
 // Pairs old and new elements by each key in turn; unpaired ones are removed or added.
 template <typename T>
@@ -115,7 +142,7 @@ json Collector::TrustJson(const ir::Program& p, const ir::Trust& t) const {
           {"anchor", t.anchor},
           {"purposes", Purposes(t)},
           {"verify_hostname", t.verify_hostname},
-          {"revocation", t.revocation_checking ? "default" : "off"},
+          {"revocation", RevocationWord(&p == &a_ ? old_gw_ : new_gw_, t)},
           {"revocation_reason", t.revocation_reason}};
 }
 
@@ -128,6 +155,8 @@ std::string Collector::Describe(const ir::Program& p, const ir::Trust& t) const 
   if (t.anchor) text += " as anchor";
   if (!t.verify_hostname) text += ", hostname verification off";
   if (!t.revocation_checking) text += ", revocation off: " + t.revocation_reason;
+  std::string revocation = RevocationWord(&p == &a_ ? old_gw_ : new_gw_, t);
+  if (revocation.starts_with("policy ")) text += ", revocation " + revocation;
   return text;
 }
 
@@ -168,11 +197,43 @@ void Collector::TrustPair(const ir::Trust& o, const ir::Trust& n) {
         who + ": revocation still off, reason changed from \"" + o.revocation_reason + "\" to \"" +
             n.revocation_reason + "\"",
         ov, nv);
+  } else if (ov["revocation"] != nv["revocation"]) {
+    Add(Op::kChanged, "revocation_changed", n.entity_name,
+        who + ": revocation " + ov["revocation"].get<std::string>() + " → " +
+            nv["revocation"].get<std::string>(),
+        ov, nv);
+  }
+}
+
+// Policies match by their gateway name; a change of anything they send is one change.
+void Collector::RevocationPolicies(const ir::Gateway& o, const ir::Gateway& n) {
+  std::string gw = "gateway " + Q(out_.name);
+  auto m = Match<ir::RevocationPolicy>(
+      o.revocation_policies, n.revocation_policies,
+      {[](const ir::RevocationPolicy& p, bool) { return p.display_name; }});
+  for (const ir::RevocationPolicy* p : m.removed) {
+    Add(Op::kRemoved, "revocation_policy_removed", p->display_name,
+        gw + ": revocation policy " + Q(p->display_name) + " removed", PolicyText(a_, *p), nullptr);
+  }
+  for (const ir::RevocationPolicy* p : m.added) {
+    Add(Op::kAdded, "revocation_policy_added", p->display_name,
+        gw + ": revocation policy " + Q(p->display_name) + " added: " + PolicyText(b_, *p), nullptr,
+        PolicyText(b_, *p));
+  }
+  for (const auto& [op, np] : m.pairs) {
+    std::string before = PolicyText(a_, *op), after = PolicyText(b_, *np);
+    if (before == after) continue;
+    Add(Op::kChanged, "revocation_policy_changed", np->display_name,
+        gw + ": revocation policy " + Q(np->display_name) + ": " + before + "→ " + after, before,
+        after);
   }
 }
 
 void Collector::Gateway(const ir::Gateway& o, const ir::Gateway& n) {
   std::string gw = "gateway " + Q(out_.name);
+  old_gw_ = &o;
+  new_gw_ = &n;
+  RevocationPolicies(o, n);
   if (o.mapping != n.mapping && out_.status == "changed") {
     auto word = [](ir::Mapping m) { return m == ir::Mapping::kById ? "by_id" : "by_name"; };
     Setting("mapping", word(o.mapping), word(n.mapping));

@@ -81,7 +81,10 @@ void Gateways(std::ostream& out, const ir::Program& p, const source::SourceManag
       out << "  gateway " << Q(g.name) << " as " << Q(t.entity_name)
           << (purposes.empty() ? "" : " for " + purposes) << (t.anchor ? ", trust anchor" : "")
           << ", hostname verification " << (t.verify_hostname ? "on" : "off") << ", revocation "
-          << (t.revocation_checking ? "default" : "off because \"" + t.revocation_reason + "\"")
+          << (!t.revocation_checking ? "off because \"" + t.revocation_reason + "\""
+              : t.revocation_policy
+                  ? "policy " + Q(g.revocation_policies[*t.revocation_policy].display_name)
+                  : std::string("default"))
           << " (" << Where(sources, t.range) << ")\n";
       Allows(out, t.allows, "    ");
     }

@@ -99,6 +99,8 @@ std::string DeclKeyword(ast::DeclKind kind) {
       return "template identity_provider";
     case ast::DeclKind::kPolicyTemplate:
       return "template policy";
+    case ast::DeclKind::kRevocationPolicyTemplate:
+      return "template revocation_policy";
   }
   return "";
 }
@@ -290,6 +292,13 @@ std::string Printer::ItemText(const Item& item, size_t pad) const {
       return out + " off because " + first;
     case ItemKind::kRevocationDefault:
       return out + " default";
+    case ItemKind::kRevocationPolicyRef:
+      return out + " policy " + (item.refs.empty() ? "" : item.refs[0].Text());
+    case ItemKind::kCheckFromCertificate:
+      out += " " + (item.value ? item.value->name : "") + " from certificate";
+      return item.strings.empty() ? out : out + " matching " + first;
+    case ItemKind::kCheckUrl:
+      return out + " " + (item.value ? item.value->name : "") + " url " + first;
     case ItemKind::kPasswordEnv:
       return out + " env " + first;
     case ItemKind::kPasswordFile:

@@ -144,6 +144,19 @@ class TrustIndex {
 void AddIdentityProvider(Context& cx, size_t module, const ast::Item& item, ir::Gateway& gateway,
                          const TrustIndex& trusts);
 
+// revocation.cpp: the `revocation_policy` items of gateway `decl` (before its trusts, which
+// reference them); a trust's `revocation policy NAME` (unknown_name when the gateway has none
+// of that name); signers the gateway does not trust (after its trusts); the lint rules.
+void AddRevocationPolicies(Context& cx, size_t module, const ast::Decl& decl, ir::Gateway& gateway);
+std::optional<ir::RevocationPolicyIndex> FindRevocationPolicy(Context& cx,
+                                                              const ir::Gateway& gateway,
+                                                              const ast::Ref& ref);
+void CheckRevocationSigners(Context& cx, const ast::Decl& decl, const ir::Gateway& gateway,
+                            const TrustIndex& trusts);
+void LintRevocationPolicies(Context& cx, const ir::Gateway& gateway);
+// Whether `cert` signs for one of the gateway's policies: a trust needs no purpose then.
+bool IsRevocationSigner(const Context& cx, const ir::Gateway& gateway, ir::CertId cert);
+
 // Duplicate single-valued items within one block: `duplicate_item`.
 void CheckDuplicateItems(Context& cx, const std::vector<ast::Item>& items);
 

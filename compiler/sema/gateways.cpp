@@ -49,8 +49,15 @@ struct GatewayBuilder {
       case ItemKind::kRevocationDefault:
         trust.revocation_checking = true;
         trust.revocation_reason.clear();
+        trust.revocation_policy.reset();
+        break;
+      case ItemKind::kRevocationPolicyRef:
+        trust.revocation_checking = true;
+        trust.revocation_reason.clear();
+        trust.revocation_policy = FindRevocationPolicy(cx, gateway, item.refs[0]);
         break;
       case ItemKind::kRevocationOff:
+        trust.revocation_policy.reset();
         trust.revocation_checking = false;
         trust.revocation_reason =
             cx.Interpolate(item.strings[0], scoped.module, EnvPolicy::kForbidden).value_or("");
@@ -79,7 +86,8 @@ struct GatewayBuilder {
     trust.entity_name = cx.out.cert(*id).display_name;
     for (const ScopedItem& scoped : items) ApplyTrustItem(scoped, trust);
     if (!from_failed && !trust.anchor &&
-        std::none_of(trust.purposes.begin(), trust.purposes.end(), [](bool b) { return b; })) {
+        std::none_of(trust.purposes.begin(), trust.purposes.end(), [](bool b) { return b; }) &&
+        !IsRevocationSigner(cx, gateway, *id)) {
       cx.emitter.Emit(diag::Kind::trust_no_purpose, trust.range,
                       "trust of " + diag::Quote(item.refs[0].Text()) +
                           " has neither `anchor` nor a purpose (`for ...`); it would trust for "
@@ -128,6 +136,7 @@ void CheckGateways(Context& cx) {
       GatewayBuilder builder(cx, m);
       builder.gateway.name = cx.QualifiedName({m, d});
       builder.gateway.range = decl.name.range;
+      AddRevocationPolicies(cx, m, decl, builder.gateway);
       for (const ast::Item& item : decl.items) {
         if (item.kind == ItemKind::kMapping && item.value) {
           builder.gateway.mapping =
@@ -140,6 +149,7 @@ void CheckGateways(Context& cx) {
           AddIdentityProvider(cx, m, item, builder.gateway, builder.trusts);
         }
       }
+      CheckRevocationSigners(cx, decl, builder.gateway, builder.trusts);
       CheckDuplicateUserDns(cx, builder.gateway);
       cx.out.gateways.push_back(std::move(builder.gateway));
     }

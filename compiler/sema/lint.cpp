@@ -209,6 +209,7 @@ void RunLint(Context& cx) {
   for (uint32_t i = 0; i < cx.out.certs.size(); ++i) LintCert(cx, ir::CertId{i}, anchors);
   for (const ir::Gateway& gateway : cx.out.gateways) {
     for (const ir::Trust& trust : gateway.trusts) LintTrust(cx, gateway, trust);
+    LintRevocationPolicies(cx, gateway);
     for (const ir::IdentityProvider& provider : gateway.providers) {
       for (const ir::User& user : provider.users) LintUser(cx, user);
     }

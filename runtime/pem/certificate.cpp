@@ -259,6 +259,44 @@ void FillKeyFacts(X509* x509, std::span<const uint8_t> der, CertFacts* facts) {
   facts->key_bits = EVP_PKEY_get_bits(key);
 }
 
+// The text of a GENERAL_NAME that is a URI, else nullopt.
+std::optional<std::string> UriText(const GENERAL_NAME* name) {
+  if (name == nullptr || name->type != GEN_URI) return std::nullopt;
+  const ASN1_IA5STRING* uri = name->d.uniformResourceIdentifier;
+  return std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(uri)),
+                     static_cast<size_t>(ASN1_STRING_length(uri)));
+}
+
+std::vector<std::string> OcspUrls(X509* x509) {
+  std::vector<std::string> urls;
+  auto* info = static_cast<AUTHORITY_INFO_ACCESS*>(
+      X509_get_ext_d2i(x509, NID_info_access, nullptr, nullptr));
+  for (int i = 0; i < sk_ACCESS_DESCRIPTION_num(info); ++i) {
+    const ACCESS_DESCRIPTION* access = sk_ACCESS_DESCRIPTION_value(info, i);
+    if (OBJ_obj2nid(access->method) != NID_ad_OCSP) continue;
+    if (auto uri = UriText(access->location)) urls.push_back(std::move(*uri));
+  }
+  AUTHORITY_INFO_ACCESS_free(info);
+  return urls;
+}
+
+std::vector<std::string> CrlUrls(X509* x509) {
+  std::vector<std::string> urls;
+  auto* points = static_cast<CRL_DIST_POINTS*>(
+      X509_get_ext_d2i(x509, NID_crl_distribution_points, nullptr, nullptr));
+  for (int i = 0; i < sk_DIST_POINT_num(points); ++i) {
+    const DIST_POINT_NAME* name = sk_DIST_POINT_value(points, i)->distpoint;
+    if (name == nullptr || name->type != 0) continue;  // 0: fullName
+    for (int j = 0; j < sk_GENERAL_NAME_num(name->name.fullname); ++j) {
+      if (auto uri = UriText(sk_GENERAL_NAME_value(name->name.fullname, j))) {
+        urls.push_back(std::move(*uri));
+      }
+    }
+  }
+  CRL_DIST_POINTS_free(points);
+  return urls;
+}
+
 std::variant<CertFacts, LoadError> ComputeFacts(X509* x509, std::span<const uint8_t> der) {
   const uint32_t flags = X509_get_extension_flags(x509);
   // OpenSSL refuses such certificates in every chain; facts read from them would be guesses.
@@ -286,6 +324,8 @@ std::variant<CertFacts, LoadError> ComputeFacts(X509* x509, std::span<const uint
   facts.key_cert_sign = facts.has_key_usage && (X509_get_key_usage(x509) & KU_KEY_CERT_SIGN) != 0;
   facts.self_signed = IsSelfSigned(x509, der);
   facts.sha256 = Sha256Hex(der);
+  facts.ocsp_urls = OcspUrls(x509);
+  facts.crl_urls = CrlUrls(x509);
   return facts;
 }
 

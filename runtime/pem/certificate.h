@@ -42,6 +42,11 @@ struct CertFacts {
   bool key_cert_sign = false;  // keyUsage keyCertSign (meaningful only with has_key_usage)
   bool self_signed = false;    // subject == issuer and the signature verifies with its own key
   std::string sha256;          // lower-case hex of the DER, no separators
+  // Where the certificate says its revocation status is published: the URIs of its Authority
+  // Information Access OCSP entries and of its CRL distribution points (full names), in
+  // certificate order. Other name forms (directory names, relative names) are left out.
+  std::vector<std::string> ocsp_urls;
+  std::vector<std::string> crl_urls;
 };
 
 class Certificate {

@@ -68,6 +68,10 @@ class Writer {
       }
     }
   }
+  void Texts(const std::vector<std::string>& texts) {
+    Fixed(texts.size(), 4);
+    for (const std::string& text : texts) Text(text);
+  }
   std::string& bytes() { return out_; }
 
  private:
@@ -105,6 +109,11 @@ class Reader {
     }
     return dn;
   }
+  std::vector<std::string> Texts() {
+    std::vector<std::string> texts;
+    for (uint64_t n = Fixed(4); ok_ && n > 0; --n) texts.push_back(Text());
+    return texts;
+  }
   bool ok() const { return ok_; }
   bool done() const { return ok_ && in_.empty(); }
 
@@ -136,6 +145,8 @@ std::string EncodeBody(const Certificate& certificate, bool der_is_file) {
               static_cast<uint64_t>(f.self_signed) << 3 | static_cast<uint64_t>(der_is_file) << 4,
           1);
   w.Text(f.sha256);
+  w.Texts(f.ocsp_urls);
+  w.Texts(f.crl_urls);
   if (!der_is_file) {
     const auto& der = certificate.der();
     w.Text(std::string_view(reinterpret_cast<const char*>(der.data()), der.size()));
@@ -176,6 +187,8 @@ std::shared_ptr<const Certificate> DecodeBody(std::string_view body, const std::
   f.self_signed = flags & 8;
   bool der_is_file = flags & 16;
   f.sha256 = r.Text();
+  f.ocsp_urls = r.Texts();
+  f.crl_urls = r.Texts();
   std::string der = der_is_file ? std::string(file_bytes) : r.Text();
   if (!r.done() || key_type > static_cast<uint64_t>(KeyType::kOther) || der.empty()) {
     return nullptr;

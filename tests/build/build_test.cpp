@@ -80,6 +80,21 @@ TEST_F(BuildTest, WritesTheLayoutOfTheSpec) {
   EXPECT_EQ(Shell("cd " + Quoted(tmp_ / "out") + " && sha256sum --quiet -c SHA256SUMS"), 0);
 }
 
+// The second example: a revocation checking policy, mapped before the certificates using it.
+TEST_F(BuildTest, ThePartnerRevocationExampleBuilds) {
+  fs::path example = fs::path(TRUST_SOURCE_DIR) / "examples" / "partner-revocation";
+  ASSERT_EQ(Trustc("build " + Quoted(example / "main.trust") + " -o " + Quoted(tmp_ / "out")), 0);
+  auto files = ReadTree(tmp_ / "out");
+  const std::string& bundle = files["gateways/partner_gateway.install.bundle"];
+  size_t policy = bundle.find("<l7:Type>REVOCATION_CHECK_POLICY</l7:Type>");
+  size_t cert = bundle.find("<l7:Type>TRUSTED_CERT</l7:Type>");
+  ASSERT_NE(policy, std::string::npos);
+  EXPECT_LT(policy, cert);
+  EXPECT_NE(bundle.find("l7:RevocationCheckingPolicyReference"), std::string::npos);
+  EXPECT_NE(files["gateways/partner_gateway.graphman.json"].find("\"SPECIFIED\""),
+            std::string::npos);
+}
+
 TEST_F(BuildTest, TheOutputDirectoryHasTheModeOfAPlainMkdir) {
   for (const auto& [mask, expected] :
        {std::pair{"022", fs::perms(0755)}, {"027", fs::perms(0750)}}) {

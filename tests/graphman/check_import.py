@@ -73,7 +73,7 @@ def roundtrip(trustc, source, tmp, label, now=NOW):
 
 def same_trust(original, rebuilt, label):
     a, b = trust_of(original), trust_of(rebuilt)
-    for kind in ("certs", "providers", "users"):
+    for kind in compare_trust.KINDS:
         check(a[kind] == b[kind], f"{label}: {kind} survive the round trip" +
               ("" if a[kind] == b[kind] else f"\n  before {a[kind]}\n  after  {b[kind]}"))
 

@@ -5,7 +5,9 @@ For every clean golden (tests/golden/NAME.GW.install.bundle beside NAME.GW.graph
 for a fresh build of examples/ca-im-scim, reads both formats into one neutral form (certificate
 by entity name: SHA-1 of the DER, anchor, hostname check, revocation, purposes; provider by
 name: credential types, validation, trusted certificates by name and thumbprint; user by
-provider and login: DN and names) and compares them. Also: the Graphman delete bundle lists the
+provider and login: DN and names; revocation policy by name: flags, and each check's kind, URL,
+issuer signature and signers by thumbprint; a certificate's specific policy by name) and
+compares them. Also: the Graphman delete bundle lists the
 same entities as the install bundle, and the example's bundles equal their sidecars in
 tests/graphman/example/ (TRUST_UPDATE_GOLDEN=1 rewrites those).
 
@@ -35,6 +37,13 @@ VALIDATION = {  # RESTMAN certificateValidation -> Graphman certValidation
     "Validate Certificate Path": "PATH_VALIDATION",
     "Revocation Checking": "REVOCATION",
 }
+CHECK_TYPES = {  # RESTMAN l7:Type -> Graphman type
+    "CRL from certificate URL": "CRL_FROM_CERTIFICATE",
+    "CRL from URL": "CRL_FROM_URL",
+    "OCSP from certificate URL": "OCSP_FROM_CERTIFICATE",
+    "OCSP from URL": "OCSP_FROM_URL",
+}
+KINDS = ("certs", "providers", "users", "policies")
 failures = []
 
 
@@ -68,13 +77,18 @@ def restman_trust(path):
         der = base64.b64decode(cert.find("l7:CertificateData/l7:Encoded", NS).text)
         p = props(cert)
         names_by_id[cert.get("id")] = (name, sha1_b64(der))
+        policy = cert.find("l7:Extension/l7:RevocationCheckingPolicyReference", NS)
         certs[name] = {
             "sha1": sha1_b64(der),
             "anchor": p["trustAnchor"],
             "verifyHostname": p["verifyHostname"],
             "revocation": p["revocationCheckingEnabled"],
+            "policy": None if policy is None else policy.get("id"),
             "purposes": sorted(v for k, v in PURPOSES.items() if p[k]),
         }
+    policies, policy_names = restman_policies(items, names_by_id)
+    for c in certs.values():
+        c["policy"] = policy_names.get(c["policy"])
     provider_names = {}
     for item in items:
         idp = item.find("l7:Resource/l7:IdentityProvider", NS)
@@ -98,7 +112,31 @@ def restman_trust(path):
         key = provider_names[user.get("providerId")] + "\n" + text("Login")
         users[key] = {"dn": text("SubjectDn"), "first": text("FirstName"),
                       "last": text("LastName"), "email": text("Email")}
-    return {"certs": certs, "providers": providers, "users": users}
+    return {"certs": certs, "providers": providers, "users": users, "policies": policies}
+
+
+def restman_policies(items, names_by_id):
+    """Policies by name, and the policy names by id."""
+    policies, names = {}, {}
+    for item in items:
+        policy = item.find("l7:Resource/l7:RevocationCheckingPolicy", NS)
+        if policy is None:
+            continue
+        text = lambda e, tag: e.find("l7:" + tag, NS).text or ""
+        name = text(policy, "Name")
+        names[policy.get("id")] = name
+        policies[name] = {
+            "default": text(policy, "DefaultPolicy") == "true",
+            "continue": text(policy, "ContinueOnServerUnavailable") == "true",
+            "success": text(policy, "DefaultSuccess") == "true",
+            "checks": [{
+                "type": CHECK_TYPES[text(c, "Type")],
+                "url": text(c, "Url"),
+                "issuer": text(c, "AllowIssuerSignature") == "true",
+                "signers": [names_by_id[s.text][1] for s in c.findall("l7:TrustedSigners", NS)],
+            } for c in policy.findall("l7:RevocationCheckItems", NS)],
+        }
+    return policies, names
 
 
 def graphman_trust(bundle, where):
@@ -111,7 +149,19 @@ def graphman_trust(bundle, where):
             "anchor": c["trustAnchor"],
             "verifyHostname": c["verifyHostname"],
             "revocation": c["revocationCheckPolicyType"] != "NONE",
+            "policy": c.get("revocationCheckPolicyName"),
             "purposes": sorted(c["trustedFor"]),
+        }
+        check((c["revocationCheckPolicyType"] == "SPECIFIED") == ("revocationCheckPolicyName" in c),
+              f"{where}: {c['name']}: a policy name exactly with SPECIFIED")
+    policies = {}
+    for p in bundle.get("revocationCheckPolicies", []):
+        policies[p["name"]] = {
+            "default": p["defaultPolicy"], "continue": p["continueOnServerUnavailable"],
+            "success": p["defaultSuccess"],
+            "checks": [{"type": c["type"], "url": c["url"], "issuer": c["allowIssuerSignature"],
+                        "signers": c.get("signerThumbprintSha1s", [])}
+                       for c in p["revocationCheckPolicyItems"]],
         }
     for p in bundle.get("federatedIdps", []):
         providers[p["name"]] = {
@@ -124,7 +174,7 @@ def graphman_trust(bundle, where):
         users[u["providerName"] + "\n" + u.get("login", u["name"])] = {
             "dn": u.get("subjectDn", ""), "first": u.get("firstName", ""),
             "last": u.get("lastName", ""), "email": u.get("email", "")}
-    return {"certs": certs, "providers": providers, "users": users}
+    return {"certs": certs, "providers": providers, "users": users, "policies": policies}
 
 
 def compare(restman_path, graphman_path, delete_path):
@@ -134,7 +184,7 @@ def compare(restman_path, graphman_path, delete_path):
         delete = json.load(f)
     expected = restman_trust(restman_path)
     actual = graphman_trust(install, graphman_path)
-    for kind in ("certs", "providers", "users"):
+    for kind in KINDS:
         check(expected[kind] == actual[kind],
               f"{graphman_path}: {kind} differ from {restman_path}:\n  RESTMAN  {expected[kind]}\n"
               f"  Graphman {actual[kind]}")

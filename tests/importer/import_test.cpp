@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -175,6 +176,64 @@ TEST_F(ImportTest, ExportStyleBundleTakesGatewayDefaultsForAbsentKeys) {
     EXPECT_TRUE(trust.verify_hostname) << trust.entity_name;
   }
   EXPECT_EQ(gateway.providers.at(0).users.at(0).login, "eta_server");
+}
+
+// The revocation policies of an export-style bundle (no generator comment, NewOrExisting), all
+// their fields, and the certificates' SPECIFIED references to them survive import and build.
+TEST_F(ImportTest, RevocationPoliciesAndTheirReferencesImport) {
+  driver::CompileOptions options;
+  options.root_path =
+      (fs::path(TRUST_SOURCE_DIR) / "tests/golden/revocation_policy.trust").string();
+  options.build_time = kNow;
+  auto original = driver::Compile(options);
+  ASSERT_TRUE(original->program.has_value());
+  std::string bundle =
+      artifacts::Collect(*original->program, "trustc test").at("gateways/gw.install.bundle");
+  bundle = std::regex_replace(bundle, std::regex("<!--[^>]*-->\n"), "");
+  bundle = std::regex_replace(bundle, std::regex("NewOrUpdate"), "NewOrExisting");
+  std::ofstream(tmp_ / "prod-gw.bundle") << bundle;
+  test::Result result = test::Trustc("import prod-gw.bundle -o estate.trust", tmp_);
+  ASSERT_EQ(result.status, 0) << result.err;
+  auto imported = CompileAt(tmp_ / "estate.trust");
+  ASSERT_TRUE(imported->program.has_value()) << test::ReadFile(tmp_ / "estate.trust");
+  const ir::Gateway& before = original->program->gateways.at(0);
+  const ir::Gateway& after = imported->program->gateways.at(0);
+  ASSERT_EQ(after.revocation_policies.size(), before.revocation_policies.size());
+  for (const ir::RevocationPolicy& policy : before.revocation_policies) {
+    auto same_name = [&](const ir::RevocationPolicy& p) {
+      return p.display_name == policy.display_name;
+    };
+    auto it =
+        std::find_if(after.revocation_policies.begin(), after.revocation_policies.end(), same_name);
+    ASSERT_NE(it, after.revocation_policies.end()) << policy.display_name;
+    EXPECT_EQ(it->default_policy, policy.default_policy);
+    EXPECT_EQ(it->continue_on_unavailable, policy.continue_on_unavailable);
+    EXPECT_EQ(it->default_success, policy.default_success);
+    ASSERT_EQ(it->checks.size(), policy.checks.size());
+    for (size_t i = 0; i < policy.checks.size(); ++i) {
+      const ir::RevocationCheck& a = policy.checks[i];
+      const ir::RevocationCheck& b = it->checks[i];
+      EXPECT_EQ(b.ocsp, a.ocsp);
+      EXPECT_EQ(b.from_certificate, a.from_certificate);
+      EXPECT_EQ(b.url, a.url);
+      EXPECT_EQ(b.allow_issuer_signature, a.allow_issuer_signature);
+      ASSERT_EQ(b.signers.size(), a.signers.size());
+      for (size_t s = 0; s < a.signers.size(); ++s) {
+        EXPECT_EQ(imported->program->cert(b.signers[s]).certificate->facts().sha256,
+                  original->program->cert(a.signers[s]).certificate->facts().sha256);
+      }
+    }
+  }
+  for (const ir::Trust& trust : before.trusts) {
+    const ir::Trust* rebuilt = FindTrust(*imported->program, after, trust.entity_name);
+    ASSERT_NE(rebuilt, nullptr) << trust.entity_name;
+    EXPECT_EQ(rebuilt->revocation_checking, trust.revocation_checking);
+    ASSERT_EQ(rebuilt->revocation_policy.has_value(), trust.revocation_policy.has_value());
+    if (trust.revocation_policy) {
+      EXPECT_EQ(after.revocation_policies[*rebuilt->revocation_policy].display_name,
+                before.revocation_policies[*trust.revocation_policy].display_name);
+    }
+  }
 }
 
 TEST_F(ImportTest, RealGatewayExportsImportWithOneNotePerSkippedKind) {

@@ -30,7 +30,16 @@ void AddTrustProperties(const ir::Trust& trust, xml::Element properties) {
   AddBoolean(properties, "verifyHostname", trust.verify_hostname);
 }
 
-void WriteTrustedCert(const PlannedEntity& entity, xml::Element resource) {
+// A specific policy: `revocationCheckingEnabled` stays true and the reference names it.
+void AddPolicyReference(const Plan& plan, const PlannedEntity& entity, xml::Element cert) {
+  if (!entity.revocation_policy) return;
+  cert.Add("l7:Extension")
+      .Add("l7:RevocationCheckingPolicyReference")
+      .Attr("id", plan.entities[*entity.revocation_policy].id)
+      .Attr("resourceUri", std::string(kNamespace) + "/revocationCheckingPolicies");
+}
+
+void WriteTrustedCert(const Plan& plan, const PlannedEntity& entity, xml::Element resource) {
   xml::Element cert = resource.Add("l7:TrustedCertificate").Attr("id", entity.id);
   cert.AddText("l7:Name", entity.name);
   xml::Element data = cert.Add("l7:CertificateData");
@@ -40,6 +49,33 @@ void WriteTrustedCert(const PlannedEntity& entity, xml::Element resource) {
   data.AddText("l7:SubjectName", certificate.facts().subject);
   data.AddText("l7:Encoded", CertBase64(certificate));
   AddTrustProperties(*entity.trust, cert.Add("l7:Properties"));
+  AddPolicyReference(plan, entity, cert);
+}
+
+std::string_view CheckType(const ir::RevocationCheck& check) {
+  if (check.ocsp) return check.from_certificate ? "OCSP from certificate URL" : "OCSP from URL";
+  return check.from_certificate ? "CRL from certificate URL" : "CRL from URL";
+}
+
+void WriteRevocationPolicy(const Plan& plan, const PlannedEntity& entity, xml::Element resource) {
+  const ir::RevocationPolicy& policy = *entity.policy;
+  xml::Element element = resource.Add("l7:RevocationCheckingPolicy").Attr("id", entity.id);
+  element.AddText("l7:Name", entity.name);
+  element.AddText("l7:DefaultPolicy", Bool(policy.default_policy));
+  element.AddText("l7:ContinueOnServerUnavailable", Bool(policy.continue_on_unavailable));
+  element.AddText("l7:DefaultSuccess", Bool(policy.default_success));
+  // The gateway's model writes each check as one `l7:RevocationCheckItems` element, and each
+  // signer id as one `l7:TrustedSigners` element (JAXB lists without a wrapper).
+  for (size_t i = 0; i < policy.checks.size(); ++i) {
+    const ir::RevocationCheck& check = policy.checks[i];
+    xml::Element item = element.Add("l7:RevocationCheckItems");
+    item.AddText("l7:Type", CheckType(check));
+    item.AddText("l7:Url", check.url);
+    item.AddText("l7:AllowIssuerSignature", Bool(check.allow_issuer_signature));
+    for (size_t index : entity.signers[i]) {
+      item.AddText("l7:TrustedSigners", plan.entities[index].id);
+    }
+  }
 }
 
 std::string_view ValidationValue(ir::Validation validation) {
@@ -105,7 +141,9 @@ void WriteItem(const Plan& plan, const PlannedEntity& entity, xml::Element refer
   item.AddText("l7:Type", entity.type);
   xml::Element resource = item.Add("l7:Resource");
   if (entity.trust != nullptr) {
-    WriteTrustedCert(entity, resource);
+    WriteTrustedCert(plan, entity, resource);
+  } else if (entity.policy != nullptr) {
+    WriteRevocationPolicy(plan, entity, resource);
   } else if (entity.user != nullptr) {
     WriteUser(entity, resource);
   } else {

@@ -29,6 +29,19 @@ PlannedEntity Entity(const ir::Gateway& gateway, std::string_view type, std::str
   return e;
 }
 
+void AddRevocationPolicies(const ir::Gateway& gateway, Plan& plan) {
+  std::vector<const ir::RevocationPolicy*> policies;
+  for (const ir::RevocationPolicy& p : gateway.revocation_policies) policies.push_back(&p);
+  std::stable_sort(policies.begin(), policies.end(),
+                   [](const auto* a, const auto* b) { return a->display_name < b->display_name; });
+  for (const ir::RevocationPolicy* p : policies) {
+    PlannedEntity e = Entity(gateway, kRevocationPolicyType, p->display_name, p->display_name);
+    e.src_uri = Uri("revocationCheckingPolicies", e.id);
+    e.policy = p;
+    plan.entities.push_back(std::move(e));
+  }
+}
+
 void AddTrusts(const ir::Program& program, const ir::Gateway& gateway, Plan& plan) {
   std::vector<const ir::Trust*> trusts;
   for (const ir::Trust& t : gateway.trusts) {
@@ -95,6 +108,34 @@ std::optional<size_t> TrustedCertIndex(const Plan& plan, std::string_view sha256
   return std::nullopt;
 }
 
+std::optional<size_t> PolicyIndex(const Plan& plan, const ir::RevocationPolicy& policy) {
+  for (size_t i = 0; i < plan.entities.size(); ++i) {
+    if (plan.entities[i].policy == &policy) return i;
+  }
+  return std::nullopt;
+}
+
+// Trusts to their policy, policies' checks to their signers: indices into the complete plan.
+void AddRevocationReferences(const ir::Program& program, const ir::Gateway& gateway, Plan& plan) {
+  for (PlannedEntity& e : plan.entities) {
+    if (e.trust != nullptr && e.trust->revocation_policy) {
+      e.revocation_policy =
+          PolicyIndex(plan, gateway.revocation_policies[*e.trust->revocation_policy]);
+    }
+    if (e.policy == nullptr) continue;
+    for (const ir::RevocationCheck& check : e.policy->checks) {
+      std::vector<size_t>& signers = e.signers.emplace_back();
+      for (ir::CertId id : check.signers) {
+        const ir::Cert& cert = program.cert(id);
+        if (!cert.certificate) continue;
+        if (auto index = TrustedCertIndex(plan, cert.certificate->facts().sha256)) {
+          signers.push_back(*index);
+        }
+      }
+    }
+  }
+}
+
 void AddReferences(const ir::Program& program, std::vector<PlannedEntity>& providers,
                    const Plan& plan) {
   for (PlannedEntity& p : providers) {
@@ -120,11 +161,13 @@ std::string Base64(const unsigned char* bytes, size_t size) {
 
 Plan MakePlan(const ir::Program& program, const ir::Gateway& gateway) {
   Plan plan;
+  AddRevocationPolicies(gateway, plan);
   AddTrusts(program, gateway, plan);
   std::vector<PlannedEntity> providers = Providers(gateway);
   AddReferences(program, providers, plan);
   plan.entities.insert(plan.entities.end(), providers.begin(), providers.end());
   AddUsers(program, gateway, providers, plan);
+  AddRevocationReferences(program, gateway, plan);
   return plan;
 }
 

@@ -4,6 +4,7 @@
 // entities exist, their names, their order, their certificates or what a provider references.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,8 +17,10 @@ inline constexpr std::string_view kNamespace = "http://ns.l7tech.com/2010/04/gat
 inline constexpr std::string_view kTrustedCertType = "TRUSTED_CERT";
 inline constexpr std::string_view kProviderType = "ID_PROVIDER_CONFIG";
 inline constexpr std::string_view kUserType = "USER";
+inline constexpr std::string_view kRevocationPolicyType = "REVOCATION_CHECK_POLICY";
 
-// One entity: exactly one of trust, provider or user is set (a user also has its provider).
+// One entity: exactly one of trust, provider, user or policy is set (a user also has its
+// provider).
 struct PlannedEntity {
   std::string_view type;
   std::string id;           // GOID
@@ -27,16 +30,23 @@ struct PlannedEntity {
   const ir::Trust* trust = nullptr;
   const ir::IdentityProvider* provider = nullptr;
   const ir::User* user = nullptr;
+  const ir::RevocationPolicy* policy = nullptr;
   // Trusts: the trusted certificate; users: their attached certificate, or null.
   const pem::Certificate* certificate = nullptr;
   // Providers: the indices in Plan::entities of the trusted certificates they reference, in
   // source order. A certificate the gateway does not trust has no entity and is left out.
   std::vector<size_t> references;
   std::string provider_name;  // users only: the entity name of their provider
+  // Trusts with `revocation policy NAME`: the index in Plan::entities of that policy.
+  std::optional<size_t> revocation_policy;
+  // Policies: per check, the indices in Plan::entities of its trusted signers.
+  std::vector<std::vector<size_t>> signers;
 };
 
 struct Plan {
-  std::vector<PlannedEntity> entities;  // certificates, providers, users: the mapping order
+  // Revocation policies, certificates, providers, users: the mapping order (a policy before
+  // the certificates that reference it).
+  std::vector<PlannedEntity> entities;
 };
 
 Plan MakePlan(const ir::Program& program, const ir::Gateway& gateway);

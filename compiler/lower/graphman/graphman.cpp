@@ -46,6 +46,11 @@ std::string_view CertValidationValue(ir::Validation validation) {
   return "USE_DEFAULT";
 }
 
+std::string_view RevocationPolicyType(const ir::Trust& trust) {
+  if (!trust.revocation_checking) return "NONE";
+  return trust.revocation_policy ? "SPECIFIED" : "USE_DEFAULT";
+}
+
 // No goid: a rotated certificate keeps its entity name (and so its RESTMAN GOID) but is a new
 // entity to Graphman, which matches by thumbprint; reusing the id would collide with the old one.
 json TrustedCert(const PlannedEntity& entity) {
@@ -62,7 +67,44 @@ json TrustedCert(const PlannedEntity& entity) {
       {"trustAnchor", trust.anchor},
       {"verifyHostname", trust.verify_hostname},
       {"trustedFor", trusted_for},
-      {"revocationCheckPolicyType", trust.revocation_checking ? "USE_DEFAULT" : "NONE"},
+      {"revocationCheckPolicyType", RevocationPolicyType(trust)},
+  };
+}
+
+json WithPolicyName(const Plan& plan, const PlannedEntity& entity, json cert) {
+  if (entity.revocation_policy) {
+    cert["revocationCheckPolicyName"] = plan.entities[*entity.revocation_policy].name;
+  }
+  return cert;
+}
+
+std::string_view CheckType(const ir::RevocationCheck& check) {
+  if (check.ocsp) return check.from_certificate ? "OCSP_FROM_CERTIFICATE" : "OCSP_FROM_URL";
+  return check.from_certificate ? "CRL_FROM_CERTIFICATE" : "CRL_FROM_URL";
+}
+
+// Signers by `signerThumbprintSha1s`: the one form all three schemas accept
+// (`trustedSignerNames` is v11.2.1 only).
+json RevocationPolicy(const Plan& plan, const PlannedEntity& entity) {
+  const ir::RevocationPolicy& policy = *entity.policy;
+  json items = json::array();
+  for (size_t i = 0; i < policy.checks.size(); ++i) {
+    const ir::RevocationCheck& check = policy.checks[i];
+    json signers = json::array();
+    for (size_t index : entity.signers[i]) {
+      signers.push_back(bundle::ThumbprintSha1(*plan.entities[index].certificate));
+    }
+    items.push_back({{"type", CheckType(check)},
+                     {"url", check.url},
+                     {"allowIssuerSignature", check.allow_issuer_signature},
+                     {"signerThumbprintSha1s", signers}});
+  }
+  return {
+      {"name", entity.name},
+      {"defaultPolicy", policy.default_policy},
+      {"continueOnServerUnavailable", policy.continue_on_unavailable},
+      {"defaultSuccess", policy.default_success},
+      {"revocationCheckPolicyItems", items},
   };
 }
 
@@ -106,12 +148,15 @@ std::string Print(const json& bundle) {
 
 // The entity lists of `selected` (entities of `plan`, in plan order); empty lists are left out.
 json Entities(const Plan& plan, const Plan& selected) {
+  json policies = json::array();
   json certs = json::array();
   json providers = json::array();
   json users = json::array();
   for (const PlannedEntity& entity : selected.entities) {
     if (entity.trust != nullptr) {
-      certs.push_back(TrustedCert(entity));
+      certs.push_back(WithPolicyName(plan, entity, TrustedCert(entity)));
+    } else if (entity.policy != nullptr) {
+      policies.push_back(RevocationPolicy(plan, entity));
     } else if (entity.user != nullptr) {
       users.push_back(User(entity));
     } else {
@@ -119,17 +164,19 @@ json Entities(const Plan& plan, const Plan& selected) {
     }
   }
   json out = json::object();
+  if (!policies.empty()) out["revocationCheckPolicies"] = policies;
   if (!certs.empty()) out["trustedCerts"] = certs;
   if (!providers.empty()) out["federatedIdps"] = providers;
   if (!users.empty()) out["federatedUsers"] = users;
   return out;
 }
 
-// What identifies an entity to Graphman: a trusted certificate's thumbprint, a provider's
-// name, a user's provider and login.
+// What identifies an entity to Graphman: a trusted certificate's thumbprint, a provider's or a
+// revocation policy's name, a user's provider and login.
 std::string Key(const PlannedEntity& entity) {
   if (entity.trust != nullptr) return "cert\n" + bundle::ThumbprintSha1(*entity.certificate);
   if (entity.user != nullptr) return "user\n" + entity.provider_name + "\n" + entity.user->login;
+  if (entity.policy != nullptr) return "policy\n" + entity.name;
   return "provider\n" + entity.name;
 }
 

@@ -11,8 +11,10 @@ syn keyword trustKeyword    anchor for verify_hostname revocation identity_provi
 syn keyword trustKeyword    validation user dn email first_name last_name format password env host
 syn keyword trustKeyword    create remove replace require_endpoint min_rsa_bits min_ec_bits
 syn keyword trustKeyword    forbid_signature expiry warn_within require_pin rule
+syn keyword trustKeyword    revocation_policy default_policy continue_on_unavailable
+syn keyword trustKeyword    default_success check url matching allow_issuer_signature signer
 syn keyword trustConstant   on off default none all anchors by_name by_id jks pkcs12 pem x509 saml
-syn keyword trustConstant   certificate path error warning
+syn keyword trustConstant   certificate path error warning ocsp crl
 syn keyword trustPurpose    ssl signing_server_certs signing_client_certs saml_issuer
 syn keyword trustPurpose    saml_attesting_entity
 

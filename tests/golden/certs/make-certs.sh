@@ -9,7 +9,9 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-if [[ -e "$here/root-ca.pem" && "${1:-}" != --force ]]; then
+# --revocation: only (re)make the revocation corpus (its own root; see make_revocation_certs).
+mode="${1:-}"
+if [[ -e "$here/root-ca.pem" && "$mode" != --force && "$mode" != --revocation ]]; then
   echo "$here already holds a corpus; rerun with --force to replace it (goldens pinning" \
     "sha256 values will need updating)" >&2
   exit 1
@@ -64,6 +66,21 @@ subjectAltName         = DNS:leaf.example.com
 subjectKeyIdentifier   = hash
 authorityKeyIdentifier = keyid
 
+[ revocation_ca_ext ]
+basicConstraints       = critical, CA:TRUE
+keyUsage               = critical, keyCertSign, cRLSign
+subjectKeyIdentifier   = hash
+authorityKeyIdentifier = keyid
+authorityInfoAccess    = OCSP;URI:http://ocsp.example.test/root
+crlDistributionPoints  = URI:http://crl.example.test/root.crl
+
+[ ocsp_signer_ext ]
+basicConstraints       = critical, CA:FALSE
+keyUsage               = critical, digitalSignature
+extendedKeyUsage       = OCSPSigning
+subjectKeyIdentifier   = hash
+authorityKeyIdentifier = keyid
+
 [ client_ext ]
 basicConstraints       = critical, CA:FALSE
 keyUsage               = critical, digitalSignature
@@ -110,6 +127,23 @@ readonly org="/C=US/O=trustc tests"
 readonly from=20200101000000Z
 readonly to=20900101000000Z
 
+# A separate small PKI for revocation checking policies: a root without revocation URLs, an
+# intermediate CA that carries an AIA OCSP URL and a CRL distribution point, and an OCSP
+# responder certificate (a policy's trusted signer).
+make_revocation_certs() {
+  new_key revocation-root ec256
+  issue revocation-root "$org/CN=Revocation Test Root" ca_ext self "$from" "$to"
+  new_key revocation-ca ec256
+  issue revocation-ca "$org/CN=Revocation Test CA" revocation_ca_ext revocation-root "$from" "$to"
+  new_key ocsp-signer ec256
+  issue ocsp-signer "$org/CN=Test OCSP Responder" ocsp_signer_ext revocation-root "$from" "$to"
+  publish revocation-root revocation-ca ocsp-signer
+}
+if [[ "$mode" == --revocation ]]; then
+  make_revocation_certs
+  exit 0
+fi
+
 new_key root-ca rsa3072
 issue root-ca "$org/CN=Test Root CA" ca_ext self "$from" "$to"
 new_key client-ca ec256
@@ -142,6 +176,7 @@ issue ca-no-keycertsign "$org/CN=CA Without keyCertSign" ca_no_keycertsign_ext s
 new_key ec256 ec256
 issue ec256 "$org/CN=EC Root CA" ca_ext self "$from" "$to"
 
+make_revocation_certs
 publish root-ca client-ca server-ca leaf user-alice user-bob-other-ca expired not-yet-valid \
   expires-2027 rsa1024 ec-p192 sha1 sha1-root ca-no-keycertsign ec256
 openssl x509 -in "$work/client-ca.pem" -outform DER -out "$here/ca.der"

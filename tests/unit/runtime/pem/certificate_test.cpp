@@ -603,10 +603,11 @@ TEST(PemCertificateTest, GoldenCorpus) {
     EXPECT_TRUE(in.good()) << name;
     return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
   };
-  for (const char* name : {"root-ca.pem", "client-ca.pem", "server-ca.pem", "leaf.pem",
-                           "user-alice.pem", "user-bob-other-ca.pem", "ca.der", "expired.pem",
-                           "not-yet-valid.pem", "expires-2027.pem", "rsa1024.pem", "ec-p192.pem",
-                           "sha1.pem", "sha1-root.pem", "ca-no-keycertsign.pem", "ec256.pem"}) {
+  for (const char* name :
+       {"root-ca.pem", "client-ca.pem", "server-ca.pem", "leaf.pem", "user-alice.pem",
+        "user-bob-other-ca.pem", "ca.der", "expired.pem", "not-yet-valid.pem", "expires-2027.pem",
+        "rsa1024.pem", "ec-p192.pem", "sha1.pem", "sha1-root.pem", "ca-no-keycertsign.pem",
+        "ec256.pem", "revocation-root.pem", "revocation-ca.pem", "ocsp-signer.pem"}) {
     EXPECT_NE(Load(read(name)), nullptr) << name;
   }
   const std::vector<std::pair<std::string, LoadErrorKind>> bad = {
@@ -621,6 +622,25 @@ TEST(PemCertificateTest, GoldenCorpus) {
   for (const auto& [name, kind] : bad) {
     EXPECT_EQ(LoadFailure(read(name)).kind, kind) << name;
   }
+}
+
+// Revocation checks "from certificate" need these URLs: AIA OCSP and CRL distribution points
+// (full-name URIs), in certificate order; a certificate without the extensions has none.
+TEST(PemCertificateTest, RevocationUrlsAreFacts) {
+  const std::string dir = std::string(TRUST_SOURCE_DIR) + "/tests/golden/certs/";
+  auto facts = [&dir](const std::string& name) {
+    std::ifstream in(dir + name, std::ios::binary);
+    std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    auto certificate = Load(bytes);
+    EXPECT_NE(certificate, nullptr) << name;
+    return certificate ? certificate->facts() : CertFacts{};
+  };
+  CertFacts with = facts("revocation-ca.pem");
+  EXPECT_EQ(with.ocsp_urls, std::vector<std::string>{"http://ocsp.example.test/root"});
+  EXPECT_EQ(with.crl_urls, std::vector<std::string>{"http://crl.example.test/root.crl"});
+  CertFacts without = facts("revocation-root.pem");
+  EXPECT_TRUE(without.ocsp_urls.empty());
+  EXPECT_TRUE(without.crl_urls.empty());
 }
 
 // ---------------------------------------------------------------------------------------------

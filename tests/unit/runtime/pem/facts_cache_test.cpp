@@ -43,6 +43,8 @@ void ExpectSameFacts(const CertFacts& a, const CertFacts& b) {
   EXPECT_EQ(a.key_cert_sign, b.key_cert_sign);
   EXPECT_EQ(a.self_signed, b.self_signed);
   EXPECT_EQ(a.sha256, b.sha256);
+  EXPECT_EQ(a.ocsp_urls, b.ocsp_urls);
+  EXPECT_EQ(a.crl_urls, b.crl_urls);
 }
 
 class FactsCacheTest : public testing::Test {
@@ -66,7 +68,8 @@ TEST_F(FactsCacheTest, EachDistinctFileIsDecodedOnceInAProcess) {
 }
 
 TEST_F(FactsCacheTest, AHitOnDiskGivesWhatParsingGives) {
-  for (const char* name : {"root-ca.pem", "ca.der", "ec256.pem", "sha1.pem", "user-alice.pem"}) {
+  for (const char* name :
+       {"root-ca.pem", "ca.der", "ec256.pem", "sha1.pem", "user-alice.pem", "revocation-ca.pem"}) {
     std::string bytes = ReadCert(name);
     FactsCache first(dir_, kProducer);
     LoadResult parsed = first.Load(bytes);

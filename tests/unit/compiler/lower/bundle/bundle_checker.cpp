@@ -34,6 +34,9 @@ constexpr std::array<std::string_view, 8> kTrustKeys = {"revocationCheckingEnabl
 constexpr std::array<std::string_view, 3> kValidations = {"Validate", "Validate Certificate Path",
                                                           "Revocation Checking"};
 
+constexpr std::array<std::string_view, 4> kCheckTypes = {
+    "CRL from certificate URL", "CRL from URL", "OCSP from certificate URL", "OCSP from URL"};
+
 template <size_t N>
 bool OneOf(std::string_view s, const std::array<std::string_view, N>& set) {
   return std::find(set.begin(), set.end(), s) != set.end();
@@ -81,12 +84,17 @@ bool IsDerCertificateBase64(const std::string& text) {
 struct Step {
   std::string_view local;
   bool required;
+  bool repeated = false;  // a list the gateway's model writes without a wrapper element
 };
 
 struct Reference {
   Key from;
   Key to;
   std::string what;
+  // Whether `to` must be mapped before `from`. A revocation policy's trusted signers need not:
+  // the gateway maps policies before the certificates that reference them and resolves the
+  // signers of a policy once the whole bundle is in (a certificate may be both).
+  bool ordered = true;
 };
 
 class Checker {
@@ -111,6 +119,8 @@ class Checker {
   void CheckTrustProperties(const XMLElement* properties, const std::string& where);
   void CheckProvider(const Key& key, const XMLElement* entity, const std::string& where);
   void CheckUser(const Key& key, const XMLElement* entity, const std::string& where);
+  void CheckRevocationPolicy(const Key& key, const XMLElement* entity, const std::string& where);
+  void CheckBoolean(const XMLElement* element, const std::string& where);
   void CheckMapping(const XMLElement* mapping);
   void CheckReferences();
   void CheckOneToOne();
@@ -175,7 +185,8 @@ void Checker::CheckNames(const XMLElement* e) {
   }
 }
 
-// Children must follow `steps` in order; optional steps may be absent; nothing else allowed.
+// Children must follow `steps` in order; optional steps may be absent, repeated ones repeat;
+// nothing else allowed.
 void Checker::CheckSequence(const XMLElement* parent, const std::vector<Step>& steps,
                             const std::string& where) {
   size_t next = 0;
@@ -194,7 +205,7 @@ void Checker::CheckSequence(const XMLElement* parent, const std::vector<Step>& s
         Error(where + ": missing " + std::string(steps[skipped].local));
       }
     }
-    next = at + 1;
+    next = steps[at].repeated ? at : at + 1;
   }
   for (; next < steps.size(); ++next) {
     if (steps[next].required) {
@@ -297,6 +308,52 @@ void Checker::CheckEntity(const Key& key, const XMLElement* entity) {
       Error(where + ": entity is not User");
     }
     CheckUser(key, entity, where);
+  } else if (key.second == "REVOCATION_CHECK_POLICY") {
+    if (Local(entity) != "RevocationCheckingPolicy") {
+      Error(where + ": entity is not RevocationCheckingPolicy");
+    }
+    CheckRevocationPolicy(key, entity, where);
+  }
+}
+
+void Checker::CheckBoolean(const XMLElement* element, const std::string& where) {
+  std::string text = Text(element);
+  if (element != nullptr && text != "true" && text != "false") {
+    Error(where + ": " + Local(element) + " is not true or false");
+  }
+}
+
+void Checker::CheckRevocationPolicy(const Key& key, const XMLElement* entity,
+                                    const std::string& where) {
+  CheckSequence(entity,
+                {{"Name", true},
+                 {"DefaultPolicy", false},
+                 {"ContinueOnServerUnavailable", false},
+                 {"DefaultSuccess", false},
+                 {"RevocationCheckItems", false, true},
+                 {"Properties", false},
+                 {"Extension", false}},
+                where);
+  for (const char* flag : {"DefaultPolicy", "ContinueOnServerUnavailable", "DefaultSuccess"}) {
+    CheckBoolean(Child(entity, flag), where);
+  }
+  for (const XMLElement* item = Child(entity, "RevocationCheckItems"); item;
+       item = item->NextSiblingElement(item->Name())) {
+    CheckSequence(item,
+                  {{"Type", true},
+                   {"Url", true},
+                   {"AllowIssuerSignature", false},
+                   {"TrustedSigners", false, true},
+                   {"Extension", false}},
+                  where + " RevocationCheckItems");
+    if (!OneOf(Text(Child(item, "Type")), kCheckTypes)) {
+      Error(where + ": unknown revocation check Type " + Text(Child(item, "Type")));
+    }
+    CheckBoolean(Child(item, "AllowIssuerSignature"), where);
+    for (const XMLElement* s = Child(item, "TrustedSigners"); s;
+         s = s->NextSiblingElement(s->Name())) {
+      references_.push_back({key, {Text(s), "TRUSTED_CERT"}, "trusted signer", false});
+    }
   }
 }
 
@@ -321,6 +378,12 @@ void Checker::CheckTrustedCert(const XMLElement* entity, const std::string& wher
   }
   if (const XMLElement* properties = Child(entity, "Properties")) {
     CheckTrustProperties(properties, where);
+  }
+  const XMLElement* policy = Child(Child(entity, "Extension"), "RevocationCheckingPolicyReference");
+  if (policy != nullptr) {
+    references_.push_back({{Attr(entity, "id"), "TRUSTED_CERT"},
+                           {Attr(policy, "id"), "REVOCATION_CHECK_POLICY"},
+                           "revocation policy reference"});
   }
 }
 
@@ -438,6 +501,8 @@ void Checker::CheckReferences() {
     }
     if (to == mapped_at_.end()) {
       Error(where + " is not mapped");
+    } else if (!r.ordered) {
+      continue;
     } else if (actions_[from->second] != "Delete" && to->second > from->second) {
       Error(where + " is mapped after the entity referencing it");
     } else if (actions_[from->second] == "Delete" && actions_[to->second] == "Delete" &&

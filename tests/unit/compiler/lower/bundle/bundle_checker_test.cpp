@@ -59,6 +59,40 @@ TEST(BundleCheckerTest, StrictModeRejectsRealExports) {
   EXPECT_GT(checked, 0);
 }
 
+// Every bundle the golden programs produce, among them revocation policies whose signers are
+// certificates mapped after the policy (which the gateway resolves at the end of the bundle).
+TEST(BundleCheckerTest, AcceptsEveryGoldenBundle) {
+  std::filesystem::path golden = std::filesystem::path(TRUST_SOURCE_DIR) / "tests/golden";
+  size_t checked = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(golden)) {
+    std::string name = entry.path().filename().string();
+    if (!name.ends_with(".install.bundle")) continue;
+    std::string install = ReadFile(entry.path());
+    std::string remove = ReadFile(golden / (name.substr(0, name.size() - 15) + ".delete.bundle"));
+    EXPECT_EQ(CheckBundle(install, {.strict = true}), std::vector<std::string>{}) << name;
+    EXPECT_EQ(CheckDeleteBundle(install, remove), std::vector<std::string>{}) << name;
+    ++checked;
+  }
+  EXPECT_GT(checked, 20u);
+}
+
+// A certificate that references its revocation policy needs the policy mapped first.
+TEST(BundleCheckerTest, RejectsAPolicyMappedAfterItsCertificate) {
+  std::string install = ReadFile(std::filesystem::path(TRUST_SOURCE_DIR) /
+                                 "tests/golden/revocation_policy.gw.install.bundle");
+  tinyxml2::XMLDocument doc;
+  ASSERT_EQ(doc.Parse(install.c_str()), tinyxml2::XML_SUCCESS);
+  XMLElement* mappings = doc.RootElement()->FirstChildElement("l7:Mappings");
+  mappings->InsertEndChild(mappings->FirstChildElement());  // the first policy goes last
+  tinyxml2::XMLPrinter printer;
+  doc.Print(&printer);
+  std::vector<std::string> errors = CheckBundle(printer.CStr(), {.strict = true});
+  EXPECT_TRUE(std::any_of(errors.begin(), errors.end(), [](const std::string& e) {
+    return e.find("revocation policy reference") != std::string::npos &&
+           e.find("is mapped after the entity referencing it") != std::string::npos;
+  })) << ::testing::PrintToString(errors);
+}
+
 class BrokenBundleTest : public ::testing::Test {
  protected:
   void SetUp() override {
