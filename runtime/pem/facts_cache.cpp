@@ -32,7 +32,7 @@ namespace fs = std::filesystem;
 // and the key is its SHA-256). A signature verdict's key is the SHA-256 of "signed-by:" + both
 // certificates' sha256, and its body is kVerdict followed by '0' or '1' (a certificate's body
 // is never that short).
-constexpr std::string_view kMagic = "trustc facts v4\n";
+constexpr std::string_view kMagic = "trustc facts v5\n";
 constexpr std::string_view kPackName = "certs-v2.pack";
 constexpr std::string_view kKeyName = "hmac-key";
 constexpr size_t kKeyBytes = 32;
