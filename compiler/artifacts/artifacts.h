@@ -22,10 +22,21 @@ using ArtifactSet = std::map<std::string, std::string>;
 // One artifact: its path and what makes its bytes (nullopt and *error on failure). A build
 // makes each artifact when it writes it and drops it after: a large program's bundles are tens
 // of megabytes each, and holding all of them at once made peak memory grow with their sum.
+//
+// `input_key` (see inputs.h), when set, names everything the bytes are made from: a build whose
+// output directory already holds this path made from the same key (recorded in
+// `.trustc-inputs`), with the SHA-256 its SHA256SUMS lists, links that file instead of calling
+// `make`.
 struct Artifact {
   std::string path;
   std::function<std::optional<std::string>(std::string* error)> make;
+  std::string input_key;
 };
+
+// The file in the output directory recording each reusable artifact's input key
+// ("KEY  path" lines, sorted by path). Not listed in SHA256SUMS: it is a build record, not an
+// artifact, and it only ever allows reuse of a file that still hashes to SHA256SUMS.
+inline constexpr std::string_view kInputsFile = ".trustc-inputs";
 
 // Bundles, manifests and certificates for every gateway and keystore of the program, sorted by
 // path (the order of SHA256SUMS), made lazily. `program` must outlive the list.
@@ -34,10 +45,17 @@ std::vector<Artifact> ListArtifacts(const ir::Program& program, std::string_view
 // The same, all made, plus SHA256SUMS: for comparing builds in memory.
 ArtifactSet Collect(const ir::Program& program, std::string_view generator);
 
-// `trustc build`: writes `artifacts` one at a time, then SHA256SUMS and, with a `sign_key`,
-// SHA256SUMS.sig, all or nothing as WriteAtomically does.
+// `trustc build`: writes `artifacts` one at a time (reusing those of the build in `dir` whose
+// input key is unchanged), then SHA256SUMS, .trustc-inputs and, with a `sign_key`,
+// SHA256SUMS.sig, all or nothing as WriteAtomically does. A reusable file of the previous build
+// that no longer hashes to its SHA256SUMS is made again, and `notes` gets a line saying so.
+struct BuildStats {
+  size_t reused = 0;  // artifacts linked from the previous build
+  size_t made = 0;    // artifacts lowered (or copied) and written
+  std::vector<std::string> notes;
+};
 bool WriteBuild(const std::vector<Artifact>& artifacts, const std::string& dir,
-                const std::string& sign_key, std::string* error);
+                const std::string& sign_key, BuildStats* stats, std::string* error);
 
 // Detached signature of `data` with the PEM private key in `key_path` (RSA or EC, SHA-256), in
 // the form `openssl dgst -sha256 -sign` writes. On failure returns nullopt and sets *error.

@@ -45,9 +45,11 @@ int BuildWith(const BuildFlags& build, const CommonFlags& flags, const CompileOp
       artifacts::ListArtifacts(*compilation->program, generator);
   // Lowering happens as the artifacts are written, one at a time: "write" includes it.
   std::string error;
+  artifacts::BuildStats stats;
   bool written = source::MeasurePhase(options.timings, "lower+write", [&] {
-    return artifacts::WriteBuild(files, build.out_dir, build.sign_key, &error);
+    return artifacts::WriteBuild(files, build.out_dir, build.sign_key, &stats, &error);
   });
+  for (const std::string& note : stats.notes) std::cerr << "trustc: note: " << note << "\n";
   if (!written) {
     std::cerr << "trustc: error: " << error << "\n";
     return 1;
@@ -55,7 +57,11 @@ int BuildWith(const BuildFlags& build, const CommonFlags& flags, const CompileOp
   if (!flags.quiet) {
     SummaryStream(flags) << Summary(build.file, *compilation) << "; wrote "
                          << files.size() + (build.sign_key.empty() ? 1 : 2) << " files to "
-                         << build.out_dir << "\n";
+                         << build.out_dir;
+    if (stats.reused > 0) {
+      SummaryStream(flags) << " (" << stats.reused << " unchanged, kept from the previous build)";
+    }
+    SummaryStream(flags) << "\n";
   }
   return 0;
 }
