@@ -398,7 +398,8 @@ using FillStaging = std::function<bool(const PreviousBuild& previous, Staging& s
 
 // Creates a staging directory beside `dir_text`, has `fill` write into it, flushes it and
 // swaps it into place; on failure removes it and leaves `dir_text` untouched.
-bool WriteStaged(const std::string& dir_text, const FillStaging& fill, std::string* error) {
+bool WriteStaged(const std::string& dir_text, const FillStaging& fill, source::PhaseTimes* timings,
+                 std::string* error) {
   fs::path dir = fs::path(dir_text).lexically_normal();
   if (dir.filename().empty()) dir = dir.parent_path();
   fs::path parent = dir.parent_path().empty() ? fs::path(".") : dir.parent_path();
@@ -423,8 +424,11 @@ bool WriteStaged(const std::string& dir_text, const FillStaging& fill, std::stri
   }
   PreviousBuild previous =
       ReadPreviousBuild(fs::is_directory(fs::symlink_status(dir, ec)) ? dir : fs::path());
-  if (!fill(previous, staging) || !FlushStaging(staging, error) ||
-      !SwapIntoPlace(staging.root, dir, error)) {
+  bool ok = source::MeasurePhase(timings, "lower+write", [&] { return fill(previous, staging); }) &&
+            source::MeasurePhase(timings, "flush", [&] { return FlushStaging(staging, error); }) &&
+            source::MeasurePhase(timings, "swap",
+                                 [&] { return SwapIntoPlace(staging.root, dir, error); });
+  if (!ok) {
     fs::remove_all(staging.root, ec);
     return false;
   }
@@ -456,11 +460,12 @@ bool WriteAtomically(const ArtifactSet& files, const std::string& dir, std::stri
       [&](const PreviousBuild& previous, Staging& staging) {
         return WriteTree(list, previous, staging, nullptr, nullptr, error);
       },
-      error);
+      nullptr, error);
 }
 
 bool WriteBuild(const std::vector<Artifact>& artifacts, const std::string& dir,
-                const std::string& sign_key, BuildStats* stats, std::string* error) {
+                const std::string& sign_key, BuildStats* stats, source::PhaseTimes* timings,
+                std::string* error) {
   auto fill = [&](const PreviousBuild& previous, Staging& staging) {
     std::string sums;  // filled as the artifacts are made or reused, in path order
     if (!WriteTree(artifacts, previous, staging, &sums, stats, error)) return false;
@@ -475,7 +480,7 @@ bool WriteBuild(const std::vector<Artifact>& artifacts, const std::string& dir,
     }
     return WriteTree(records, previous, staging, nullptr, nullptr, error);
   };
-  return WriteStaged(dir, fill, error);
+  return WriteStaged(dir, fill, timings, error);
 }
 
 }  // namespace trust::artifacts

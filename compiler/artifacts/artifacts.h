@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "compiler/ir/ir.h"
+#include "compiler/source/phase_times.h"
 
 namespace trust::artifacts {
 
@@ -54,8 +55,11 @@ struct BuildStats {
   size_t made = 0;    // artifacts lowered (or copied) and written
   std::vector<std::string> notes;
 };
+// With `timings` (--timings), the time goes to "lower+write", "flush" (making the staged tree
+// durable) and "swap" (putting it in place and removing the previous build).
 bool WriteBuild(const std::vector<Artifact>& artifacts, const std::string& dir,
-                const std::string& sign_key, BuildStats* stats, std::string* error);
+                const std::string& sign_key, BuildStats* stats, source::PhaseTimes* timings,
+                std::string* error);
 
 // Detached signature of `data` with the PEM private key in `key_path` (RSA or EC, SHA-256), in
 // the form `openssl dgst -sha256 -sign` writes. On failure returns nullopt and sets *error.

@@ -48,12 +48,11 @@ int BuildWith(const BuildFlags& build, const CommonFlags& flags, const CompileOp
   std::string generator = std::string("trustc ") + TRUSTC_VERSION;
   std::vector<artifacts::Artifact> files =
       artifacts::ListArtifacts(*compilation->program, generator);
-  // Lowering happens as the artifacts are written, one at a time: "write" includes it.
+  // Lowering happens as the artifacts are written, one at a time: "lower+write" includes it.
   std::string error;
   artifacts::BuildStats stats;
-  bool written = source::MeasurePhase(options.timings, "lower+write", [&] {
-    return artifacts::WriteBuild(files, build.out_dir, build.sign_key, &stats, &error);
-  });
+  bool written =
+      artifacts::WriteBuild(files, build.out_dir, build.sign_key, &stats, options.timings, &error);
   for (const std::string& note : stats.notes) std::cerr << "trustc: note: " << note << "\n";
   if (!written) {
     std::cerr << "trustc: error: " << error << "\n";
