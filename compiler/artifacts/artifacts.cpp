@@ -270,12 +270,15 @@ bool SwapIntoPlace(const fs::path& staged, const fs::path& dir, std::string* err
 
 }  // namespace
 
-std::vector<Artifact> ListArtifacts(const ir::Program& program, std::string_view generator) {
+namespace {
+
+// The bundles, manifests and certificates of `program`, sorted by path.
+std::vector<Artifact> ContentArtifacts(const ir::Program& program, std::string_view generator) {
   std::map<std::string, Artifact> by_path;  // sorted; a certificate in two keystores once
   auto add = [&](std::string path, const std::string& input_key, auto make) {
     by_path.emplace(
         path, Artifact{path, [make](std::string*) -> std::optional<std::string> { return make(); },
-                       input_key});
+                       input_key, nullptr});
   };
   for (const ir::Gateway& gateway : program.gateways) {
     const ir::Gateway* g = &gateway;
@@ -313,17 +316,82 @@ std::vector<Artifact> ListArtifacts(const ir::Program& program, std::string_view
   return list;
 }
 
-ArtifactSet Collect(const ir::Program& program, std::string_view generator) {
-  ArtifactSet files;
-  std::string sums;
-  std::string unused;
-  for (const Artifact& artifact : ListArtifacts(program, generator)) {
-    std::string bytes = *artifact.make(&unused);  // lowering never fails
-    sums += SumsLine(artifact.path, bytes);
-    files.emplace(artifact.path, std::move(bytes));
+// SHA256SUMS of a list of artifacts, one line each, recorded as each is made so that the build
+// lowers every artifact once.
+class Checksums {
+ public:
+  explicit Checksums(std::vector<Artifact> contents) : contents_(std::move(contents)) {}
+
+  // The artifact at `index`, made, its line recorded.
+  std::optional<std::string> Make(size_t index, std::string* error) {
+    const Artifact& artifact = contents_[index];
+    std::optional<std::string> bytes = artifact.make(error);
+    if (bytes) lines_[artifact.path] = SumsLine(artifact.path, *bytes);
+    return bytes;
   }
-  files["SHA256SUMS"] = sums;
+
+  // The artifact at `index` was reused from the previous build, which hashed to `sha256`.
+  void Record(size_t index, const std::string& sha256) {
+    const std::string& path = contents_[index].path;
+    lines_[path] = sha256 + "  " + path + "\n";
+  }
+
+  // In path order; makes the artifacts not made yet.
+  std::optional<std::string> Text(std::string* error) {
+    std::string text;
+    for (size_t i = 0; i < contents_.size(); ++i) {
+      if (!lines_.contains(contents_[i].path) && !Make(i, error)) return std::nullopt;
+      text += lines_.at(contents_[i].path);
+    }
+    return text;
+  }
+
+  const std::vector<Artifact>& contents() const { return contents_; }
+
+ private:
+  std::vector<Artifact> contents_;
+  std::map<std::string, std::string> lines_;  // path -> its SHA256SUMS line
+};
+
+}  // namespace
+
+std::vector<Artifact> ListArtifacts(const ir::Program& program, std::string_view generator,
+                                    const std::string& sign_key) {
+  auto sums = std::make_shared<Checksums>(ContentArtifacts(program, generator));
+  std::vector<Artifact> list;
+  list.reserve(sums->contents().size() + 2);
+  for (size_t i = 0; i < sums->contents().size(); ++i) {
+    const Artifact& content = sums->contents()[i];
+    list.push_back({content.path, [sums, i](std::string* error) { return sums->Make(i, error); },
+                    content.input_key,
+                    [sums, i](const std::string& sha256) { sums->Record(i, sha256); }});
+  }
+  list.push_back(
+      {"SHA256SUMS", [sums](std::string* error) { return sums->Text(error); }, "", nullptr});
+  if (!sign_key.empty()) {
+    list.push_back({"SHA256SUMS.sig",
+                    [sums, sign_key](std::string* error) {
+                      std::optional<std::string> text = sums->Text(error);
+                      return text ? Sign(*text, sign_key, error) : std::nullopt;
+                    },
+                    "", nullptr});
+  }
+  return list;
+}
+
+std::optional<ArtifactSet> Collect(const std::vector<Artifact>& artifacts, std::string* error) {
+  ArtifactSet files;
+  for (const Artifact& artifact : artifacts) {
+    std::optional<std::string> bytes = artifact.make(error);
+    if (!bytes) return std::nullopt;
+    files.emplace(artifact.path, std::move(*bytes));
+  }
   return files;
+}
+
+ArtifactSet Collect(const ir::Program& program, std::string_view generator) {
+  std::string unused;
+  return *Collect(ListArtifacts(program, generator), &unused);  // lowering never fails
 }
 
 std::optional<std::string> Sign(const std::string& data, const std::string& key_path,
@@ -366,17 +434,16 @@ std::optional<std::string> Sign(const std::string& data, const std::string& key_
 
 namespace {
 
-// Writes or reuses each of `files` under staging.root. With `sums`, appends each file's
-// SHA256SUMS line and records reuse in `stats`.
+// Writes or reuses each of `files` under staging.root; counts both in `stats` when set.
 bool WriteTree(const std::vector<Artifact>& files, const PreviousBuild& previous, Staging& staging,
-               std::string* sums, BuildStats* stats, std::string* error) {
+               BuildStats* stats, std::string* error) {
   for (const Artifact& artifact : files) {
     fs::path path = staging.root / artifact.path;
     if (!MakeParent(staging, path, error)) return false;
     std::string sha256;
     Reuse reuse = ReusePrevious(previous, artifact, path, &sha256);
     if (reuse == Reuse::kLinked) {
-      if (sums) *sums += sha256 + "  " + artifact.path + "\n";
+      if (artifact.reused) artifact.reused(sha256);
       if (stats) ++stats->reused;
       continue;
     }
@@ -387,7 +454,6 @@ bool WriteTree(const std::vector<Artifact>& files, const PreviousBuild& previous
     }
     std::optional<std::string> made = artifact.make(error);
     if (!made) return false;
-    if (sums) *sums += SumsLine(artifact.path, *made);
     if (stats) ++stats->made;
     if (!previous.dir.empty() && LinkUnchanged(previous.dir / artifact.path, path, *made)) continue;
     if (!WriteFile(path, *made, error)) return false;
@@ -449,7 +515,7 @@ std::string InputsRecord(const std::vector<Artifact>& artifacts) {
 
 Artifact Fixed(std::string path, const std::string& bytes) {
   return {std::move(path), [&bytes](std::string*) -> std::optional<std::string> { return bytes; },
-          ""};
+          "", nullptr};
 }
 
 }  // namespace
@@ -460,27 +526,17 @@ bool WriteAtomically(const ArtifactSet& files, const std::string& dir, std::stri
   return WriteStaged(
       dir,
       [&](const PreviousBuild& previous, Staging& staging) {
-        return WriteTree(list, previous, staging, nullptr, nullptr, error);
+        return WriteTree(list, previous, staging, nullptr, error);
       },
       nullptr, error);
 }
 
-bool WriteBuild(const std::vector<Artifact>& artifacts, const std::string& dir,
-                const std::string& sign_key, BuildStats* stats, source::PhaseTimes* timings,
-                std::string* error) {
+bool WriteBuild(const std::vector<Artifact>& artifacts, const std::string& dir, BuildStats* stats,
+                source::PhaseTimes* timings, std::string* error) {
   auto fill = [&](const PreviousBuild& previous, Staging& staging) {
-    std::string sums;  // filled as the artifacts are made or reused, in path order
-    if (!WriteTree(artifacts, previous, staging, &sums, stats, error)) return false;
     std::string inputs = InputsRecord(artifacts);
-    std::vector<Artifact> records = {Fixed("SHA256SUMS", sums),
-                                     Fixed(std::string(kInputsFile), inputs)};
-    std::optional<std::string> signature;
-    if (!sign_key.empty()) {
-      signature = Sign(sums, sign_key, error);
-      if (!signature) return false;
-      records.push_back(Fixed("SHA256SUMS.sig", *signature));
-    }
-    return WriteTree(records, previous, staging, nullptr, nullptr, error);
+    return WriteTree(artifacts, previous, staging, stats, error) &&
+           WriteTree({Fixed(std::string(kInputsFile), inputs)}, previous, staging, nullptr, error);
   };
   return WriteStaged(dir, fill, timings, error);
 }

@@ -32,6 +32,8 @@ struct Artifact {
   std::string path;
   std::function<std::optional<std::string>(std::string* error)> make;
   std::string input_key;
+  // Called with the file's SHA-256 instead of `make` when the file is reused (for SHA256SUMS).
+  std::function<void(const std::string& sha256)> reused;
 };
 
 // The file in the output directory recording each reusable artifact's input key
@@ -39,17 +41,23 @@ struct Artifact {
 // artifact, and it only ever allows reuse of a file that still hashes to SHA256SUMS.
 inline constexpr std::string_view kInputsFile = ".trustc-inputs";
 
-// Bundles, manifests and certificates for every gateway and keystore of the program, sorted by
-// path (the order of SHA256SUMS), made lazily. `program` must outlive the list.
-std::vector<Artifact> ListArtifacts(const ir::Program& program, std::string_view generator);
+// Everything `trustc build` writes, in the order it writes it: bundles, manifests and
+// certificates for every gateway and keystore of the program, sorted by path, then SHA256SUMS
+// and, with a `sign_key`, SHA256SUMS.sig. Made lazily; SHA256SUMS records each artifact as it is
+// made or reused (and makes any not yet made). `program` must outlive the list.
+std::vector<Artifact> ListArtifacts(const ir::Program& program, std::string_view generator,
+                                    const std::string& sign_key = "");
 
-// The same, all made, plus SHA256SUMS: for comparing builds in memory.
+// Every artifact of `artifacts` made: for comparing builds in memory. Lowering never fails, so
+// only a signature can: then nullopt and *error.
+std::optional<ArtifactSet> Collect(const std::vector<Artifact>& artifacts, std::string* error);
+// The unsigned artifacts of `program`, made.
 ArtifactSet Collect(const ir::Program& program, std::string_view generator);
 
-// `trustc build`: writes `artifacts` one at a time (reusing those of the build in `dir` whose
-// input key is unchanged), then SHA256SUMS, .trustc-inputs and, with a `sign_key`,
-// SHA256SUMS.sig, all or nothing as WriteAtomically does. A reusable file of the previous build
-// that no longer hashes to its SHA256SUMS is made again, and `notes` gets a line saying so.
+// `trustc build`: writes `artifacts` (a ListArtifacts list) one at a time, reusing those of
+// the build in `dir` whose input key is unchanged, then .trustc-inputs, all or nothing as
+// WriteAtomically does. A reusable file of the previous build that no longer hashes to its
+// SHA256SUMS is made again, and `notes` gets a line saying so.
 struct BuildStats {
   size_t reused = 0;  // artifacts linked from the previous build
   size_t made = 0;    // artifacts lowered (or copied) and written
@@ -57,9 +65,8 @@ struct BuildStats {
 };
 // With `timings` (--timings), the time goes to "lower+write", "flush" (making the staged tree
 // durable) and "swap" (putting it in place and removing the previous build).
-bool WriteBuild(const std::vector<Artifact>& artifacts, const std::string& dir,
-                const std::string& sign_key, BuildStats* stats, source::PhaseTimes* timings,
-                std::string* error);
+bool WriteBuild(const std::vector<Artifact>& artifacts, const std::string& dir, BuildStats* stats,
+                source::PhaseTimes* timings, std::string* error);
 
 // Detached signature of `data` with the PEM private key in `key_path` (RSA or EC, SHA-256), in
 // the form `openssl dgst -sha256 -sign` writes. On failure returns nullopt and sets *error.

@@ -37,22 +37,19 @@ struct BuildFlags {
   bool timings = false;
 };
 
-// check, then lower and write the artifacts one at a time into a staging directory that
-// replaces the output directory only when every file is written.
+// Compiles, then writes the artifacts one at a time into a staging directory that replaces the
+// output directory only when every file is written.
 int BuildWith(const BuildFlags& build, const CommonFlags& flags, const CompileOptions& options) {
   std::unique_ptr<Compilation> compilation = Compile(options);
   if (Report(*compilation, flags) || !compilation->program) return 1;
   // Parsing freed its syntax trees, but glibc keeps freed pages for reuse; hand them back so
   // that lowering's peak adds to what the program holds, not to what parsing once held.
   ::malloc_trim(0);
-  std::string generator = std::string("trustc ") + TRUSTC_VERSION;
-  std::vector<artifacts::Artifact> files =
-      artifacts::ListArtifacts(*compilation->program, generator);
   // Lowering happens as the artifacts are written, one at a time: "lower+write" includes it.
   std::string error;
   artifacts::BuildStats stats;
   bool written =
-      artifacts::WriteBuild(files, build.out_dir, build.sign_key, &stats, options.timings, &error);
+      artifacts::WriteBuild(compilation->artifacts, build.out_dir, &stats, options.timings, &error);
   for (const std::string& note : stats.notes) std::cerr << "trustc: note: " << note << "\n";
   if (!written) {
     std::cerr << "trustc: error: " << error << "\n";
@@ -60,8 +57,7 @@ int BuildWith(const BuildFlags& build, const CommonFlags& flags, const CompileOp
   }
   if (!flags.quiet) {
     SummaryStream(flags) << Summary(build.file, *compilation) << "; wrote "
-                         << files.size() + (build.sign_key.empty() ? 1 : 2) << " files to "
-                         << build.out_dir;
+                         << compilation->artifacts.size() << " files to " << build.out_dir;
     if (stats.reused > 0) {
       SummaryStream(flags) << " (" << stats.reused << " unchanged, kept from the previous build)";
     }
@@ -73,6 +69,7 @@ int BuildWith(const BuildFlags& build, const CommonFlags& flags, const CompileOp
 int RunBuild(const BuildFlags& build, const CommonFlags& flags) {
   source::PhaseTimes times;
   CompileOptions options = MakeOptions(build.file, flags);
+  options.sign_key = build.sign_key;
   if (build.timings) options.timings = &times;
   int status = BuildWith(build, flags, options);
   if (build.timings) PrintTimings(build.file, times);
