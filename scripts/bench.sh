@@ -14,7 +14,9 @@
 # the growth
 # of build time between the two largest N, the phases of a cold and a warm build at the largest
 # N up to 10,000 (`trustc build --timings`), and the trust-apply benchmark against keytool
-# (tests/bench/apply/bench_apply.sh; BENCH_APPLY=0 skips it).
+# (tests/bench/apply/bench_apply.sh; BENCH_APPLY=0 skips it), and the language server's request
+# latencies on a 10,000-line file, one row per request (tests/bench/lsp/bench_lsp.sh;
+# BENCH_LSP=0 skips it).
 #   scripts/bench.sh [N...]        e.g. scripts/bench.sh 1000 10000 100000
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -129,4 +131,9 @@ fi
 if [[ ${BENCH_APPLY:-1} != 0 ]]; then
   echo
   tests/bench/apply/bench_apply.sh "$root"
+fi
+
+if [[ ${BENCH_LSP:-1} != 0 ]]; then
+  echo
+  BUILD_DIR=$root tests/bench/lsp/bench_lsp.sh 10000
 fi

@@ -153,6 +153,28 @@ std::vector<std::unique_ptr<antlr4::Token>> ScreenTokens(TrustLexer& lexer,
   return tokens;
 }
 
+// ANTLR's two-stage strategy. SLL prediction with the bail strategy is the fast path and
+// succeeds on every valid file; when it gives up, the file is parsed again from the start
+// with full LL prediction and the default (recovering, reporting) strategy, so the diagnostics
+// for bad input are exactly those of a single LL parse. The first stage reports nothing: the
+// listener would see errors that the second stage reports again.
+TrustParser::ProgramContext* ParseProgram(TrustParser& parser, SyntaxErrorListener& errors) {
+  auto* simulator = parser.getInterpreter<antlr4::atn::ParserATNSimulator>();
+  parser.removeErrorListeners();
+  simulator->setPredictionMode(antlr4::atn::PredictionMode::SLL);
+  parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
+  try {
+    return parser.program();
+  } catch (const antlr4::ParseCancellationException&) {
+    // A syntax error, or a file SLL cannot decide: the second stage settles which.
+  }
+  parser.reset();
+  simulator->setPredictionMode(antlr4::atn::PredictionMode::LL);
+  parser.setErrorHandler(std::make_shared<antlr4::DefaultErrorStrategy>());
+  parser.addErrorListener(&errors);
+  return parser.program();
+}
+
 bool CheckSize(const source::SourceFile& file, source::FileId id, diag::Emitter& emitter) {
   if (file.text().size() <= limits::kMaxSourceBytes) return true;
   emitter.Emit(diag::Kind::limit_exceeded, {id, 0, 0},
@@ -219,9 +241,7 @@ ast::Module Parse(const source::SourceFile& file, source::FileId id, diag::Emitt
     antlr4::ListTokenSource source(ScreenTokens(lexer, cx, errors, comments));
     antlr4::CommonTokenStream tokens(&source);
     TrustParser parser(&tokens);
-    parser.removeErrorListeners();
-    parser.addErrorListener(&errors);
-    ast::Module module = Transform(cx, parser.program());
+    ast::Module module = Transform(cx, ParseProgram(parser, errors));
     module.comments = std::move(comments);
     return module;
   } catch (const TooManyErrors&) {

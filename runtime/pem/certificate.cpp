@@ -595,16 +595,19 @@ LoadResult ParsePem(std::string_view text) {
   if (!der) {
     return Error(LoadErrorKind::kNotCertificate, where + " is not valid PEM base64");
   }
+  // The certificate first: OpenSSL 3 builds a decoder context per private-key attempt
+  // (about 90% of loading a certificate). No DER is both a whole certificate and a key (a
+  // certificate's SEQUENCE opens with a SEQUENCE, a key's with an INTEGER or an algorithm
+  // followed by an OCTET STRING), so the order changes no verdict.
+  DerCertificate decoded = DecodeDerCertificate(*der);
+  if (decoded.x509 != nullptr && decoded.consumed == der->size()) {
+    return MakeCertificate(std::move(decoded.x509));
+  }
   if (IsDerPrivateKey(*der)) {
     return Error(LoadErrorKind::kPrivateKey,
                  where + " holds a private key, which must never travel with certificates");
   }
-  DerCertificate decoded = DecodeDerCertificate(*der);
-  if (decoded.x509 == nullptr || decoded.consumed != der->size()) {
-    return Error(LoadErrorKind::kNotCertificate,
-                 where + " does not hold a valid X.509 certificate");
-  }
-  return MakeCertificate(std::move(decoded.x509));
+  return Error(LoadErrorKind::kNotCertificate, where + " does not hold a valid X.509 certificate");
 }
 
 LoadResult ParseAny(std::string_view bytes) {

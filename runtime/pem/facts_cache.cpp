@@ -9,9 +9,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
+#include <iostream>
+#include <set>
 
 namespace trust::pem {
 namespace {
@@ -19,21 +23,22 @@ namespace {
 namespace fs = std::filesystem;
 
 // The pack: the magic line, then records
-//   u32 body length | 32-byte tag | 32-byte key (SHA-256 of the file) | body
+//   u32 body length | u32 last-used day | 32-byte tag | 32-byte key (SHA-256 of the file) | body
 // all little-endian. The tag is HMAC-SHA256, under the per-user key in DIR/kKeyName, of the
-// producer (the trustc version), the key and the body: a record is believed only if it was
+// producer (the trustc version), the key, the day and the body: a record is believed only if it was
 // written by this user with this version, so a planted or swapped record (or one written by a
 // version with a since-fixed bug) is recomputed, never trusted. The body is the facts (Writer
 // below), then the DER unless the file was the DER itself (then the file's bytes are the DER,
 // and the key is its SHA-256). A signature verdict's key is the SHA-256 of "signed-by:" + both
 // certificates' sha256, and its body is kVerdict followed by '0' or '1' (a certificate's body
 // is never that short).
-constexpr std::string_view kMagic = "trustc facts v3\n";
+constexpr std::string_view kMagic = "trustc facts v4\n";
 constexpr std::string_view kPackName = "certs-v2.pack";
 constexpr std::string_view kKeyName = "hmac-key";
 constexpr size_t kKeyBytes = 32;
 constexpr size_t kTagBytes = 32;
-constexpr size_t kRecordHeader = 4 + kTagBytes + kKeyBytes;
+constexpr size_t kDayBytes = 4;
+constexpr size_t kRecordHeader = 4 + kDayBytes + kTagBytes + kKeyBytes;
 constexpr size_t kMaxBodyBytes = size_t{4} << 20;  // a certificate file is at most 1 MiB
 constexpr char kVerdict = 'V';
 
@@ -184,11 +189,12 @@ std::shared_ptr<const Certificate> DecodeBody(std::string_view body, const std::
 }
 
 std::string Tag(std::string_view secret, std::string_view producer, std::string_view key,
-                std::string_view body) {
+                uint32_t day, std::string_view body) {
   Writer w;
   w.Text(producer);  // length-prefixed: producer and key cannot run into each other
+  w.bytes() += key;
+  w.Fixed(day, kDayBytes);
   std::string message = std::move(w.bytes());
-  message += key;
   message += body;
   unsigned char tag[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
@@ -200,13 +206,74 @@ std::string Tag(std::string_view secret, std::string_view producer, std::string_
   return std::string(reinterpret_cast<char*>(tag), length);
 }
 
-std::string Record(std::string_view tag, const std::string& key, const std::string& body) {
+std::string Record(uint32_t day, std::string_view tag, std::string_view key,
+                   std::string_view body) {
   Writer w;
   w.Fixed(body.size(), 4);
+  w.Fixed(day, kDayBytes);
   w.bytes() += tag;
   w.bytes() += key;
   w.bytes() += body;
   return std::move(w.bytes());
+}
+
+// One record of a pack, as views into it.
+struct PackRecord {
+  uint32_t day;
+  std::string_view tag;
+  std::string_view key;
+  std::string_view body;
+  std::string_view whole;  // the record's bytes, header included
+};
+
+// The well-formed records of a pack (after its magic line), in order, up to the first bytes
+// that are no record (a torn tail, damage); `*clean` says whether the records fill the pack.
+std::vector<PackRecord> ScanRecords(std::string_view rest, bool* clean) {
+  std::vector<PackRecord> records;
+  while (rest.size() >= kRecordHeader) {
+    Reader header(rest);
+    size_t size = header.Fixed(4);
+    auto day = static_cast<uint32_t>(header.Fixed(kDayBytes));
+    if (size > kMaxBodyBytes || rest.size() - kRecordHeader < size) break;
+    size_t at = 4 + kDayBytes;
+    records.push_back({day, rest.substr(at, kTagBytes), rest.substr(at + kTagBytes, kKeyBytes),
+                       rest.substr(kRecordHeader, size), rest.substr(0, kRecordHeader + size)});
+    rest.remove_prefix(kRecordHeader + size);
+  }
+  *clean = rest.empty();
+  return records;
+}
+
+bool Authentic(const PackRecord& record, std::string_view secret, std::string_view producer) {
+  std::string expected = Tag(secret, producer, record.key, record.day, record.body);
+  return expected.size() == record.tag.size() &&
+         CRYPTO_memcmp(expected.data(), record.tag.data(), expected.size()) == 0;
+}
+
+// A record is stale when no build used it for more than keep_days (a stamp in the future, from
+// a clock set wrong, counts as today).
+bool Stale(uint32_t day, uint32_t today, const CacheOptions& options) {
+  return day < today && today - day > options.keep_days;
+}
+
+// Drops the oldest of the records not marked `keep` until their bytes fit in `budget`; ties go
+// by position, so the result depends on the pack alone.
+void DropOldest(const std::vector<PackRecord>& records, std::vector<bool>& kept,
+                const std::vector<bool>& keep, size_t budget) {
+  size_t total = 0;
+  std::vector<size_t> order;
+  for (size_t i = 0; i < records.size(); ++i) {
+    if (!kept[i]) continue;
+    total += records[i].whole.size();
+    if (!keep[i]) order.push_back(i);
+  }
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return records[a].day < records[b].day; });
+  for (size_t i : order) {
+    if (total <= budget) break;
+    kept[i] = false;
+    total -= records[i].whole.size();
+  }
 }
 
 // A file of ours: regular, owned by this user. Anything else in the cache (a symlink, which
@@ -317,10 +384,70 @@ std::string LoadSecret(int dir) {
   return {};
 }
 
+void Warn(const CacheOptions& options, const std::string& message) {
+  if (options.warn) {
+    options.warn(message);
+  } else {
+    std::cerr << "trustc: warning: " << message << "\n";
+  }
+}
+
 }  // namespace
 
-FactsCache::FactsCache(fs::path dir, std::string producer)
-    : dir_(std::move(dir)), producer_(std::move(producer)) {}
+std::string CompactPack(std::string_view pack, const std::function<bool(std::string_view)>& used,
+                        std::string_view fresh, std::string_view secret, std::string_view producer,
+                        uint32_t today, const CacheOptions& options) {
+  bool clean = false;
+  std::vector<PackRecord> records;
+  if (pack.starts_with(kMagic)) records = ScanRecords(pack.substr(kMagic.size()), &clean);
+  for (const PackRecord& record : ScanRecords(fresh, &clean)) records.push_back(record);
+  // Ours: a record this build used, authentic under our producer, the first of its content;
+  // kept whatever its age and stamped today. Any other record stays until it is stale.
+  std::vector<bool> ours(records.size()), kept(records.size());
+  std::set<std::pair<std::string_view, std::string_view>> seen;  // (key, body) of ours
+  for (size_t i = 0; i < records.size(); ++i) {
+    const PackRecord& r = records[i];
+    if (used(r.key) && Authentic(r, secret, producer)) {
+      ours[i] = kept[i] = seen.emplace(r.key, r.body).second;
+    } else {
+      kept[i] = !Stale(r.day, today, options);
+    }
+  }
+  DropOldest(records, kept, ours,
+             std::min(options.compact_at_bytes, FactsCache::kMaxPackBytes) / 2);
+  std::string out(kMagic);
+  for (size_t i = 0; i < records.size(); ++i) {
+    if (!kept[i]) continue;
+    const PackRecord& r = records[i];
+    out += ours[i] ? Record(today, Tag(secret, producer, r.key, today, r.body), r.key, r.body)
+                   : std::string(r.whole);
+  }
+  return out;
+}
+
+FactsCache::FactsCache(fs::path dir, std::string producer, CacheOptions options)
+    : dir_(std::move(dir)), producer_(std::move(producer)), options_(std::move(options)) {}
+
+std::unique_ptr<FactsCache> FactsCache::OverPack(std::string pack, std::string secret,
+                                                 std::string producer) {
+  auto cache = std::make_unique<FactsCache>(fs::path(), std::move(producer));
+  cache->disk_opened_ = true;  // and dir_fd_ stays -1: nothing is read or written
+  cache->secret_ = std::move(secret);
+  cache->pack_ = std::move(pack);
+  cache->pack_read_ = true;
+  cache->IndexPack();
+  return cache;
+}
+
+uint32_t FactsCache::Today() const {
+  if (options_.today) return *options_.today;
+  return static_cast<uint32_t>(std::time(nullptr) / 86400);
+}
+
+bool FactsCache::Used(std::string_view raw_key) const {
+  std::string key(raw_key);
+  return memory_.contains(key) || verdicts_.contains(key);
+}
 
 FactsCache::~FactsCache() {
   Flush();
@@ -376,8 +503,6 @@ bool FactsCache::OpenDisk() {
   return dir_fd_ >= 0;
 }
 
-// Indexes the pack; stops at the first record that does not fit (a torn tail). Records are
-// authenticated when looked up, so a build pays only for the records it uses.
 void FactsCache::ReadPack() {
   pack_read_ = true;
   if (!OpenDisk()) return;
@@ -385,32 +510,81 @@ void FactsCache::ReadPack() {
   if (fd < 0) return;
   bool read = ReadWhole(fd, kMaxPackBytes, pack_);
   ::close(fd);
-  if (!read || !pack_.starts_with(kMagic)) return;
-  std::string_view rest = std::string_view(pack_).substr(kMagic.size());
-  while (rest.size() >= kRecordHeader) {
-    Reader header(rest);
-    size_t size = header.Fixed(4);
-    if (size > kMaxBodyBytes || rest.size() - kRecordHeader < size) break;
-    std::string key(rest.substr(4 + kTagBytes, kKeyBytes));
-    on_disk_.emplace(std::move(key), rest.substr(4, kTagBytes + kKeyBytes + size));
-    rest.remove_prefix(kRecordHeader + size);
+  if (read) IndexPack();
+}
+
+// Indexes the pack up to the first bytes that are no record (then it is damaged, or torn by a
+// concurrent append: Flush looks again under the lock). Records are authenticated when looked
+// up, so a build pays only for the records it uses.
+void FactsCache::IndexPack() {
+  if (!pack_.starts_with(kMagic)) {
+    // Another version's pack is replaced without a word; anything else is worth one.
+    damaged_ = !pack_.empty() && !pack_.starts_with("trustc facts v");
+    return;
   }
+  bool clean = false;
+  for (const PackRecord& record :
+       ScanRecords(std::string_view(pack_).substr(kMagic.size()), &clean)) {
+    size_t at = static_cast<size_t>(record.whole.data() - pack_.data()) + 4;
+    on_disk_.emplace(std::string(record.key),
+                     std::string_view(pack_).substr(at, record.whole.size() - 4));
+  }
+  damaged_ = !clean;
 }
 
 // The body of the first record of `key` that authenticates (another version's or a forged
-// record of the same key does not).
-std::optional<std::string_view> FactsCache::BodyOnDisk(const std::string& key) const {
+// record of the same key does not); notes its stamp, for compaction.
+std::optional<std::string_view> FactsCache::BodyOnDisk(const std::string& key) {
   auto [begin, end] = on_disk_.equal_range(key);
   for (auto it = begin; it != end; ++it) {
-    std::string_view tag = it->second.substr(0, kTagBytes);
-    std::string_view body = it->second.substr(kTagBytes + kKeyBytes);
-    std::string expected = Tag(secret_, producer_, key, body);
-    if (expected.size() == tag.size() &&
-        CRYPTO_memcmp(expected.data(), tag.data(), tag.size()) == 0) {
-      return body;
+    Reader stamp(it->second);
+    PackRecord record{static_cast<uint32_t>(stamp.Fixed(kDayBytes)),
+                      it->second.substr(kDayBytes, kTagBytes),
+                      it->second.substr(kDayBytes + kTagBytes, kKeyBytes),
+                      it->second.substr(kDayBytes + kTagBytes + kKeyBytes), it->second};
+    if (Authentic(record, secret_, producer_)) {
+      oldest_used_day_ = std::min(oldest_used_day_, record.day);
+      return record.body;
     }
   }
   return std::nullopt;
+}
+
+// Whether Flush should rewrite the pack rather than append to it (see the header).
+bool FactsCache::WantsCompaction(size_t fresh_bytes) const {
+  if (!pack_read_ || dir_.empty()) return false;
+  uint32_t today = Today();
+  if (damaged_ || pack_.size() + fresh_bytes > options_.compact_at_bytes) return true;
+  if (oldest_used_day_ < today && today - oldest_used_day_ > options_.refresh_days) return true;
+  size_t stale = 0;
+  for (const auto& [key, record] : on_disk_) {
+    Reader stamp(record);
+    if (Stale(static_cast<uint32_t>(stamp.Fixed(kDayBytes)), today, options_) && !Used(key)) {
+      stale += 4 + record.size();  // the length field, then the record as indexed
+    }
+  }
+  return stale > 0 && 2 * stale >= pack_.size();
+}
+
+// Rewrites the pack, under the exclusive lock held on `fd`, from what it holds now (other
+// processes may have appended since it was read) and `fresh`.
+void FactsCache::Compact(int fd, const std::string& fresh) {
+  std::string current;
+  if (!ReadWhole(fd, kMaxPackBytes, current)) current.clear();
+  bool clean = false;
+  if (current.starts_with(kMagic))
+    ScanRecords(std::string_view(current).substr(kMagic.size()), &clean);
+  if (!clean && !current.starts_with("trustc facts v")) {
+    Warn(options_, "the certificate-facts cache " + (dir_ / kPackName).string() +
+                       " is damaged; it is rebuilt from the records that are still whole");
+  } else if (!clean && current.starts_with(kMagic)) {
+    Warn(options_, "the certificate-facts cache " + (dir_ / kPackName).string() +
+                       " ends in a damaged record; it is rebuilt without it");
+  }
+  std::string compacted = CompactPack(
+      current, [this](std::string_view key) { return Used(key); }, fresh, secret_, producer_,
+      Today(), options_);
+  PlaceFile(dir_fd_, kPackName, compacted, false);
 }
 
 void FactsCache::Remember(const std::string& key, const std::string& body) {
@@ -434,31 +608,39 @@ bool FactsCache::IsSignedBy(const Certificate& certificate, const Certificate& i
 }
 
 void FactsCache::Flush() {
-  if (pending_.empty() || !OpenDisk()) return;
+  bool compact = WantsCompaction(pending_.size() * kRecordHeader);
+  if ((pending_.empty() && !compact) || !OpenDisk()) return;
+  uint32_t today = Today();
   std::string records;
   for (const auto& [key, body] : pending_) {
-    std::string tag = Tag(secret_, producer_, key, body);
-    if (tag.size() == kTagBytes) records += Record(tag, key, body);  // else the layout breaks
+    std::string tag = Tag(secret_, producer_, key, today, body);
+    if (tag.size() == kTagBytes)
+      records += Record(today, tag, key, body);  // else the layout breaks
   }
   pending_.clear();
   int fd = OpenOurs(dir_fd_, kPackName, O_RDWR | O_APPEND);
   if (fd < 0) {
     // None yet, or one that is not ours (a link, a FIFO, another user's file): a missing
     // pack is made; anything else is left exactly as it is.
-    if (errno == ENOENT) PlaceFile(dir_fd_, kPackName, std::string(kMagic) + records, true);
+    if (errno == ENOENT && !records.empty()) {
+      PlaceFile(dir_fd_, kPackName, std::string(kMagic) + records, true);
+    }
     return;
   }
   if (::flock(fd, LOCK_EX) == 0) {
     struct stat st {};
     char magic[kMagic.size()];
-    bool start_over = ::fstat(fd, &st) != 0 ||
-                      static_cast<size_t>(st.st_size) + records.size() > kMaxPackBytes ||
+    bool start_over = ::fstat(fd, &st) != 0 || static_cast<size_t>(st.st_size) > kMaxPackBytes ||
                       ::pread(fd, magic, sizeof magic, 0) != static_cast<ssize_t>(sizeof magic) ||
                       std::string_view(magic, sizeof magic) != kMagic;
-    // A full pack, or our own file in an old or damaged format, is replaced whole (never
-    // truncated in place: a reader may hold it); otherwise the records are appended.
-    if (start_over) {
+    // Our own file in an old or foreign format, or too large to read, is replaced whole, a
+    // full or stale one compacted (never truncated in place: a reader may hold it);
+    // otherwise the records are appended.
+    if (start_over && !compact) {
       PlaceFile(dir_fd_, kPackName, std::string(kMagic) + records, false);
+    } else if (start_over || compact ||
+               static_cast<size_t>(st.st_size) + records.size() > options_.compact_at_bytes) {
+      Compact(fd, records);
     } else {
       WriteAll(fd, records);
     }

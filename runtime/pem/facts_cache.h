@@ -21,10 +21,21 @@
 // (it is created 0700); files in it are opened without following links or blocking on FIFOs,
 // must be regular files of ours, and are never truncated: a missing, full or outdated pack is
 // replaced whole by renaming a fresh file over it, and anything not ours is left alone.
+//
+// The pack is bounded (CacheOptions): every record carries the day it was last used by a build
+// (authenticated with it). Flush rewrites the pack, keeping the records used by this build
+// (stamped today) and those used within `keep_days`, when it would exceed `compact_at_bytes`,
+// when at least half of it is stale (unused for longer), when it is damaged, or when a record
+// this build used was stamped more than `refresh_days` ago (so stamps stay current without a
+// write per build). A long-lived CI cache thus holds what recent builds used, and a build reads
+// at most `compact_at_bytes`. The clock decides only what the cache keeps, never a fact: build
+// outputs do not depend on it.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -37,13 +48,38 @@
 
 namespace trust::pem {
 
+// When Flush rewrites the pack, and what it keeps (see above).
+struct CacheOptions {
+  size_t compact_at_bytes = size_t{64} << 20;
+  uint32_t keep_days = 30;
+  uint32_t refresh_days = 7;
+  std::optional<uint32_t> today;  // days since 1970-01-01; unset: the system clock (tests set it)
+  // A damaged pack is rebuilt, never an error: the message goes here (unset: standard error,
+  // prefixed "trustc: warning: "). The cache is not part of the program: no diagnostic.
+  std::function<void(const std::string&)> warn;
+};
+
+// Rewrites `pack` (a pack file's bytes) for Flush, and for tests and the fuzz target: the magic
+// line, then every well-formed record whose raw key is in `used` (stamped `today`, one per key
+// and tag) or whose stamp is within `keep_days` of `today`, then `fresh` (records already
+// stamped today); when that exceeds half of `compact_at_bytes`, the oldest unused records go
+// first. Records keep their order; the result is a function of the arguments only.
+std::string CompactPack(std::string_view pack, const std::function<bool(std::string_view)>& used,
+                        std::string_view fresh, std::string_view secret, std::string_view producer,
+                        uint32_t today, const CacheOptions& options);
+
 class FactsCache {
  public:
   static constexpr size_t kMaxPackBytes = size_t{256} << 20;
 
   // `dir` empty: in-memory only. `producer` names the program and version that computes the
   // facts (records of another producer are not believed).
-  FactsCache(std::filesystem::path dir, std::string producer);
+  FactsCache(std::filesystem::path dir, std::string producer, CacheOptions options = {});
+
+  // A cache whose pack is `pack`, authenticated with `secret`, that never touches the disk
+  // (the fuzz target reads arbitrary bytes as a pack this way).
+  static std::unique_ptr<FactsCache> OverPack(std::string pack, std::string secret,
+                                              std::string producer);
   ~FactsCache();
   FactsCache(const FactsCache&) = delete;
   FactsCache& operator=(const FactsCache&) = delete;
@@ -65,21 +101,33 @@ class FactsCache {
 
   size_t decoded() const { return decoded_; }  // how many loads had to decode (for tests)
 
+  // The raw keys (SHA-256 of a file, or of a signature question) this cache answered from the
+  // pack or computed: what compaction keeps.
+  bool Used(std::string_view raw_key) const;
+
  private:
   bool OpenDisk();
   void ReadPack();
-  std::optional<std::string_view> BodyOnDisk(const std::string& key) const;
+  void IndexPack();
+  std::optional<std::string_view> BodyOnDisk(const std::string& key);
   void Remember(const std::string& key, const std::string& body);
+  uint32_t Today() const;
+  bool WantsCompaction(size_t fresh_bytes) const;
+  void Compact(int fd, const std::string& fresh);
 
   std::filesystem::path dir_;
   std::string producer_;
+  CacheOptions options_;
   bool disk_opened_ = false;
   int dir_fd_ = -1;     // the cache directory, once checked
   std::string secret_;  // the HMAC key
   bool pack_read_ = false;
   std::string pack_;  // the pack file's bytes
-  // raw key -> tag, key and body of each record of that key (another version may have one too)
+  // raw key -> stamp, tag, key and body of each record of that key (another version may have
+  // one too)
   std::unordered_multimap<std::string, std::string_view> on_disk_;
+  uint32_t oldest_used_day_ = UINT32_MAX;  // the oldest stamp of a record this build used
+  bool damaged_ = false;                   // the pack holds bytes that are no record
   std::unordered_map<std::string, std::shared_ptr<const Certificate>> memory_;  // raw key
   std::unordered_map<std::string, bool> verdicts_;  // raw key of the pair -> signed
   // (key, body) of what this process computed, not yet appended

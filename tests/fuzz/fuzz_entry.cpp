@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -123,10 +124,42 @@ std::unique_ptr<driver::Compilation> CompileFile(const fs::path& path) {
   return driver::Compile(options);
 }
 
+namespace {
+
+// The sources of FuzzParse, by resolved path as the loader looks them up: the golden tests'
+// lib/*.trust, read once per process, and the input as fuzz.trust (never written to disk). The
+// standard library is embedded in the binary; only certificate files an input names are read.
+struct InMemorySources {
+  std::map<std::string, std::string> overlay;
+  std::string root;  // the path of fuzz.trust: its text is the input
+};
+
+InMemorySources& Sources() {
+  static InMemorySources sources = [] {
+    InMemorySources made;
+    fs::path dir = fs::canonical(ProjectDir());
+    for (const auto& entry : fs::directory_iterator(dir / "lib")) {
+      // Only plain files: a directory or a link there must meet the loader's own checks.
+      if (entry.is_symlink() || !entry.is_regular_file()) continue;
+      made.overlay[entry.path().string()] = ReadWhole(entry.path());
+    }
+    made.root = (dir / "fuzz.trust").string();
+    made.overlay[made.root];
+    return made;
+  }();
+  return sources;
+}
+
+}  // namespace
+
 void FuzzParse(const uint8_t* data, size_t size) {
-  const fs::path& dir = ProjectDir();
-  WriteWhole(dir / "fuzz.trust", View(data, size));
-  std::unique_ptr<driver::Compilation> result = CompileFile(dir / "fuzz.trust");
+  InMemorySources& sources = Sources();
+  sources.overlay[sources.root].assign(reinterpret_cast<const char*>(data), size);
+  driver::CompileOptions options;
+  options.root_path = sources.root;
+  options.build_time = kBuildTime;
+  options.overlay = &sources.overlay;
+  std::unique_ptr<driver::Compilation> result = driver::Compile(options);
   const auto& diagnostics = result->emitter.diagnostics();
   diag::RenderText(diagnostics, result->sources, {});
   diag::RenderJson(diagnostics, result->sources);
@@ -224,35 +257,83 @@ void FuzzManifest(const uint8_t* data, size_t size) {
   if (!(*again == *parsed)) Fail("a manifest round trip changed it");
 }
 
-void FuzzFactsCache(const uint8_t* data, size_t size) {
-  fs::path dir = ProjectDir() / "cache";
-  ::mkdir(dir.c_str(), 0700);
-  WriteWhole(dir / "hmac-key", std::string(32, 'k'));  // the key the seed packs were made with
-  WriteWhole(dir / "certs-v2.pack", View(data, size));
-  pem::FactsCache cache(dir, "trustc " TRUSTC_VERSION);  // as trustc keys it
-  std::vector<std::shared_ptr<const pem::Certificate>> loaded;
-  for (const char* name : {"root-ca.pem", "server-ca.pem", "leaf.pem", "ca.der"}) {
-    std::string bytes = ReadWhole(ProjectDir() / "certs" / name);
-    pem::LoadResult cached = cache.Load(bytes);
-    pem::LoadResult parsed = pem::ParseCertificate(bytes);
-    const auto* a = std::get_if<std::shared_ptr<const pem::Certificate>>(&cached);
-    const auto* b = std::get_if<std::shared_ptr<const pem::Certificate>>(&parsed);
-    if (a == nullptr || b == nullptr) Fail("a golden certificate did not load");
-    const pem::CertFacts& x = (*a)->facts();
-    const pem::CertFacts& y = (*b)->facts();
-    if (x.subject != y.subject || x.issuer != y.issuer || x.sha256 != y.sha256 ||
-        x.not_before != y.not_before || x.not_after != y.not_after || x.is_ca != y.is_ca ||
-        x.key_bits != y.key_bits || (*a)->der() != (*b)->der()) {
-      Fail("the cache gave other facts than parsing");
+namespace {
+
+// The golden certificates FuzzFactsCache looks up, with what parsing says of them and which of
+// them signed the leaf: computed once per process, the reference every input is held to.
+struct Reference {
+  std::vector<std::string> bytes;
+  std::vector<std::shared_ptr<const pem::Certificate>> parsed;
+  std::vector<bool> signed_leaf;  // parsed[2] (the leaf) signed by parsed[i]
+};
+
+const Reference& GoldenCertificates() {
+  static const Reference reference = [] {
+    Reference made;
+    for (const char* name : {"root-ca.pem", "server-ca.pem", "leaf.pem", "ca.der"}) {
+      made.bytes.push_back(ReadWhole(fs::path(TRUST_SOURCE_DIR) / "tests/golden/certs" / name));
+      pem::LoadResult parsed = pem::ParseCertificate(made.bytes.back());
+      const auto* certificate = std::get_if<std::shared_ptr<const pem::Certificate>>(&parsed);
+      if (certificate == nullptr) Fail("a golden certificate did not parse");
+      made.parsed.push_back(*certificate);
     }
-    loaded.push_back(*a);
+    for (const auto& issuer : made.parsed)
+      made.signed_leaf.push_back(made.parsed[2]->IsSignedBy(*issuer));
+    return made;
+  }();
+  return reference;
+}
+
+// What the cache answers must be what parsing answers.
+void CheckSameAsParsing(const pem::Certificate& cached, const pem::Certificate& parsed) {
+  const pem::CertFacts& x = cached.facts();
+  const pem::CertFacts& y = parsed.facts();
+  if (x.subject != y.subject || x.issuer != y.issuer || x.sha256 != y.sha256 ||
+      x.not_before != y.not_before || x.not_after != y.not_after || x.is_ca != y.is_ca ||
+      x.key_bits != y.key_bits || cached.der() != parsed.der()) {
+    Fail("the cache gave other facts than parsing");
   }
-  for (const auto& issuer : loaded) {
-    if (cache.IsSignedBy(*loaded[2], *issuer) != loaded[2]->IsSignedBy(*issuer)) {
+}
+
+// Loads the golden certificates and asks one signature question per issuer through `cache`;
+// returns what it loaded.
+std::vector<std::shared_ptr<const pem::Certificate>> UseCache(pem::FactsCache& cache) {
+  const Reference& reference = GoldenCertificates();
+  std::vector<std::shared_ptr<const pem::Certificate>> loaded;
+  for (size_t i = 0; i < reference.bytes.size(); ++i) {
+    pem::LoadResult cached = cache.Load(reference.bytes[i]);
+    const auto* certificate = std::get_if<std::shared_ptr<const pem::Certificate>>(&cached);
+    if (certificate == nullptr) Fail("a golden certificate did not load");
+    CheckSameAsParsing(**certificate, *reference.parsed[i]);
+    loaded.push_back(*certificate);
+  }
+  for (size_t i = 0; i < loaded.size(); ++i) {
+    if (cache.IsSignedBy(*loaded[2], *loaded[i]) != reference.signed_leaf[i]) {
       Fail("the cache gave another signature verdict");
     }
   }
-  cache.Flush();
+  return loaded;
+}
+
+}  // namespace
+
+// In memory: the input is the pack, under the key the seed packs were made with; then the
+// pack compacted as Flush would (today, nothing fresh) must still answer from the pack every
+// question the original answered from it.
+void FuzzFactsCache(const uint8_t* data, size_t size) {
+  const std::string secret(32, 'k');
+  const std::string producer = "trustc " TRUSTC_VERSION;  // as trustc keys it
+  constexpr uint32_t kToday = 20000;                      // 2024-10-04: fixed, like kBuildTime
+  std::unique_ptr<pem::FactsCache> cache =
+      pem::FactsCache::OverPack(std::string(View(data, size)), secret, producer);
+  UseCache(*cache);
+  std::string compacted =
+      pem::CompactPack(View(data, size), [&](std::string_view key) { return cache->Used(key); }, "",
+                       secret, producer, kToday, {});
+  std::unique_ptr<pem::FactsCache> again =
+      pem::FactsCache::OverPack(std::move(compacted), secret, producer);
+  UseCache(*again);
+  if (again->decoded() > cache->decoded()) Fail("compaction lost a record that was used");
 }
 
 }  // namespace trust::fuzz

@@ -133,4 +133,4 @@ chmod 600 "$tmp/cache/hmac-key"
   --now 2026-06-01T00:00:00Z >/dev/null 2>&1) || true
 cp "$tmp/cache/certs-v2.pack" "$out/fuzz_facts_cache/full_language.pack"
 head -c 2000 "$tmp/cache/certs-v2.pack" >"$out/fuzz_facts_cache/torn.pack"
-printf 'trustc facts v3\n' >"$out/fuzz_facts_cache/magic_only.pack"
+printf 'trustc facts v4\n' >"$out/fuzz_facts_cache/magic_only.pack"

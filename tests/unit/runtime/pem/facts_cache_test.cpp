@@ -112,7 +112,7 @@ TEST_F(FactsCacheTest, ADamagedOrTornPackIsAMissNeverAWrongAnswer) {
     EXPECT_EQ(Get(result).facts().sha256, Sha256Hex(Get(result).der()));
     return cache.decoded();
   };
-  constexpr size_t kHeaders = 16 + 68;  // magic line, record header
+  constexpr size_t kHeaders = 16 + 72;  // magic line, record header
   auto sampled = [&](size_t i) { return i < kHeaders || i % 7 == 0 || i + 1 == good.size(); };
   for (size_t i = 0; i < good.size(); ++i) {
     if (!sampled(i)) continue;
