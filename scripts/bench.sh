@@ -7,7 +7,11 @@
 #   check     trustc check main.trust
 #   build     trustc build, cold: empty certificate-facts cache (TRUSTC_CACHE_DIR)
 #   rebuild   trustc build again with the cache filled and main.trust changed (a warm rebuild)
-# and prints wall seconds, peak RSS and the ratios build/parse and rebuild/hash; then the growth
+#   1-cert    trustc build again after one of gw_b's certificates changed (swapped with
+#             certs/spare.der): what changes is one gateway's bundles
+# and prints wall seconds, peak RSS and the ratios build/parse, rebuild/hash and 1-cert/rebuild
+# (one changed certificate should cost no more than a no-change rebuild plus one bundle); then
+# the growth
 # of build time between the two largest N, the phases of a cold and a warm build at the largest
 # N up to 10,000 (`trustc build --timings`), and the trust-apply benchmark against keytool
 # (tests/bench/apply/bench_apply.sh; BENCH_APPLY=0 skips it), and the language server's request
@@ -52,13 +56,20 @@ measure() {
   printf -v "${prefix}_mb" '%s' "$best_mb"
 }
 
-printf '%-8s %8s %8s %14s %14s %14s %10s %12s\n' N hash parse check build rebuild \
-  build/parse rebuild/hash
-printf '%-8s %8s %8s %14s %14s %14s %10s %12s\n' '' '(s)' '(s)' '(s / MB)' '(s / MB)' \
-  '(s / MB)' '' ''
+row='%-8s %8s %8s %14s %14s %14s %14s %10s %12s %14s\n'
+# shellcheck disable=SC2059
+printf "$row" N hash parse check build rebuild 1-cert build/parse rebuild/hash 1-cert/rebuild
+# shellcheck disable=SC2059
+printf "$row" '' '(s)' '(s)' '(s / MB)' '(s / MB)' '(s / MB)' '(s / MB)' '' '' ''
+# swap_certificate A B: exchanges two certificate files (a one-certificate change each time).
+swap_certificate() {
+  mv "$1" "$1.swap" && mv "$2" "$1" && mv "$1.swap" "$2"
+  swaps=$((swaps + 1))
+}
+
 for n in "${sizes[@]}"; do
   data=$root/data/$n
-  if [[ ! -f $data/main.trust ]]; then
+  if [[ ! -f $data/main.trust || ! -f $data/certs/spare.der ]]; then
     rm -rf "$data"
     "$tools/gen_program" "$n" "$data" >/dev/null
   fi
@@ -74,11 +85,21 @@ for n in "${sizes[@]}"; do
   measure rebuild "cp main.trust.orig main.trust; echo \"// edit \$RANDOM\" >>main.trust" -- \
     "$trustc" build main.trust -o out
   cp main.trust.orig main.trust
+  "$trustc" build main.trust -o out >/dev/null 2>&1
+  # The last leaf with i % 4 == 1 belongs to gw_b and to no user; each run swaps it again.
+  for ((swapped = n - 1; swapped % 4 != 1; swapped--)); do :; done
+  swaps=0
+  measure onecert "swap_certificate certs/cert-$swapped.der certs/spare.der" -- \
+    "$trustc" build main.trust -o out
+  ((swaps % 2 == 0)) || swap_certificate "certs/cert-$swapped.der" certs/spare.der
   cd - >/dev/null
-  printf '%-8s %8s %8s %14s %14s %14s %10s %12s\n' "$n" "$hash_s" "$parse_s" \
+  # shellcheck disable=SC2059
+  printf "$row" "$n" "$hash_s" "$parse_s" \
     "$check_s / $check_mb" "$build_s / $build_mb" "$rebuild_s / $rebuild_mb" \
+    "$onecert_s / $onecert_mb" \
     "$(awk "BEGIN{printf \"%.2f\", $build_s / ($parse_s > 0 ? $parse_s : 0.01)}")" \
-    "$(awk "BEGIN{printf \"%.2f\", $rebuild_s / ($hash_s > 0 ? $hash_s : 0.01)}")"
+    "$(awk "BEGIN{printf \"%.2f\", $rebuild_s / ($hash_s > 0 ? $hash_s : 0.01)}")" \
+    "$(awk "BEGIN{printf \"%.2f\", $onecert_s / ($rebuild_s > 0 ? $rebuild_s : 0.01)}")"
   printf -v "build_of_$n" '%s' "$build_s"
 done
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "compiler/ir/ir.h"
+#include "compiler/source/phase_times.h"
 
 namespace trust::artifacts {
 
@@ -22,15 +23,28 @@ using ArtifactSet = std::map<std::string, std::string>;
 // One artifact: its path and what makes its bytes (nullopt and *error on failure). A build
 // makes each artifact when it writes it and drops it after: a large program's bundles are tens
 // of megabytes each, and holding all of them at once made peak memory grow with their sum.
+//
+// `input_key` (see inputs.h), when set, names everything the bytes are made from: a build whose
+// output directory already holds this path made from the same key (recorded in
+// `.trustc-inputs`), with the SHA-256 its SHA256SUMS lists, links that file instead of calling
+// `make`.
 struct Artifact {
   std::string path;
   std::function<std::optional<std::string>(std::string* error)> make;
+  std::string input_key;
+  // Called with the file's SHA-256 instead of `make` when the file is reused (for SHA256SUMS).
+  std::function<void(const std::string& sha256)> reused;
 };
+
+// The file in the output directory recording each reusable artifact's input key
+// ("KEY  path" lines, sorted by path). Not listed in SHA256SUMS: it is a build record, not an
+// artifact, and it only ever allows reuse of a file that still hashes to SHA256SUMS.
+inline constexpr std::string_view kInputsFile = ".trustc-inputs";
 
 // Everything `trustc build` writes, in the order it writes it: bundles, manifests and
 // certificates for every gateway and keystore of the program, sorted by path, then SHA256SUMS
 // and, with a `sign_key`, SHA256SUMS.sig. Made lazily; SHA256SUMS records each artifact as it is
-// made (and makes any not yet made). `program` must outlive the list.
+// made or reused (and makes any not yet made). `program` must outlive the list.
 std::vector<Artifact> ListArtifacts(const ir::Program& program, std::string_view generator,
                                     const std::string& sign_key = "");
 
@@ -40,9 +54,19 @@ std::optional<ArtifactSet> Collect(const std::vector<Artifact>& artifacts, std::
 // The unsigned artifacts of `program`, made.
 ArtifactSet Collect(const ir::Program& program, std::string_view generator);
 
-// `trustc build`: writes `artifacts` (a ListArtifacts list) one at a time, all or nothing as
-// WriteAtomically does.
-bool WriteBuild(const std::vector<Artifact>& artifacts, const std::string& dir, std::string* error);
+// `trustc build`: writes `artifacts` (a ListArtifacts list) one at a time, reusing those of
+// the build in `dir` whose input key is unchanged, then .trustc-inputs, all or nothing as
+// WriteAtomically does. A reusable file of the previous build that no longer hashes to its
+// SHA256SUMS is made again, and `notes` gets a line saying so.
+struct BuildStats {
+  size_t reused = 0;  // artifacts linked from the previous build
+  size_t made = 0;    // artifacts lowered (or copied) and written
+  std::vector<std::string> notes;
+};
+// With `timings` (--timings), the time goes to "lower+write", "flush" (making the staged tree
+// durable) and "swap" (putting it in place and removing the previous build).
+bool WriteBuild(const std::vector<Artifact>& artifacts, const std::string& dir, BuildStats* stats,
+                source::PhaseTimes* timings, std::string* error);
 
 // Detached signature of `data` with the PEM private key in `key_path` (RSA or EC, SHA-256), in
 // the form `openssl dgst -sha256 -sign` writes. On failure returns nullopt and sets *error.

@@ -2,6 +2,7 @@
 // keys come out in the order of docs/manifest.md.
 #include <nlohmann/json.hpp>
 
+#include "runtime/manifest/json_stream.h"
 #include "runtime/manifest/manifest.h"
 
 namespace trust::manifest {
@@ -56,29 +57,32 @@ std::optional<Format> ParseFormat(std::string_view name) {
   return std::nullopt;
 }
 
+// Streamed entry by entry (JsonObjectStream): a keystore of 25,000 certificates is never a
+// JSON tree in memory.
 std::string WriteManifest(const Manifest& manifest) {
-  OrderedJson json = OrderedJson::object();
-  json["schema"] = manifest.schema;
-  json["generator"] = manifest.generator;
-  json["source"] = manifest.source;
-  json["keystore"] = manifest.keystore;
+  JsonObjectStream<OrderedJson> json;
+  json.Member("schema", manifest.schema);
+  json.Member("generator", manifest.generator);
+  json.Member("source", manifest.source);
+  json.Member("keystore", manifest.keystore);
   if (!manifest.host.empty()) {
-    json["host"] = manifest.host;
+    json.Member("host", manifest.host);
   }
-  json["format"] = std::string(FormatName(manifest.format));
-  json["path"] = manifest.path;
-  json["password"] = std::visit(PasswordToJson{}, manifest.password);
-  json["create"] = manifest.create;
-  json["entries"] = OrderedJson::array();
+  json.Member("format", std::string(FormatName(manifest.format)));
+  json.Member("path", manifest.path);
+  json.Member("password", std::visit(PasswordToJson{}, manifest.password));
+  json.Member("create", manifest.create);
+  json.BeginArray("entries");
   for (const Entry& entry : manifest.entries) {
-    json["entries"].push_back(EntryToJson(entry));
+    json.Element(EntryToJson(entry));
   }
-  json["remove"] = OrderedJson::array();
+  json.EndArray();
+  json.BeginArray("remove");
   for (const std::string& alias : manifest.remove) {
-    json["remove"].push_back(alias);
+    json.Element(alias);
   }
-  // replace: invalid UTF-8 must never make the writer throw; ensure_ascii off keeps UTF-8.
-  return json.dump(2, ' ', false, OrderedJson::error_handler_t::replace) + "\n";
+  json.EndArray();
+  return json.Finish();
 }
 
 }  // namespace trust::manifest

@@ -2,6 +2,7 @@
 // directories and times, all-or-nothing writes, and verification by the real consumers
 // (`sha256sum -c`, `openssl dgst -verify`).
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -179,6 +180,54 @@ TEST_F(BuildTest, AnExistingDirectoryIsReplacedAsAWhole) {
   ASSERT_EQ(Trustc("build " + Quoted(kExample / "main.trust") + " -o " + Quoted(out)), 0);
   EXPECT_FALSE(fs::exists(out / "gateways" / "stale.install.bundle"));
   EXPECT_TRUE(fs::exists(out / "gateways" / "api_gateway.install.bundle"));
+}
+
+// A rebuild reuses what did not change, and its output is still exactly a cold build's: after
+// no change, after one certificate changed, and after an artifact in the output directory was
+// tampered with (which the rebuild notices and makes again).
+TEST_F(BuildTest, ARebuildIsByteIdenticalToAColdBuild) {
+  fs::path project = CopyExample("p");
+  fs::path out = tmp_ / "out";
+  int cold_builds = 0;
+  auto matches_cold_build = [&] {
+    // A fresh facts cache and a fresh output directory: nothing to reuse.
+    fs::path cold = tmp_ / ("cold-" + std::to_string(++cold_builds));
+    std::string cache = "TRUSTC_CACHE_DIR=" + Quoted(cold.string() + "-cache") + " ";
+    EXPECT_EQ(Shell("cd " + Quoted(project) + " && " + cache + Quoted(TRUSTC_PATH) +
+                    " build main.trust -o " + Quoted(cold) + " >/dev/null 2>&1"),
+              0);
+    return ReadTree(out) == ReadTree(cold);
+  };
+  fs::path bundle = out / "gateways" / "api_gateway.install.bundle";
+  fs::path manifest = out / "keystores" / "connector_xpress.manifest.json";
+
+  ASSERT_EQ(Trustc("build main.trust -o " + Quoted(out), project), 0);
+  ASSERT_TRUE(fs::exists(out / ".trustc-inputs"));
+  struct stat before {};
+  ASSERT_EQ(::stat(bundle.c_str(), &before), 0);
+
+  std::ofstream(project / "main.trust", std::ios::app) << "// an edit that changes nothing\n";
+  ASSERT_EQ(Trustc("build main.trust -o " + Quoted(out), project), 0);
+  EXPECT_TRUE(matches_cold_build()) << "after no change";
+  struct stat after {};
+  ASSERT_EQ(::stat(bundle.c_str(), &after), 0);
+  EXPECT_EQ(before.st_ino, after.st_ino) << "the unchanged bundle was not reused";
+
+  struct stat manifest_before {};
+  ASSERT_EQ(::stat(manifest.c_str(), &manifest_before), 0);
+  fs::copy_file(project / "certs/dev/eta_server.pem", project / "certs/dev/eta2_server.cer",
+                fs::copy_options::overwrite_existing);
+  ASSERT_EQ(Trustc("build main.trust -o " + Quoted(out), project), 0);
+  EXPECT_TRUE(matches_cold_build()) << "after one certificate changed";
+  struct stat manifest_after {};
+  ASSERT_EQ(::stat(manifest.c_str(), &manifest_after), 0);
+  EXPECT_NE(manifest_before.st_ino, manifest_after.st_ino) << "the changed manifest was reused";
+
+  std::string text = ReadTree(out).at("gateways/api_gateway.install.bundle");
+  text.replace(text.find("trustAnchor"), 11, "trustAnchoR");
+  std::ofstream(bundle, std::ios::trunc) << text;
+  ASSERT_EQ(Trustc("build main.trust -o " + Quoted(out), project), 0);
+  EXPECT_TRUE(matches_cold_build()) << "after an artifact was tampered with";
 }
 
 TEST(WriteAtomically, AFailureWhileWritingLeavesNoPartialDirectory) {

@@ -18,12 +18,12 @@ namespace {
 enum class Kind { kInstall, kDelete };
 
 void WriteMapping(const ir::Gateway& gateway, const PlannedEntity& entity, Kind kind,
-                  xml::Element mappings) {
-  xml::Element mapping = mappings.Add("l7:Mapping")
-                             .Attr("action", kind == Kind::kInstall ? "NewOrUpdate" : "Delete")
-                             .Attr("srcId", entity.id)
-                             .Attr("srcUri", entity.src_uri)
-                             .Attr("type", entity.type);
+                  xml::Element& mappings) {
+  xml::Element mapping = mappings.Add("l7:Mapping");
+  mapping.Attr("action", kind == Kind::kInstall ? "NewOrUpdate" : "Delete")
+      .Attr("srcId", entity.id)
+      .Attr("srcUri", entity.src_uri)
+      .Attr("type", entity.type);
   // By name, an entity an administrator created by hand with the same name is adopted (updated
   // or deleted) instead of colliding with ours.
   if (gateway.mapping == ir::Mapping::kByName) {
@@ -44,15 +44,7 @@ std::string Comment(const ir::Program& program, const ir::Gateway& gateway, Kind
   return text;
 }
 
-std::string WriteBundle(const ir::Program& program, const ir::Gateway& gateway, Kind kind) {
-  Plan plan = MakePlan(program, gateway);
-  xml::Document doc;
-  doc.AddComment(Comment(program, gateway, kind));
-  xml::Element root = doc.AddRoot("l7:Bundle").Attr("xmlns:l7", kNamespace);
-  xml::Element references = root.Add("l7:References");
-  for (const PlannedEntity& entity : plan.entities) {
-    WriteItem(plan, entity, references);
-  }
+void WriteMappings(const ir::Gateway& gateway, const Plan& plan, Kind kind, xml::Element& root) {
   xml::Element mappings = root.Add("l7:Mappings");
   // Mappings run in document order: install dependencies first, delete dependents first.
   if (kind == Kind::kInstall) {
@@ -66,7 +58,24 @@ std::string WriteBundle(const ir::Program& program, const ir::Gateway& gateway, 
       WriteMapping(gateway, *it, kind, mappings);
     }
   }
-  return doc.Print();
+}
+
+std::string WriteBundle(const ir::Program& program, const ir::Gateway& gateway, Kind kind) {
+  Plan plan = MakePlan(program, gateway);
+  xml::Document doc;
+  doc.AddComment(Comment(program, gateway, kind));
+  {
+    xml::Element root = doc.AddRoot("l7:Bundle");
+    root.Attr("xmlns:l7", kNamespace);
+    {
+      xml::Element references = root.Add("l7:References");
+      for (const PlannedEntity& entity : plan.entities) {
+        WriteItem(plan, entity, references);
+      }
+    }
+    WriteMappings(gateway, plan, kind, root);
+  }
+  return doc.Take();
 }
 
 }  // namespace

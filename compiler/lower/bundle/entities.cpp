@@ -2,6 +2,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "compiler/lower/bundle/goid.h"
 
@@ -10,18 +11,18 @@ namespace {
 
 std::string_view Bool(bool value) { return value ? "true" : "false"; }
 
-void AddProperty(xml::Element properties, std::string_view key, std::string_view value_type,
+void AddProperty(xml::Element& properties, std::string_view key, const char* value_type,
                  std::string_view value) {
   properties.Add("l7:Property").Attr("key", key).AddText(value_type, value);
 }
 
-void AddBoolean(xml::Element properties, std::string_view key, bool value) {
+void AddBoolean(xml::Element& properties, std::string_view key, bool value) {
   AddProperty(properties, key, "l7:BooleanValue", Bool(value));
 }
 
 // All eight keys, always, in docs/bundles.md's order: the gateway silently defaults a missing
 // or misspelled key, so leaving one out would mean trusting by accident.
-void AddTrustProperties(const ir::Trust& trust, xml::Element properties) {
+void AddTrustProperties(const ir::Trust& trust, xml::Element& properties) {
   AddBoolean(properties, "revocationCheckingEnabled", trust.revocation_checking);
   AddBoolean(properties, "trustAnchor", trust.anchor);
   for (ir::Purpose purpose : ir::AllPurposes()) {
@@ -31,24 +32,31 @@ void AddTrustProperties(const ir::Trust& trust, xml::Element properties) {
 }
 
 // A specific policy: `revocationCheckingEnabled` stays true and the reference names it.
-void AddPolicyReference(const Plan& plan, const PlannedEntity& entity, xml::Element cert) {
+void AddPolicyReference(const Plan& plan, const PlannedEntity& entity, xml::Element& cert) {
   if (!entity.revocation_policy) return;
-  cert.Add("l7:Extension")
-      .Add("l7:RevocationCheckingPolicyReference")
+  xml::Element extension = cert.Add("l7:Extension");
+  extension.Add("l7:RevocationCheckingPolicyReference")
       .Attr("id", plan.entities[*entity.revocation_policy].id)
       .Attr("resourceUri", std::string(kNamespace) + "/revocationCheckingPolicies");
 }
 
-void WriteTrustedCert(const Plan& plan, const PlannedEntity& entity, xml::Element resource) {
-  xml::Element cert = resource.Add("l7:TrustedCertificate").Attr("id", entity.id);
-  cert.AddText("l7:Name", entity.name);
+void WriteCertificateData(const pem::Certificate& certificate, xml::Element& cert) {
   xml::Element data = cert.Add("l7:CertificateData");
-  const pem::Certificate& certificate = *entity.certificate;
   data.AddText("l7:IssuerName", certificate.facts().issuer);
   data.AddText("l7:SerialNumber", certificate.facts().serial_decimal);
   data.AddText("l7:SubjectName", certificate.facts().subject);
   data.AddText("l7:Encoded", CertBase64(certificate));
-  AddTrustProperties(*entity.trust, cert.Add("l7:Properties"));
+}
+
+void WriteTrustedCert(const Plan& plan, const PlannedEntity& entity, xml::Element& resource) {
+  xml::Element cert = resource.Add("l7:TrustedCertificate");
+  cert.Attr("id", entity.id);
+  cert.AddText("l7:Name", entity.name);
+  WriteCertificateData(*entity.certificate, cert);
+  {
+    xml::Element properties = cert.Add("l7:Properties");
+    AddTrustProperties(*entity.trust, properties);
+  }  // closed before the extension that follows it
   AddPolicyReference(plan, entity, cert);
 }
 
@@ -57,9 +65,19 @@ std::string_view CheckType(const ir::RevocationCheck& check) {
   return check.from_certificate ? "CRL from certificate URL" : "CRL from URL";
 }
 
-void WriteRevocationPolicy(const Plan& plan, const PlannedEntity& entity, xml::Element resource) {
+void WriteRevocationCheck(const Plan& plan, const ir::RevocationCheck& check,
+                          const std::vector<size_t>& signers, xml::Element& policy) {
+  xml::Element item = policy.Add("l7:RevocationCheckItems");
+  item.AddText("l7:Type", CheckType(check));
+  item.AddText("l7:Url", check.url);
+  item.AddText("l7:AllowIssuerSignature", Bool(check.allow_issuer_signature));
+  for (size_t index : signers) item.AddText("l7:TrustedSigners", plan.entities[index].id);
+}
+
+void WriteRevocationPolicy(const Plan& plan, const PlannedEntity& entity, xml::Element& resource) {
   const ir::RevocationPolicy& policy = *entity.policy;
-  xml::Element element = resource.Add("l7:RevocationCheckingPolicy").Attr("id", entity.id);
+  xml::Element element = resource.Add("l7:RevocationCheckingPolicy");
+  element.Attr("id", entity.id);
   element.AddText("l7:Name", entity.name);
   element.AddText("l7:DefaultPolicy", Bool(policy.default_policy));
   element.AddText("l7:ContinueOnServerUnavailable", Bool(policy.continue_on_unavailable));
@@ -67,14 +85,7 @@ void WriteRevocationPolicy(const Plan& plan, const PlannedEntity& entity, xml::E
   // The gateway's model writes each check as one `l7:RevocationCheckItems` element, and each
   // signer id as one `l7:TrustedSigners` element (JAXB lists without a wrapper).
   for (size_t i = 0; i < policy.checks.size(); ++i) {
-    const ir::RevocationCheck& check = policy.checks[i];
-    xml::Element item = element.Add("l7:RevocationCheckItems");
-    item.AddText("l7:Type", CheckType(check));
-    item.AddText("l7:Url", check.url);
-    item.AddText("l7:AllowIssuerSignature", Bool(check.allow_issuer_signature));
-    for (size_t index : entity.signers[i]) {
-      item.AddText("l7:TrustedSigners", plan.entities[index].id);
-    }
+    WriteRevocationCheck(plan, policy.checks[i], entity.signers[i], element);
   }
 }
 
@@ -92,11 +103,7 @@ std::string_view ValidationValue(ir::Validation validation) {
   return "";
 }
 
-void WriteProvider(const Plan& plan, const PlannedEntity& entity, xml::Element resource) {
-  const ir::IdentityProvider& provider = *entity.provider;
-  xml::Element element = resource.Add("l7:IdentityProvider").Attr("id", entity.id);
-  element.AddText("l7:Name", entity.name);
-  element.AddText("l7:IdentityProviderType", "Federated");
+void WriteProviderProperties(const ir::IdentityProvider& provider, xml::Element& element) {
   xml::Element properties = element.Add("l7:Properties");
   AddBoolean(properties, "enableCredentialType.saml", provider.saml);
   AddBoolean(properties, "enableCredentialType.x509", provider.x509);
@@ -104,37 +111,50 @@ void WriteProvider(const Plan& plan, const PlannedEntity& entity, xml::Element r
     AddProperty(properties, "certificateValidation", "l7:StringValue",
                 ValidationValue(provider.validation));
   }
-  xml::Element references =
-      element.Add("l7:Extension")
-          .Add("l7:FederatedIdentityProviderDetail")
-          .Add("l7:CertificateReferences")
-          .Attr("resourceUri", std::string(kNamespace) + "/trustedCertificates");
+}
+
+void WriteCertificateReferences(const Plan& plan, const PlannedEntity& entity,
+                                xml::Element& element) {
+  xml::Element extension = element.Add("l7:Extension");
+  xml::Element detail = extension.Add("l7:FederatedIdentityProviderDetail");
+  xml::Element references = detail.Add("l7:CertificateReferences");
+  references.Attr("resourceUri", std::string(kNamespace) + "/trustedCertificates");
   for (size_t index : entity.references) {
     references.Add("l7:Reference").Attr("id", plan.entities[index].id);
   }
 }
 
-void AddOptionalText(xml::Element parent, std::string_view name, std::string_view text) {
+void WriteProvider(const Plan& plan, const PlannedEntity& entity, xml::Element& resource) {
+  xml::Element element = resource.Add("l7:IdentityProvider");
+  element.Attr("id", entity.id);
+  element.AddText("l7:Name", entity.name);
+  element.AddText("l7:IdentityProviderType", "Federated");
+  WriteProviderProperties(*entity.provider, element);
+  WriteCertificateReferences(plan, entity, element);
+}
+
+void AddOptionalText(xml::Element& parent, const char* name, std::string_view text) {
   if (!text.empty()) {
     parent.AddText(name, text);
   }
 }
 
-void WriteUser(const PlannedEntity& entity, xml::Element resource) {
+void WriteUser(const PlannedEntity& entity, xml::Element& resource) {
   const ir::User& user = *entity.user;
-  xml::Element element =
-      resource.Add("l7:User").Attr("id", entity.id).Attr("providerId", entity.provider_id);
+  xml::Element element = resource.Add("l7:User");
+  element.Attr("id", entity.id).Attr("providerId", entity.provider_id);
   element.AddText("l7:Login", user.login);
   AddOptionalText(element, "l7:FirstName", user.first_name);
   AddOptionalText(element, "l7:LastName", user.last_name);
   AddOptionalText(element, "l7:Email", user.email);
   element.AddText("l7:SubjectDn", user.dn);
-  AddProperty(element.Add("l7:Properties"), "name", "l7:StringValue", user.login);
+  xml::Element properties = element.Add("l7:Properties");
+  AddProperty(properties, "name", "l7:StringValue", user.login);
 }
 
 }  // namespace
 
-void WriteItem(const Plan& plan, const PlannedEntity& entity, xml::Element references) {
+void WriteItem(const Plan& plan, const PlannedEntity& entity, xml::Element& references) {
   xml::Element item = references.Add("l7:Item");
   item.AddText("l7:Name", entity.name);
   item.AddText("l7:Id", entity.id);

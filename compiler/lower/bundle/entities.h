@@ -11,6 +11,6 @@ namespace trust::lower::bundle {
 // Appends `l7:Item` (Name, Id, Type, Resource) for `entity` to `references`. No TimeStamp:
 // it is optional and would make the output depend on the clock. Precondition: the certificate
 // of every trust is loaded (sema guarantees it).
-void WriteItem(const Plan& plan, const PlannedEntity& entity, xml::Element references);
+void WriteItem(const Plan& plan, const PlannedEntity& entity, xml::Element& references);
 
 }  // namespace trust::lower::bundle

@@ -21,46 +21,43 @@ std::string CommentSafe(std::string_view text) {
   return out;
 }
 
+// What tinyxml2's XMLDocument::NewDeclaration() writes by default.
+constexpr const char* kDeclaration = "xml version=\"1.0\" encoding=\"UTF-8\"";
+
 }  // namespace
 
-Element Element::Add(std::string_view name) {
-  tinyxml2::XMLElement* child = element_->GetDocument()->NewElement(Z(name).c_str());
-  element_->InsertEndChild(child);
-  return Element(child);
+Element::Element(tinyxml2::XMLPrinter& printer, const char* name) : printer_(printer) {
+  printer_.OpenElement(name, /*compactMode=*/false);
 }
 
-Element Element::AddText(std::string_view name, std::string_view text) {
-  Element child = Add(name);
-  child.element_->SetText(Z(text).c_str());
-  return child;
+Element::~Element() { printer_.CloseElement(/*compactMode=*/false); }
+
+Element Element::Add(const char* name) { return Element(printer_, name); }
+
+void Element::AddText(const char* name, std::string_view text) {
+  Element child(printer_, name);
+  printer_.PushText(Z(text).c_str());
 }
 
 Element& Element::Attr(std::string_view name, std::string_view value) {
-  element_->SetAttribute(Z(name).c_str(), Z(value).c_str());
+  printer_.PushAttribute(Z(name).c_str(), Z(value).c_str());
   return *this;
 }
 
-Document::Document() { doc_.InsertEndChild(doc_.NewDeclaration()); }
+Document::Document() { printer_.PushDeclaration(kDeclaration); }
 
 void Document::AddComment(std::string_view text) {
-  doc_.InsertEndChild(doc_.NewComment(CommentSafe(text).c_str()));
+  printer_.PushComment(CommentSafe(text).c_str());
 }
 
-Element Document::AddRoot(std::string_view name) {
-  tinyxml2::XMLElement* root = doc_.NewElement(Z(name).c_str());
-  doc_.InsertEndChild(root);
-  return Element(root);
-}
+Element Document::AddRoot(const char* name) { return Element(printer_, name); }
 
-std::string Document::Print() const {
-  tinyxml2::XMLPrinter printer(nullptr, /*compact=*/false);
-  doc_.Print(&printer);
-  std::string out(printer.CStr(), static_cast<size_t>(printer.CStrSize() - 1));
-  while (!out.empty() && out.back() == '\n') {
-    out.pop_back();
+std::string Document::Take() {
+  while (!out_.empty() && out_.back() == '\n') {
+    out_.pop_back();
   }
-  out.push_back('\n');
-  return out;
+  out_.push_back('\n');
+  return std::move(out_);
 }
 
 }  // namespace trust::lower::bundle::xml

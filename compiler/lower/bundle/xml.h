@@ -1,5 +1,14 @@
-// A tiny builder over tinyxml2 for writing documents. tinyxml2 does every bit of escaping: no
-// caller ever builds markup from strings, so names such as `A & B <C>` cannot break a bundle.
+// A tiny streaming writer over tinyxml2's XMLPrinter: elements are printed as they are opened
+// and closed, so no document tree is ever built and memory does not grow with the bundle.
+// tinyxml2 does every bit of escaping: no caller ever builds markup from strings, so names such
+// as `A & B <C>` cannot break a bundle.
+//
+// Elements are RAII scopes: an Element opens its tag when constructed and closes it when
+// destroyed. Set attributes before adding children or text; open children only from the
+// innermost open element (a sibling's scope must have ended). Element names are C strings that
+// must outlive the element (string literals): XMLPrinter keeps the pointer to close the tag.
+// Temporaries in a chain such as `parent.Add("a").Attr("k", "v").AddText("b", "t")` close at the
+// end of the statement.
 #pragma once
 
 #include <tinyxml2.h>
@@ -9,24 +18,9 @@
 
 namespace trust::lower::bundle::xml {
 
-// A handle to an element owned by its Document. Cheap to copy.
-class Element {
- public:
-  explicit Element(tinyxml2::XMLElement* element) : element_(element) {}
+class Element;
 
-  // Appends an empty child element and returns it.
-  Element Add(std::string_view name);
-  // Appends a child element holding `text` and returns it.
-  Element AddText(std::string_view name, std::string_view text);
-  // Sets an attribute; attributes print in the order they were first set.
-  Element& Attr(std::string_view name, std::string_view value);
-
- private:
-  tinyxml2::XMLElement* element_;
-};
-
-// A document with an XML declaration (version 1.0, UTF-8), optional comments before the root
-// element and one root element.
+// The output: an XML declaration (version 1.0, UTF-8), optional comments, one root element.
 class Document {
  public:
   Document();
@@ -36,13 +30,53 @@ class Document {
   // A comment before the root. XML comments cannot be escaped, so any "--" in `text` (which
   // would end the comment early) is broken up as "- -".
   void AddComment(std::string_view text);
-  // Creates the root element; call once, after the comments.
-  Element AddRoot(std::string_view name);
-  // The document indented by four spaces per level, ending with a single "\n".
-  std::string Print() const;
+  // Opens the root element; call once, after the comments.
+  Element AddRoot(const char* name);
+  // The document indented by four spaces per level, ending with a single "\n". Call after the
+  // root element has been closed.
+  std::string Take();
 
  private:
-  tinyxml2::XMLDocument doc_;
+  friend class Element;
+
+  // XMLPrinter writing straight into a std::string (instead of its own buffer, which would
+  // then be copied).
+  class StringPrinter : public tinyxml2::XMLPrinter {
+   public:
+    explicit StringPrinter(std::string& out) : tinyxml2::XMLPrinter(nullptr, false), out_(out) {}
+
+   protected:
+    void Write(const char* data, size_t size) override { out_.append(data, size); }
+    void Putc(char ch) override { out_.push_back(ch); }
+
+   private:
+    std::string& out_;
+  };
+
+  std::string out_;
+  StringPrinter printer_{out_};
+};
+
+// An open element; closed when it goes out of scope. Neither copyable nor movable: returned
+// only as a prvalue (guaranteed elision), so each tag is closed exactly once.
+class Element {
+ public:
+  Element(const Element&) = delete;
+  Element& operator=(const Element&) = delete;
+  ~Element();
+
+  // Opens a child element.
+  [[nodiscard]] Element Add(const char* name);
+  // Writes a child element holding `text`, closed at once.
+  void AddText(const char* name, std::string_view text);
+  // Sets an attribute; only before any child or text.
+  Element& Attr(std::string_view name, std::string_view value);
+
+ private:
+  friend class Document;
+  Element(tinyxml2::XMLPrinter& printer, const char* name);
+
+  tinyxml2::XMLPrinter& printer_;
 };
 
 }  // namespace trust::lower::bundle::xml

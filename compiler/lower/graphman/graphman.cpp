@@ -1,11 +1,13 @@
 #include "compiler/lower/graphman/graphman.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <string_view>
 
 #include "compiler/lower/bundle/plan.h"
+#include "runtime/manifest/json_stream.h"
 
 namespace trust::lower::graphman {
 namespace {
@@ -140,35 +142,65 @@ json User(const PlannedEntity& entity) {
   return out;
 }
 
-// Never throws: a string that is not UTF-8 (sema refuses those in sources; certificate
-// fields come from OpenSSL) is written with U+FFFD instead.
-std::string Print(const json& bundle) {
-  return bundle.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+enum class EntityKind { kTrustedCert, kPolicy, kProvider, kUser };
+
+EntityKind KindOf(const PlannedEntity& entity) {
+  if (entity.trust != nullptr) return EntityKind::kTrustedCert;
+  if (entity.policy != nullptr) return EntityKind::kPolicy;
+  if (entity.user != nullptr) return EntityKind::kUser;
+  return EntityKind::kProvider;
 }
 
-// The entity lists of `selected` (entities of `plan`, in plan order); empty lists are left out.
-json Entities(const Plan& plan, const Plan& selected) {
-  json policies = json::array();
-  json certs = json::array();
-  json providers = json::array();
-  json users = json::array();
-  for (const PlannedEntity& entity : selected.entities) {
-    if (entity.trust != nullptr) {
-      certs.push_back(WithPolicyName(plan, entity, TrustedCert(entity)));
-    } else if (entity.policy != nullptr) {
-      policies.push_back(RevocationPolicy(plan, entity));
-    } else if (entity.user != nullptr) {
-      users.push_back(User(entity));
-    } else {
-      providers.push_back(Provider(plan, entity));
-    }
+json EntityJson(const Plan& plan, const PlannedEntity& entity) {
+  switch (KindOf(entity)) {
+    case EntityKind::kTrustedCert:
+      return WithPolicyName(plan, entity, TrustedCert(entity));
+    case EntityKind::kPolicy:
+      return RevocationPolicy(plan, entity);
+    case EntityKind::kUser:
+      return User(entity);
+    case EntityKind::kProvider:
+      break;
   }
-  json out = json::object();
-  if (!policies.empty()) out["revocationCheckPolicies"] = policies;
-  if (!certs.empty()) out["trustedCerts"] = certs;
-  if (!providers.empty()) out["federatedIdps"] = providers;
-  if (!users.empty()) out["federatedUsers"] = users;
-  return out;
+  return Provider(plan, entity);
+}
+
+// Entities of a plan, in plan order.
+using Selection = std::vector<const PlannedEntity*>;
+
+// `key: [...]` with the selected entities of `kind`, each made and written in turn; left out
+// when there are none.
+void WriteList(trust::manifest::JsonObjectStream<json>& out, std::string_view key, EntityKind kind,
+               const Plan& plan, const Selection& selected) {
+  bool any = std::any_of(selected.begin(), selected.end(),
+                         [kind](const PlannedEntity* e) { return KindOf(*e) == kind; });
+  if (!any) return;
+  out.BeginArray(key);
+  for (const PlannedEntity* entity : selected) {
+    if (KindOf(*entity) == kind) out.Element(EntityJson(plan, *entity));
+  }
+  out.EndArray();
+}
+
+// The bundle of `selected` (entities of `plan`; provider references are indices into it). The
+// layout is json::dump(2) of the whole document, keys sorted, but written one entry at a time
+// (JsonObjectStream), so a bundle of 25,000 certificates is never a JSON tree in memory. Never
+// throws: a string that is not UTF-8 (sema refuses those in sources; certificate fields come
+// from OpenSSL) is written with U+FFFD instead.
+std::string Print(const Plan& plan, const Selection& selected, std::string_view action) {
+  trust::manifest::JsonObjectStream<json> out;
+  WriteList(out, "federatedIdps", EntityKind::kProvider, plan, selected);
+  WriteList(out, "federatedUsers", EntityKind::kUser, plan, selected);
+  out.Member("properties", {{"defaultAction", action}});
+  WriteList(out, "revocationCheckPolicies", EntityKind::kPolicy, plan, selected);
+  WriteList(out, "trustedCerts", EntityKind::kTrustedCert, plan, selected);
+  return out.Finish();
+}
+
+Selection All(const Plan& plan) {
+  Selection all;
+  for (const PlannedEntity& entity : plan.entities) all.push_back(&entity);
+  return all;
 }
 
 // What identifies an entity to Graphman: a trusted certificate's thumbprint, a provider's or a
@@ -182,9 +214,7 @@ std::string Key(const PlannedEntity& entity) {
 
 std::string WriteBundle(const ir::Program& program, const ir::Gateway& gateway, Kind kind) {
   Plan plan = bundle::MakePlan(program, gateway);
-  json out = Entities(plan, plan);
-  out["properties"] = {{"defaultAction", kind == Kind::kInstall ? "NEW_OR_UPDATE" : "DELETE"}};
-  return Print(out);
+  return Print(plan, All(plan), kind == Kind::kInstall ? "NEW_OR_UPDATE" : "DELETE");
 }
 
 }  // namespace
@@ -206,14 +236,12 @@ std::string MigrationBundle(const ir::Program& old_program, const ir::Gateway& o
     }
   }
   Plan plan = bundle::MakePlan(old_program, old_gateway);
-  Plan gone;
+  Selection gone;
   for (const PlannedEntity& entity : plan.entities) {
-    if (!kept.contains(Key(entity))) gone.entities.push_back(entity);
+    if (!kept.contains(Key(entity))) gone.push_back(&entity);
   }
   // Provider references are indices into the old plan: resolve them there.
-  json out = Entities(plan, gone);
-  out["properties"] = {{"defaultAction", "DELETE"}};
-  return Print(out);
+  return Print(plan, gone, "DELETE");
 }
 
 }  // namespace trust::lower::graphman

@@ -6,6 +6,7 @@
 //   gw_a.trust   the root and intermediates as anchors, leaves i%4==0 for ssl, an identity
 //                provider with the N/10 users (the first N/10 leaves' certificates)
 //   gw_b.trust   leaves i%4==1;  ks_jks.trust leaves i%4==2;  ks_p12.trust leaves i%4==3
+//   certs/spare.der  one more leaf, declared nowhere (for swapping in)
 // The CA keys are EC P-256 (fast signing); every leaf shares one RSA-2048 key, so parsing a
 // leaf costs what parsing a typical server certificate costs. Validity is fixed
 // (2020-2060), so the output depends only on N (and the random serials and signatures).
@@ -143,6 +144,11 @@ int main(int argc, char** argv) {
     WriteDer(dir / ("certs/cert-" + std::to_string(i) + ".der"), leaf);
     X509_free(leaf);
   }
+  // A spare leaf no module declares: scripts/bench.sh swaps it with one of gw_b's certificates
+  // to time a rebuild after one certificate changed.
+  X509* spare = Make("leaf-spare.bench.example", leaf_key, ints[1], int_keys[1], false);
+  WriteDer(dir / "certs/spare.der", spare);
+  X509_free(spare);
 
   // Modules of certificate declarations.
   const int modules = (n + kCertsPerModule - 1) / kCertsPerModule;
