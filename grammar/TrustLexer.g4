@@ -17,6 +17,7 @@ REQUIRE_ENDPOINT: 'require_endpoint'; TEMPLATE: 'template'; POLICY: 'policy';
 MIN_RSA_BITS: 'min_rsa_bits'; MIN_EC_BITS: 'min_ec_bits'; FORBID_SIGNATURE: 'forbid_signature';
 EXPIRY: 'expiry'; WARN_WITHIN: 'warn_within'; REQUIRE_PIN: 'require_pin'; ANCHORS: 'anchors';
 ALL: 'all'; RULE: 'rule'; ERROR: 'error'; WARNING: 'warning';
+ATTACH: 'attach';
 
 LBRACE: '{'; RBRACE: '}'; COMMA: ','; DOT: '.'; EQUALS: '=';
 

@@ -30,15 +30,19 @@ void AddTrustProperties(const ir::Trust& trust, xml::Element properties) {
   AddBoolean(properties, "verifyHostname", trust.verify_hostname);
 }
 
-void WriteTrustedCert(const PlannedEntity& entity, xml::Element resource) {
-  xml::Element cert = resource.Add("l7:TrustedCertificate").Attr("id", entity.id);
-  cert.AddText("l7:Name", entity.name);
-  xml::Element data = cert.Add("l7:CertificateData");
-  const pem::Certificate& certificate = *entity.certificate;
+// A trusted certificate's and a user's own certificate have the same `l7:CertificateData`.
+void AddCertificateData(xml::Element parent, const pem::Certificate& certificate) {
+  xml::Element data = parent.Add("l7:CertificateData");
   data.AddText("l7:IssuerName", certificate.facts().issuer);
   data.AddText("l7:SerialNumber", certificate.facts().serial_decimal);
   data.AddText("l7:SubjectName", certificate.facts().subject);
   data.AddText("l7:Encoded", CertBase64(certificate));
+}
+
+void WriteTrustedCert(const PlannedEntity& entity, xml::Element resource) {
+  xml::Element cert = resource.Add("l7:TrustedCertificate").Attr("id", entity.id);
+  cert.AddText("l7:Name", entity.name);
+  AddCertificateData(cert, *entity.certificate);
   AddTrustProperties(*entity.trust, cert.Add("l7:Properties"));
 }
 
@@ -88,12 +92,15 @@ void WriteUser(const PlannedEntity& entity, xml::Element resource) {
   const ir::User& user = *entity.user;
   xml::Element element =
       resource.Add("l7:User").Attr("id", entity.id).Attr("providerId", entity.provider_id);
-  element.AddText("l7:Login", user.login);
+  element.AddText("l7:Login", user.login);  // required, and empty for a login-less user
   AddOptionalText(element, "l7:FirstName", user.first_name);
   AddOptionalText(element, "l7:LastName", user.last_name);
   AddOptionalText(element, "l7:Email", user.email);
   element.AddText("l7:SubjectDn", user.dn);
-  AddProperty(element.Add("l7:Properties"), "name", "l7:StringValue", user.login);
+  AddProperty(element.Add("l7:Properties"), "name", "l7:StringValue", user.name);
+  if (entity.certificate != nullptr) {
+    AddCertificateData(element.Add("l7:Extension"), *entity.certificate);
+  }
 }
 
 }  // namespace
