@@ -120,7 +120,17 @@ Content Read(const fs::path& bundle) {
   return content;
 }
 
-using UserCertImportTest = test::TempDirTest;
+class UserCertImportTest : public test::TempDirTest {
+ protected:
+  // Writes TMP/otk-gw.bundle: the export with its first `from` replaced by `to`.
+  void WriteExportWith(const std::string& from, const std::string& to) {
+    std::string text = test::ReadFile(kBundles / "attached-users.bundle");
+    size_t at = text.find(from);
+    ASSERT_NE(at, std::string::npos) << from;
+    text.replace(at, from.size(), to);
+    std::ofstream(tmp_ / "otk-gw.bundle") << text;
+  }
+};
 
 // import → build; returns the rebuilt install bundle of gateway `gateway`.
 fs::path ImportAndBuild(const fs::path& tmp, const fs::path& bundle, const std::string& gateway,
@@ -158,12 +168,7 @@ TEST_F(UserCertImportTest, LoginlessUsersWithCertificatesComeBackTheSame) {
 }
 
 TEST_F(UserCertImportTest, ACertificateThatIsNotTheUsersIsLeftOffWithANote) {
-  std::string text = test::ReadFile(kBundles / "attached-users.bundle");
-  const std::string dn = "<l7:SubjectDn>CN=otk-client-2,";
-  size_t at = text.find(dn);
-  ASSERT_NE(at, std::string::npos);
-  text.replace(at, dn.size(), "<l7:SubjectDn>CN=someone-else,");
-  std::ofstream(tmp_ / "otk-gw.bundle") << text;
+  WriteExportWith("<l7:SubjectDn>CN=otk-client-2,", "<l7:SubjectDn>CN=someone-else,");
   std::string err;
   fs::path rebuilt = ImportAndBuild(tmp_, tmp_ / "otk-gw.bundle", "otk_gw", &err);
   EXPECT_THAT(err, HasSubstr("user `otk client 2` of `OTK Client Provider`: certificate not "
@@ -176,12 +181,8 @@ TEST_F(UserCertImportTest, ACertificateThatIsNotTheUsersIsLeftOffWithANote) {
 }
 
 TEST_F(UserCertImportTest, AUserWithNeitherLoginNorNameIsALocatedError) {
-  std::string text = test::ReadFile(kBundles / "attached-users.bundle");
-  const std::string name = "<l7:StringValue>otk client 1</l7:StringValue>";
-  size_t at = text.find(name);
-  ASSERT_NE(at, std::string::npos);
-  text.replace(at, name.size(), "<l7:StringValue></l7:StringValue>");
-  std::ofstream(tmp_ / "otk-gw.bundle") << text;
+  WriteExportWith("<l7:StringValue>otk client 1</l7:StringValue>",
+                  "<l7:StringValue></l7:StringValue>");
   test::Result import =
       test::Trustc("import otk-gw.bundle -o estate/main.trust" + std::string(kNowFlag), tmp_);
   EXPECT_EQ(import.status, 1);

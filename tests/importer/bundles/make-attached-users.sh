@@ -45,15 +45,22 @@ readonly ns=http://ns.l7tech.com/2010/04/gateway-management
 readonly ca_id=6a1e0c1d2f3b4a5c8d9e0f1a2b3c4d5e
 readonly idp_id=7b2f1d2e3a4c5b6d9e0f1a2b3c4d5e6f
 
-# user_item ID LOGIN NAME CERT
-user_item() {
+# item_head NAME ID TYPE: an l7:Item up to its l7:Resource.
+item_head() {
   cat <<EOF
         <l7:Item>
-            <l7:Name>$2</l7:Name>
-            <l7:Id>$1</l7:Id>
-            <l7:Type>USER</l7:Type>
+            <l7:Name>$1</l7:Name>
+            <l7:Id>$2</l7:Id>
+            <l7:Type>$3</l7:Type>
             <l7:TimeStamp>2026-11-30T12:00:00.000Z</l7:TimeStamp>
             <l7:Resource>
+EOF
+}
+
+# user_item ID LOGIN NAME CERT
+user_item() {
+  item_head "$2" "$1" USER
+  cat <<EOF
                 <l7:User providerId="$idp_id" id="$1">
                     <l7:Login>$2</l7:Login>
                     <l7:SubjectDn>$(field "$4" subject)</l7:SubjectDn>
@@ -86,12 +93,9 @@ property() {
 <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <l7:Bundle xmlns:l7="$ns">
     <l7:References>
-        <l7:Item>
-            <l7:Name>OTK Client CA</l7:Name>
-            <l7:Id>$ca_id</l7:Id>
-            <l7:Type>TRUSTED_CERT</l7:Type>
-            <l7:TimeStamp>2026-11-30T12:00:00.000Z</l7:TimeStamp>
-            <l7:Resource>
+EOF
+  item_head "OTK Client CA" "$ca_id" TRUSTED_CERT
+  cat <<EOF
                 <l7:TrustedCertificate id="$ca_id">
                     <l7:Name>OTK Client CA</l7:Name>
                     <l7:CertificateData>
@@ -114,12 +118,9 @@ EOF
                 </l7:TrustedCertificate>
             </l7:Resource>
         </l7:Item>
-        <l7:Item>
-            <l7:Name>OTK Client Provider</l7:Name>
-            <l7:Id>$idp_id</l7:Id>
-            <l7:Type>ID_PROVIDER_CONFIG</l7:Type>
-            <l7:TimeStamp>2026-11-30T12:00:00.000Z</l7:TimeStamp>
-            <l7:Resource>
+EOF
+  item_head "OTK Client Provider" "$idp_id" ID_PROVIDER_CONFIG
+  cat <<EOF
                 <l7:IdentityProvider id="$idp_id">
                     <l7:Name>OTK Client Provider</l7:Name>
                     <l7:IdentityProviderType>Federated</l7:IdentityProviderType>
