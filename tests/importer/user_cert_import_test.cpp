@@ -217,7 +217,9 @@ TEST_F(UserCertImportTest, RealExportWithLoginlessUsersKeepsThem) {
     if (user.find(" |  | ") == std::string::npos || der.empty()) continue;
     ++loginless;
     EXPECT_TRUE(after.users.contains(user)) << user << "\n" << err;
-    if (after.users.contains(user)) EXPECT_EQ(after.users.at(user), der) << user;
+    if (after.users.contains(user)) {
+      EXPECT_EQ(after.users.at(user), der) << user;
+    }
   }
   EXPECT_GT(loginless, 0u);
 }
