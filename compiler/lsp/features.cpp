@@ -171,6 +171,11 @@ int SymbolKind(ast::DeclKind kind) {
   }
 }
 
+// "children" is optional: leaving out the empty ones keeps a large outline small.
+void AddChildren(json& symbol, json children) {
+  if (!children.empty()) symbol["children"] = std::move(children);
+}
+
 json ItemSymbols(const LineIndex& text, const std::vector<ast::Item>& items) {
   json children = json::array();
   for (const ast::Item& item : items) {
@@ -186,8 +191,8 @@ json ItemSymbols(const LineIndex& text, const std::vector<ast::Item>& items) {
     json symbol{{"name", name},
                 {"kind", 8},  // Field
                 {"range", RangeJson(text, item.range)},
-                {"selectionRange", RangeJson(text, item.keyword_range)},
-                {"children", ItemSymbols(text, item.children)}};
+                {"selectionRange", RangeJson(text, item.keyword_range)}};
+    AddChildren(symbol, ItemSymbols(text, item.children));
     children.push_back(std::move(symbol));
   }
   return children;
@@ -242,13 +247,13 @@ json DocumentSymbols(Workspace& workspace, const json& params) {
   }
   for (const ast::Decl& decl : ast.decls) {
     bool named = !decl.name.name.empty();
-    symbols.push_back(
-        {{"name", named ? decl.name.name : "policy"},
-         {"detail", std::string(ast::DeclKindName(decl.kind))},
-         {"kind", SymbolKind(decl.kind)},
-         {"range", RangeJson(text, decl.range)},
-         {"selectionRange", RangeJson(text, named ? decl.name.range : decl.keyword_range)},
-         {"children", ItemSymbols(text, decl.items)}});
+    json symbol{{"name", named ? decl.name.name : "policy"},
+                {"detail", std::string(ast::DeclKindName(decl.kind))},
+                {"kind", SymbolKind(decl.kind)},
+                {"range", RangeJson(text, decl.range)},
+                {"selectionRange", RangeJson(text, named ? decl.name.range : decl.keyword_range)}};
+    AddChildren(symbol, ItemSymbols(text, decl.items));
+    symbols.push_back(std::move(symbol));
   }
   return symbols;
 }
