@@ -22,6 +22,7 @@ REVOCATION_POLICY: 'revocation_policy'; DEFAULT_POLICY: 'default_policy';
 CONTINUE_ON_UNAVAILABLE: 'continue_on_unavailable'; DEFAULT_SUCCESS: 'default_success';
 CHECK: 'check'; OCSP: 'ocsp'; CRL: 'crl'; URL: 'url'; MATCHING: 'matching';
 ALLOW_ISSUER_SIGNATURE: 'allow_issuer_signature'; SIGNER: 'signer';
+ATTACH: 'attach';
 
 LBRACE: '{'; RBRACE: '}'; COMMA: ','; DOT: '.'; EQUALS: '=';
 

@@ -51,11 +51,13 @@ idpItem
   | VALIDATION value=(CERTIFICATE | PATH | REVOCATION)   # idpValidation
   | TRUST ref (COMMA ref)*                               # idpTrust
   | USER STRING (LBRACE userItem* RBRACE)?               # idpUser
+  | USER NAME STRING (LBRACE userItem* RBRACE)?          # idpLoginlessUser
   ;
 credential: X509 | SAML;
 userItem
   : DN STRING           # userDn
   | CERT ref            # userCert
+  | ATTACH ref          # userAttach
   | EMAIL STRING        # userEmail
   | FIRST_NAME STRING   # userFirstName
   | LAST_NAME STRING    # userLastName

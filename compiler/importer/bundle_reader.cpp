@@ -352,13 +352,41 @@ class BundleReader {
       Skip("USER", "not of an imported federated provider");
       return true;
     }
-    ImportedUser user{
-        Text(Child(item.resource, "Login")),    Text(Child(item.resource, "SubjectDn")),
-        Text(Child(item.resource, "Email")),    Text(Child(item.resource, "FirstName")),
-        Text(Child(item.resource, "LastName")), std::nullopt};
-    if (user.login.empty()) user.login = item.name;
-    if (user.login.empty()) return xml_.Fail(item.element, "a user without l7:Login", error);
+    ImportedUser user;
+    user.login = Text(Child(item.resource, "Login"));
+    user.dn = Text(Child(item.resource, "SubjectDn"));
+    user.email = Text(Child(item.resource, "Email"));
+    user.first_name = Text(Child(item.resource, "FirstName"));
+    user.last_name = Text(Child(item.resource, "LastName"));
+    // A login-less user (real exports have them) is known by its `name` property.
+    user.name = user.login.empty() ? NameProperty(item.resource) : user.login;
+    if (user.name.empty()) user.name = item.name;
+    if (user.name.empty()) {
+      return xml_.Fail(item.element, "a user with neither l7:Login nor a `name` property", error);
+    }
+    const ImportedProvider& owner = gateway_.providers[provider->second];
+    if (!ReadUserCert(item.resource, owner, &user, error)) return false;
     gateway_.providers[provider->second].users.push_back(std::move(user));
+    return true;
+  }
+
+  static std::string NameProperty(const XMLElement* user) {
+    for (const XMLElement* property : Children(Child(user, "Properties"), "Property")) {
+      if (Attribute(property, "key") == "name") return Text(property->FirstChildElement());
+    }
+    return "";
+  }
+
+  // The certificate attached to the user on the gateway, in l7:Extension/l7:CertificateData.
+  bool ReadUserCert(const XMLElement* resource, const ImportedProvider& provider,
+                    ImportedUser* user, std::string* error) {
+    const XMLElement* encoded =
+        Child(Child(Child(resource, "Extension"), "CertificateData"), "Encoded");
+    if (encoded == nullptr) return true;
+    auto certificate = DecodeCertificate(Text(encoded), error);
+    if (!certificate) return xml_.Fail(encoded, "user `" + user->name + "`: " + *error, error);
+    AttachUserCert(estate_, gateway_, provider, std::move(certificate), user,
+                   [this](const std::string& text) { Note(text); });
     return true;
   }
 

@@ -51,14 +51,14 @@ struct ImportedRevocationPolicy {
 };
 
 struct ImportedUser {
-  std::string login;
+  std::string login;  // empty: a login-less user, known by its name
+  std::string name;   // the gateway's `name` property; the login when the user has one
   std::string dn;
   std::string email;
   std::string first_name;
   std::string last_name;
-  // The user's own certificate (Graphman bundles carry it; RESTMAN bundles cannot): an index
-  // into Estate::certs, set only when its subject is the DN and a certificate the provider
-  // trusts for signing client certificates signed it, as the compiler requires.
+  // The certificate attached to the user on the gateway (written as `attach`): an index into
+  // Estate::certs, set only when the compiler would accept it (see AttachUserCert).
   std::optional<size_t> cert;
 };
 

@@ -32,10 +32,34 @@ void DropUntrustedReferences(const ImportedGateway& gateway, ImportedProvider* p
   provider->certs = std::move(certs);
 }
 
+bool SignedByClientSigner(const Estate& estate, const ImportedGateway& gateway,
+                          const ImportedProvider& provider, const pem::Certificate& certificate) {
+  size_t client = static_cast<size_t>(ir::Purpose::kSigningClientCerts);
+  for (size_t cert : provider.certs) {
+    const ImportedTrust* trust = Trusted(gateway, cert);
+    if (trust != nullptr && trust->purposes[client] &&
+        certificate.IsSignedBy(*estate.certs[cert].certificate)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// A provider that trusts no certificate authenticates its users by their attached certificates.
+bool EveryUserCarriesCert(const ImportedProvider& provider) {
+  return !provider.users.empty() &&
+         std::all_of(provider.users.begin(), provider.users.end(),
+                     [](const ImportedUser& user) { return user.cert.has_value(); });
+}
+
 std::string ProviderProblem(const ImportedGateway& gateway, const ImportedProvider& provider) {
   if (!provider.x509 && !provider.saml) return "enables no credential type";
   if (!provider.x509) return "";
-  if (provider.certs.empty()) return "accepts x509 credentials but trusts no certificate";
+  if (provider.certs.empty()) {
+    return EveryUserCarriesCert(provider) ? ""
+                                          : "accepts x509 credentials but trusts no certificate "
+                                            "and not every user carries its own certificate";
+  }
   size_t client = static_cast<size_t>(ir::Purpose::kSigningClientCerts);
   for (size_t cert : provider.certs) {
     if (Trusted(gateway, cert)->purposes[client]) return "";
@@ -44,9 +68,9 @@ std::string ProviderProblem(const ImportedGateway& gateway, const ImportedProvid
 }
 
 std::string UserProblem(const ImportedProvider& provider, const ImportedUser& user,
-                        const std::set<std::string>& logins,
+                        const std::set<std::string>& names,
                         std::vector<pem::DistinguishedName>* dns) {
-  if (logins.contains(user.login)) return "repeats a login";
+  if (names.contains(user.name)) return "repeats a login or name";
   if (user.dn.empty()) return provider.x509 ? "has no subject DN" : "";
   std::string error;
   std::optional<pem::DistinguishedName> dn = pem::ParseDn(user.dn, &error);
@@ -61,14 +85,14 @@ std::string UserProblem(const ImportedProvider& provider, const ImportedUser& us
 void FilterUsers(ImportedProvider* provider, std::vector<pem::DistinguishedName>* dns,
                  const NoteSink& note) {
   std::vector<ImportedUser> kept;
-  std::set<std::string> logins;
+  std::set<std::string> names;  // logins and login-less names: both identify a user
   for (ImportedUser& user : provider->users) {
-    std::string problem = UserProblem(*provider, user, logins, dns);
+    std::string problem = UserProblem(*provider, user, names, dns);
     if (!problem.empty()) {
-      note("user `" + user.login + "` of `" + provider->name + "` " + problem + ": left out");
+      note("user `" + user.name + "` of `" + provider->name + "` " + problem + ": left out");
       continue;
     }
-    logins.insert(user.login);
+    names.insert(user.name);
     kept.push_back(std::move(user));
   }
   provider->users = std::move(kept);
@@ -95,18 +119,41 @@ void AddTrust(ImportedGateway* gateway, ImportedTrust trust, const NoteSink& not
   gateway->trusts.push_back(std::move(trust));
 }
 
-// Providers and users the compiler would reject are left out, each with its reason.
+void AttachUserCert(Estate* estate, const ImportedGateway& gateway,
+                    const ImportedProvider& provider,
+                    std::shared_ptr<const pem::Certificate> certificate, ImportedUser* user,
+                    const NoteSink& note) {
+  std::string error, why;
+  std::optional<pem::DistinguishedName> dn = pem::ParseDn(user->dn, &error);
+  if (!dn || !pem::DnEqual(certificate->facts().subject_dn, *dn)) {
+    why = "its subject is not the user's subject DN";
+  } else if (!provider.certs.empty() &&
+             !SignedByClientSigner(*estate, gateway, provider, *certificate)) {
+    why = "no certificate the provider trusts for signing client certificates signed it";
+  }
+  if (!why.empty()) {
+    note("user `" + user->name + "` of `" + provider.name + "`: certificate not attached (" + why +
+         ")");
+    return;
+  }
+  user->cert = estate->AddCert(std::move(certificate), user->name);
+}
+
+// Providers and users the compiler would reject are left out, each with its reason. Users are
+// filtered first: whether a provider without certificates is accepted depends on its users.
 void FinishProviders(ImportedGateway* gateway, const NoteSink& note) {
   std::vector<ImportedProvider> kept;
   std::vector<pem::DistinguishedName> dns;
   for (ImportedProvider& provider : gateway->providers) {
     DropUntrustedReferences(*gateway, &provider, note);
+    std::vector<pem::DistinguishedName> provider_dns = dns;
+    FilterUsers(&provider, &provider_dns, note);
     std::string problem = ProviderProblem(*gateway, provider);
     if (!problem.empty()) {
       note("identity provider `" + provider.name + "` " + problem + ": left out");
       continue;
     }
-    FilterUsers(&provider, &dns, note);
+    dns = std::move(provider_dns);
     kept.push_back(std::move(provider));
   }
   gateway->providers = std::move(kept);

@@ -221,16 +221,7 @@ class GraphmanReader {
 
   void ReadTrustedCert(const Entity& e) {
     std::string name = String(e, "name", true);
-    std::string base64 = String(e, "certBase64", true);
-    std::string error;
-    auto certificate = DecodeCertificate(base64, &error);
-    if (!certificate) {
-      for (size_t at = error.find("l7:Encoded"); at != std::string::npos;
-           at = error.find("l7:Encoded")) {
-        error.replace(at, 10, "certBase64");
-      }
-      throw Failure(Named(e, name) + ": " + error);
-    }
+    auto certificate = Certificate(Named(e, name), String(e, "certBase64", true));
     std::string thumbprint = Sha1Base64(certificate->der());
     std::string given = String(e, "thumbprintSha1", false);
     if (!given.empty() && given != thumbprint) {
@@ -433,12 +424,18 @@ class GraphmanReader {
 
   void ReadUser(const Entity& e) {
     std::string provider_name = String(e, "providerName", true);
-    ImportedUser user{String(e, "login", false),    String(e, "subjectDn", false),
-                      String(e, "email", false),    String(e, "firstName", false),
-                      String(e, "lastName", false), std::nullopt};
-    std::string name = String(e, "name", true);
-    if (user.login.empty()) user.login = name;
-    if (Excluded(user.login)) return;
+    ImportedUser user{String(e, "login", false),
+                      String(e, "name", true),
+                      String(e, "subjectDn", false),
+                      String(e, "email", false),
+                      String(e, "firstName", false),
+                      String(e, "lastName", false),
+                      std::nullopt};
+    if (user.login.empty() && user.name.empty()) {
+      throw Failure(e.where + ": a user with neither `login` nor `name`");
+    }
+    if (!user.login.empty()) user.name = user.login;  // the language names a user by its login
+    if (Excluded(user.name)) return;
     auto provider = providers_.find(provider_name);
     if (provider == providers_.end()) {
       ++skipped_["users not of an imported federated provider"];
@@ -446,16 +443,16 @@ class GraphmanReader {
     }
     std::string base64 = String(e, "certBase64", false);
     if (!base64.empty()) {
-      AttachCert(Named(e, user.login), base64, gateway_.providers[provider->second], &user);
+      const ImportedProvider& owner = gateway_.providers[provider->second];
+      AttachUserCert(estate_, gateway_, owner, Certificate(Named(e, user.name), base64), &user,
+                     [this](const std::string& text) { Note(text); });
     }
     gateway_.providers[provider->second].users.push_back(std::move(user));
   }
 
-  // A user's certificate is attached when the compiler would accept it: its subject is the
-  // user's DN and a certificate the provider trusts for signing client certificates signed it.
-  // Otherwise the user is imported without it, with a note.
-  void AttachCert(const std::string& where, const std::string& base64,
-                  const ImportedProvider& provider, ImportedUser* user) {
+  // The certificate of `certBase64`, or a Failure that names that field.
+  std::shared_ptr<const pem::Certificate> Certificate(const std::string& where,
+                                                      const std::string& base64) {
     std::string error;
     auto certificate = DecodeCertificate(base64, &error);
     if (!certificate) {
@@ -465,33 +462,7 @@ class GraphmanReader {
       }
       throw Failure(where + ": " + error);
     }
-    std::string why;
-    std::optional<pem::DistinguishedName> dn = pem::ParseDn(user->dn, &error);
-    if (!dn || !pem::DnEqual(certificate->facts().subject_dn, *dn)) {
-      why = "its subject is not the user's subjectDn";
-    } else if (!SignedByClientSigner(*certificate, provider)) {
-      why = "no certificate the provider trusts for signing client certificates signed it";
-    }
-    if (!why.empty()) {
-      Note("user `" + user->login + "` of `" + provider.name + "`: certificate not attached (" +
-           why + ")");
-      return;
-    }
-    user->cert = estate_->AddCert(certificate, user->login);
-  }
-
-  bool SignedByClientSigner(const pem::Certificate& certificate,
-                            const ImportedProvider& provider) const {
-    size_t client = static_cast<size_t>(ir::Purpose::kSigningClientCerts);
-    for (size_t cert : provider.certs) {
-      for (const ImportedTrust& trust : gateway_.trusts) {
-        if (trust.cert == cert && trust.purposes[client] &&
-            certificate.IsSignedBy(*estate_->certs[cert].certificate)) {
-          return true;
-        }
-      }
-    }
-    return false;
+    return certificate;
   }
 
   void Note(const std::string& text) { estate_->notes.push_back(path_ + ": " + text); }

@@ -295,12 +295,15 @@ class Writer {
     if (!user.email.empty()) items.push_back({"email", Quote(user.email)});
     if (!user.first_name.empty()) items.push_back({"first_name", Quote(user.first_name)});
     if (!user.last_name.empty()) items.push_back({"last_name", Quote(user.last_name)});
-    if (user.cert) items.push_back({"cert", cert_names_[*user.cert]});
+    if (user.cert) items.push_back({"attach", cert_names_[*user.cert]});
+    // A login-less user is declared by its name.
+    std::string head =
+        "user " + (user.login.empty() ? "name " + Quote(user.name) : Quote(user.login));
     if (items.empty()) {
-      out_ += Indent(2) + "user " + Quote(user.login) + " {\n" + Indent(2) + "}\n";
+      out_ += Indent(2) + head + " {\n" + Indent(2) + "}\n";
       return;
     }
-    out_ += Indent(2) + "user " + Quote(user.login) + " {\n";
+    out_ += Indent(2) + head + " {\n";
     WriteKeyValues(items, 3, &out_);
     out_ += Indent(2) + "}\n";
   }

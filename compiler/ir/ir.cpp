@@ -87,8 +87,15 @@ void DumpGateway(std::ostringstream& out, const Program& program, const Gateway&
     for (CertId id : p.trusted) out << " " << program.cert(id).name;
     out << "\n";
     for (const User& u : p.users) {
-      out << "    user \"" << u.login << "\"\n      dn: " << u.dn << "\n";
-      if (u.cert) out << "      cert: " << program.cert(*u.cert).name << "\n";
+      if (u.login.empty()) {
+        out << "    user name \"" << u.name << "\"\n      dn: " << u.dn << "\n";
+      } else {
+        out << "    user \"" << u.login << "\"\n      dn: " << u.dn << "\n";
+      }
+      if (u.cert) {
+        out << (u.cert_attached ? "      attach: " : "      cert: ") << program.cert(*u.cert).name
+            << "\n";
+      }
       if (!u.email.empty()) out << "      email: " << u.email << "\n";
       if (!u.first_name.empty()) out << "      first_name: " << u.first_name << "\n";
       if (!u.last_name.empty()) out << "      last_name: " << u.last_name << "\n";

@@ -94,15 +94,22 @@ struct Trust {
 };
 
 struct User {
-  std::string login;
+  std::string login;  // empty for a login-less user (`user name "NAME"`)
+  // The gateway's `name` property, which also identifies the user within its provider (GOID,
+  // mapping, diff): the login, or a login-less user's declared name.
+  std::string name;
   std::string dn;  // as written (after interpolation)
   std::optional<CertId> cert;
+  bool cert_attached =
+      false;  // `attach CERT`: written to the user on the gateway, not only checked
   std::string email;
   std::string first_name;
   std::string last_name;
   std::string note;
-  SourceRange range;     // the login
+  SourceRange range;     // the login (or name)
   SourceRange dn_range;  // the `dn` string, when given
+  // The certificate written to the user on the gateway, if any.
+  std::optional<CertId> AttachedCert() const { return cert_attached ? cert : std::nullopt; }
 };
 
 enum class Validation { kGatewayDefault, kCertificate, kPath, kRevocation };

@@ -52,7 +52,7 @@ const std::map<Block, std::vector<std::string>>& ItemKeywords() {
       {Block::kGateway, {"trust", "identity_provider", "revocation_policy", "mapping"}},
       {Block::kTrust, {"anchor", "for", "verify_hostname", "revocation", "name", "allow"}},
       {Block::kProvider, {"name", "credentials", "validation", "trust", "user"}},
-      {Block::kUser, {"dn", "cert", "email", "first_name", "last_name", "note"}},
+      {Block::kUser, {"dn", "cert", "attach", "email", "first_name", "last_name", "note"}},
       {Block::kKeystore, {"format", "path", "password", "host", "create", "trust", "remove"}},
       {Block::kEntry, {"replace", "require_endpoint"}},
       {Block::kRevocationPolicy,
@@ -374,7 +374,7 @@ void Complete(Items& items, const Context& context, const Document& document, co
     return AddWords(items, {"error", "warning", "note", "off"}, kEnumMember, "level");
   }
   if (previous == "from") return names(TemplatesFor(context.statement_keyword));
-  if (key == "trust" || previous == "cert") {
+  if (key == "trust" || previous == "cert" || previous == "attach") {
     // `cert NAME {` declares; `cert REF` inside a user block refers.
     if (previous == "cert" && context.blocks.back() != Block::kUser) return;
     return names(CertDecl);

@@ -185,7 +185,7 @@ json ItemSymbols(const LineIndex& text, const std::vector<ast::Item>& items) {
     } else if (item.kind == ast::ItemKind::kTrust && !item.refs.empty()) {
       name = "trust " + item.refs[0].Text();
     } else if (item.kind == ast::ItemKind::kUser && !item.strings.empty()) {
-      name = "user \"" + item.strings[0].raw + "\"";
+      name = std::string(item.value ? "user name \"" : "user \"") + item.strings[0].raw + "\"";
     }
     if (name.empty()) continue;
     json symbol{{"name", name},

@@ -3,6 +3,7 @@
 // a syntax error, so sema will not run on it).
 #include <algorithm>
 #include <string>
+#include <type_traits>
 
 #include "compiler/limits.h"
 #include "compiler/parse/internal.h"
@@ -166,6 +167,11 @@ std::optional<Item> UserItem(const TransformContext& cx, P::UserItemContext* ctx
     item.refs.push_back(MakeRef(cx, c->ref()));
     return item;
   }
+  if (auto* c = As<P::UserAttachContext>(ctx)) {
+    Item item = NewItem(cx, ItemKind::kUserAttach, c);
+    item.refs.push_back(MakeRef(cx, c->ref()));
+    return item;
+  }
   if (auto* c = As<P::UserEmailContext>(ctx)) {
     return StringItem(cx, ItemKind::kEmail, c, c->STRING());
   }
@@ -187,8 +193,14 @@ void AddChildren(const TransformContext& cx, const std::vector<Ctx*>& children, 
   }
 }
 
-std::optional<Item> UserItemBlock(const TransformContext& cx, P::IdpUserContext* c) {
+// `user "LOGIN" {...}` and `user name "NAME" {...}`; the latter keeps the `name` keyword as
+// the item's value, so that sema and the formatter tell a login-less user apart.
+template <typename Ctx>
+std::optional<Item> UserItemBlock(const TransformContext& cx, Ctx* c) {
   Item item = StringItem(cx, ItemKind::kUser, c, c->STRING());
+  if constexpr (std::is_same_v<Ctx, P::IdpLoginlessUserContext>) {
+    item.value = MakeIdent(cx, c->NAME()->getSymbol());
+  }
   item.has_body = c->LBRACE() != nullptr;
   AddChildren(cx, c->userItem(), UserItem, item.children);
   return item;
@@ -210,6 +222,7 @@ std::optional<Item> IdpItem(const TransformContext& cx, P::IdpItemContext* ctx) 
     return item;
   }
   if (auto* c = As<P::IdpUserContext>(ctx)) return UserItemBlock(cx, c);
+  if (auto* c = As<P::IdpLoginlessUserContext>(ctx)) return UserItemBlock(cx, c);
   return std::nullopt;
 }
 

@@ -65,6 +65,7 @@ class Collector {
   void Provider(const ir::IdentityProvider& o, const ir::IdentityProvider& n);
   void Users(const ir::IdentityProvider& o, const ir::IdentityProvider& n);
   void UserPair(const std::string& provider, const ir::User& o, const ir::User& n);
+  void AttachedCertChange(const std::string& who, const ir::User& o, const ir::User& n);
   json EntryJson(const ir::Program& p, const ir::KeystoreEntry& e) const;
   void EntryPair(const ir::KeystoreEntry& o, const ir::KeystoreEntry& n);
   void Setting(const std::string& field, const std::string& o, const std::string& n);
@@ -314,18 +315,20 @@ void Collector::Provider(const ir::IdentityProvider& o, const ir::IdentityProvid
 }
 
 void Collector::Users(const ir::IdentityProvider& o, const ir::IdentityProvider& n) {
-  auto m = Match<ir::User>(o.users, n.users, {[](const ir::User& u, bool) { return u.login; }});
+  // The name is the login, or a login-less user's name: what identifies a user on the gateway.
+  auto m = Match<ir::User>(o.users, n.users, {[](const ir::User& u, bool) { return u.name; }});
   std::string from = Q(n.display_name);
   for (const ir::User* u : m.removed) {
-    Add(Op::kRemoved, "user_removed", u->login, "user " + Q(u->login) + " removed from " + from,
+    Add(Op::kRemoved, "user_removed", u->name, "user " + Q(u->name) + " removed from " + from,
         json{{"dn", u->dn}}, nullptr);
   }
   for (const ir::User* u : m.added) {
-    std::string cert = u->cert ? ", certificate " + Q(b_.cert(*u->cert).display_name) +
+    std::string cert = u->cert ? std::string(u->cert_attached ? ", attached" : ", checked") +
+                                     " certificate " + Q(b_.cert(*u->cert).display_name) +
                                      " (sha256 " + Short(Sha(b_, *u->cert)) + ")"
                                : "";
-    Add(Op::kAdded, "user_added", u->login,
-        "user " + Q(u->login) + " added to " + from +
+    Add(Op::kAdded, "user_added", u->name,
+        "user " + Q(u->name) + " added to " + from +
             (u->dn.empty() && cert.empty() ? "" : " (dn " + Q(u->dn) + cert + ")"),
         nullptr, json{{"dn", u->dn}});
   }
@@ -333,26 +336,58 @@ void Collector::Users(const ir::IdentityProvider& o, const ir::IdentityProvider&
 }
 
 void Collector::UserPair(const std::string& provider, const ir::User& o, const ir::User& n) {
-  std::string who = "user " + Q(n.login) + " of " + Q(provider);
+  std::string who = "user " + Q(n.name) + " of " + Q(provider);
   if (o.dn != n.dn) {
-    Add(Op::kChanged, "user_dn_changed", n.login, who + ": DN " + Q(o.dn) + " → " + Q(n.dn), o.dn,
+    Add(Op::kChanged, "user_dn_changed", n.name, who + ": DN " + Q(o.dn) + " → " + Q(n.dn), o.dn,
         n.dn);
   }
-  std::string old_sha = o.cert ? Sha(a_, *o.cert) : "", new_sha = n.cert ? Sha(b_, *n.cert) : "";
+  if (o.login != n.login) {
+    Add(Op::kChanged, "user_login_changed", n.name,
+        who + ": login " + (o.login.empty() ? "none" : Q(o.login)) + " → " +
+            (n.login.empty() ? "none" : Q(n.login)),
+        o.login, n.login);
+  }
+  // The certificate only checked at compile time, then the one attached on the gateway.
+  auto checked = [](const ir::Program& p, const ir::User& u) {
+    return u.cert && !u.cert_attached ? Sha(p, *u.cert) : "";
+  };
+  std::string old_sha = checked(a_, o), new_sha = checked(b_, n);
   if (old_sha != new_sha) {
     auto text = [](const std::string& sha) {
       return sha.empty() ? "none" : "sha256 " + Short(sha);
     };
-    Add(Op::kChanged, "user_cert_changed", n.login,
+    Add(Op::kChanged, "user_cert_changed", n.name,
         who + ": certificate " + text(old_sha) + " → " + text(new_sha),
         old_sha.empty() ? json() : json(old_sha), new_sha.empty() ? json() : json(new_sha));
   }
+  AttachedCertChange(who, o, n);
   auto details = [](const ir::User& u) {
     return json{{"email", u.email}, {"first_name", u.first_name}, {"last_name", u.last_name}};
   };
   if (details(o) != details(n)) {
-    Add(Op::kChanged, "user_details_changed", n.login, who + ": email or name changed", details(o),
+    Add(Op::kChanged, "user_details_changed", n.name, who + ": email or name changed", details(o),
         details(n));
+  }
+}
+
+// What the gateway holds for the user: a certificate attached, detached or rotated.
+void Collector::AttachedCertChange(const std::string& who, const ir::User& o, const ir::User& n) {
+  std::optional<ir::CertId> old_id = o.AttachedCert(), new_id = n.AttachedCert();
+  std::string old_sha = old_id ? Sha(a_, *old_id) : "", new_sha = new_id ? Sha(b_, *new_id) : "";
+  if (old_sha == new_sha) return;
+  auto label = [](const ir::Program& p, ir::CertId id) {
+    return Q(p.cert(id).display_name) + " (sha256 " + Short(Sha(p, id)) + ")";
+  };
+  if (!old_id) {
+    Add(Op::kChanged, "user_cert_attached", n.name,
+        who + ": certificate " + label(b_, *new_id) + " attached", nullptr, new_sha);
+  } else if (!new_id) {
+    Add(Op::kChanged, "user_cert_detached", n.name,
+        who + ": certificate " + label(a_, *old_id) + " detached", old_sha, nullptr);
+  } else {
+    Add(Op::kChanged, "user_cert_rotated", n.name,
+        who + ": attached certificate " + label(a_, *old_id) + " → " + label(b_, *new_id), old_sha,
+        new_sha);
   }
 }
 
@@ -593,9 +628,9 @@ std::vector<Candidate> Candidates(const ir::Program& p) {
       std::string key = gw + ":provider:" + idp.display_name;
       out.push_back({idp.range, key, "identity provider " + Q(idp.display_name)});
       for (const ir::User& u : idp.users) {
-        std::string label = "user " + Q(u.login) + " of " + Q(idp.display_name);
-        out.push_back({u.range, key + ":user:" + u.login, label});
-        out.push_back({u.dn_range, key + ":user:" + u.login, label});
+        std::string label = "user " + Q(u.name) + " of " + Q(idp.display_name);
+        out.push_back({u.range, key + ":user:" + u.name, label});
+        out.push_back({u.dn_range, key + ":user:" + u.name, label});
       }
     }
   }

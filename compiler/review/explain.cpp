@@ -105,9 +105,11 @@ void Providers(std::ostream& out, const ir::Program& p, ir::CertId id) {
         if (!trusts && !own) continue;
         any = true;
         out << "  gateway " << Q(g.name) << " provider " << Q(idp.display_name) << " user "
-            << Q(u.login) << " (" << u.dn << "): ";
+            << Q(u.name) << " (" << u.dn << "): ";
         if (own) {
-          out << "this is the user's own client certificate\n";
+          out << (u.cert_attached ? "this is the user's own client certificate, attached to the "
+                                    "user on the gateway\n"
+                                  : "this is the user's own client certificate\n");
         } else if (u.cert && p.cert(id).certificate && p.cert(*u.cert).certificate &&
                    p.cert(*u.cert).certificate->IsSignedBy(*p.cert(id).certificate)) {
           out << "its client certificate " << Q(p.cert(*u.cert).name) << " is signed by this one\n";
@@ -177,10 +179,12 @@ std::optional<std::string> ExplainUser(const ir::Program& p, const source::Sourc
     for (const ir::IdentityProvider& idp : g.providers) {
       if (idp.id != provider && idp.display_name != provider) continue;
       for (const ir::User& u : idp.users) {
-        if (u.login != login) continue;
+        if (u.name != login) continue;
         std::ostringstream out;
-        out << "user " << Q(u.login) << " of identity provider " << Q(idp.display_name)
+        out << "user " << Q(u.name) << " of identity provider " << Q(idp.display_name)
             << " on gateway " << Q(g.name) << ", declared at " << Where(sources, u.range) << "\n";
+        out << "  login     " << (u.login.empty() ? "(none: known by its name and DN)" : u.login)
+            << "\n";
         out << "  dn        " << u.dn << "\n";
         if (!u.email.empty()) out << "  email     " << u.email << "\n";
         if (!u.first_name.empty() || !u.last_name.empty()) {
@@ -191,7 +195,21 @@ std::optional<std::string> ExplainUser(const ir::Program& p, const source::Sourc
         if (u.cert) {
           const ir::Cert& c = p.cert(*u.cert);
           out << "  own certificate " << Q(c.name) << " (sha256 "
-              << (c.certificate ? c.certificate->facts().sha256 : "") << ")\n";
+              << (c.certificate ? c.certificate->facts().sha256 : "") << ")"
+              << (u.cert_attached ? ", attached to the user on the gateway"
+                                  : ", checked at compile time only")
+              << "\n";
+        }
+        if (idp.trusted.empty() && u.cert_attached) {
+          out << "the provider trusts no certificate: the gateway accepts exactly the attached "
+                 "certificate\n";
+          bool path = idp.validation == ir::Validation::kPath ||
+                      idp.validation == ir::Validation::kRevocation;
+          if (path) {
+            out << "and builds its path from the certificates the gateway trusts for "
+                   "signing_client_certs\n";
+          }
+          return out.str();
         }
         out << "client certificates are accepted when signed by:\n";
         bool any = false;

@@ -70,6 +70,7 @@ bool IsKeyValue(ItemKind kind) {
     case ItemKind::kNote:
     case ItemKind::kDn:
     case ItemKind::kUserCert:
+    case ItemKind::kUserAttach:
     case ItemKind::kEmail:
     case ItemKind::kFirstName:
     case ItemKind::kLastName:

@@ -103,9 +103,12 @@ void AddGateway(const ir::Program& p, size_t gi, Graph& graph) {
     for (size_t ui = 0; ui < idp.users.size(); ++ui) {
       const ir::User& u = idp.users[ui];
       std::string uid = pid + "_user" + std::to_string(ui);
-      graph.nodes.push_back({uid, Shape::kUser, {"user " + u.login}});
+      graph.nodes.push_back({uid, Shape::kUser, {"user " + u.name}});
       graph.edges.push_back({pid, uid, "user"});
-      if (u.cert) graph.edges.push_back({uid, CertId(*u.cert), "client cert"});
+      if (u.cert) {
+        graph.edges.push_back(
+            {uid, CertId(*u.cert), u.cert_attached ? "attached client cert" : "client cert"});
+      }
     }
   }
 }

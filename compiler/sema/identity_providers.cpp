@@ -37,6 +37,7 @@ class ProviderBuilder {
     for (const ScopedItem& scoped : items) {
       if (scoped.item->kind == ItemKind::kUser) AddUser(scoped);
     }
+    CheckClientCertificateSource();
     return std::move(provider_);
   }
 
@@ -77,19 +78,28 @@ class ProviderBuilder {
       }
     }
     client_signers_ = ClientSigners();
-    if (!provider_.x509) return;
-    if (provider_.trusted.empty()) {
-      cx_.emitter.Emit(diag::Kind::missing_item, provider_.range,
-                       "identity provider " + diag::Quote(provider_.id) +
-                           " accepts x509 credentials but trusts no certificate (`trust CERT`)");
-      return;
-    }
+    if (!provider_.x509 || provider_.trusted.empty()) return;
     if (client_signers_.empty() && AllTrustedByGateway()) {
       cx_.emitter.Emit(diag::Kind::idp_no_client_signer, provider_.range,
                        "identity provider " + diag::Quote(provider_.id) +
                            " accepts x509 credentials, but none of its certificates is trusted "
                            "`for signing_client_certs`: no client certificate could authenticate");
     }
+  }
+
+  // An x509 provider needs something to check a client certificate against: certificates it
+  // trusts to sign them, or else each user's own attached certificate.
+  void CheckClientCertificateSource() {
+    if (!provider_.x509 || !provider_.trusted.empty() || from_failed_) return;
+    bool all_attached =
+        !provider_.users.empty() && std::all_of(provider_.users.begin(), provider_.users.end(),
+                                                [](const ir::User& u) { return u.cert_attached; });
+    if (all_attached) return;
+    cx_.emitter.Emit(
+        diag::Kind::missing_item, provider_.range,
+        "identity provider " + diag::Quote(provider_.id) +
+            " accepts x509 credentials but trusts no certificate (`trust CERT`)",
+        {{{}, "or attach every user's own certificate to it (`attach CERT` in each user)"}});
   }
 
   bool AllTrustedByGateway() const {
@@ -108,6 +118,8 @@ class ProviderBuilder {
 
   void AddUser(const ScopedItem& scoped);
   std::optional<pem::DistinguishedName> CheckUserDn(const ir::User& user);
+  void ReadUserItems(const ScopedItem& scoped, ir::User& user, bool& dn_failed);
+  const ast::Item* UserCertItem(const ast::Item& user_item);
   void CheckUserCert(const ir::User& user, const pem::DistinguishedName* dn, const ast::Ref& ref,
                      ir::CertId id);
 
@@ -117,35 +129,49 @@ class ProviderBuilder {
   const TrustIndex& trusts_;
   ir::IdentityProvider provider_;
   std::vector<ir::CertId> client_signers_;  // the trusted certificates users' certs may chain to
-  std::unordered_map<std::string, size_t> logins_;  // -> index into provider_.users
+  std::unordered_map<std::string, size_t> names_;  // login or name -> index into provider_.users
   bool from_failed_ = false;
 };
 
 void ProviderBuilder::AddUser(const ScopedItem& scoped) {
   const ast::Item& item = *scoped.item;
+  bool loginless = item.value.has_value();  // `user name "NAME"`
   ir::User user;
-  std::optional<std::string> login = Text(scoped);
-  user.login = login.value_or("");
+  std::optional<std::string> key = Text(scoped);
+  user.name = key.value_or("");
+  if (!loginless) user.login = user.name;
   user.range = item.strings[0].range;
-  if (login && user.login.empty()) {
-    cx_.emitter.Emit(diag::Kind::invalid_value, user.range, "user login is empty");
+  if (key && user.name.empty()) {
+    cx_.emitter.Emit(diag::Kind::invalid_value, user.range,
+                     loginless ? "user name is empty" : "user login is empty");
   }
   // A login (or DN) that did not evaluate is reported already: comparing or parsing it would
   // only add noise.
-  bool dn_failed = false;
-  if (login) {
-    auto [other, fresh] = logins_.emplace(user.login, provider_.users.size());
+  if (key) {
+    // Logins and login-less names share one key space: both identify the user on the gateway.
+    auto [other, fresh] = names_.emplace(user.name, provider_.users.size());
     if (!fresh) {
       cx_.emitter.Emit(diag::Kind::duplicate_user, user.range,
                        "identity provider " + diag::Quote(provider_.id) + " has two users " +
-                           diag::Quote(user.login),
+                           diag::Quote(user.name),
                        {{provider_.users[other->second].range, "the first one"}});
       return;
     }
   }
-  const ast::Ref* cert_ref = nullptr;
-  for (const ast::Item& child : item.children) {
-    if (child.kind == ItemKind::kUserCert) cert_ref = &child.refs[0];
+  bool dn_failed = false;
+  ReadUserItems(scoped, user, dn_failed);
+  if (!key) return;  // its strings are checked; the user itself cannot be
+  std::optional<pem::DistinguishedName> dn = dn_failed ? std::nullopt : CheckUserDn(user);
+  if (const ast::Item* cert_item = UserCertItem(item)) {
+    user.cert = cx_.CertFor(cert_item->refs[0], scoped.module);
+    user.cert_attached = cert_item->kind == ItemKind::kUserAttach;
+    if (user.cert) CheckUserCert(user, dn ? &*dn : nullptr, cert_item->refs[0], *user.cert);
+  }
+  provider_.users.push_back(std::move(user));
+}
+
+void ProviderBuilder::ReadUserItems(const ScopedItem& scoped, ir::User& user, bool& dn_failed) {
+  for (const ast::Item& child : scoped.item->children) {
     if (child.strings.empty()) continue;
     std::optional<std::string> evaluated = Text({&child, scoped.module});
     std::string text = evaluated.value_or("");
@@ -159,20 +185,31 @@ void ProviderBuilder::AddUser(const ScopedItem& scoped) {
     if (child.kind == ItemKind::kLastName) user.last_name = text;
     if (child.kind == ItemKind::kNote) user.note = text;
   }
-  if (!login) return;  // its strings are checked; the user itself cannot be
-  std::optional<pem::DistinguishedName> dn = dn_failed ? std::nullopt : CheckUserDn(user);
-  if (cert_ref != nullptr) {
-    user.cert = cx_.CertFor(*cert_ref, scoped.module);
-    if (user.cert) CheckUserCert(user, dn ? &*dn : nullptr, *cert_ref, *user.cert);
+}
+
+// The user's `cert` (checked only) or `attach` (checked and written to the gateway): a user has
+// one certificate, so naming it both ways is an error.
+const ast::Item* ProviderBuilder::UserCertItem(const ast::Item& user_item) {
+  const ast::Item* found = nullptr;
+  for (const ast::Item& child : user_item.children) {
+    if (child.kind != ItemKind::kUserCert && child.kind != ItemKind::kUserAttach) continue;
+    if (found != nullptr && found->kind != child.kind) {
+      cx_.emitter.Emit(diag::Kind::duplicate_item, child.keyword_range,
+                       "a user has one certificate: `cert` checks it only, `attach` also writes "
+                       "it to the gateway; keep one",
+                       {{found->keyword_range, "first given here"}});
+      continue;
+    }
+    found = &child;
   }
-  provider_.users.push_back(std::move(user));
+  return found;
 }
 
 std::optional<pem::DistinguishedName> ProviderBuilder::CheckUserDn(const ir::User& user) {
   if (!user.dn_range.valid()) {
     if (provider_.x509) {
       cx_.emitter.Emit(diag::Kind::missing_item, user.range,
-                       "user " + diag::Quote(user.login) +
+                       "user " + diag::Quote(user.name) +
                            " needs a `dn`: its provider accepts x509 credentials");
     }
     return std::nullopt;
@@ -193,9 +230,12 @@ void ProviderBuilder::CheckUserCert(const ir::User& user, const pem::Distinguish
     cx_.emitter.Emit(
         diag::Kind::user_cert_subject_mismatch, ref.range,
         "the subject of " + diag::Quote(ref.Text()) + " differs from user " +
-            diag::Quote(user.login) + "'s `dn`",
+            diag::Quote(user.name) + "'s `dn`",
         {{{}, "dn:      " + user.dn}, {{}, "subject: " + certificate.facts().subject}});
   }
+  // A provider that trusts nothing authenticates by the attached certificate itself: what signed
+  // it matters only for path validation, which lint checks against the gateway's trusts.
+  if (user.cert_attached && provider_.trusted.empty()) return;
   for (ir::CertId signer : client_signers_) {
     const auto& issuer = cx_.out.cert(signer).certificate;
     if (issuer && cx_.cert_cache.IsSignedBy(certificate, *issuer)) return;

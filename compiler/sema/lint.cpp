@@ -145,6 +145,7 @@ bool SameText(const std::string& a, const std::string& b) {
 }
 
 void LintUser(Context& cx, const ir::User& user) {
+  if (user.login.empty()) return;  // a login-less user has no login for its CN to equal
   std::string error;
   std::optional<pem::DistinguishedName> dn = pem::ParseDn(user.dn, &error);
   if (!dn) return;
@@ -155,6 +156,40 @@ void LintUser(Context& cx, const ir::User& user) {
                  (cn ? diag::Quote(*cn) : std::string("missing")) +
                  "; gateways that attach a certificate to a user require it to equal the login",
              {});
+}
+
+bool SignsClientCert(Context& cx, const ir::Gateway& gateway, const pem::Certificate& leaf) {
+  for (const ir::Trust& trust : gateway.trusts) {
+    const auto& signer = cx.out.cert(trust.cert).certificate;
+    if (!trust.Has(ir::Purpose::kSigningClientCerts) || !signer) continue;
+    if (signer->facts().sha256 == leaf.facts().sha256 || cx.cert_cache.IsSignedBy(leaf, *signer)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// A provider that trusts no certificate and asks for path validation (or revocation checking,
+// which includes it) makes the gateway build each presented certificate's path from the
+// certificates the gateway itself trusts for signing client certificates.
+void LintAttachedPath(Context& cx, const ir::Gateway& gateway,
+                      const ir::IdentityProvider& provider) {
+  bool validates_path = provider.validation == ir::Validation::kPath ||
+                        provider.validation == ir::Validation::kRevocation;
+  if (!provider.x509 || !provider.trusted.empty() || !validates_path) return;
+  for (const ir::User& user : provider.users) {
+    std::optional<ir::CertId> id = user.AttachedCert();
+    if (!id || !cx.out.cert(*id).certificate) continue;
+    const ir::Cert& cert = cx.out.cert(*id);
+    if (SignsClientCert(cx, gateway, *cert.certificate)) continue;
+    ReportLint(cx, diag::Kind::idp_path_unanchored, user.range,
+               "identity provider " + diag::Quote(provider.id) +
+                   " validates certificate paths, but no certificate that gateway " +
+                   diag::Quote(gateway.name) + " trusts `for signing_client_certs` signed user " +
+                   diag::Quote(user.name) + "'s attached certificate " + diag::Quote(cert.name) +
+                   ": the gateway will reject it",
+               {&cert.allows}, {{{}, "issuer: " + cert.certificate->facts().issuer}});
+  }
 }
 
 void ReportUnusedAllows(Context& cx, const std::vector<ir::Allow>& allows,
@@ -212,6 +247,7 @@ void RunLint(Context& cx) {
     LintRevocationPolicies(cx, gateway);
     for (const ir::IdentityProvider& provider : gateway.providers) {
       for (const ir::User& user : provider.users) LintUser(cx, user);
+      LintAttachedPath(cx, gateway, provider);
     }
   }
   std::set<std::pair<source::FileId, uint32_t>> reported;

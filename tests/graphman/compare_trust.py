@@ -5,8 +5,9 @@ For every clean golden (tests/golden/NAME.GW.install.bundle beside NAME.GW.graph
 for a fresh build of examples/ca-im-scim, reads both formats into one neutral form (certificate
 by entity name: SHA-1 of the DER, anchor, hostname check, revocation, purposes; provider by
 name: credential types, validation, trusted certificates by name and thumbprint; user by
-provider and login: DN and names; revocation policy by name: flags, and each check's kind, URL,
-issuer signature and signers by thumbprint; a certificate's specific policy by name) and
+provider and name: login, DN, names and the thumbprint of its attached certificate; revocation
+policy by name: flags, and each check's kind, URL, issuer signature and signers by thumbprint; a
+certificate's specific policy by name) and
 compares them. Also: the Graphman delete bundle lists the
 same entities as the install bundle, and the example's bundles equal their sidecars in
 tests/graphman/example/ (TRUST_UPDATE_GOLDEN=1 rewrites those).
@@ -109,9 +110,11 @@ def restman_trust(path):
         if user is None:
             continue
         text = lambda tag: (user.find("l7:" + tag, NS).text or "") if user.find("l7:" + tag, NS) is not None else ""
-        key = provider_names[user.get("providerId")] + "\n" + text("Login")
-        users[key] = {"dn": text("SubjectDn"), "first": text("FirstName"),
-                      "last": text("LastName"), "email": text("Email")}
+        key = provider_names[user.get("providerId")] + "\n" + props(user)["name"]
+        encoded = user.find("l7:Extension/l7:CertificateData/l7:Encoded", NS)
+        users[key] = {"login": text("Login"), "dn": text("SubjectDn"), "first": text("FirstName"),
+                      "last": text("LastName"), "email": text("Email"),
+                      "cert": sha1_b64(base64.b64decode(encoded.text)) if encoded is not None else ""}
     return {"certs": certs, "providers": providers, "users": users, "policies": policies}
 
 
@@ -171,9 +174,11 @@ def graphman_trust(bundle, where):
             "trusted": [[r["name"], r["thumbprintSha1"]] for r in p.get("trustedCerts", [])],
         }
     for u in bundle.get("federatedUsers", []):
-        users[u["providerName"] + "\n" + u.get("login", u["name"])] = {
-            "dn": u.get("subjectDn", ""), "first": u.get("firstName", ""),
-            "last": u.get("lastName", ""), "email": u.get("email", "")}
+        users[u["providerName"] + "\n" + u["name"]] = {
+            "login": u.get("login", ""), "dn": u.get("subjectDn", ""),
+            "first": u.get("firstName", ""), "last": u.get("lastName", ""),
+            "email": u.get("email", ""),
+            "cert": sha1_b64(base64.b64decode(u["certBase64"])) if "certBase64" in u else ""}
     return {"certs": certs, "providers": providers, "users": users, "policies": policies}
 
 

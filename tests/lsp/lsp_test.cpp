@@ -322,6 +322,12 @@ TEST_F(CompletionTest, OffersWhatTheGrammarAndScopeAllowHere) {
   EXPECT_TRUE(items.count("endpoint-ca.pem"));
   items = At("cert x { file \"certs/${", "cert endpoint_ca");
   EXPECT_TRUE(items.count("stage"));
+  const std::string in_user = "      cert eta_server";  // a new item of the user block
+  items = At("", in_user);
+  EXPECT_TRUE(items.count("attach") && items.count("dn") && items.count("cert"));
+  EXPECT_FALSE(items.count("anchor"));
+  items = At("attach ", in_user);
+  EXPECT_TRUE(items.count("gateway_ssl") && items.count("eta_server"));
 }
 
 TEST_F(LspTest, GarbageNeverKillsTheServer) {

@@ -56,6 +56,10 @@ void CheckSchema(const json& doc) {
                                                "user_removed",
                                                "user_dn_changed",
                                                "user_cert_changed",
+                                               "user_cert_attached",
+                                               "user_cert_detached",
+                                               "user_cert_rotated",
+                                               "user_login_changed",
                                                "user_details_changed",
                                                "entry_added",
                                                "entry_removed",
@@ -129,7 +133,8 @@ TEST(Diff, PairsCoverEveryChangeKind) {
         "provider_removed",  "user_added",           "user_removed",       "user_dn_changed",
         "user_cert_changed", "provider_trust_added", "entry_added",        "entry_removed",
         "entry_rotated",     "entry_realiased",      "gateway:added",      "gateway:removed",
-        "keystore:added",    "keystore:removed"}) {
+        "keystore:added",    "keystore:removed",     "user_cert_attached", "user_cert_detached",
+        "user_cert_rotated", "user_login_changed"}) {
     EXPECT_TRUE(kinds.contains(kind)) << "no pair produces " << kind;
   }
   EXPECT_TRUE(lint_appeared && lint_disappeared);

@@ -40,8 +40,9 @@ void AddPolicyReference(const Plan& plan, const PlannedEntity& entity, xml::Elem
       .Attr("resourceUri", std::string(kNamespace) + "/revocationCheckingPolicies");
 }
 
-void WriteCertificateData(const pem::Certificate& certificate, xml::Element& cert) {
-  xml::Element data = cert.Add("l7:CertificateData");
+// A trusted certificate's and a user's own certificate have the same `l7:CertificateData`.
+void WriteCertificateData(const pem::Certificate& certificate, xml::Element& parent) {
+  xml::Element data = parent.Add("l7:CertificateData");
   data.AddText("l7:IssuerName", certificate.facts().issuer);
   data.AddText("l7:SerialNumber", certificate.facts().serial_decimal);
   data.AddText("l7:SubjectName", certificate.facts().subject);
@@ -143,13 +144,19 @@ void WriteUser(const PlannedEntity& entity, xml::Element& resource) {
   const ir::User& user = *entity.user;
   xml::Element element = resource.Add("l7:User");
   element.Attr("id", entity.id).Attr("providerId", entity.provider_id);
-  element.AddText("l7:Login", user.login);
+  element.AddText("l7:Login", user.login);  // required, and empty for a login-less user
   AddOptionalText(element, "l7:FirstName", user.first_name);
   AddOptionalText(element, "l7:LastName", user.last_name);
   AddOptionalText(element, "l7:Email", user.email);
   element.AddText("l7:SubjectDn", user.dn);
-  xml::Element properties = element.Add("l7:Properties");
-  AddProperty(properties, "name", "l7:StringValue", user.login);
+  {
+    xml::Element properties = element.Add("l7:Properties");
+    AddProperty(properties, "name", "l7:StringValue", user.name);
+  }  // closed before the extension that follows it
+  if (entity.certificate != nullptr) {
+    xml::Element extension = element.Add("l7:Extension");
+    WriteCertificateData(*entity.certificate, extension);
+  }
 }
 
 }  // namespace

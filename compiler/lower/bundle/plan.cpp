@@ -83,16 +83,19 @@ void AddUsers(const ir::Program& program, const ir::Gateway& gateway,
     }
   }
   std::stable_sort(users.begin(), users.end(), [](const auto& a, const auto& b) {
-    return std::tie(a.first->name, a.second->login) < std::tie(b.first->name, b.second->login);
+    return std::tie(a.first->name, a.second->name) < std::tie(b.first->name, b.second->name);
   });
   for (const auto& [provider, user] : users) {
-    PlannedEntity e = Entity(gateway, kUserType, user->login, provider->name + "\n" + user->login);
+    // The name is the login, or a login-less user's name: what identifies it in its provider.
+    PlannedEntity e = Entity(gateway, kUserType, user->name, provider->name + "\n" + user->name);
     e.src_uri = Uri("identityProviders", provider->id) + "/users/" + e.id;
     e.provider = provider->provider;
     e.user = user;
     e.provider_id = provider->id;
     e.provider_name = provider->name;
-    if (user->cert) e.certificate = program.cert(*user->cert).certificate.get();
+    if (auto attached = user->AttachedCert()) {
+      e.certificate = program.cert(*attached).certificate.get();
+    }
     plan.entities.push_back(std::move(e));
   }
 }

@@ -24,7 +24,7 @@ inline constexpr std::string_view kRevocationPolicyType = "REVOCATION_CHECK_POLI
 struct PlannedEntity {
   std::string_view type;
   std::string id;           // GOID
-  std::string name;         // Item name and MapTo: the entity name, or a user's login
+  std::string name;         // Item name and MapTo: the entity name, or a user's name (login)
   std::string src_uri;      // informational srcUri of the mapping
   std::string provider_id;  // users only: the GOID of their provider
   const ir::Trust* trust = nullptr;

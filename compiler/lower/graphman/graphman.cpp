@@ -130,10 +130,10 @@ json Provider(const Plan& plan, const PlannedEntity& entity) {
 json User(const PlannedEntity& entity) {
   const ir::User& user = *entity.user;
   json out = {
-      {"name", user.login},
-      {"login", user.login},
+      {"name", user.name},
       {"providerName", entity.provider_name},
   };
+  if (!user.login.empty()) out["login"] = user.login;  // a login-less user has none
   if (!user.dn.empty()) out["subjectDn"] = user.dn;
   if (!user.first_name.empty()) out["firstName"] = user.first_name;
   if (!user.last_name.empty()) out["lastName"] = user.last_name;
@@ -207,7 +207,7 @@ Selection All(const Plan& plan) {
 // revocation policy's name, a user's provider and login.
 std::string Key(const PlannedEntity& entity) {
   if (entity.trust != nullptr) return "cert\n" + bundle::ThumbprintSha1(*entity.certificate);
-  if (entity.user != nullptr) return "user\n" + entity.provider_name + "\n" + entity.user->login;
+  if (entity.user != nullptr) return "user\n" + entity.provider_name + "\n" + entity.user->name;
   if (entity.policy != nullptr) return "policy\n" + entity.name;
   return "provider\n" + entity.name;
 }

@@ -8,7 +8,7 @@ syn keyword trustDecl       param cert gateway keystore template policy
 syn keyword trustImport     import as from
 syn keyword trustKeyword    file name sha256 subject issuer note allow because mapping trust
 syn keyword trustKeyword    anchor for verify_hostname revocation identity_provider credentials
-syn keyword trustKeyword    validation user dn email first_name last_name format password env host
+syn keyword trustKeyword    validation user dn attach email first_name last_name format password env host
 syn keyword trustKeyword    create remove replace require_endpoint min_rsa_bits min_ec_bits
 syn keyword trustKeyword    forbid_signature expiry warn_within require_pin rule
 syn keyword trustKeyword    revocation_policy default_policy continue_on_unavailable

@@ -79,6 +79,7 @@ ir::Gateway MakeGateway(const std::string& name, std::vector<ir::Trust> trusts,
 ir::User MakeUser(const std::string& login, const std::string& dn) {
   ir::User user;
   user.login = login;
+  user.name = login;  // a user with a login is named by it (ir::User)
   user.dn = dn;
   return user;
 }
