@@ -15,7 +15,7 @@ std::unique_ptr<Compilation> Compile(const CompileOptions& options) {
   if (!loaded || loaded->syntax_errors) return result;
   result->program = sema::Check(*loaded,
                                 {options.defines, options.allow_outside_root, options.build_time,
-                                 options.timings, options.partial},
+                                 options.timings, options.partial, options.no_baseline},
                                 result->sources, result->emitter);
   return result;
 }

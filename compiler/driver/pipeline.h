@@ -25,6 +25,7 @@ struct CompileOptions {
   const std::map<std::string, std::string>* overlay = nullptr;
   source::PhaseTimes* timings = nullptr;  // --timings
   bool partial = false;  // keep the program despite errors (sema::CheckOptions::partial)
+  bool no_baseline = false;  // ignore the import baseline (sema::CheckOptions::no_baseline)
 };
 
 struct Compilation {
