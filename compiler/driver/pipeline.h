@@ -24,7 +24,7 @@ struct CompileOptions {
   // Unsaved editor buffers by resolved absolute path (see sema::LoadOptions::overlay).
   const std::map<std::string, std::string>* overlay = nullptr;
   source::PhaseTimes* timings = nullptr;  // --timings
-  bool partial = false;  // keep the program despite errors (sema::CheckOptions::partial)
+  bool partial = false;      // keep the program despite errors (sema::CheckOptions::partial)
   bool no_baseline = false;  // ignore the import baseline (sema::CheckOptions::no_baseline)
 };
 

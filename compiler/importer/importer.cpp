@@ -49,8 +49,8 @@ std::optional<ImportResult> Import(const ImportOptions& options, std::string* er
   if (!baseline) return std::nullopt;
   if (!baseline->empty()) written = WriteSource(estate, dir, *baseline);
   return ImportResult{std::move(written.source), std::move(written.cert_files),
-                      std::move(estate.notes), std::move(estate.warnings), baseline->Lines(),
-                      std::move(estate.details)};
+                      std::move(estate.notes),   std::move(estate.warnings),
+                      baseline->Lines(),         std::move(estate.details)};
 }
 
 }  // namespace trust::importer

@@ -674,7 +674,8 @@ std::string FormatDn(const DistinguishedName& dn) {
         out.push_back('+');
       }
       const DnAttribute& attribute = dn.rdns[i][k];
-      out += attribute.type + "=" + (attribute.ber ? attribute.value : EscapeValue(attribute.value));
+      out +=
+          attribute.type + "=" + (attribute.ber ? attribute.value : EscapeValue(attribute.value));
     }
   }
   return out;

@@ -223,13 +223,13 @@ std::string BundleOf(const std::string& items) {
 const fs::path kGoldenCerts = fs::path(TRUST_SOURCE_DIR) / "tests/golden/certs";
 
 TEST_F(ImportTest, FindingsOfImportedCertificatesAreWaivedAsABaseline) {
-  std::ofstream(tmp_ / "legacy.bundle") << BundleOf(
-      TrustedCertItem("00000000000000010000000000000001", "Old partner",
-                      kGoldenCerts / "expired.pem", "trustedForSsl") +
-      TrustedCertItem("00000000000000010000000000000002", "SHA1 signer", kGoldenCerts / "sha1.pem",
-                      "trustedForSigningServerCerts"));
-  test::Result import = test::Trustc("import legacy.bundle -o estate.trust" + std::string(kNowFlag),
-                                     tmp_);
+  std::ofstream(tmp_ / "legacy.bundle")
+      << BundleOf(TrustedCertItem("00000000000000010000000000000001", "Old partner",
+                                  kGoldenCerts / "expired.pem", "trustedForSsl") +
+                  TrustedCertItem("00000000000000010000000000000002", "SHA1 signer",
+                                  kGoldenCerts / "sha1.pem", "trustedForSigningServerCerts"));
+  test::Result import =
+      test::Trustc("import legacy.bundle -o estate.trust" + std::string(kNowFlag), tmp_);
   ASSERT_EQ(import.status, 0) << import.err;
   // Every waiver listed, one a line: the checker's own findings, errors and warnings alike.
   EXPECT_THAT(import.err, HasSubstr("trustc: baseline: 3 findings of what is on the gateway "

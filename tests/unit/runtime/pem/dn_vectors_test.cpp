@@ -59,8 +59,7 @@ std::string OpenSslRfc2253(const X509_NAME* name) {
 }
 
 // Accepted certificates whose subject text differs from OpenSSL's, and why it is right.
-const std::map<std::string, std::string> kAgreedDifferences = {
-};
+const std::map<std::string, std::string> kAgreedDifferences = {};
 
 TEST(DnVectorsTest, EverySubjectOfThePeerCorpusRendersAsOpenSslDoes) {
   if (!fs::exists(kVectors)) {
@@ -101,8 +100,8 @@ TEST(DnVectorsTest, EverySubjectOfThePeerCorpusRendersAsOpenSslDoes) {
     EXPECT_TRUE(kAgreedDifferences.contains(file)) << file << "\n" << texts;
   }
   for (const auto& [file, why] : kAgreedDifferences) {
-    EXPECT_TRUE(differing.contains(file)) << file << " now agrees with OpenSSL: drop it (" << why
-                                          << ")";
+    EXPECT_TRUE(differing.contains(file))
+        << file << " now agrees with OpenSSL: drop it (" << why << ")";
   }
   EXPECT_EQ(equal + kAgreedDifferences.size(), accepted);
   std::cout << files.size() << " files, " << accepted << " accepted, " << equal
