@@ -87,15 +87,17 @@ TEST(DnVectorsTest, EverySubjectOfThePeerCorpusRendersAsOpenSslDoes) {
       differing[fs::relative(file, kVectors).generic_string()] =
           "ours: " + facts.subject + "\nopenssl: " + openssl;
     }
-    // What we print parses back as the same name, or a user DN could never match it.
+    // What we print parses back as the same name, or a user DN could never match it. (An
+    // empty subject, which PKITS has, is no DN a user can be given.)
+    if (facts.subject.empty()) continue;
     std::string error;
     std::optional<DistinguishedName> parsed = ParseDn(facts.subject, &error);
-    ASSERT_TRUE(parsed.has_value()) << facts.subject << ": " << error;
-    EXPECT_TRUE(DnEqual(*parsed, facts.subject_dn)) << facts.subject;
+    EXPECT_TRUE(parsed && DnEqual(*parsed, facts.subject_dn)) << facts.subject << ": " << error;
   }
-  // Guards against a scan that silently finds nothing.
-  EXPECT_GE(files.size(), 580u);
-  EXPECT_GE(accepted, 400u);
+  // The agreed counts for the corpus of Debian 12's package: a new package version that
+  // changes them is worth a look before the numbers are updated.
+  EXPECT_EQ(files.size(), 590u);
+  EXPECT_EQ(accepted, 505u);
   for (const auto& [file, texts] : differing) {
     EXPECT_TRUE(kAgreedDifferences.contains(file)) << file << "\n" << texts;
   }
