@@ -5,9 +5,8 @@
 #include <fstream>
 
 #include "compiler/diag/diagnostic.h"
+#include "compiler/driver/pipeline.h"
 #include "compiler/ir/ir.h"
-#include "compiler/sema/program.h"
-#include "compiler/sema/sema.h"
 
 namespace trust::importer {
 namespace {
@@ -98,20 +97,15 @@ std::optional<Baseline> FindBaseline(const std::string& source,
     *error = "cannot write a temporary copy of the imported program to check it";
     return std::nullopt;
   }
-  source::SourceManager sources;
-  diag::Emitter emitter;
+  driver::CompileOptions options;
+  options.root_path = (dir.path() / "imported.trust").string();
+  options.build_time = now;
+  options.partial = true;  // the findings of what resolved, even where an error stops a build
+  std::unique_ptr<driver::Compilation> compilation = driver::Compile(options);
   Baseline baseline;
-  sema::LoadOptions load;
-  load.root_path = (dir.path() / "imported.trust").string();
-  std::optional<sema::LoadedProgram> loaded = sema::LoadProgram(load, sources, emitter);
-  if (!loaded || loaded->syntax_errors) return baseline;  // the driver reports it
-  sema::CheckOptions check;
-  check.build_time = now;
-  check.partial = true;  // the findings of what resolved, even where an error stops a build
-  std::optional<ir::Program> program = sema::Check(*loaded, check, sources, emitter);
-  if (!program) return baseline;
-  for (const diag::Diagnostic& d : emitter.diagnostics()) {
-    if (ToWaive(d)) Attribute(d, *program, &baseline);
+  if (!compilation->program) return baseline;  // the driver reports what went wrong
+  for (const diag::Diagnostic& d : compilation->emitter.diagnostics()) {
+    if (ToWaive(d)) Attribute(d, *compilation->program, &baseline);
   }
   return baseline;
 }
