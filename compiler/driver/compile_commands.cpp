@@ -15,17 +15,24 @@ void PrintTimings(const std::string& file, const source::PhaseTimes& times) {
   times.Print(std::cerr);
 }
 
-int RunCheck(const std::vector<std::string>& files, const CommonFlags& flags, bool timings) {
+struct CheckFlags {
+  std::vector<std::string> files;
+  bool timings = false;
+  bool no_baseline = false;
+};
+
+int RunCheck(const CheckFlags& check, const CommonFlags& flags) {
   bool failed = false;
-  for (const std::string& file : files) {
+  for (const std::string& file : check.files) {
     source::PhaseTimes times;
     CompileOptions options = MakeOptions(file, flags);
-    if (timings) options.timings = &times;
+    if (check.timings) options.timings = &times;
+    options.no_baseline = check.no_baseline;
     std::unique_ptr<Compilation> compilation = Compile(options);
     bool file_failed = Report(*compilation, flags);
     failed = failed || file_failed;
     if (!flags.quiet && !file_failed) SummaryStream(flags) << Summary(file, *compilation) << "\n";
-    if (timings) PrintTimings(file, times);
+    if (check.timings) PrintTimings(file, times);
   }
   return failed ? 1 : 0;
 }
@@ -79,17 +86,20 @@ int RunBuild(const BuildFlags& build, const CommonFlags& flags) {
 }  // namespace
 
 void AddCompileCommands(CLI::App& app, CommonFlags& flags, CommandTable& table) {
-  auto files = std::make_shared<std::vector<std::string>>();
+  auto check_flags = std::make_shared<CheckFlags>();
   CLI::App* check = app.add_subcommand(
       "check",
       "Parse, resolve, load certificates, run every rule; write no artifacts (only the facts "
       "cache)");
-  check->add_option("FILE", *files, "Root .trust files")->required();
-  auto check_timings = std::make_shared<bool>(false);
-  check->add_flag("--timings", *check_timings, "Print the time each phase took to stderr");
+  check->add_option("FILE", check_flags->files, "Root .trust files")->required();
+  check->add_flag("--timings", check_flags->timings, "Print the time each phase took to stderr");
+  // Only check: waivers never change an artifact, and build must keep deploying the estate
+  // that the baseline accepted.
+  check->add_flag("--no-baseline", check_flags->no_baseline,
+                  "Ignore the waivers of `trustc import`'s baseline (reason \"" +
+                      std::string(ir::kBaselineReason) + "\"): report their findings again");
   AddCommonFlags(*check, flags);
-  table.push_back(
-      {check, [files, check_timings, &flags] { return RunCheck(*files, flags, *check_timings); }});
+  table.push_back({check, [check_flags, &flags] { return RunCheck(*check_flags, flags); }});
 
   auto build_flags = std::make_shared<BuildFlags>();
   CLI::App* build = app.add_subcommand(

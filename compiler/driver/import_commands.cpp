@@ -22,6 +22,7 @@ struct ImportFlags {
   std::vector<std::string> bundles;
   std::vector<std::string> keystores;
   std::string output;
+  bool verbose = false;
 };
 
 bool WriteFile(const fs::path& path, const std::string& bytes, std::string* error) {
@@ -125,6 +126,16 @@ bool CompilesCleanly(const std::string& file, const std::string& shown, const Co
   return true;
 }
 
+// Every waiver of the baseline, one a line, so that the team can burn them down.
+void PrintBaseline(const std::vector<std::string>& waivers, const std::string& output) {
+  if (waivers.empty()) return;
+  std::cerr << "trustc: baseline: " << waivers.size() << " finding"
+            << (waivers.size() == 1 ? "" : "s") << " of what is on the gateway waived with \""
+            << ir::kBaselineReason << "\"; `trustc check --no-baseline " << output
+            << "` shows them:\n";
+  for (const std::string& waiver : waivers) std::cerr << "trustc: baseline:   " << waiver << "\n";
+}
+
 int RunImport(const ImportFlags& import, const CommonFlags& flags) {
   importer::ImportOptions options;
   options.bundles = import.bundles;
@@ -149,6 +160,10 @@ int RunImport(const ImportFlags& import, const CommonFlags& flags) {
     std::cerr << "trustc: warning: " << warning << "\n";
   }
   for (const std::string& note : result->notes) std::cerr << "trustc: note: " << note << "\n";
+  if (import.verbose) {
+    for (const std::string& detail : result->details) std::cerr << "trustc:   " << detail << "\n";
+  }
+  PrintBaseline(result->baseline, import.output);
   fs::path output(import.output);
   Staging staging(output.parent_path().empty() ? fs::path(".") : output.parent_path());
   bool staged = true;
@@ -240,6 +255,8 @@ void AddImportCommands(CLI::App& app, CommonFlags& flags, CommandTable& table) {
                    "default TRUSTC_KEYSTORE_PASSWORD")
       ->allow_extra_args(false);  // one spec per --keystore: never swallow a BUNDLE
   import->add_option("-o,--output", import_flags->output, "The .trust file to write")->required();
+  import->add_flag("-v,--verbose", import_flags->verbose,
+                   "Also list each entry that a note summarises (e.g. every `debian:` alias)");
   AddCommonFlags(*import, flags);
   table.push_back({import, [import_flags, &flags] { return RunImport(*import_flags, flags); }});
 

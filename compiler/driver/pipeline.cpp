@@ -19,7 +19,7 @@ std::unique_ptr<Compilation> Compile(const CompileOptions& options) {
   if (!result->loaded || result->loaded->syntax_errors) return result;
   result->program = sema::Check(*result->loaded,
                                 {options.defines, options.allow_outside_root, options.build_time,
-                                 options.timings, options.partial},
+                                 options.timings, options.partial, options.no_baseline},
                                 result->sources, result->emitter);
   // A partial program (errors, kept for answers) is never lowered: it is not output.
   if (!result->program || result->emitter.HasErrors()) return result;

@@ -30,8 +30,9 @@ struct CompileOptions {
   // Unsaved editor buffers by resolved absolute path (see LoadOptions::overlay).
   const std::map<std::string, std::string>* overlay = nullptr;
   source::PhaseTimes* timings = nullptr;  // --timings
-  bool partial = false;  // keep the program despite errors (sema::CheckOptions::partial)
-  std::string sign_key;  // build --sign-key: the artifacts end with SHA256SUMS.sig
+  bool partial = false;      // keep the program despite errors (sema::CheckOptions::partial)
+  bool no_baseline = false;  // ignore the import baseline (sema::CheckOptions::no_baseline)
+  std::string sign_key;      // build --sign-key: the artifacts end with SHA256SUMS.sig
 };
 
 struct Compilation {

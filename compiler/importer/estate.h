@@ -102,6 +102,7 @@ struct Estate {
   std::vector<ImportedKeystore> keystores;
   std::vector<std::string> notes;
   std::vector<std::string> warnings;
+  std::vector<std::string> details;  // one line per entry a note summarises (--verbose)
 
   // The index of the certificate, adding it when it is new.
   size_t AddCert(std::shared_ptr<const pem::Certificate> certificate, const std::string& hint);

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "compiler/importer/baseline.h"
 #include "compiler/importer/bundle_reader.h"
 #include "compiler/importer/graphman_reader.h"
 #include "compiler/importer/source_writer.h"
@@ -41,9 +42,15 @@ std::optional<ImportResult> Import(const ImportOptions& options, std::string* er
     if (!ReadKeystore(keystore, &estate, error)) return std::nullopt;
   }
   std::filesystem::path dir = std::filesystem::path(options.output).parent_path();
-  WrittenSource written = WriteSource(estate, dir.empty() ? "." : dir, options.now);
+  if (dir.empty()) dir = ".";
+  WrittenSource written = WriteSource(estate, dir, Baseline{});
+  std::optional<Baseline> baseline =
+      FindBaseline(written.source, written.cert_files, options.now, error);
+  if (!baseline) return std::nullopt;
+  if (!baseline->empty()) written = WriteSource(estate, dir, *baseline);
   return ImportResult{std::move(written.source), std::move(written.cert_files),
-                      std::move(estate.notes), std::move(estate.warnings)};
+                      std::move(estate.notes),   std::move(estate.warnings),
+                      baseline->Lines(),         std::move(estate.details)};
 }
 
 }  // namespace trust::importer

@@ -21,6 +21,10 @@ namespace {
 
 using DerBySha256 = std::map<std::string, std::string>;
 
+constexpr char kDebianReason[] =
+    "their aliases start with `debian:`: they belong to ca-certificates-java, which "
+    "update-ca-certificates keeps in step with /etc/ssl/certs";
+
 std::optional<ir::KeystoreFormat> FormatOf(std::string_view word) {
   if (word == "jks") return ir::KeystoreFormat::kJks;
   if (word == "pkcs12") return ir::KeystoreFormat::kPkcs12;
@@ -130,6 +134,7 @@ class KeystoreImport {
       }
       if (!AddEntry(entry, der, &imported, error)) return false;
     }
+    NoteLeftOut();
     for (const auto& [kind, count] : skipped) {
       Note("skipped " + std::to_string(count) + " " + kind + " entr" + (count == 1 ? "y" : "ies") +
            " (only trusted certificates are imported; keys never are)");
@@ -168,14 +173,15 @@ class KeystoreImport {
     std::string alias = java ? manifest::AsciiLower(entry.alias) : entry.alias;
     std::string problem;
     if (!manifest::CheckAlias(alias, /*new_entry=*/true, &problem)) {
-      Note("entry `" + entry.alias + "` left out: " + problem);
+      LeaveOut("`" + entry.alias + "`", alias.starts_with("debian:") ? kDebianReason : problem);
       return true;
     }
     size_t cert =
         estate_->AddCert(std::get<std::shared_ptr<const pem::Certificate>>(result), entry.alias);
     for (const ImportedEntry& other : imported->entries) {
       if (other.cert == cert || other.alias == alias) {
-        Note("entry `" + entry.alias + "` repeats `" + other.alias + "`: left out");
+        LeaveOut("`" + entry.alias + "` (repeats `" + other.alias + "`)",
+                 "they repeat the certificate or the alias of an earlier entry");
         return true;
       }
     }
@@ -185,8 +191,26 @@ class KeystoreImport {
 
   void Note(const std::string& text) { estate_->notes.push_back(input_.path + ": " + text); }
 
+  // Entries left out are summarised by reason, one note each (a Java truststore has a hundred
+  // and more `debian:` entries); the aliases are details, for --verbose.
+  void LeaveOut(const std::string& entry, const std::string& reason) {
+    left_out_[reason].push_back(entry);
+  }
+
+  void NoteLeftOut() {
+    for (const auto& [reason, entries] : left_out_) {
+      size_t count = entries.size();
+      Note("left out " + std::to_string(count) + " entr" + (count == 1 ? "y" : "ies") + ": " +
+           reason);
+      for (const std::string& entry : entries) {
+        estate_->details.push_back(input_.path + ": left out " + entry + ": " + reason);
+      }
+    }
+  }
+
   const KeystoreInput& input_;
   Estate* estate_;
+  std::map<std::string, std::vector<std::string>> left_out_;  // reason -> entries
 };
 
 }  // namespace

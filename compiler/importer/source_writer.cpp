@@ -74,8 +74,8 @@ std::string_view ValidationWord(ir::Validation validation) {
 
 class Writer {
  public:
-  Writer(const Estate& estate, const std::filesystem::path& output_dir, int64_t now)
-      : estate_(estate), output_dir_(output_dir), now_(now) {}
+  Writer(const Estate& estate, const std::filesystem::path& output_dir, const Baseline& baseline)
+      : estate_(estate), output_dir_(output_dir), baseline_(baseline) {}
 
   WrittenSource Write() {
     NameDeclarations();
@@ -146,9 +146,7 @@ class Writer {
     if (SubjectRoundTrips(facts)) items.push_back({"subject", Quote(facts.subject)});
     items.push_back({"sha256", Quote(facts.sha256)});
     WriteKeyValues(items, 1, &out_);
-    for (const auto& [rule, reason] : Waivers(facts)) {
-      out_ += Indent(1) + "allow " + rule + " because " + Quote(reason) + "\n";
-    }
+    Waivers(baseline_.cert_rules, cert_names_[index], 1);
     out_ += "}\n";
   }
 
@@ -157,31 +155,6 @@ class Writer {
     std::string error;
     std::optional<pem::DistinguishedName> dn = pem::ParseDn(facts.subject, &error);
     return !facts.subject.empty() && dn && pem::DnEqual(*dn, facts.subject_dn);
-  }
-
-  // Findings that are errors by default would stop the first build of what already runs; they
-  // are waived visibly, so that review sees them and decides.
-  std::vector<std::pair<std::string, std::string>> Waivers(const pem::CertFacts& facts) const {
-    std::vector<std::pair<std::string, std::string>> out;
-    if (facts.not_after < now_) {
-      out.push_back({"expired", "imported: expired on " + pem::FormatUtc(facts.not_after) +
-                                    "; renew or remove it"});
-    } else if (facts.not_before > now_) {
-      out.push_back(
-          {"not_yet_valid", "imported: not valid before " + pem::FormatUtc(facts.not_before)});
-    }
-    bool ec = facts.key_type == pem::KeyType::kEc;
-    bool rsa = facts.key_type == pem::KeyType::kRsa || facts.key_type == pem::KeyType::kDsa;
-    if ((ec && facts.key_bits < 256) || (rsa && facts.key_bits < 2048)) {
-      out.push_back({"weak_key", "imported: a " + std::to_string(facts.key_bits) +
-                                     "-bit key already in use; replace it"});
-    }
-    bool weak_hash = facts.signature_hash == "md5" || facts.signature_hash == "sha1";
-    if (weak_hash && !facts.self_signed) {
-      out.push_back({"weak_signature", "imported: signed with " + facts.signature_hash +
-                                           " and already in use; replace it"});
-    }
-    return out;
   }
 
   void Gateway(const ImportedGateway& gateway) {
@@ -207,7 +180,7 @@ class Writer {
     for (const ImportedTrust& trust : gateway.trusts) {
       if (!first) out_ += "\n";
       first = false;
-      Trust(trust, policy_names);
+      Trust(trust, gateway_names_[index], policy_names);
     }
     NameScope providers;
     for (const ImportedProvider& provider : gateway.providers) {
@@ -249,7 +222,8 @@ class Writer {
     out_ += Indent(2) + "}\n";
   }
 
-  void Trust(const ImportedTrust& trust, const std::vector<std::string>& policy_names) {
+  void Trust(const ImportedTrust& trust, const std::string& gateway,
+             const std::vector<std::string>& policy_names) {
     out_ += Indent(1) + "trust " + cert_names_[trust.cert] + " {\n";
     if (trust.entity_name != display_[trust.cert]) {
       out_ += Indent(2) + "name " + Quote(trust.entity_name) + "\n";
@@ -269,6 +243,7 @@ class Writer {
     } else if (trust.revocation_policy) {
       out_ += Indent(2) + "revocation policy " + policy_names[*trust.revocation_policy] + "\n";
     }
+    Waivers(baseline_.trust_rules, std::pair{gateway, cert_names_[trust.cert]}, 2);
     out_ += Indent(1) + "}\n";
   }
 
@@ -324,9 +299,20 @@ class Writer {
     out_ += "}\n";
   }
 
+  // The baseline's waivers of the block keyed `key`, at `depth`.
+  template <typename Key>
+  void Waivers(const std::map<Key, std::vector<std::string>>& rules, const Key& key, int depth) {
+    auto it = rules.find(key);
+    if (it == rules.end()) return;
+    for (const std::string& rule : it->second) {
+      out_ += Indent(depth) + "allow " + rule + " because " +
+              Quote(std::string(ir::kBaselineReason)) + "\n";
+    }
+  }
+
   const Estate& estate_;
   std::filesystem::path output_dir_;
-  int64_t now_;
+  const Baseline& baseline_;
   NameScope top_;
   NameScope files_;
   std::vector<std::string> gateway_names_;
@@ -341,8 +327,8 @@ class Writer {
 }  // namespace
 
 WrittenSource WriteSource(const Estate& estate, const std::filesystem::path& output_dir,
-                          int64_t now) {
-  Writer writer(estate, output_dir, now);
+                          const Baseline& baseline) {
+  Writer writer(estate, output_dir, baseline);
   return writer.Write();
 }
 

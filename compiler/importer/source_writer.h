@@ -7,6 +7,7 @@
 #include <map>
 #include <string>
 
+#include "compiler/importer/baseline.h"
 #include "compiler/importer/estate.h"
 
 namespace trust::importer {
@@ -16,13 +17,14 @@ struct WrittenSource {
   std::map<std::string, std::string> cert_files;  // file name beside the source -> PEM
 };
 
-// `output_dir` is where the source will be written: a certificate file name already used there
-// by different contents is not reused. `now` decides which lint errors (expired, ...) the
-// imported certificates carry a visible waiver for.
 // PEM text of one certificate, as written beside imported source and by `trustc pin`.
 std::string CertificatePem(const pem::Certificate& certificate);
 
+// `output_dir` is where the source will be written: a certificate file name already used there
+// by different contents is not reused. Each finding of `baseline` becomes an `allow` with
+// ir::kBaselineReason in its cert or trust block. Identifiers depend on the estate only, so a
+// second writing with a baseline names everything as the first did.
 WrittenSource WriteSource(const Estate& estate, const std::filesystem::path& output_dir,
-                          int64_t now);
+                          const Baseline& baseline);
 
 }  // namespace trust::importer

@@ -35,6 +35,11 @@ struct CertId {
   auto operator<=>(const CertId&) const = default;
 };
 
+// The reason `trustc import` gives every waiver of its baseline (the findings of what was
+// already on the gateway); `trustc check --no-baseline` ignores allows with exactly this reason.
+inline constexpr std::string_view kBaselineReason =
+    "imported: present on the gateway at import time";
+
 struct Allow {
   std::string rule;
   std::string reason;

@@ -220,6 +220,8 @@ std::optional<ir::Allow> MakeAllow(Context& cx, const ScopedItem& scoped) {
     cx.emitter.Emit(diag::Kind::invalid_value, item.strings[0].range,
                     "an `allow` needs a reason that a reviewer can judge");
   }
+  // Dropped rather than kept unused: --no-baseline must not turn them into `unused_allow`.
+  if (cx.options.no_baseline && reason == ir::kBaselineReason) return std::nullopt;
   return ir::Allow{item.name->name, reason, item.range};
 }
 

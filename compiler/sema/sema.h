@@ -29,6 +29,9 @@ struct CheckOptions {
   // Return the program despite errors: a name that failed to resolve is simply missing from
   // it. For answers about the rest (explain, graph, the language server), never for output.
   bool partial = false;
+  // --no-baseline: allows whose reason is ir::kBaselineReason are dropped, so the findings the
+  // import baseline waived are reported again.
+  bool no_baseline = false;
 };
 
 std::optional<ir::Program> Check(const LoadedProgram& program, const CheckOptions& options,

@@ -245,8 +245,12 @@ std::optional<std::string> CanonicalType(std::string_view raw) {
   return OBJ_nid2sn(nid);
 }
 
+// The types with a text value: those ASN1_STRING_to_UTF8 converts (the times too). Any other
+// value is written as `#` + hex, as OpenSSL's RFC 2253 printing dumps it.
 bool IsStringType(int asn1_type) {
   switch (asn1_type) {
+    case V_ASN1_UTCTIME:
+    case V_ASN1_GENERALIZEDTIME:
     case V_ASN1_UTF8STRING:
     case V_ASN1_PRINTABLESTRING:
     case V_ASN1_IA5STRING:
@@ -273,16 +277,52 @@ std::optional<std::string> Asn1StringToUtf8(const ASN1_STRING* string) {
   return std::string(reinterpret_cast<const char*>(owned.get()), static_cast<size_t>(length));
 }
 
-// RFC 4514 `#hex`: the BER encoding of the value. Only string types have a text value.
-std::optional<std::string> DecodeBerString(const std::string& ber) {
+std::string UpperHex(std::string_view bytes) {
+  static constexpr char kDigits[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (char c : bytes) {
+    const auto byte = static_cast<unsigned char>(c);
+    out.push_back(kDigits[byte >> 4]);
+    out.push_back(kDigits[byte & 0x0F]);
+  }
+  return out;
+}
+
+// RFC 4514 `#hex`: the BER encoding of one complete value. A character string has a text
+// value (and is compared as text); any other type stays `#` + hex, as a certificate prints it.
+std::optional<DnAttribute> DecodeBerValue(const std::string& ber) {
   const auto* cursor = reinterpret_cast<const unsigned char*>(ber.data());
   const auto* end = cursor + ber.size();
   Asn1TypePtr value(d2i_ASN1_TYPE(nullptr, &cursor, static_cast<long>(ber.size())));
   ERR_clear_error();
-  if (value == nullptr || cursor != end || !IsStringType(value->type)) {
+  if (value == nullptr || cursor != end) {
     return std::nullopt;
   }
-  return Asn1StringToUtf8(value->value.asn1_string);
+  if (!IsStringType(value->type)) {
+    return DnAttribute{"", "#" + UpperHex(ber), true};
+  }
+  std::optional<std::string> text = Asn1StringToUtf8(value->value.asn1_string);
+  if (!text) {
+    return std::nullopt;
+  }
+  return DnAttribute{"", std::move(*text), false};
+}
+
+// The DER encoding of an entry's value with its own tag, as RFC 4514 `#hex` spells it (and as
+// OpenSSL's RFC 2253 printing dumps it).
+std::string EntryValueDer(const ASN1_STRING* data) {
+  ASN1_TYPE wrapper{};
+  wrapper.type = ASN1_STRING_type(data);
+  wrapper.value.asn1_string = const_cast<ASN1_STRING*>(data);
+  unsigned char* der = nullptr;
+  const int length = i2d_ASN1_TYPE(&wrapper, &der);
+  OpenSslBytesPtr owned(der);
+  ERR_clear_error();
+  if (length <= 0) {
+    return {};
+  }
+  return std::string(reinterpret_cast<const char*>(owned.get()), static_cast<size_t>(length));
 }
 
 std::string Describe(std::string_view text, size_t pos) {
@@ -308,7 +348,7 @@ class DnParser {
   bool ParseRdn(Rdn* rdn);
   bool ParseAttribute(DnAttribute* attribute);
   bool ParseType(std::string* type);
-  bool ParseHexValue(std::string_view type, std::string* value);
+  bool ParseHexValue(std::string_view type, std::string* value, bool* is_ber);
   bool ParseStringValue(std::string_view type, std::string* value);
   bool ParseEscape(std::string* value);
 
@@ -382,7 +422,7 @@ bool DnParser::ParseAttribute(DnAttribute* attribute) {
   SkipSpaces();
   const size_t value_start = pos_;
   const bool ok = (!AtEnd() && Peek() == '#')
-                      ? ParseHexValue(attribute->type, &attribute->value)
+                      ? ParseHexValue(attribute->type, &attribute->value, &attribute->ber)
                       : ParseStringValue(attribute->type, &attribute->value);
   if (!ok) {
     return false;
@@ -419,7 +459,7 @@ bool DnParser::ParseType(std::string* type) {
   return true;
 }
 
-bool DnParser::ParseHexValue(std::string_view type, std::string* value) {
+bool DnParser::ParseHexValue(std::string_view type, std::string* value, bool* is_ber) {
   const size_t start = pos_;
   ++pos_;  // '#'
   std::string ber;
@@ -431,17 +471,18 @@ bool DnParser::ParseHexValue(std::string_view type, std::string* value) {
     ber.push_back(static_cast<char>(HexValue(Peek()) * 16 + HexValue(text_[pos_ + 1])));
     pos_ += 2;
   }
-  std::optional<std::string> decoded = ber.empty() ? std::nullopt : DecodeBerString(ber);
+  std::optional<DnAttribute> decoded = ber.empty() ? std::nullopt : DecodeBerValue(ber);
   if (!decoded) {
     return Fail("the hex value of `" + std::string(type) + "` at offset " + std::to_string(start) +
-                " is not a BER-encoded string");
+                " is not one BER-encoded value");
   }
   SkipSpaces();
   if (!AtEnd() && Peek() != ',' && Peek() != '+') {
     return Fail("expected `,` or `+` after the hex value of `" + std::string(type) + "`" +
                 Offset() + ", found " + Describe(text_, pos_));
   }
-  *value = std::move(*decoded);
+  *value = std::move(decoded->value);
+  *is_ber = decoded->ber;
   return true;
 }
 
@@ -518,6 +559,9 @@ std::vector<std::pair<std::string, std::string>> NormalizeRdn(const Rdn& rdn) {
     for (char c : attribute.type) {
       type.push_back(ToLowerAscii(c));
     }
+    if (attribute.ber) {
+      type.push_back('#');  // never equal to a text value that happens to read `#...`
+    }
     out.emplace_back(std::move(type), NormalizeValue(attribute.value));
   }
   std::sort(out.begin(), out.end());  // a multi-valued RDN is a set
@@ -551,6 +595,14 @@ DnAttribute AttributeFromEntry(const X509_NAME_ENTRY* entry) {
   DnAttribute attribute;
   attribute.type = TypeName(X509_NAME_ENTRY_get_object(entry));
   const ASN1_STRING* data = X509_NAME_ENTRY_get_data(entry);
+  if (!IsStringType(ASN1_STRING_type(data))) {
+    std::string der = EntryValueDer(data);
+    if (!der.empty()) {
+      attribute.value = "#" + UpperHex(der);
+      attribute.ber = true;
+      return attribute;
+    }
+  }
   std::optional<std::string> utf8 = Asn1StringToUtf8(data);
   if (utf8 && IsValidUtf8(*utf8)) {  // a BMPString may hold lone surrogates, for one
     attribute.value = std::move(*utf8);
@@ -621,7 +673,9 @@ std::string FormatDn(const DistinguishedName& dn) {
       if (k > 0) {
         out.push_back('+');
       }
-      out += dn.rdns[i][k].type + "=" + EscapeValue(dn.rdns[i][k].value);
+      const DnAttribute& attribute = dn.rdns[i][k];
+      out +=
+          attribute.type + "=" + (attribute.ber ? attribute.value : EscapeValue(attribute.value));
     }
   }
   return out;

@@ -13,7 +13,11 @@ namespace trust::pem {
 struct DnAttribute {
   // Canonical: OpenSSL short name when known ("CN", "OU", "emailAddress"), else dotted OID.
   std::string type;
-  std::string value;  // unescaped
+  // Unescaped text; for a value that is not a character string (a BIT STRING
+  // x500UniqueIdentifier, an OCTET STRING, ...) RFC 4514's `#` + upper-case hex of its BER
+  // encoding, with `ber` set: such a value has no text to print.
+  std::string value;
+  bool ber = false;
   // Exact. DistinguishedName's defaulted == needs it; the language's comparison is DnEqual.
   bool operator==(const DnAttribute&) const = default;
 };

@@ -210,7 +210,7 @@ void CheckImportedSource(const importer::Estate& estate) {
   std::error_code ec;
   fs::remove_all(dir, ec);
   fs::create_directories(dir);
-  importer::WrittenSource written = importer::WriteSource(estate, dir, kBuildTime);
+  importer::WrittenSource written = importer::WriteSource(estate, dir, importer::Baseline{});
   for (const auto& [name, pem] : written.cert_files) WriteWhole(dir / name, pem);
   WriteWhole(dir / "imported.trust", written.source);
   std::unique_ptr<driver::Compilation> result = CompileFile(dir / "imported.trust");

@@ -257,6 +257,87 @@ TEST_F(ImportTest, RealGatewayExportsImportWithOneNotePerSkippedKind) {
   }
 }
 
+// A bundle as a gateway exports it, holding certificates that break lint rules.
+std::string TrustedCertItem(const std::string& id, const std::string& name, const fs::path& pem,
+                            const std::string& flag) {
+  std::string text = test::ReadFile(pem);
+  std::string base64;
+  for (std::istringstream lines(text); std::getline(lines, text);) {
+    if (!text.starts_with("-----")) base64 += text;
+  }
+  return "<l7:Item><l7:Name>" + name + "</l7:Name><l7:Id>" + id +
+         "</l7:Id><l7:Type>TRUSTED_CERT</l7:Type><l7:Resource><l7:TrustedCertificate id=\"" + id +
+         "\"><l7:Name>" + name + "</l7:Name><l7:CertificateData><l7:Encoded>" + base64 +
+         "</l7:Encoded></l7:CertificateData><l7:Properties><l7:Property key=\"" + flag +
+         "\"><l7:BooleanValue>true</l7:BooleanValue></l7:Property></l7:Properties>"
+         "</l7:TrustedCertificate></l7:Resource></l7:Item>\n";
+}
+
+std::string BundleOf(const std::string& items) {
+  return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<l7:Bundle "
+         "xmlns:l7=\"http://ns.l7tech.com/2010/04/gateway-management\"><l7:References>\n" +
+         items + "</l7:References><l7:Mappings/></l7:Bundle>\n";
+}
+
+const fs::path kGoldenCerts = fs::path(TRUST_SOURCE_DIR) / "tests/golden/certs";
+
+TEST_F(ImportTest, FindingsOfImportedCertificatesAreWaivedAsABaseline) {
+  std::ofstream(tmp_ / "legacy.bundle")
+      << BundleOf(TrustedCertItem("00000000000000010000000000000001", "Old partner",
+                                  kGoldenCerts / "expired.pem", "trustedForSsl") +
+                  TrustedCertItem("00000000000000010000000000000002", "SHA1 signer",
+                                  kGoldenCerts / "sha1.pem", "trustedForSigningServerCerts"));
+  test::Result import =
+      test::Trustc("import legacy.bundle -o estate.trust" + std::string(kNowFlag), tmp_);
+  ASSERT_EQ(import.status, 0) << import.err;
+  // Every waiver listed, one a line: the checker's own findings, errors and warnings alike.
+  EXPECT_THAT(import.err, HasSubstr("trustc: baseline: 3 findings of what is on the gateway "
+                                    "waived with \"imported: present on the gateway at import "
+                                    "time\""));
+  EXPECT_THAT(import.err, HasSubstr("trustc: baseline:   cert expired: expired\n"));
+  EXPECT_THAT(import.err, HasSubstr("trustc: baseline:   cert sha1_signed: weak_signature\n"));
+  EXPECT_THAT(import.err,
+              HasSubstr("trustc: baseline:   gateway legacy, trust sha1_signed: anchor_not_ca\n"));
+  std::string source = test::ReadFile(tmp_ / "estate.trust");
+  EXPECT_THAT(source,
+              HasSubstr("  allow expired because \"imported: present on the gateway at import "
+                        "time\"\n"));
+  EXPECT_THAT(source, HasSubstr("    allow anchor_not_ca because \"imported: present on the "
+                                "gateway at import time\"\n"));
+
+  test::Result check = test::Trustc("check estate.trust" + std::string(kNowFlag), tmp_);
+  EXPECT_EQ(check.status, 0) << check.err;
+  EXPECT_THAT(check.out, HasSubstr("0 error(s), 0 warning(s)"));
+  // --no-baseline: the findings again, and the ignored waivers are not `unused_allow`.
+  test::Result all = test::Trustc("check --no-baseline estate.trust" + std::string(kNowFlag), tmp_);
+  EXPECT_EQ(all.status, 1);
+  for (const char* rule : {"[expired]", "[weak_signature]", "[anchor_not_ca]"}) {
+    EXPECT_THAT(all.err, HasSubstr(rule)) << all.err;
+  }
+  EXPECT_THAT(all.err, Not(HasSubstr("[unused_allow]")));
+}
+
+// Each import error is one line ending in a newline, whatever its cause.
+TEST_F(ImportTest, ImportErrorsEndWithANewline) {
+  std::ofstream(tmp_ / "user.bundle") << BundleOf(
+      "<l7:Item><l7:Name/><l7:Id>00000000000000020000000000000001</l7:Id>"
+      "<l7:Type>ID_PROVIDER_CONFIG</l7:Type><l7:Resource><l7:IdentityProvider "
+      "id=\"00000000000000020000000000000001\"><l7:Name>p</l7:Name><l7:IdentityProviderType>"
+      "Federated</l7:IdentityProviderType></l7:IdentityProvider></l7:Resource></l7:Item>\n"
+      "<l7:Item><l7:Name/><l7:Id>00000000000000030000000000000001</l7:Id><l7:Type>USER"
+      "</l7:Type><l7:Resource><l7:User id=\"00000000000000030000000000000001\" "
+      "providerId=\"00000000000000020000000000000001\"><l7:Login/></l7:User></l7:Resource>"
+      "</l7:Item>\n");
+  std::ofstream(tmp_ / "broken.bundle") << "<l7:Bundle";
+  for (const char* bundle : {"user.bundle", "broken.bundle", "missing.bundle"}) {
+    test::Result import = test::Trustc(std::string("import ") + bundle + " -o out.trust", tmp_);
+    if (import.status == 0) continue;  // a shape import has learnt to read meanwhile
+    EXPECT_EQ(import.status, 1) << bundle;
+    ASSERT_FALSE(import.err.empty()) << bundle;
+    EXPECT_EQ(import.err.back(), '\n') << bundle << ": " << import.err;
+  }
+}
+
 TEST_F(ImportTest, SkipNotesCountItems) {
   REQUIRE_REFERENCE(kReference / "gdp__export-test.bundle");
   test::Result result =

@@ -106,5 +106,40 @@ TEST_F(KeystoreImportTest, AWrongPasswordIsAnInputError) {
   EXPECT_FALSE(fs::exists(tmp_ / "out.trust"));
 }
 
+// A Java truststore as Debian ships it: ca-certificates-java's entries are all `debian:`, and
+// are left out with one note that counts them and says why; --verbose lists each.
+TEST_F(KeystoreImportTest, DebianEntriesAreLeftOutWithOneNote) {
+  fs::path store = tmp_ / "cacerts";
+  fs::path certs = test::kExample / "certs/dev";
+  std::string common = " -keystore " + test::Quoted(store) +
+                       " -storetype JKS -storepass changeit -noprompt >/dev/null 2>&1";
+  for (const char* alias : {"debian:one.pem", "debian:two.pem", "Debian:three.pem"}) {
+    std::string file = std::string(alias) == "debian:two.pem" ? "provisioning-services-ca.cer"
+                                                              : "api-gateway-ssl.pem";
+    ASSERT_EQ(test::Shell("keytool -importcert -alias " + test::Quoted(alias) + " -file " +
+                          test::Quoted(certs / file) + common),
+              0);
+  }
+  ASSERT_EQ(test::Shell("keytool -importcert -alias local_ca -file " +
+                        test::Quoted(test::kExample / "certs/dev/provisioning-services-ca.cer") +
+                        " -keystore " + test::Quoted(store) +
+                        " -storetype JKS -storepass changeit -noprompt >/dev/null 2>&1"),
+            0);
+  std::string args = "import --keystore " + test::Quoted(store.string() + ":jks") + " -o out.trust";
+  test::Result result = test::Trustc(args, tmp_, "TRUSTC_KEYSTORE_PASSWORD=changeit");
+  ASSERT_EQ(result.status, 0) << result.err;
+  EXPECT_THAT(result.err, HasSubstr("cacerts: left out 3 entries: their aliases start with "
+                                    "`debian:`: they belong to ca-certificates-java"));
+  EXPECT_THAT(result.err, testing::Not(HasSubstr("debian:one.pem"))) << result.err;
+  EXPECT_THAT(test::ReadFile(tmp_ / "out.trust"), HasSubstr("as \"local_ca\""));
+
+  test::Result verbose =
+      test::Trustc(args + " --verbose", tmp_, "TRUSTC_KEYSTORE_PASSWORD=changeit");
+  ASSERT_EQ(verbose.status, 0) << verbose.err;
+  for (const char* alias : {"`debian:one.pem`", "`debian:two.pem`", "`debian:three.pem`"}) {
+    EXPECT_THAT(verbose.err, HasSubstr(std::string("left out ") + alias)) << verbose.err;
+  }
+}
+
 }  // namespace
 }  // namespace trust

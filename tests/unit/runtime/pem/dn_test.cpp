@@ -107,13 +107,25 @@ TEST(PemDnTest, HexValues) {
   EXPECT_EQ(Parse("CN=#0C0568656C6C6F"), Dn({{"CN", "hello"}}));             // UTF8String
   EXPECT_EQ(Parse("CN=#1303616263 ,O=x"), Dn({{"CN", "abc"}, {"O", "x"}}));  // PrintableString
   EXPECT_EQ(Parse("CN=#1e020041+UID=y"), (DistinguishedName{{{{"CN", "A"}, {"UID", "y"}}}}));
-  EXPECT_EQ(ParseError("CN=#020101"),
-            "the hex value of `CN` at offset 3 is not a BER-encoded string");
-  EXPECT_EQ(ParseError("CN=#0C"), "the hex value of `CN` at offset 3 is not a BER-encoded string");
-  EXPECT_EQ(ParseError("CN=#"), "the hex value of `CN` at offset 3 is not a BER-encoded string");
+  EXPECT_EQ(ParseError("CN=#0C"), "the hex value of `CN` at offset 3 is not one BER-encoded value");
+  EXPECT_EQ(ParseError("CN=#"), "the hex value of `CN` at offset 3 is not one BER-encoded value");
+  EXPECT_EQ(ParseError("CN=#0C016100"),
+            "the hex value of `CN` at offset 3 is not one BER-encoded value");
   EXPECT_EQ(ParseError("CN=#0C0"), "odd number of hex digits in the value of `CN` at offset 6");
   EXPECT_EQ(ParseError("CN=#0C0161 x"),
             "expected `,` or `+` after the hex value of `CN` at offset 11, found `x`");
+}
+
+// RFC 4514 2.4: a value that is not a character string (a BIT STRING x500UniqueIdentifier, an
+// INTEGER, an OCTET STRING) has no text: it stays `#` + the hex of its BER encoding.
+TEST(PemDnTest, NonStringHexValuesStayHex) {
+  const DistinguishedName dn = Parse("x500UniqueIdentifier=#03090070b3d51f305f0001,CN=x");
+  ASSERT_EQ(dn.rdns.size(), 2u);
+  EXPECT_EQ(dn.rdns[0][0], (DnAttribute{"x500UniqueIdentifier", "#03090070B3D51F305F0001", true}));
+  EXPECT_EQ(FormatDn(dn), "x500UniqueIdentifier=#03090070B3D51F305F0001,CN=x");
+  EXPECT_TRUE(Equal("CN=#020101", "cn=#020101"));
+  // A text value that happens to read `#...` is another value.
+  EXPECT_FALSE(Equal("CN=#020101", R"(CN=\#020101)"));
 }
 
 TEST(PemDnTest, Errors) {
@@ -254,6 +266,18 @@ TEST(PemDnTest, FromX509NameValues) {
   EXPECT_EQ(FormatDn(dn),
             "CN=caf\xC3\xA9\\, \\\"inc\\\",emailAddress=a@b.example,1.3.6.1.4.1.99999.1=custom");
   EXPECT_EQ(Parse(FormatDn(dn)), dn);
+}
+
+TEST(PemDnTest, FromX509NameDumpsBitStringValues) {
+  X509NamePtr name(X509_NAME_new());
+  const unsigned char bits[] = {0x00, 0x70, 0xB3};
+  ASSERT_EQ(X509_NAME_add_entry_by_NID(name.get(), NID_x500UniqueIdentifier, V_ASN1_BIT_STRING,
+                                       bits, sizeof bits, -1, 0),
+            1);
+  AddEntry(name.get(), "CN", "ScottishPower");
+  const DistinguishedName dn = DnFromX509Name(name.get());
+  EXPECT_EQ(FormatDn(dn), "CN=ScottishPower,x500UniqueIdentifier=#0304000070B3");
+  EXPECT_TRUE(DnEqual(Parse(FormatDn(dn)), dn));
 }
 
 TEST(PemDnTest, FromEmptyOrNullName) {
