@@ -14,10 +14,12 @@
 #include <memory>
 #include <set>
 
+#include "base/digest.h"
+#include "base/file_write.h"
 #include "compiler/lower/bundle/bundle.h"
 #include "compiler/lower/graphman/graphman.h"
 #include "compiler/lower/manifest/manifest.h"
-#include "runtime/pem/certificate.h"
+#include "runtime/x509/certificate.h"
 
 namespace trust::artifacts {
 namespace fs = std::filesystem;
@@ -25,16 +27,7 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string SumsLine(const std::string& path, const std::string& bytes) {
-  return pem::Sha256Hex(bytes) + "  " + path + "\n";
-}
-
-std::string OpenSslError() {
-  unsigned long code = ERR_get_error();
-  ERR_clear_error();
-  if (code == 0) return "unknown OpenSSL error";
-  char buffer[256];
-  ERR_error_string_n(code, buffer, sizeof buffer);
-  return buffer;
+  return base::Sha256Hex(bytes) + "  " + path + "\n";
 }
 
 // Refuses to prompt: an encrypted key would need a password, and passwords never come from a
@@ -47,29 +40,16 @@ bool WriteFile(const fs::path& path, const std::string& bytes, std::string* erro
     *error = "cannot create " + path.string() + ": " + std::strerror(errno);
     return false;
   }
-  size_t done = 0;
-  while (done < bytes.size()) {
-    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      *error = "cannot write " + path.string() + ": " + std::strerror(errno);
-      ::close(fd);
-      return false;
-    }
-    done += static_cast<size_t>(n);
+  if (!base::WriteAll(fd, bytes)) {
+    *error = "cannot write " + path.string() + ": " + std::strerror(errno);
+    ::close(fd);
+    return false;
   }
   if (::close(fd) != 0) {
     *error = "cannot write " + path.string() + ": " + std::strerror(errno);
     return false;
   }
   return true;
-}
-
-void SyncDirectory(const fs::path& dir) {
-  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return;
-  ::fsync(fd);
-  ::close(fd);
 }
 
 // Makes everything written under `root` durable before it is swapped into place. One syncfs
@@ -172,7 +152,7 @@ std::vector<Artifact> ListArtifacts(const ir::Program& program, std::string_view
       return manifest::WriteManifest(lower::manifest::LowerKeystore(program, *k, generator_text));
     });
     for (const ir::KeystoreEntry& entry : keystore.entries) {
-      const pem::Certificate* certificate = program.cert(entry.cert).certificate.get();
+      const x509::Certificate* certificate = program.cert(entry.cert).certificate.get();
       add(lower::manifest::CertArtifactPath(*certificate), [certificate] {
         const auto& der = certificate->der();
         return std::string(der.begin(), der.end());
@@ -209,8 +189,8 @@ std::optional<std::string> Sign(const std::string& data, const std::string& key_
   std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
       PEM_read_bio_PrivateKey(bio.get(), nullptr, NoPassword, nullptr), EVP_PKEY_free);
   if (!key) {
-    *error =
-        "signing key " + key_path + " is not an unencrypted PEM private key: " + OpenSslError();
+    *error = "signing key " + key_path +
+             " is not an unencrypted PEM private key: " + base::OpenSslErrorText();
     return std::nullopt;
   }
   int type = EVP_PKEY_get_base_id(key.get());
@@ -223,13 +203,13 @@ std::optional<std::string> Sign(const std::string& data, const std::string& key_
   const auto* bytes = reinterpret_cast<const unsigned char*>(data.data());
   if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key.get()) != 1 ||
       EVP_DigestSign(ctx.get(), nullptr, &length, bytes, data.size()) != 1) {
-    *error = "cannot sign with " + key_path + ": " + OpenSslError();
+    *error = "cannot sign with " + key_path + ": " + base::OpenSslErrorText();
     return std::nullopt;
   }
   std::string signature(length, '\0');
   if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(signature.data()), &length, bytes,
                      data.size()) != 1) {
-    *error = "cannot sign with " + key_path + ": " + OpenSslError();
+    *error = "cannot sign with " + key_path + ": " + base::OpenSslErrorText();
     return std::nullopt;
   }
   signature.resize(length);
@@ -266,7 +246,7 @@ bool WriteStaged(const std::vector<Artifact>& files, const std::string& dir_text
     fs::remove_all(staged, ec);
     return false;
   }
-  SyncDirectory(parent);
+  base::SyncDirectory(parent.string());
   return true;
 }
 

@@ -11,10 +11,6 @@
 
 #include "compiler/driver/pipeline.h"
 
-#ifndef TRUSTC_VERSION
-#define TRUSTC_VERSION "0.0.0"
-#endif
-
 namespace trust::driver {
 
 struct CommonFlags {

@@ -1,6 +1,7 @@
 // `trustc check` and `trustc build`.
 #include <iostream>
 
+#include "base/version.h"
 #include "compiler/artifacts/artifacts.h"
 #include "compiler/driver/cli_support.h"
 
@@ -40,7 +41,7 @@ struct BuildFlags {
 int BuildWith(const BuildFlags& build, const CommonFlags& flags, const CompileOptions& options) {
   std::unique_ptr<Compilation> compilation = Compile(options);
   if (Report(*compilation, flags) || !compilation->program) return 1;
-  std::string generator = std::string("trustc ") + TRUSTC_VERSION;
+  std::string generator = std::string("trustc ") + TRUST_VERSION;
   std::vector<artifacts::Artifact> files =
       artifacts::ListArtifacts(*compilation->program, generator);
   // Lowering happens as the artifacts are written, one at a time: "write" includes it.

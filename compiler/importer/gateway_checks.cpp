@@ -44,20 +44,20 @@ std::string ProviderProblem(const ImportedGateway& gateway, const ImportedProvid
 
 std::string UserProblem(const ImportedProvider& provider, const ImportedUser& user,
                         const std::set<std::string>& logins,
-                        std::vector<pem::DistinguishedName>* dns) {
+                        std::vector<x509::DistinguishedName>* dns) {
   if (logins.contains(user.login)) return "repeats a login";
   if (user.dn.empty()) return provider.x509 ? "has no subject DN" : "";
   std::string error;
-  std::optional<pem::DistinguishedName> dn = pem::ParseDn(user.dn, &error);
+  std::optional<x509::DistinguishedName> dn = x509::ParseDn(user.dn, &error);
   if (!dn) return "has a subject DN that does not parse (" + error + ")";
-  for (const pem::DistinguishedName& other : *dns) {
-    if (pem::DnEqual(other, *dn)) return "repeats the subject DN of another user";
+  for (const x509::DistinguishedName& other : *dns) {
+    if (x509::DnEqual(other, *dn)) return "repeats the subject DN of another user";
   }
   dns->push_back(*dn);
   return "";
 }
 
-void FilterUsers(ImportedProvider* provider, std::vector<pem::DistinguishedName>* dns,
+void FilterUsers(ImportedProvider* provider, std::vector<x509::DistinguishedName>* dns,
                  const NoteSink& note) {
   std::vector<ImportedUser> kept;
   std::set<std::string> logins;
@@ -97,7 +97,7 @@ void AddTrust(ImportedGateway* gateway, ImportedTrust trust, const NoteSink& not
 // Providers and users the compiler would reject are left out, each with its reason.
 void FinishProviders(ImportedGateway* gateway, const NoteSink& note) {
   std::vector<ImportedProvider> kept;
-  std::vector<pem::DistinguishedName> dns;
+  std::vector<x509::DistinguishedName> dns;
   for (ImportedProvider& provider : gateway->providers) {
     DropUntrustedReferences(*gateway, &provider, note);
     std::string problem = ProviderProblem(*gateway, provider);

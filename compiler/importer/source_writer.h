@@ -20,7 +20,7 @@ struct WrittenSource {
 // by different contents is not reused. `now` decides which lint errors (expired, ...) the
 // imported certificates carry a visible waiver for.
 // PEM text of one certificate, as written beside imported source and by `trustc pin`.
-std::string CertificatePem(const pem::Certificate& certificate);
+std::string CertificatePem(const x509::Certificate& certificate);
 
 WrittenSource WriteSource(const Estate& estate, const std::filesystem::path& output_dir,
                           int64_t now);

@@ -31,31 +31,6 @@ OrderedJson EntryToJson(const Entry& entry) {
 
 }  // namespace
 
-std::string_view FormatName(Format format) {
-  switch (format) {
-    case Format::kJks:
-      return "jks";
-    case Format::kPkcs12:
-      return "pkcs12";
-    case Format::kPem:
-      return "pem";
-  }
-  return "jks";
-}
-
-std::optional<Format> ParseFormat(std::string_view name) {
-  if (name == "jks") {
-    return Format::kJks;
-  }
-  if (name == "pkcs12") {
-    return Format::kPkcs12;
-  }
-  if (name == "pem") {
-    return Format::kPem;
-  }
-  return std::nullopt;
-}
-
 std::string WriteManifest(const Manifest& manifest) {
   OrderedJson json = OrderedJson::object();
   json["schema"] = manifest.schema;
@@ -65,7 +40,7 @@ std::string WriteManifest(const Manifest& manifest) {
   if (!manifest.host.empty()) {
     json["host"] = manifest.host;
   }
-  json["format"] = std::string(FormatName(manifest.format));
+  json["format"] = std::string(keystore::StoreFormatName(manifest.format));
   json["path"] = manifest.path;
   json["password"] = std::visit(PasswordToJson{}, manifest.password);
   json["create"] = manifest.create;

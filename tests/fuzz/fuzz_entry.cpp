@@ -13,16 +13,17 @@
 #include <string>
 #include <vector>
 
+#include "base/version.h"
 #include "compiler/artifacts/artifacts.h"
 #include "compiler/diag/render.h"
 #include "compiler/driver/pipeline.h"
+#include "compiler/facts/facts_cache.h"
 #include "compiler/importer/bundle_reader.h"
 #include "compiler/importer/graphman_reader.h"
 #include "compiler/importer/source_writer.h"
 #include "runtime/keystore/keystore.h"
 #include "runtime/manifest/manifest.h"
-#include "runtime/pem/certificate.h"
-#include "runtime/pem/facts_cache.h"
+#include "runtime/x509/certificate.h"
 
 namespace trust::fuzz {
 namespace fs = std::filesystem;
@@ -139,13 +140,13 @@ void FuzzParse(const uint8_t* data, size_t size) {
 }
 
 void FuzzCert(const uint8_t* data, size_t size) {
-  pem::LoadResult result = pem::ParseCertificate(View(data, size));
-  if (const auto* cert = std::get_if<std::shared_ptr<const pem::Certificate>>(&result)) {
+  x509::LoadResult result = x509::ParseCertificate(View(data, size));
+  if (const auto* cert = std::get_if<std::shared_ptr<const x509::Certificate>>(&result)) {
     if ((*cert)->facts().sha256.size() != 64) Fail("a certificate without a sha256");
     (*cert)->IsSignedBy(**cert);
-    pem::FormatUtc((*cert)->facts().not_after);
-    pem::FormatUtc((*cert)->facts().not_before);
-  } else if (std::get<pem::LoadError>(result).message.empty()) {
+    x509::FormatUtc((*cert)->facts().not_after);
+    x509::FormatUtc((*cert)->facts().not_before);
+  } else if (std::get<x509::LoadError>(result).message.empty()) {
     Fail("a load error without a message");
   }
 }
@@ -229,17 +230,17 @@ void FuzzFactsCache(const uint8_t* data, size_t size) {
   ::mkdir(dir.c_str(), 0700);
   WriteWhole(dir / "hmac-key", std::string(32, 'k'));  // the key the seed packs were made with
   WriteWhole(dir / "certs-v2.pack", View(data, size));
-  pem::FactsCache cache(dir, "trustc " TRUSTC_VERSION);  // as trustc keys it
-  std::vector<std::shared_ptr<const pem::Certificate>> loaded;
+  facts::FactsCache cache(dir, "trustc " TRUST_VERSION);  // as trustc keys it
+  std::vector<std::shared_ptr<const x509::Certificate>> loaded;
   for (const char* name : {"root-ca.pem", "server-ca.pem", "leaf.pem", "ca.der"}) {
     std::string bytes = ReadWhole(ProjectDir() / "certs" / name);
-    pem::LoadResult cached = cache.Load(bytes);
-    pem::LoadResult parsed = pem::ParseCertificate(bytes);
-    const auto* a = std::get_if<std::shared_ptr<const pem::Certificate>>(&cached);
-    const auto* b = std::get_if<std::shared_ptr<const pem::Certificate>>(&parsed);
+    x509::LoadResult cached = cache.Load(bytes);
+    x509::LoadResult parsed = x509::ParseCertificate(bytes);
+    const auto* a = std::get_if<std::shared_ptr<const x509::Certificate>>(&cached);
+    const auto* b = std::get_if<std::shared_ptr<const x509::Certificate>>(&parsed);
     if (a == nullptr || b == nullptr) Fail("a golden certificate did not load");
-    const pem::CertFacts& x = (*a)->facts();
-    const pem::CertFacts& y = (*b)->facts();
+    const x509::CertFacts& x = (*a)->facts();
+    const x509::CertFacts& y = (*b)->facts();
     if (x.subject != y.subject || x.issuer != y.issuer || x.sha256 != y.sha256 ||
         x.not_before != y.not_before || x.not_after != y.not_after || x.is_ca != y.is_ca ||
         x.key_bits != y.key_bits || (*a)->der() != (*b)->der()) {

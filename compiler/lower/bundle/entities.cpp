@@ -34,26 +34,12 @@ void WriteTrustedCert(const PlannedEntity& entity, xml::Element resource) {
   xml::Element cert = resource.Add("l7:TrustedCertificate").Attr("id", entity.id);
   cert.AddText("l7:Name", entity.name);
   xml::Element data = cert.Add("l7:CertificateData");
-  const pem::Certificate& certificate = *entity.certificate;
+  const x509::Certificate& certificate = *entity.certificate;
   data.AddText("l7:IssuerName", certificate.facts().issuer);
   data.AddText("l7:SerialNumber", certificate.facts().serial_decimal);
   data.AddText("l7:SubjectName", certificate.facts().subject);
   data.AddText("l7:Encoded", CertBase64(certificate));
   AddTrustProperties(*entity.trust, cert.Add("l7:Properties"));
-}
-
-std::string_view ValidationValue(ir::Validation validation) {
-  switch (validation) {
-    case ir::Validation::kCertificate:
-      return "Validate";
-    case ir::Validation::kPath:
-      return "Validate Certificate Path";
-    case ir::Validation::kRevocation:
-      return "Revocation Checking";
-    case ir::Validation::kGatewayDefault:
-      break;
-  }
-  return "";
 }
 
 void WriteProvider(const Plan& plan, const PlannedEntity& entity, xml::Element resource) {
@@ -66,7 +52,7 @@ void WriteProvider(const Plan& plan, const PlannedEntity& entity, xml::Element r
   AddBoolean(properties, "enableCredentialType.x509", provider.x509);
   if (provider.validation != ir::Validation::kGatewayDefault) {
     AddProperty(properties, "certificateValidation", "l7:StringValue",
-                ValidationValue(provider.validation));
+                ir::ValidationRestmanValue(provider.validation));
   }
   xml::Element references =
       element.Add("l7:Extension")
