@@ -7,6 +7,7 @@
 #include "base/version.h"
 #include "compiler/driver/cli_support.h"
 #include "compiler/driver/program_doc.h"
+#include "compiler/lsp/lsp_command.h"
 
 namespace trust::driver {
 namespace {
@@ -42,7 +43,7 @@ int RunCli(int argc, char** argv) {
   AddCompileCommands(app, flags, commands);
   AddReviewCommands(app, flags, commands);
   AddImportCommands(app, flags, commands);
-  AddLspCommands(app, flags, commands);
+  lsp::AddLspCommand(app, flags, commands);
   // Hidden --help-man / --completion: keep right before parse, after every subcommand.
   if (int code = 0; trust::cli::HandleDocRequest(app, trust::cli::TrustcDoc(TRUST_VERSION), argc,
                                                  argv, std::cout, std::cerr, &code)) {

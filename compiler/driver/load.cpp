@@ -1,7 +1,5 @@
 // Loading a program: the root file, then every import, depth first, each file parsed once.
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include "compiler/driver/load.h"
 
 #include <algorithm>
 #include <climits>
@@ -10,31 +8,14 @@
 #include "base/file_read.h"
 #include "compiler/limits.h"
 #include "compiler/parse/parse.h"
-#include "compiler/sema/program.h"
 #include "stdlib/stdlib.h"
 
-namespace trust::sema {
+namespace trust::driver {
 namespace fs = std::filesystem;
-
-fs::path RealPath(const fs::path& path) {
-  int fd = ::open(path.c_str(), O_PATH | O_CLOEXEC);
-  if (fd >= 0) {
-    char target[PATH_MAX];
-    std::string link = "/proc/self/fd/" + std::to_string(fd);
-    ssize_t n = ::readlink(link.c_str(), target, sizeof target);
-    ::close(fd);
-    if (n > 0 && static_cast<size_t>(n) < sizeof target && target[0] == '/') {
-      return fs::path(std::string(target, static_cast<size_t>(n)));
-    }
-  }
-  std::error_code ec;
-  return fs::weakly_canonical(path, ec);
-}
-
-bool InsideRoot(const fs::path& root, const fs::path& real) {
-  auto [root_end, unused] = std::mismatch(root.begin(), root.end(), real.begin(), real.end());
-  return root_end == root.end();
-}
+using sema::InsideRoot;
+using sema::LoadedProgram;
+using sema::Module;
+using sema::RealPath;
 
 namespace {
 
@@ -322,4 +303,4 @@ std::optional<LoadedProgram> LoadProgram(const LoadOptions& options, source::Sou
   return Loader(options, sources, emitter).Run();
 }
 
-}  // namespace trust::sema
+}  // namespace trust::driver
