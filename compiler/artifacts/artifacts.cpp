@@ -19,12 +19,14 @@
 #include <set>
 #include <thread>
 
+#include "base/digest.h"
+#include "base/file_write.h"
 #include "compiler/artifacts/inputs.h"
 #include "compiler/artifacts/sha256.h"
 #include "compiler/lower/bundle/bundle.h"
 #include "compiler/lower/graphman/graphman.h"
 #include "compiler/lower/manifest/manifest.h"
-#include "runtime/pem/certificate.h"
+#include "runtime/x509/certificate.h"
 
 namespace trust::artifacts {
 namespace fs = std::filesystem;
@@ -32,16 +34,7 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string SumsLine(const std::string& path, const std::string& bytes) {
-  return pem::Sha256Hex(bytes) + "  " + path + "\n";
-}
-
-std::string OpenSslError() {
-  unsigned long code = ERR_get_error();
-  ERR_clear_error();
-  if (code == 0) return "unknown OpenSSL error";
-  char buffer[256];
-  ERR_error_string_n(code, buffer, sizeof buffer);
-  return buffer;
+  return base::Sha256Hex(bytes) + "  " + path + "\n";
 }
 
 // Refuses to prompt: an encrypted key would need a password, and passwords never come from a
@@ -100,16 +93,10 @@ bool WriteFile(const fs::path& path, const std::string& bytes, std::string* erro
     *error = "cannot create " + path.string() + ": " + std::strerror(errno);
     return false;
   }
-  size_t done = 0;
-  while (done < bytes.size()) {
-    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      *error = "cannot write " + path.string() + ": " + std::strerror(errno);
-      ::close(fd);
-      return false;
-    }
-    done += static_cast<size_t>(n);
+  if (!base::WriteAll(fd, bytes)) {
+    *error = "cannot write " + path.string() + ": " + std::strerror(errno);
+    ::close(fd);
+    return false;
   }
   StartWriteback(fd);
   if (::close(fd) != 0) {
@@ -142,11 +129,6 @@ bool FlushStaging(const Staging& staging, std::string* error) {
     if (!SyncPath(dir, O_DIRECTORY, error)) return false;
   }
   return SyncPath(staging.root, O_DIRECTORY, error);
-}
-
-void SyncDirectory(const fs::path& dir) {
-  std::string unused;
-  SyncPath(dir, O_DIRECTORY, &unused);
 }
 
 // An open file of the previous build that may be linked into the new one: a regular file we
@@ -301,7 +283,7 @@ std::vector<Artifact> ContentArtifacts(const ir::Program& program, std::string_v
               lower::manifest::LowerKeystore(program, *k, generator_text));
         });
     for (const ir::KeystoreEntry& entry : keystore.entries) {
-      const pem::Certificate* certificate = program.cert(entry.cert).certificate.get();
+      const x509::Certificate* certificate = program.cert(entry.cert).certificate.get();
       // Named by the SHA-256 of its bytes, which are all it is made from.
       add(lower::manifest::CertArtifactPath(*certificate), certificate->facts().sha256,
           [certificate] {
@@ -405,8 +387,8 @@ std::optional<std::string> Sign(const std::string& data, const std::string& key_
   std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
       PEM_read_bio_PrivateKey(bio.get(), nullptr, NoPassword, nullptr), EVP_PKEY_free);
   if (!key) {
-    *error =
-        "signing key " + key_path + " is not an unencrypted PEM private key: " + OpenSslError();
+    *error = "signing key " + key_path +
+             " is not an unencrypted PEM private key: " + base::OpenSslErrorText();
     return std::nullopt;
   }
   int type = EVP_PKEY_get_base_id(key.get());
@@ -419,13 +401,13 @@ std::optional<std::string> Sign(const std::string& data, const std::string& key_
   const auto* bytes = reinterpret_cast<const unsigned char*>(data.data());
   if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key.get()) != 1 ||
       EVP_DigestSign(ctx.get(), nullptr, &length, bytes, data.size()) != 1) {
-    *error = "cannot sign with " + key_path + ": " + OpenSslError();
+    *error = "cannot sign with " + key_path + ": " + base::OpenSslErrorText();
     return std::nullopt;
   }
   std::string signature(length, '\0');
   if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(signature.data()), &length, bytes,
                      data.size()) != 1) {
-    *error = "cannot sign with " + key_path + ": " + OpenSslError();
+    *error = "cannot sign with " + key_path + ": " + base::OpenSslErrorText();
     return std::nullopt;
   }
   signature.resize(length);
@@ -500,7 +482,7 @@ bool WriteStaged(const std::string& dir_text, const FillStaging& fill, source::P
     fs::remove_all(staging.root, ec);
     return false;
   }
-  SyncDirectory(parent);
+  base::SyncDirectory(parent.string());
   return true;
 }
 

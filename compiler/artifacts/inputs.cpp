@@ -2,32 +2,31 @@
 
 #include <cstdint>
 
+#include "base/version.h"
 #include "compiler/artifacts/sha256.h"
-
-#ifndef TRUSTC_VERSION
-#define TRUSTC_VERSION "0.1.0"
-#endif
 
 namespace trust::artifacts {
 namespace {
 
 // A field added to one of these types must be added to its Add() below, or a rebuild would
 // reuse an artifact the new field changes. The sizes (x86-64) make the compiler say so.
-static_assert(sizeof(ir::Gateway) == 104, "update Add(ir::Gateway) for the new field");
-static_assert(sizeof(ir::Trust) == 120, "update Add(ir::Trust) for the new field");
+static_assert(sizeof(ir::Gateway) == 128, "update Add(ir::Gateway) for the new field");
+static_assert(sizeof(ir::Trust) == 136, "update Add(ir::Trust) for the new field");
 static_assert(sizeof(ir::IdentityProvider) == 136, "update Add(ir::IdentityProvider)");
-static_assert(sizeof(ir::User) == 224, "update Add(ir::User) for the new field");
+static_assert(sizeof(ir::User) == 264, "update Add(ir::User) for the new field");
 static_assert(sizeof(ir::Keystore) == 216, "update Add(ir::Keystore) for the new field");
 static_assert(sizeof(ir::KeystoreEntry) == 104, "update Add(ir::KeystoreEntry)");
 static_assert(sizeof(ir::Password) == 40, "update Add(ir::Password) for the new field");
 static_assert(sizeof(ir::Allow) == 80, "update Add(ir::Allow) for the new field");
+static_assert(sizeof(ir::RevocationPolicy) == 112, "update Add(ir::RevocationPolicy)");
+static_assert(sizeof(ir::RevocationCheck) == 120, "update Add(ir::RevocationCheck)");
 
 // SHA-256 over a sequence of fields, each length-prefixed so that no two different sequences
 // hash the same bytes. Source ranges are left out: moving a declaration changes no artifact.
 class Hasher {
  public:
   explicit Hasher(const ir::Program& program) : program_(program) {
-    Text("trustc " TRUSTC_VERSION);
+    Text("trustc " TRUST_VERSION);
     Text(program.root_source);  // bundles name it in their comment
   }
 
@@ -64,14 +63,35 @@ class Hasher {
     Flag(trust.verify_hostname);
     Flag(trust.revocation_checking);
     Text(trust.revocation_reason);
+    Flag(trust.revocation_policy.has_value());
+    if (trust.revocation_policy) Number(static_cast<int64_t>(*trust.revocation_policy));
     AddAll(trust.allows);
+  }
+
+  void Add(const ir::RevocationCheck& check) {
+    Flag(check.ocsp);
+    Flag(check.from_certificate);
+    Text(check.url);
+    Flag(check.allow_issuer_signature);
+    AddAll(check.signers);
+  }
+
+  void Add(const ir::RevocationPolicy& policy) {
+    Text(policy.id);
+    Text(policy.display_name);
+    Flag(policy.default_policy);
+    Flag(policy.continue_on_unavailable);
+    Flag(policy.default_success);
+    AddAll(policy.checks);
   }
 
   void Add(const ir::User& user) {
     Text(user.login);
+    Text(user.name);
     Text(user.dn);
     Flag(user.cert.has_value());
     if (user.cert) Add(*user.cert);
+    Flag(user.cert_attached);
     Text(user.email);
     Text(user.first_name);
     Text(user.last_name);
@@ -93,6 +113,7 @@ class Hasher {
     Number(static_cast<int64_t>(gateway.mapping));
     AddAll(gateway.trusts);
     AddAll(gateway.providers);
+    AddAll(gateway.revocation_policies);
   }
 
   void Add(const ir::KeystoreEntry& entry) {

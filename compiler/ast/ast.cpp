@@ -25,28 +25,24 @@ bool IsListItem(ItemKind kind) {
   return kItemInfos.at(static_cast<size_t>(kind)).merge == Merge::List;
 }
 
-std::string_view DeclKindName(DeclKind kind) {
-  switch (kind) {
-    case DeclKind::kCert:
-      return "certificate";
-    case DeclKind::kGateway:
-      return "gateway";
-    case DeclKind::kKeystore:
-      return "keystore";
-    case DeclKind::kPolicy:
-      return "policy";
-    case DeclKind::kTrustTemplate:
-      return "trust template";
-    case DeclKind::kKeystoreTemplate:
-      return "keystore template";
-    case DeclKind::kIdentityProviderTemplate:
-      return "identity_provider template";
-    case DeclKind::kPolicyTemplate:
-      return "policy template";
-    case DeclKind::kRevocationPolicyTemplate:
-      return "revocation_policy template";
-  }
-  return "declaration";
+namespace {
+
+struct DeclInfo {
+  std::string_view name;
+  std::string_view keyword;
+};
+
+constexpr DeclInfo kDeclInfos[] = {
+#define TRUST_DECL(kind, name, keyword) {name, keyword},
+#include "compiler/ast/decl_kind.def"
+};
+
+}  // namespace
+
+std::string_view DeclKindName(DeclKind kind) { return kDeclInfos[static_cast<size_t>(kind)].name; }
+
+std::string_view DeclKeyword(DeclKind kind) {
+  return kDeclInfos[static_cast<size_t>(kind)].keyword;
 }
 
 }  // namespace trust::ast

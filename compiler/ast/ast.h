@@ -71,18 +71,12 @@ struct Item {
 };
 
 enum class DeclKind {
-  kCert,
-  kGateway,
-  kKeystore,
-  kPolicy,
-  kTrustTemplate,
-  kKeystoreTemplate,
-  kIdentityProviderTemplate,
-  kPolicyTemplate,
-  kRevocationPolicyTemplate,
+#define TRUST_DECL(kind, name, keyword) k##kind,
+#include "compiler/ast/decl_kind.def"
 };
 
 std::string_view DeclKindName(DeclKind kind);  // "certificate", "gateway", "trust template", ...
+std::string_view DeclKeyword(DeclKind kind);   // "cert", "gateway", "template trust", ...
 
 struct Decl {
   DeclKind kind = DeclKind::kCert;

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <tuple>
 
+#include "base/utf8.h"
 #include "compiler/diag/json_text.h"
 
 namespace trust::diag {
@@ -98,7 +99,7 @@ std::string Snippet(const SourceManager& sources, SourceRange range, bool color)
     ++column;
   }
   LineColumn end = file.Locate(range.end);
-  uint32_t end_column = end.line == begin.line ? end.column : source::CountCodePoints(line) + 1;
+  uint32_t end_column = end.line == begin.line ? end.column : base::CountCodePoints(line) + 1;
   uint32_t width = std::max<uint32_t>(1, end_column > begin.column ? end_column - begin.column : 1);
   std::string marks = "^" + std::string(width - 1, '~');
   return out + gutter + " | " + caret + Paint(marks, "1;32", color) + "\n";

@@ -4,9 +4,10 @@
 #include <string>
 #include <vector>
 
+#include "base/version.h"
 #include "compiler/driver/cli_support.h"
+#include "compiler/driver/program_doc.h"
 #include "compiler/lsp/lsp_command.h"
-#include "runtime/cli/program_docs.h"
 
 namespace trust::driver {
 namespace {
@@ -35,7 +36,7 @@ bool RejectUnknownCommand(const CLI::App& app, int argc, char** argv, int* code)
 
 int RunCli(int argc, char** argv) {
   CLI::App app{"trustc: a policy-as-code compiler for certificate trust", "trustc"};
-  app.set_version_flag("--version", std::string("trustc ") + TRUSTC_VERSION);
+  app.set_version_flag("--version", std::string("trustc ") + TRUST_VERSION);
   app.require_subcommand(1);
   CommonFlags flags;
   CommandTable commands;
@@ -44,7 +45,7 @@ int RunCli(int argc, char** argv) {
   AddImportCommands(app, flags, commands);
   lsp::AddLspCommand(app, flags, commands);
   // Hidden --help-man / --completion: keep right before parse, after every subcommand.
-  if (int code = 0; trust::cli::HandleDocRequest(app, trust::cli::TrustcDoc(TRUSTC_VERSION), argc,
+  if (int code = 0; trust::cli::HandleDocRequest(app, trust::cli::TrustcDoc(TRUST_VERSION), argc,
                                                  argv, std::cout, std::cerr, &code)) {
     return code;
   }

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "base/version.h"
 #include "compiler/diag/render.h"
 
 namespace trust::driver {
@@ -14,7 +15,7 @@ bool Report(const Compilation& compilation, const CommonFlags& flags, std::ostre
   std::vector<diag::Diagnostic> shown = ShownDiagnostics(compilation, flags);
   diag::RenderOptions options;
   options.color = isatty(STDERR_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr;
-  options.tool_version = TRUSTC_VERSION;
+  options.tool_version = TRUST_VERSION;
   if (flags.diagnostics_format == "json") {
     machine << diag::RenderJson(shown, compilation.sources) << std::flush;
   } else if (flags.diagnostics_format == "sarif") {

@@ -12,10 +12,6 @@
 #include "compiler/driver/options.h"
 #include "compiler/driver/pipeline.h"
 
-#ifndef TRUSTC_VERSION
-#define TRUSTC_VERSION "0.0.0"
-#endif
-
 namespace trust::driver {
 
 // Applies --werror and --quiet and prints the diagnostics: text to stderr, a JSON or SARIF

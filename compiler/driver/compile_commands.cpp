@@ -3,6 +3,7 @@
 
 #include <iostream>
 
+#include "base/version.h"
 #include "compiler/artifacts/artifacts.h"
 #include "compiler/driver/cli_support.h"
 

@@ -203,9 +203,9 @@ fs::path ChainFile(const fs::path& first, size_t index) {
   return out;
 }
 
-std::string CertBlock(const pem::Certificate& cert, const fs::path& file) {
-  const pem::CertFacts& facts = cert.facts();
-  std::string cn = pem::CommonName(facts.subject_dn).value_or(file.stem().string());
+std::string CertBlock(const x509::Certificate& cert, const fs::path& file) {
+  const x509::CertFacts& facts = cert.facts();
+  std::string cn = x509::CommonName(facts.subject_dn).value_or(file.stem().string());
   return "cert " + importer::Identifier(cn, "pinned") + " {\n  file    " +
          importer::Quote(file.generic_string()) + "\n  subject " + importer::Quote(facts.subject) +
          "\n  sha256  " + importer::Quote(facts.sha256) + "\n}\n";
@@ -223,8 +223,8 @@ int RunPin(const PinFlags& pin) {
   size_t count = pin.chain ? chain->size() : 1;
   std::string blocks;
   for (size_t i = 0; i < count; ++i) {
-    pem::LoadResult parsed = pem::ParseCertificate((*chain)[i]);
-    const auto* cert = std::get_if<std::shared_ptr<const pem::Certificate>>(&parsed);
+    x509::LoadResult parsed = x509::ParseCertificate((*chain)[i]);
+    const auto* cert = std::get_if<std::shared_ptr<const x509::Certificate>>(&parsed);
     if (cert == nullptr) {
       std::cerr << "trustc: error: " << pin.endpoint << " presented an unreadable certificate\n";
       return 1;

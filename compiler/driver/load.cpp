@@ -5,6 +5,7 @@
 #include <climits>
 #include <system_error>
 
+#include "base/file_read.h"
 #include "compiler/limits.h"
 #include "compiler/parse/parse.h"
 #include "stdlib/stdlib.h"
@@ -14,7 +15,6 @@ namespace fs = std::filesystem;
 using sema::InsideRoot;
 using sema::LoadedProgram;
 using sema::Module;
-using sema::ReadFile;
 using sema::RealPath;
 
 namespace {
@@ -86,7 +86,7 @@ class Loader {
         return it->second;
       }
     }
-    return ReadFile(path, limits::kMaxSourceBytes, error);
+    return base::ReadRegularFile(path, limits::kMaxSourceBytes, error);
   }
 
   size_t Add(Module module, std::string text) {
@@ -238,7 +238,7 @@ class Loader {
       fs::path real = RealPath(dir / (name + ".trust"));
       if (!InsideRoot(dir, real)) return std::nullopt;
       std::string error;
-      return ReadFile(real, limits::kMaxSourceBytes, &error);
+      return base::ReadRegularFile(real, limits::kMaxSourceBytes, &error);
     }
     if (auto text = stdlib::Find(name)) return std::string(*text);
     return std::nullopt;

@@ -1,11 +1,8 @@
 #include "compiler/driver/pipeline.h"
 
+#include "base/version.h"
 #include "compiler/driver/load.h"
 #include "compiler/sema/sema.h"
-
-#ifndef TRUSTC_VERSION
-#define TRUSTC_VERSION "0.0.0"
-#endif
 
 namespace trust::driver {
 
@@ -24,7 +21,7 @@ std::unique_ptr<Compilation> Compile(const CompileOptions& options) {
   // A partial program (errors, kept for answers) is never lowered: it is not output.
   if (!result->program || result->emitter.HasErrors()) return result;
   result->artifacts = artifacts::ListArtifacts(
-      *result->program, std::string("trustc ") + TRUSTC_VERSION, options.sign_key);
+      *result->program, std::string("trustc ") + TRUST_VERSION, options.sign_key);
   return result;
 }
 

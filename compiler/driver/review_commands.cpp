@@ -11,10 +11,14 @@
 #include <iostream>
 #include <sstream>
 
+#include "base/file_read.h"
+#include "base/file_write.h"
+#include "base/version.h"
 #include "compiler/diag/json_text.h"
 #include "compiler/diag/render.h"
 #include "compiler/driver/cli_support.h"
 #include "compiler/driver/graphman_migration.h"
+#include "compiler/limits.h"
 #include "compiler/review/diff.h"
 #include "compiler/review/explain.h"
 #include "compiler/review/fmt.h"
@@ -32,39 +36,6 @@ int Fail(const std::string& message) {
   return 1;
 }
 
-std::optional<std::string> ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in || fs::is_directory(path)) return std::nullopt;
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-// Temp file in the same directory, then rename: a reader sees the old or the new file, never
-// half of one. The file keeps its permissions.
-bool WriteAtomically(const std::string& path, const std::string& text, std::string* error) {
-  fs::path target(path);
-  std::string temp =
-      (target.parent_path() / ("." + target.filename().string() + ".XXXXXX")).string();
-  if (target.parent_path().empty()) temp = "." + target.filename().string() + ".XXXXXX";
-  int fd = mkstemp(temp.data());
-  if (fd < 0) {
-    *error = path + ": cannot create a temporary file: " + std::strerror(errno);
-    return false;
-  }
-  struct stat st {};
-  if (stat(path.c_str(), &st) == 0) fchmod(fd, st.st_mode & 07777);
-  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-  ok = (::fsync(fd) == 0) && ok;
-  ok = (::close(fd) == 0) && ok;
-  if (!ok || std::rename(temp.c_str(), path.c_str()) != 0) {
-    *error = path + ": cannot write: " + std::strerror(errno);
-    std::remove(temp.c_str());
-    return false;
-  }
-  return true;
-}
-
 struct FmtFlags {
   std::vector<std::string> files;
   bool check = false;
@@ -73,15 +44,16 @@ struct FmtFlags {
 
 // 0 formatted (or already canonical), 1 input error, 3 not canonical (for --check).
 int FmtOne(const std::string& file, const FmtFlags& fmt) {
-  std::optional<std::string> text = ReadAll(file);
-  if (!text) return Fail(file + ": cannot read the file");
+  std::string why;
+  std::optional<std::string> text = base::ReadRegularFile(file, limits::kMaxSourceBytes, &why);
+  if (!text) return Fail(file + ": cannot read the file: " + why);
   source::SourceManager sources;
   diag::Emitter emitter;
   std::string error;
   std::optional<std::string> formatted =
       review::FormatSource(file, *text, sources, emitter, &error);
   if (!formatted) {
-    diag::RenderOptions options{Colour(STDERR_FILENO), TRUSTC_VERSION};
+    diag::RenderOptions options{Colour(STDERR_FILENO), TRUST_VERSION};
     std::cerr << diag::RenderText(emitter.diagnostics(), sources, options);
     return error.empty() ? 1 : Fail(error);
   }
@@ -91,7 +63,8 @@ int FmtOne(const std::string& file, const FmtFlags& fmt) {
     return 3;
   }
   if (fmt.write) {
-    if (*formatted != *text && !WriteAtomically(file, *formatted, &error)) return Fail(error);
+    if (*formatted != *text && !base::WriteFileAtomically(file, *formatted, &error))
+      return Fail(error);
     return 0;
   }
   std::cout << *formatted;

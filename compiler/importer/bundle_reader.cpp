@@ -8,6 +8,7 @@
 #include <set>
 #include <utility>
 
+#include "base/utf8.h"
 #include "compiler/importer/bundle_xml.h"
 #include "compiler/importer/gateway_checks.h"
 #include "compiler/importer/names.h"
@@ -47,7 +48,7 @@ class BundleReader {
   bool Read(const std::string& bytes, std::string* error) {
     // tinyxml2 does not check the encoding, and every name read here ends up in .trust source,
     // which must be UTF-8 (found by fuzz_bundle).
-    if (size_t bad = source::FindInvalidUtf8(bytes); bad != std::string::npos) {
+    if (size_t bad = base::FindInvalidUtf8(bytes); bad != std::string::npos) {
       size_t line = 1 + std::count(bytes.begin(), bytes.begin() + static_cast<long>(bad), '\n');
       *error = xml_.path() + ":" + std::to_string(line) +
                ": invalid UTF-8 byte; a RESTMAN bundle must be UTF-8";
@@ -338,9 +339,7 @@ class BundleReader {
   }
 
   ir::Validation ValidationOf(const std::string& value, const std::string& provider) {
-    if (value == "Validate") return ir::Validation::kCertificate;
-    if (value == "Validate Certificate Path") return ir::Validation::kPath;
-    if (value == "Revocation Checking") return ir::Validation::kRevocation;
+    if (std::optional<ir::Validation> known = ir::ValidationFromRestman(value)) return *known;
     Note("identity provider `" + provider + "`: certificateValidation `" + value +
          "` is unknown: left at the gateway default");
     return ir::Validation::kGatewayDefault;

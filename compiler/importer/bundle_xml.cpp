@@ -87,8 +87,8 @@ std::optional<bool> Boolean(const std::string& text) {
   return std::nullopt;
 }
 
-std::shared_ptr<const pem::Certificate> DecodeCertificate(const std::string& base64,
-                                                          std::string* error) {
+std::shared_ptr<const x509::Certificate> DecodeCertificate(const std::string& base64,
+                                                           std::string* error) {
   std::string compact;
   for (char c : base64) {
     if (c != ' ' && c != '\n' && c != '\r' && c != '\t') compact.push_back(c);
@@ -106,12 +106,12 @@ std::shared_ptr<const pem::Certificate> DecodeCertificate(const std::string& bas
   // EVP_DecodeBlock counts the bytes the '=' padding stands for.
   size_t padding = compact.ends_with("==") ? 2 : compact.ends_with("=") ? 1 : 0;
   der.resize(static_cast<size_t>(length) - padding);
-  pem::LoadResult result = pem::ParseCertificate(der);
-  if (const auto* failure = std::get_if<pem::LoadError>(&result)) {
+  x509::LoadResult result = x509::ParseCertificate(der);
+  if (const auto* failure = std::get_if<x509::LoadError>(&result)) {
     *error = "l7:Encoded is not a DER certificate: " + failure->message;
     return nullptr;
   }
-  return std::get<std::shared_ptr<const pem::Certificate>>(std::move(result));
+  return std::get<std::shared_ptr<const x509::Certificate>>(std::move(result));
 }
 
 std::string KindDescription(std::string_view type) {

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "runtime/pem/certificate.h"
+#include "runtime/x509/certificate.h"
 
 namespace trust::importer {
 
@@ -45,8 +45,8 @@ std::optional<bool> Boolean(const std::string& text);
 
 // The certificate of an l7:Encoded text (base64 DER, white space allowed). On failure returns
 // null and sets *error.
-std::shared_ptr<const pem::Certificate> DecodeCertificate(const std::string& base64,
-                                                          std::string* error);
+std::shared_ptr<const x509::Certificate> DecodeCertificate(const std::string& base64,
+                                                           std::string* error);
 
 // "folders", "private keys", ... for the skip notes.
 std::string KindDescription(std::string_view type);

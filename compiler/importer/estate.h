@@ -12,12 +12,12 @@
 #include <vector>
 
 #include "compiler/ir/ir.h"
-#include "runtime/pem/certificate.h"
+#include "runtime/x509/certificate.h"
 
 namespace trust::importer {
 
 struct ImportedCert {
-  std::shared_ptr<const pem::Certificate> certificate;
+  std::shared_ptr<const x509::Certificate> certificate;
   std::string first_name;  // the first entity name or alias it was met under: a naming hint
 };
 
@@ -105,7 +105,7 @@ struct Estate {
   std::vector<std::string> details;  // one line per entry a note summarises (--verbose)
 
   // The index of the certificate, adding it when it is new.
-  size_t AddCert(std::shared_ptr<const pem::Certificate> certificate, const std::string& hint);
+  size_t AddCert(std::shared_ptr<const x509::Certificate> certificate, const std::string& hint);
 };
 
 }  // namespace trust::importer

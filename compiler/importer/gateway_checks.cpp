@@ -33,7 +33,7 @@ void DropUntrustedReferences(const ImportedGateway& gateway, ImportedProvider* p
 }
 
 bool SignedByClientSigner(const Estate& estate, const ImportedGateway& gateway,
-                          const ImportedProvider& provider, const pem::Certificate& certificate) {
+                          const ImportedProvider& provider, const x509::Certificate& certificate) {
   size_t client = static_cast<size_t>(ir::Purpose::kSigningClientCerts);
   for (size_t cert : provider.certs) {
     const ImportedTrust* trust = Trusted(gateway, cert);
@@ -69,20 +69,20 @@ std::string ProviderProblem(const ImportedGateway& gateway, const ImportedProvid
 
 std::string UserProblem(const ImportedProvider& provider, const ImportedUser& user,
                         const std::set<std::string>& names,
-                        std::vector<pem::DistinguishedName>* dns) {
+                        std::vector<x509::DistinguishedName>* dns) {
   if (names.contains(user.name)) return "repeats a login or name";
   if (user.dn.empty()) return provider.x509 ? "has no subject DN" : "";
   std::string error;
-  std::optional<pem::DistinguishedName> dn = pem::ParseDn(user.dn, &error);
+  std::optional<x509::DistinguishedName> dn = x509::ParseDn(user.dn, &error);
   if (!dn) return "has a subject DN that does not parse (" + error + ")";
-  for (const pem::DistinguishedName& other : *dns) {
-    if (pem::DnEqual(other, *dn)) return "repeats the subject DN of another user";
+  for (const x509::DistinguishedName& other : *dns) {
+    if (x509::DnEqual(other, *dn)) return "repeats the subject DN of another user";
   }
   dns->push_back(*dn);
   return "";
 }
 
-void FilterUsers(ImportedProvider* provider, std::vector<pem::DistinguishedName>* dns,
+void FilterUsers(ImportedProvider* provider, std::vector<x509::DistinguishedName>* dns,
                  const NoteSink& note) {
   std::vector<ImportedUser> kept;
   std::set<std::string> names;  // logins and login-less names: both identify a user
@@ -121,11 +121,11 @@ void AddTrust(ImportedGateway* gateway, ImportedTrust trust, const NoteSink& not
 
 void AttachUserCert(Estate* estate, const ImportedGateway& gateway,
                     const ImportedProvider& provider,
-                    std::shared_ptr<const pem::Certificate> certificate, ImportedUser* user,
+                    std::shared_ptr<const x509::Certificate> certificate, ImportedUser* user,
                     const NoteSink& note) {
   std::string error, why;
-  std::optional<pem::DistinguishedName> dn = pem::ParseDn(user->dn, &error);
-  if (!dn || !pem::DnEqual(certificate->facts().subject_dn, *dn)) {
+  std::optional<x509::DistinguishedName> dn = x509::ParseDn(user->dn, &error);
+  if (!dn || !x509::DnEqual(certificate->facts().subject_dn, *dn)) {
     why = "its subject is not the user's subject DN";
   } else if (!provider.certs.empty() &&
              !SignedByClientSigner(*estate, gateway, provider, *certificate)) {
@@ -143,10 +143,10 @@ void AttachUserCert(Estate* estate, const ImportedGateway& gateway,
 // filtered first: whether a provider without certificates is accepted depends on its users.
 void FinishProviders(ImportedGateway* gateway, const NoteSink& note) {
   std::vector<ImportedProvider> kept;
-  std::vector<pem::DistinguishedName> dns;
+  std::vector<x509::DistinguishedName> dns;
   for (ImportedProvider& provider : gateway->providers) {
     DropUntrustedReferences(*gateway, &provider, note);
-    std::vector<pem::DistinguishedName> provider_dns = dns;
+    std::vector<x509::DistinguishedName> provider_dns = dns;
     FilterUsers(&provider, &provider_dns, note);
     std::string problem = ProviderProblem(*gateway, provider);
     if (!problem.empty()) {

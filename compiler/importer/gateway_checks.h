@@ -25,7 +25,7 @@ void AddTrust(ImportedGateway* gateway, ImportedTrust trust, const NoteSink& not
 // signing client certificates signed it. Otherwise the user is imported without it, with a note.
 void AttachUserCert(Estate* estate, const ImportedGateway& gateway,
                     const ImportedProvider& provider,
-                    std::shared_ptr<const pem::Certificate> certificate, ImportedUser* user,
+                    std::shared_ptr<const x509::Certificate> certificate, ImportedUser* user,
                     const NoteSink& note);
 
 // Once every trust is added: drops provider references to certificates the gateway does not

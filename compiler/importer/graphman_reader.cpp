@@ -13,6 +13,8 @@
 #include <utility>
 #include <vector>
 
+#include "base/digest.h"
+#include "base/file_read.h"
 #include "compiler/importer/bundle_xml.h"
 #include "compiler/importer/gateway_checks.h"
 #include "compiler/importer/names.h"
@@ -43,6 +45,24 @@ struct Failure : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The certificate of a Graphman field holding base64 DER. DecodeCertificate words its errors for
+// bundles ("l7:Encoded"); here they name `field` instead. Throws a Failure located at `where`.
+std::shared_ptr<const x509::Certificate> DecodeCertificateField(const std::string& where,
+                                                                const std::string& base64,
+                                                                std::string_view field) {
+  std::string error;
+  auto certificate = DecodeCertificate(base64, &error);
+  if (!certificate) {
+    static constexpr std::string_view kBundleField = "l7:Encoded";
+    for (size_t at = error.find(kBundleField); at != std::string::npos;
+         at = error.find(kBundleField, at + field.size())) {
+      error.replace(at, kBundleField.size(), field);
+    }
+    throw Failure(where + ": " + error);
+  }
+  return certificate;
+}
+
 std::string Sha1Base64(const std::vector<uint8_t>& der) {
   unsigned char digest[SHA_DIGEST_LENGTH];
   SHA1(der.data(), der.size(), digest);
@@ -64,13 +84,7 @@ std::string Sha1Base64(const std::vector<uint8_t>& der) {
 std::string Sha1Hex(const std::vector<uint8_t>& der) {
   unsigned char digest[SHA_DIGEST_LENGTH];
   SHA1(der.data(), der.size(), digest);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char byte : digest) {
-    out.push_back(kHex[byte >> 4]);
-    out.push_back(kHex[byte & 15]);
-  }
-  return out;
+  return base::Hex(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
 }
 
 std::string Lower(std::string text) {
@@ -221,7 +235,8 @@ class GraphmanReader {
 
   void ReadTrustedCert(const Entity& e) {
     std::string name = String(e, "name", true);
-    auto certificate = Certificate(Named(e, name), String(e, "certBase64", true));
+    std::string base64 = String(e, "certBase64", true);
+    auto certificate = DecodeCertificateField(Named(e, name), base64, "certBase64");
     std::string thumbprint = Sha1Base64(certificate->der());
     std::string given = String(e, "thumbprintSha1", false);
     if (!given.empty() && given != thumbprint) {
@@ -415,10 +430,8 @@ class GraphmanReader {
 
   ir::Validation ValidationOf(const std::string& value, const Entity& e,
                               const std::string& provider) {
-    if (value.empty() || value == "USE_DEFAULT") return ir::Validation::kGatewayDefault;
-    if (value == "CERTIFICATE_ONLY") return ir::Validation::kCertificate;
-    if (value == "PATH_VALIDATION") return ir::Validation::kPath;
-    if (value == "REVOCATION") return ir::Validation::kRevocation;
+    if (value.empty()) return ir::Validation::kGatewayDefault;
+    if (std::optional<ir::Validation> known = ir::ValidationFromGraphman(value)) return *known;
     throw Failure(Named(e, provider) + ": certificate validation `" + value + "` is unknown");
   }
 
@@ -451,18 +464,9 @@ class GraphmanReader {
   }
 
   // The certificate of `certBase64`, or a Failure that names that field.
-  std::shared_ptr<const pem::Certificate> Certificate(const std::string& where,
-                                                      const std::string& base64) {
-    std::string error;
-    auto certificate = DecodeCertificate(base64, &error);
-    if (!certificate) {
-      for (size_t at = error.find("l7:Encoded"); at != std::string::npos;
-           at = error.find("l7:Encoded")) {
-        error.replace(at, 10, "certBase64");
-      }
-      throw Failure(where + ": " + error);
-    }
-    return certificate;
+  std::shared_ptr<const x509::Certificate> Certificate(const std::string& where,
+                                                       const std::string& base64) {
+    return DecodeCertificateField(where, base64, "certBase64");
   }
 
   void Note(const std::string& text) { estate_->notes.push_back(path_ + ": " + text); }
@@ -558,9 +562,9 @@ bool ReadGraphmanDirectory(const std::string& path, Estate* estate, std::string*
   try {
     GraphmanReader reader(path, estate);
     for (const fs::path& file : files) {
-      // The compiler's reader: bounded, never blocking on a FIFO, regular files only.
+      // The bounded reader: bounded, never blocking on a FIFO, regular files only.
       std::string why;
-      std::optional<std::string> read = sema::ReadFile(file, limits::kMaxBundleBytes, &why);
+      std::optional<std::string> read = base::ReadRegularFile(file, limits::kMaxBundleBytes, &why);
       if (!read) {
         *error = file.string() + ": cannot read the file: " + why;
         return false;

@@ -4,16 +4,16 @@
 #include <fstream>
 #include <iterator>
 
+#include "base/file_read.h"
 #include "compiler/importer/baseline.h"
 #include "compiler/importer/bundle_reader.h"
 #include "compiler/importer/graphman_reader.h"
 #include "compiler/importer/source_writer.h"
 #include "compiler/limits.h"
-#include "compiler/sema/program.h"
 
 namespace trust::importer {
 
-size_t Estate::AddCert(std::shared_ptr<const pem::Certificate> certificate,
+size_t Estate::AddCert(std::shared_ptr<const x509::Certificate> certificate,
                        const std::string& hint) {
   auto [it, added] = cert_by_sha256.emplace(certificate->facts().sha256, certs.size());
   if (added) certs.push_back({std::move(certificate), hint});
@@ -27,9 +27,9 @@ std::optional<ImportResult> Import(const ImportOptions& options, std::string* er
       if (!ReadGraphmanDirectory(path, &estate, error)) return std::nullopt;
       continue;
     }
-    // The compiler's reader: bounded, never blocking on a FIFO, regular files only.
+    // The bounded reader: bounded, never blocking on a FIFO, regular files only.
     std::string why;
-    std::optional<std::string> bytes = sema::ReadFile(path, limits::kMaxBundleBytes, &why);
+    std::optional<std::string> bytes = base::ReadRegularFile(path, limits::kMaxBundleBytes, &why);
     if (!bytes) {
       *error = path + ": cannot read the bundle: " + why;
       return std::nullopt;

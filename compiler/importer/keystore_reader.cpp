@@ -9,8 +9,11 @@
 #include <iterator>
 #include <map>
 
+#include "base/ascii.h"
+#include "base/digest.h"
+#include "base/file_read.h"
 #include "compiler/importer/names.h"
-#include "compiler/sema/program.h"
+#include "runtime/keystore/alias.h"
 #include "runtime/keystore/jks/jks_file.h"
 #include "runtime/keystore/keystore.h"
 #include "runtime/keystore/pkcs12/pkcs12_file.h"
@@ -25,27 +28,8 @@ constexpr char kDebianReason[] =
     "their aliases start with `debian:`: they belong to ca-certificates-java, which "
     "update-ca-certificates keeps in step with /etc/ssl/certs";
 
-std::optional<ir::KeystoreFormat> FormatOf(std::string_view word) {
-  if (word == "jks") return ir::KeystoreFormat::kJks;
-  if (word == "pkcs12") return ir::KeystoreFormat::kPkcs12;
-  if (word == "pem") return ir::KeystoreFormat::kPem;
-  return std::nullopt;
-}
-
-keystore::StoreFormat StoreFormatOf(ir::KeystoreFormat format) {
-  switch (format) {
-    case ir::KeystoreFormat::kJks:
-      return keystore::StoreFormat::kJks;
-    case ir::KeystoreFormat::kPkcs12:
-      return keystore::StoreFormat::kPkcs12;
-    case ir::KeystoreFormat::kPem:
-      break;
-  }
-  return keystore::StoreFormat::kPem;
-}
-
 void AddDer(std::string der, DerBySha256* out) {
-  if (!der.empty()) (*out)[pem::Sha256Hex(std::string_view(der))] = std::move(der);
+  if (!der.empty()) (*out)[base::Sha256Hex(std::string_view(der))] = std::move(der);
 }
 
 std::string X509Der(X509* x509) {
@@ -76,7 +60,7 @@ DerBySha256 CollectDer(const std::string& bytes, ir::KeystoreFormat format,
         for (int i = 0; bags != nullptr && i < sk_PKCS12_SAFEBAG_num(bags); ++i) {
           const PKCS12_SAFEBAG* bag = sk_PKCS12_SAFEBAG_value(bags, i);
           if (PKCS12_SAFEBAG_get_nid(bag) != NID_certBag) continue;
-          pem::X509Ptr x509(PKCS12_SAFEBAG_get1_cert(bag));
+          x509::X509Ptr x509(PKCS12_SAFEBAG_get1_cert(bag));
           AddDer(X509Der(x509.get()), &out);
         }
       }
@@ -84,7 +68,7 @@ DerBySha256 CollectDer(const std::string& bytes, ir::KeystoreFormat format,
   } else {
     std::unique_ptr<BIO, decltype(&BIO_free)> bio(
         BIO_new_mem_buf(bytes.data(), static_cast<int>(bytes.size())), &BIO_free);
-    while (pem::X509Ptr x509{PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)}) {
+    while (x509::X509Ptr x509{PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)}) {
       AddDer(X509Der(x509.get()), &out);
     }
   }
@@ -92,11 +76,11 @@ DerBySha256 CollectDer(const std::string& bytes, ir::KeystoreFormat format,
   return out;
 }
 
-// The compiler's reader (bounded, never blocking on a FIFO, regular files only), capped at the
+// The bounded reader (bounded, never blocking on a FIFO, regular files only), capped at the
 // keystore limit trust-apply uses.
 std::optional<std::string> ReadKeystoreFile(const std::string& path, std::string* error) {
   std::string why;
-  std::optional<std::string> bytes = sema::ReadFile(path, keystore::kMaxKeystoreBytes, &why);
+  std::optional<std::string> bytes = base::ReadRegularFile(path, keystore::kMaxKeystoreBytes, &why);
   if (!bytes) *error = path + ": cannot read the keystore: " + why;
   return bytes;
 }
@@ -119,7 +103,7 @@ class KeystoreImport {
                                   input_.password_env + " to check it");
     }
     std::unique_ptr<keystore::Keystore> store =
-        keystore::OpenKeystore(*bytes, StoreFormatOf(input_.format), secret, error);
+        keystore::OpenKeystore(*bytes, input_.format, secret, error);
     if (!store) {
       *error = input_.path + ": " + *error;
       return false;
@@ -164,20 +148,20 @@ class KeystoreImport {
       *error = input_.path + ": the certificate of entry `" + entry.alias + "` cannot be read";
       return false;
     }
-    pem::LoadResult result = pem::ParseCertificate(bytes->second);
-    if (const auto* failure = std::get_if<pem::LoadError>(&result)) {
+    x509::LoadResult result = x509::ParseCertificate(bytes->second);
+    if (const auto* failure = std::get_if<x509::LoadError>(&result)) {
       *error = input_.path + ": entry `" + entry.alias + "`: " + failure->message;
       return false;
     }
     bool java = input_.format != ir::KeystoreFormat::kPem;
-    std::string alias = java ? manifest::AsciiLower(entry.alias) : entry.alias;
+    std::string alias = java ? base::AsciiLower(entry.alias) : entry.alias;
     std::string problem;
-    if (!manifest::CheckAlias(alias, /*new_entry=*/true, &problem)) {
+    if (!keystore::CheckAlias(alias, /*new_entry=*/true, &problem)) {
       LeaveOut("`" + entry.alias + "`", alias.starts_with("debian:") ? kDebianReason : problem);
       return true;
     }
     size_t cert =
-        estate_->AddCert(std::get<std::shared_ptr<const pem::Certificate>>(result), entry.alias);
+        estate_->AddCert(std::get<std::shared_ptr<const x509::Certificate>>(result), entry.alias);
     for (const ImportedEntry& other : imported->entries) {
       if (other.cert == cert || other.alias == alias) {
         LeaveOut("`" + entry.alias + "` (repeats `" + other.alias + "`)",
@@ -224,15 +208,16 @@ std::optional<KeystoreInput> ParseKeystoreSpec(std::string_view spec, std::strin
   }
   std::string_view rest = spec.substr(0, last);
   std::string_view word = spec.substr(last + 1);
-  if (!FormatOf(word)) {
+  if (!keystore::ParseWritableFormat(word)) {
     size_t previous = rest.rfind(':');
-    if (previous != std::string_view::npos && FormatOf(rest.substr(previous + 1))) {
+    if (previous != std::string_view::npos &&
+        keystore::ParseWritableFormat(rest.substr(previous + 1))) {
       input.password_env = std::string(word);
       word = rest.substr(previous + 1);
       rest = rest.substr(0, previous);
     }
   }
-  std::optional<ir::KeystoreFormat> format = FormatOf(word);
+  std::optional<ir::KeystoreFormat> format = keystore::ParseWritableFormat(word);
   if (!format || rest.empty() || !manifest::IsEnvName(input.password_env)) {
     *error = "--keystore " + std::string(spec) +
              ": expected PATH:FORMAT[:ENVVAR] with FORMAT jks, pkcs12 or pem and ENVVAR a "

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "base/utf8.h"
 #include "compiler/parse/keywords.h"
 #include "compiler/source/source.h"
 
@@ -62,7 +63,7 @@ std::string Quote(std::string_view text) {
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     unsigned char u = static_cast<unsigned char>(c);
-    size_t sequence = source::Utf8SequenceAt(text, i);
+    size_t sequence = base::Utf8SequenceAt(text, i);
     if (sequence > 1) {
       out.append(text.substr(i, sequence));  // UTF-8 passes through: source is UTF-8
       i += sequence - 1;

@@ -32,7 +32,7 @@ void WriteKeyValues(const std::vector<KeyValue>& items, int depth, std::string* 
 
 }  // namespace
 
-std::string CertificatePem(const pem::Certificate& certificate) {
+std::string CertificatePem(const x509::Certificate& certificate) {
   std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new(BIO_s_mem()), &BIO_free);
   PEM_write_bio_X509(bio.get(), certificate.x509());
   char* data = nullptr;
@@ -54,22 +54,6 @@ std::string Words(const std::vector<std::string>& words) {
   std::string out;
   for (const std::string& word : words) out += (out.empty() ? "" : ", ") + word;
   return out;
-}
-
-std::string_view FormatWord(ir::KeystoreFormat format) { return ir::FormatName(format); }
-
-std::string_view ValidationWord(ir::Validation validation) {
-  switch (validation) {
-    case ir::Validation::kCertificate:
-      return "certificate";
-    case ir::Validation::kPath:
-      return "path";
-    case ir::Validation::kRevocation:
-      return "revocation";
-    case ir::Validation::kGatewayDefault:
-      break;
-  }
-  return "";
 }
 
 class Writer {
@@ -103,7 +87,7 @@ class Writer {
     }
     for (size_t i = 0; i < estate_.certs.size(); ++i) {
       const ImportedCert& cert = estate_.certs[i];
-      std::string base = pem::CommonName(cert.certificate->facts().subject_dn)
+      std::string base = x509::CommonName(cert.certificate->facts().subject_dn)
                              .value_or(display_[i].empty() ? cert.first_name : display_[i]);
       // An entity name that is already an identifier (trustc's own default) is kept as is.
       bool verbatim = IsIdentifier(display_[i]) && !top_.Taken(display_[i]);
@@ -139,7 +123,7 @@ class Writer {
 
   void Cert(size_t index) {
     const ImportedCert& cert = estate_.certs[index];
-    const pem::CertFacts& facts = cert.certificate->facts();
+    const x509::CertFacts& facts = cert.certificate->facts();
     out_ += "\ncert " + cert_names_[index] + " {\n";
     std::vector<KeyValue> items = {{"file", Quote(cert_files_[index])}};
     if (display_[index] != cert_names_[index]) items.push_back({"name", Quote(display_[index])});
@@ -151,10 +135,10 @@ class Writer {
   }
 
   // The subject is written only when the compiler will read it back as the same DN.
-  static bool SubjectRoundTrips(const pem::CertFacts& facts) {
+  static bool SubjectRoundTrips(const x509::CertFacts& facts) {
     std::string error;
-    std::optional<pem::DistinguishedName> dn = pem::ParseDn(facts.subject, &error);
-    return !facts.subject.empty() && dn && pem::DnEqual(*dn, facts.subject_dn);
+    std::optional<x509::DistinguishedName> dn = x509::ParseDn(facts.subject, &error);
+    return !facts.subject.empty() && dn && x509::DnEqual(*dn, facts.subject_dn);
   }
 
   void Gateway(const ImportedGateway& gateway) {
@@ -255,7 +239,8 @@ class Writer {
     if (provider.saml) credentials.push_back("saml");
     out_ += Indent(2) + "credentials " + Words(credentials) + "\n";
     if (provider.validation != ir::Validation::kGatewayDefault) {
-      out_ += Indent(2) + "validation " + std::string(ValidationWord(provider.validation)) + "\n";
+      out_ +=
+          Indent(2) + "validation " + std::string(ir::ValidationWord(provider.validation)) + "\n";
     }
     std::vector<std::string> certs;
     for (size_t cert : provider.certs) certs.push_back(cert_names_[cert]);
@@ -286,7 +271,7 @@ class Writer {
   void Keystore(size_t index) {
     const ImportedKeystore& keystore = estate_.keystores[index];
     out_ += "\nkeystore " + keystore_names_[index] + " {\n";
-    out_ += Indent(1) + "format " + std::string(FormatWord(keystore.format)) + "\n";
+    out_ += Indent(1) + "format " + std::string(keystore::StoreFormatName(keystore.format)) + "\n";
     out_ += Indent(1) + "path " + Quote(keystore.path) + "\n";
     if (keystore.password_env.empty()) {
       out_ += Indent(1) + "password none\n";

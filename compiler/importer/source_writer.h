@@ -18,7 +18,7 @@ struct WrittenSource {
 };
 
 // PEM text of one certificate, as written beside imported source and by `trustc pin`.
-std::string CertificatePem(const pem::Certificate& certificate);
+std::string CertificatePem(const x509::Certificate& certificate);
 
 // `output_dir` is where the source will be written: a certificate file name already used there
 // by different contents is not reused. Each finding of `baseline` becomes an `allow` with

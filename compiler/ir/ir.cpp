@@ -19,28 +19,38 @@ constexpr std::array<PurposeInfo, kPurposeCount> kPurposes = {{
 
 const char* Bool(bool b) { return b ? "true" : "false"; }
 
-std::string_view ValidationName(Validation v) {
-  switch (v) {
-    case Validation::kGatewayDefault:
-      return "gateway-default";
-    case Validation::kCertificate:
-      return "certificate";
-    case Validation::kPath:
-      return "path";
-    case Validation::kRevocation:
-      return "revocation";
+struct ValidationInfo {
+  std::string_view word, dump, diff, restman, graphman;
+};
+
+constexpr ValidationInfo kValidations[] = {
+#define TRUST_VALIDATION(e, word, dump, diff, restman, graphman) \
+  {word, dump, diff, restman, graphman},
+#include "compiler/ir/validation.def"
+};
+
+const ValidationInfo& Info(Validation validation) {
+  return kValidations[static_cast<size_t>(validation)];
+}
+
+// The validation whose `column` is `text`; an empty column names nothing.
+std::optional<Validation> FindValidation(std::string_view ValidationInfo::*column,
+                                         std::string_view text) {
+  for (size_t i = 0; i < std::size(kValidations); ++i) {
+    std::string_view value = kValidations[i].*column;
+    if (!value.empty() && value == text) return static_cast<Validation>(i);
   }
-  return "";
+  return std::nullopt;
 }
 
 void DumpCert(std::ostringstream& out, const Cert& cert) {
   out << "cert " << cert.name << "\n  name: " << cert.display_name << "\n  file: " << cert.file
       << "\n";
   if (cert.certificate) {
-    const pem::CertFacts& f = cert.certificate->facts();
+    const x509::CertFacts& f = cert.certificate->facts();
     out << "  sha256: " << f.sha256 << "\n  subject: " << f.subject << "\n  issuer: " << f.issuer
-        << "\n  validity: " << pem::FormatUtc(f.not_before) << " .. " << pem::FormatUtc(f.not_after)
-        << "\n  ca: " << Bool(f.is_ca) << "\n";
+        << "\n  validity: " << x509::FormatUtc(f.not_before) << " .. "
+        << x509::FormatUtc(f.not_after) << "\n  ca: " << Bool(f.is_ca) << "\n";
   }
   if (cert.pin) out << "  pin: " << *cert.pin << "\n";
   if (!cert.note.empty()) out << "  note: " << cert.note << "\n";
@@ -83,7 +93,7 @@ void DumpGateway(std::ostringstream& out, const Program& program, const Gateway&
   for (const IdentityProvider& p : gateway.providers) {
     out << "  identity_provider " << p.id << " \"" << p.display_name
         << "\"\n    x509: " << Bool(p.x509) << "\n    saml: " << Bool(p.saml)
-        << "\n    validation: " << ValidationName(p.validation) << "\n    trust:";
+        << "\n    validation: " << ValidationDumpName(p.validation) << "\n    trust:";
     for (CertId id : p.trusted) out << " " << program.cert(id).name;
     out << "\n";
     for (const User& u : p.users) {
@@ -108,7 +118,7 @@ void DumpGateway(std::ostringstream& out, const Program& program, const Gateway&
 
 void DumpKeystore(std::ostringstream& out, const Program& program, const Keystore& ks) {
   static constexpr std::array kPasswordKinds = {"env", "file", "none"};
-  out << "keystore " << ks.name << "\n  format: " << FormatName(ks.format)
+  out << "keystore " << ks.name << "\n  format: " << keystore::StoreFormatName(ks.format)
       << "\n  path: " << ks.path
       << "\n  password: " << kPasswordKinds.at(static_cast<size_t>(ks.password.kind)) << " "
       << ks.password.value << "\n  create: " << Bool(ks.create) << "\n";
@@ -122,6 +132,24 @@ void DumpKeystore(std::ostringstream& out, const Program& program, const Keystor
 }
 
 }  // namespace
+
+std::string_view ValidationWord(Validation validation) { return Info(validation).word; }
+std::string_view ValidationDumpName(Validation validation) { return Info(validation).dump; }
+std::string_view ValidationDiffName(Validation validation) { return Info(validation).diff; }
+std::string_view ValidationRestmanValue(Validation validation) { return Info(validation).restman; }
+std::string_view ValidationGraphmanValue(Validation validation) {
+  return Info(validation).graphman;
+}
+
+std::optional<Validation> ValidationFromWord(std::string_view word) {
+  return FindValidation(&ValidationInfo::word, word);
+}
+std::optional<Validation> ValidationFromRestman(std::string_view value) {
+  return FindValidation(&ValidationInfo::restman, value);
+}
+std::optional<Validation> ValidationFromGraphman(std::string_view value) {
+  return FindValidation(&ValidationInfo::graphman, value);
+}
 
 std::string_view PurposeWord(Purpose purpose) {
   return kPurposes.at(static_cast<size_t>(purpose)).word;
@@ -145,18 +173,6 @@ const std::array<Purpose, kPurposeCount>& AllPurposes() {
     return a;
   }();
   return all;
-}
-
-std::string_view FormatName(KeystoreFormat format) {
-  switch (format) {
-    case KeystoreFormat::kJks:
-      return "jks";
-    case KeystoreFormat::kPkcs12:
-      return "pkcs12";
-    case KeystoreFormat::kPem:
-      return "pem";
-  }
-  return "";
 }
 
 std::string Dump(const Program& program) {

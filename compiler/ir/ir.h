@@ -13,7 +13,8 @@
 #include <vector>
 
 #include "compiler/source/source.h"
-#include "runtime/pem/certificate.h"
+#include "runtime/keystore/format.h"
+#include "runtime/x509/certificate.h"
 
 namespace trust::ir {
 
@@ -50,7 +51,7 @@ struct Cert {
   std::string name;          // as written by a user of the program: `x` or `module.x`
   std::string display_name;  // `name` item, default: the declared identifier
   std::string file;          // relative to the project root, '/'-separated
-  std::shared_ptr<const pem::Certificate> certificate;
+  std::shared_ptr<const x509::Certificate> certificate;
   std::optional<std::string> pin;  // normalised: 64 lower-case hex digits
   std::string note;
   std::vector<Allow> allows;
@@ -117,7 +118,19 @@ struct User {
   std::optional<CertId> AttachedCert() const { return cert_attached ? cert : std::nullopt; }
 };
 
-enum class Validation { kGatewayDefault, kCertificate, kPath, kRevocation };
+enum class Validation {
+#define TRUST_VALIDATION(e, word, dump, diff, restman, graphman) k##e,
+#include "compiler/ir/validation.def"
+};
+// The columns of validation.def.
+std::string_view ValidationWord(Validation validation);  // "" for the gateway's default
+std::string_view ValidationDumpName(Validation validation);
+std::string_view ValidationDiffName(Validation validation);
+std::string_view ValidationRestmanValue(Validation validation);
+std::string_view ValidationGraphmanValue(Validation validation);
+std::optional<Validation> ValidationFromWord(std::string_view word);
+std::optional<Validation> ValidationFromRestman(std::string_view value);
+std::optional<Validation> ValidationFromGraphman(std::string_view value);
 
 struct IdentityProvider {
   std::string id;            // declared identifier
@@ -141,8 +154,7 @@ struct Gateway {
   SourceRange range;
 };
 
-enum class KeystoreFormat { kJks, kPkcs12, kPem };
-std::string_view FormatName(KeystoreFormat format);
+using KeystoreFormat = keystore::StoreFormat;  // jks, pkcs12 or pem
 
 struct Password {
   enum class Kind { kEnv, kFile, kNone };

@@ -13,7 +13,7 @@
 
 #include "compiler/lsp/features.h"
 #include "compiler/lsp/text.h"
-#include "runtime/pem/certificate.h"
+#include "runtime/x509/certificate.h"
 
 namespace trust::lsp {
 namespace {
@@ -238,9 +238,9 @@ std::string CertDetail(const Unit& unit, const ast::Decl& decl) {
     if (cert.range.file != decl.name.range.file || cert.range.begin != decl.name.range.begin)
       continue;
     if (!cert.certificate) break;
-    const pem::CertFacts& facts = cert.certificate->facts();
+    const x509::CertFacts& facts = cert.certificate->facts();
     return detail + " · " + facts.subject + " · expires " +
-           pem::FormatUtc(facts.not_after).substr(0, 10);
+           x509::FormatUtc(facts.not_after).substr(0, 10);
   }
   return detail;
 }

@@ -10,7 +10,7 @@
 #include "compiler/lsp/occurrences.h"
 #include "compiler/lsp/text.h"
 #include "compiler/parse/keywords.h"
-#include "runtime/pem/certificate.h"
+#include "runtime/x509/certificate.h"
 
 namespace trust::lsp {
 namespace {

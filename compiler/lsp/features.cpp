@@ -9,7 +9,7 @@
 #include "compiler/lsp/text.h"
 #include "compiler/review/explain.h"
 #include "compiler/review/fmt.h"
-#include "runtime/pem/certificate.h"
+#include "runtime/x509/certificate.h"
 
 namespace trust::lsp {
 using nlohmann::json;
@@ -72,9 +72,9 @@ std::vector<std::string> UsesOf(const ir::Program& program, ir::CertId id) {
   return uses;
 }
 
-std::string ExpiryText(const pem::CertFacts& facts, int64_t now) {
+std::string ExpiryText(const x509::CertFacts& facts, int64_t now) {
   int64_t left = (facts.not_after - now) / 86400;
-  std::string date = pem::FormatUtc(facts.not_after).substr(0, 10);
+  std::string date = x509::FormatUtc(facts.not_after).substr(0, 10);
   return left >= 0 ? date + " (in " + std::to_string(left) + " days)"
                    : date + " (**expired " + std::to_string(-left) + " days ago**)";
 }
@@ -84,7 +84,7 @@ std::string ShortFacts(const ir::Program& program, ir::CertId id, int64_t now) {
   const ir::Cert& cert = program.cert(id);
   std::string out;
   if (cert.certificate) {
-    const pem::CertFacts& facts = cert.certificate->facts();
+    const x509::CertFacts& facts = cert.certificate->facts();
     out += "\n\nsubject: `" + facts.subject + "`";
     out += "  \nexpires: " + ExpiryText(facts, now);
     out += "  \nsha256: `" + facts.sha256 + "`" + (cert.pin ? " (pinned)" : " (**not pinned**)");

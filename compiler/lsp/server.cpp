@@ -3,13 +3,10 @@
 #include <chrono>
 #include <stdexcept>
 
+#include "base/version.h"
 #include "compiler/diag/json_text.h"
 #include "compiler/lsp/features.h"
 #include "compiler/lsp/transport.h"
-
-#ifndef TRUSTC_VERSION
-#define TRUSTC_VERSION "0.0.0"
-#endif
 
 namespace trust::lsp {
 namespace {
@@ -140,7 +137,7 @@ std::optional<json> Server::Request(const std::string& method, const json& param
   if (method == "initialize") {
     initialized_ = true;
     return json{{"capabilities", Capabilities()},
-                {"serverInfo", {{"name", "trustc"}, {"version", TRUSTC_VERSION}}}};
+                {"serverInfo", {{"name", "trustc"}, {"version", TRUST_VERSION}}}};
   }
   if (method == "shutdown") {
     shut_down_ = true;

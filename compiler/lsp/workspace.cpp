@@ -10,10 +10,11 @@
 #include <fstream>
 #include <set>
 
+#include "base/digest.h"
 #include "compiler/diag/json_text.h"
 #include "compiler/lsp/text.h"
 #include "compiler/sema/sema.h"
-#include "runtime/pem/certificate.h"
+#include "runtime/x509/certificate.h"
 #include "stdlib/stdlib.h"
 
 namespace trust::lsp {
@@ -160,7 +161,7 @@ std::string StableCopy(const std::string& file, std::string_view text) {
   std::error_code ec;
   fs::create_directories(base, ec);
   fs::path folder = base / "trustc";
-  fs::path versioned = folder / ("std-" + pem::Sha256Hex(text).substr(0, 16));
+  fs::path versioned = folder / ("std-" + base::Sha256Hex(text).substr(0, 16));
   if (!PrivateDirectory(folder) || !PrivateDirectory(versioned)) return "";
   fs::path copy = versioned / file;
   if (HoldsExactly(copy, text)) return copy.string();

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "TrustLexer.h"
+#include "base/utf8.h"
 #include "compiler/limits.h"
 #include "compiler/parse/internal.h"
 #include "compiler/parse/parse.h"
@@ -185,7 +186,7 @@ bool CheckSize(const source::SourceFile& file, source::FileId id, diag::Emitter&
 
 bool CheckUtf8(const source::SourceFile& file, source::FileId id, diag::Emitter& emitter) {
   // ANTLR's UTF-8 decoder throws on invalid input, so nothing reaches it unchecked.
-  size_t bad = source::FindInvalidUtf8(file.text());
+  size_t bad = base::FindInvalidUtf8(file.text());
   if (bad == std::string_view::npos) return true;
   auto offset = static_cast<uint32_t>(bad);
   emitter.Emit(diag::Kind::syntax, {id, offset, offset + 1},

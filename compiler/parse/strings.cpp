@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string>
 
+#include "base/utf8.h"
 #include "compiler/parse/parse.h"
 
 namespace trust::parse {
@@ -13,24 +14,6 @@ using source::SourceRange;
 
 bool IsIdentStart(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
 bool IsIdentChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
-
-void AppendUtf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
 
 class Cooker {
  public:
@@ -107,7 +90,7 @@ class Cooker {
     if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
       return Bad(start, "`\\u{...}` is not a Unicode scalar value");
     }
-    AppendUtf8(text_, cp);
+    base::AppendUtf8(text_, cp);
   }
 
   void Bad(size_t start, std::string message) {

@@ -289,10 +289,9 @@ void Collector::Provider(const ir::IdentityProvider& o, const ir::IdentityProvid
         creds(n));
   }
   if (existed && o.validation != n.validation) {
-    static const char* kNames[] = {"gateway default", "certificate", "path", "revocation"};
     Add(Op::kChanged, "provider_changed", n.display_name,
-        who + ": certificate validation " + kNames[static_cast<int>(o.validation)] + " → " +
-            kNames[static_cast<int>(n.validation)]);
+        who + ": certificate validation " + std::string(ir::ValidationDiffName(o.validation)) +
+            " → " + std::string(ir::ValidationDiffName(n.validation)));
   }
   std::set<std::string> old_shas, new_shas;
   for (ir::CertId id : o.trusted) old_shas.insert(Sha(a_, id));
@@ -448,7 +447,8 @@ void Collector::Keystore(const ir::Keystore& o, const ir::Keystore& n) {
   std::string ks = "keystore " + Q(out_.name);
   if (out_.status == "changed") {
     Setting("path", o.path, n.path);
-    Setting("format", std::string(ir::FormatName(o.format)), std::string(ir::FormatName(n.format)));
+    Setting("format", std::string(keystore::StoreFormatName(o.format)),
+            std::string(keystore::StoreFormatName(n.format)));
     Setting("host", o.host, n.host);
     Setting("password", PasswordText(o.password), PasswordText(n.password));
     Setting("create", o.create ? "on" : "off", n.create ? "on" : "off");

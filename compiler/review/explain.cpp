@@ -5,7 +5,7 @@
 
 #include <sstream>
 
-#include "runtime/pem/certificate.h"
+#include "runtime/x509/certificate.h"
 
 namespace trust::review {
 namespace {
@@ -18,7 +18,7 @@ std::string Where(const source::SourceManager& sources, source::SourceRange rang
   return file.display_path() + ":" + std::to_string(file.Locate(range.begin).line);
 }
 
-std::string KeyText(const pem::CertFacts& f) {
+std::string KeyText(const x509::CertFacts& f) {
   static const char* kTypes[] = {"RSA", "DSA", "EC", "Ed25519", "Ed448", "other"};
   return std::string(kTypes[static_cast<int>(f.key_type)]) + " " + std::to_string(f.key_bits) +
          " bits, signed with " + (f.signature_hash.empty() ? "intrinsic hash" : f.signature_hash) +
@@ -45,10 +45,10 @@ void Facts(std::ostream& out, const ir::Program& p, const source::SourceManager&
       << Where(sources, cert.range) << (cert.from_stdlib ? " (standard library)" : "") << "\n";
   out << "  file      " << cert.file << "\n";
   if (cert.certificate) {
-    const pem::CertFacts& f = cert.certificate->facts();
+    const x509::CertFacts& f = cert.certificate->facts();
     out << "  subject   " << f.subject << "\n  issuer    " << f.issuer << "\n";
     out << "  serial    " << f.serial_decimal << "\n";
-    out << "  validity  " << pem::FormatUtc(f.not_before) << " to " << pem::FormatUtc(f.not_after)
+    out << "  validity  " << x509::FormatUtc(f.not_before) << " to " << x509::FormatUtc(f.not_after)
         << (f.not_after < p.build_time ? " (EXPIRED at build time)" : "") << "\n";
     out << "  sha256    " << f.sha256 << (cert.pin ? " (pinned in the source)" : " (not pinned)")
         << "\n";
@@ -134,8 +134,8 @@ void Keystores(std::ostream& out, const ir::Program& p, ir::CertId id) {
     for (const ir::KeystoreEntry& e : k.entries) {
       if (!SameCert(p, e.cert, id)) continue;
       any = true;
-      out << "  keystore " << Q(k.name) << " (" << ir::FormatName(k.format) << ", " << k.path
-          << (k.host.empty() ? "" : ", on " + k.host) << ") as alias " << Q(e.alias)
+      out << "  keystore " << Q(k.name) << " (" << keystore::StoreFormatName(k.format) << ", "
+          << k.path << (k.host.empty() ? "" : ", on " + k.host) << ") as alias " << Q(e.alias)
           << (e.replace ? ", may replace a different certificate" : "")
           << (e.require_endpoint ? ", only once " + *e.require_endpoint + " presents it" : "")
           << "\n";

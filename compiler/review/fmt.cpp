@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <deque>
 
+#include "base/utf8.h"
 #include "compiler/parse/parse.h"
 
 namespace trust::review {
@@ -82,32 +83,8 @@ bool IsKeyValue(ItemKind kind) {
   }
 }
 
-std::string DeclKeyword(ast::DeclKind kind) {
-  switch (kind) {
-    case ast::DeclKind::kCert:
-      return "cert";
-    case ast::DeclKind::kGateway:
-      return "gateway";
-    case ast::DeclKind::kKeystore:
-      return "keystore";
-    case ast::DeclKind::kPolicy:
-      return "policy";
-    case ast::DeclKind::kTrustTemplate:
-      return "template trust";
-    case ast::DeclKind::kKeystoreTemplate:
-      return "template keystore";
-    case ast::DeclKind::kIdentityProviderTemplate:
-      return "template identity_provider";
-    case ast::DeclKind::kPolicyTemplate:
-      return "template policy";
-    case ast::DeclKind::kRevocationPolicyTemplate:
-      return "template revocation_policy";
-  }
-  return "";
-}
-
 std::string DeclHead(const ast::Decl& decl) {
-  std::string head = DeclKeyword(decl.kind);
+  std::string head(ast::DeclKeyword(decl.kind));
   if (!decl.name.name.empty()) head += " " + decl.name.name;
   if (decl.from) head += " from " + decl.from->Text();
   return head;
@@ -428,7 +405,7 @@ std::string AlignComments(const std::string& text) {
     size_t j = i, width = 0;
     for (; j < lines.size() && lines[j].find(kCommentMark) != std::string::npos; ++j) {
       width = std::max<size_t>(
-          width, source::CountCodePoints(lines[j].substr(0, lines[j].find(kCommentMark))));
+          width, base::CountCodePoints(lines[j].substr(0, lines[j].find(kCommentMark))));
     }
     if (j == i) {
       out += lines[i++] + "\n";
@@ -436,7 +413,7 @@ std::string AlignComments(const std::string& text) {
     }
     for (; i < j; ++i) {
       size_t mark = lines[i].find(kCommentMark);
-      size_t pad = width + 2 - source::CountCodePoints(lines[i].substr(0, mark));
+      size_t pad = width + 2 - base::CountCodePoints(lines[i].substr(0, mark));
       out += lines[i].substr(0, mark) + std::string(pad, ' ') + lines[i].substr(mark + 1) + "\n";
     }
   }

@@ -121,7 +121,9 @@ Graph Build(const ir::Program& p) {
     const ir::Keystore& k = p.keystores[ki];
     std::string kid = "ks" + std::to_string(ki);
     graph.nodes.push_back(
-        {kid, Shape::kKeystore, {"keystore " + k.name, std::string(ir::FormatName(k.format))}});
+        {kid,
+         Shape::kKeystore,
+         {"keystore " + k.name, std::string(keystore::StoreFormatName(k.format))}});
     for (const ir::KeystoreEntry& e : k.entries) {
       graph.edges.push_back({kid, CertId(e.cert), "as " + e.alias});
     }

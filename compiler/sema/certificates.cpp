@@ -2,9 +2,10 @@
 // project root, must hold exactly one certificate, and must match its pin and expectations.
 #include <cctype>
 
+#include "base/file_read.h"
 #include "compiler/limits.h"
 #include "compiler/sema/context.h"
-#include "runtime/pem/dn.h"
+#include "runtime/x509/dn.h"
 
 namespace trust::sema {
 namespace fs = std::filesystem;
@@ -12,15 +13,15 @@ using ast::ItemKind;
 
 namespace {
 
-diag::Kind LoadErrorKind(pem::LoadErrorKind kind) {
+diag::Kind LoadErrorKind(x509::LoadErrorKind kind) {
   switch (kind) {
-    case pem::LoadErrorKind::kPrivateKey:
+    case x509::LoadErrorKind::kPrivateKey:
       return diag::Kind::cert_has_key;
-    case pem::LoadErrorKind::kMultiple:
-    case pem::LoadErrorKind::kOtherPemBlock:
+    case x509::LoadErrorKind::kMultiple:
+    case x509::LoadErrorKind::kOtherPemBlock:
       return diag::Kind::cert_multiple;
-    case pem::LoadErrorKind::kEmpty:
-    case pem::LoadErrorKind::kNotCertificate:
+    case x509::LoadErrorKind::kEmpty:
+    case x509::LoadErrorKind::kNotCertificate:
       return diag::Kind::cert_invalid;
   }
   return diag::Kind::cert_invalid;
@@ -66,10 +67,11 @@ std::optional<ir::CertId> Context::CertFor(const ast::Ref& ref, size_t m) {
 
 namespace {
 
-std::optional<std::shared_ptr<const pem::Certificate>> ReadCertificate(
+std::optional<std::shared_ptr<const x509::Certificate>> ReadCertificate(
     Context& cx, const fs::path& path, const ast::Str& file, const std::string& expanded) {
   std::string error;
-  std::optional<std::string> bytes = ReadFile(path, limits::kMaxCertificateBytes, &error);
+  std::optional<std::string> bytes =
+      base::ReadRegularFile(path, limits::kMaxCertificateBytes, &error);
   // As written, and as expanded when `${...}` made it another path (`-D stage=prod`).
   std::string written = file.parts.empty() ? "" : file.raw;
   std::string shown = diag::Quote(written);
@@ -80,13 +82,13 @@ std::optional<std::shared_ptr<const pem::Certificate>> ReadCertificate(
                     file.range, "cannot read certificate file " + shown + ": " + error);
     return std::nullopt;
   }
-  pem::LoadResult result = cx.cert_cache.Load(*bytes);
-  if (const auto* failure = std::get_if<pem::LoadError>(&result)) {
+  x509::LoadResult result = cx.cert_cache.Load(*bytes);
+  if (const auto* failure = std::get_if<x509::LoadError>(&result)) {
     cx.emitter.Emit(LoadErrorKind(failure->kind), file.range,
                     "certificate file " + shown + ": " + failure->message);
     return std::nullopt;
   }
-  return std::get<std::shared_ptr<const pem::Certificate>>(result);
+  return std::get<std::shared_ptr<const x509::Certificate>>(result);
 }
 
 void CheckPin(Context& cx, const ast::Item& item, const std::string& text, ir::Cert& cert) {
@@ -105,16 +107,16 @@ void CheckPin(Context& cx, const ast::Item& item, const std::string& text, ir::C
 }
 
 void CheckDn(Context& cx, const ast::Item& item, const std::string& expected,
-             const pem::DistinguishedName& actual, const std::string& actual_text) {
+             const x509::DistinguishedName& actual, const std::string& actual_text) {
   bool subject = item.kind == ItemKind::kSubject;
   std::string error;
-  std::optional<pem::DistinguishedName> dn = pem::ParseDn(expected, &error);
+  std::optional<x509::DistinguishedName> dn = x509::ParseDn(expected, &error);
   if (!dn) {
     cx.emitter.Emit(diag::Kind::dn_invalid, item.strings[0].range,
                     "not a distinguished name: " + error);
     return;
   }
-  if (pem::DnEqual(*dn, actual)) return;
+  if (x509::DnEqual(*dn, actual)) return;
   cx.emitter.Emit(
       subject ? diag::Kind::subject_mismatch : diag::Kind::issuer_mismatch, item.strings[0].range,
       std::string("the certificate's ") + (subject ? "subject" : "issuer") +
@@ -166,7 +168,7 @@ std::optional<ir::CertId> Context::LoadCert(DeclRef ref) {
     if (it.kind == ItemKind::kNote) cert.note = *text;
     if (it.kind == ItemKind::kSha256) CheckPin(*this, it, *text, cert);
     if (!cert.certificate) continue;
-    const pem::CertFacts& facts = cert.certificate->facts();
+    const x509::CertFacts& facts = cert.certificate->facts();
     if (it.kind == ItemKind::kSubject) CheckDn(*this, it, *text, facts.subject_dn, facts.subject);
     if (it.kind == ItemKind::kIssuer) CheckDn(*this, it, *text, facts.issuer_dn, facts.issuer);
   }

@@ -10,10 +10,10 @@
 
 #include "compiler/ast/ast.h"
 #include "compiler/diag/diagnostic.h"
+#include "compiler/facts/facts_cache.h"
 #include "compiler/ir/ir.h"
 #include "compiler/sema/program.h"
 #include "compiler/sema/sema.h"
-#include "runtime/pem/facts_cache.h"
 
 namespace trust::sema {
 
@@ -77,7 +77,7 @@ class Context {
   std::optional<ir::CertId> CertFor(const ast::Ref& ref, size_t module);
   std::vector<bool> cert_used;
   // Certificate facts by content: each distinct file is decoded at most once (facts_cache.h).
-  pem::FactsCache cert_cache;
+  facts::FactsCache cert_cache;
   // Allows (by source position) that waived at least one finding; see lint.cpp.
   std::set<std::pair<source::FileId, uint32_t>> used_allows;
 

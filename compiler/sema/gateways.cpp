@@ -4,7 +4,7 @@
 #include <unordered_map>
 
 #include "compiler/sema/context.h"
-#include "runtime/pem/dn.h"
+#include "runtime/x509/dn.h"
 
 namespace trust::sema {
 namespace {

@@ -4,7 +4,7 @@
 #include <unordered_map>
 
 #include "compiler/sema/context.h"
-#include "runtime/pem/dn.h"
+#include "runtime/x509/dn.h"
 
 namespace trust::sema {
 namespace {
@@ -29,9 +29,8 @@ class ProviderBuilder {
     Credentials(items);
     if (const ScopedItem* v = Last(items, {ItemKind::kValidation}); v && v->item->value) {
       const std::string& word = v->item->value->name;
-      provider_.validation = word == "certificate" ? ir::Validation::kCertificate
-                             : word == "path"      ? ir::Validation::kPath
-                                                   : ir::Validation::kRevocation;
+      // The grammar admits only the words of validation.def.
+      provider_.validation = ir::ValidationFromWord(word).value_or(ir::Validation::kRevocation);
     }
     TrustedCerts(items);
     for (const ScopedItem& scoped : items) {
@@ -117,10 +116,10 @@ class ProviderBuilder {
   }
 
   void AddUser(const ScopedItem& scoped);
-  std::optional<pem::DistinguishedName> CheckUserDn(const ir::User& user);
+  std::optional<x509::DistinguishedName> CheckUserDn(const ir::User& user);
   void ReadUserItems(const ScopedItem& scoped, ir::User& user, bool& dn_failed);
   const ast::Item* UserCertItem(const ast::Item& user_item);
-  void CheckUserCert(const ir::User& user, const pem::DistinguishedName* dn, const ast::Ref& ref,
+  void CheckUserCert(const ir::User& user, const x509::DistinguishedName* dn, const ast::Ref& ref,
                      ir::CertId id);
 
   Context& cx_;
@@ -161,7 +160,7 @@ void ProviderBuilder::AddUser(const ScopedItem& scoped) {
   bool dn_failed = false;
   ReadUserItems(scoped, user, dn_failed);
   if (!key) return;  // its strings are checked; the user itself cannot be
-  std::optional<pem::DistinguishedName> dn = dn_failed ? std::nullopt : CheckUserDn(user);
+  std::optional<x509::DistinguishedName> dn = dn_failed ? std::nullopt : CheckUserDn(user);
   if (const ast::Item* cert_item = UserCertItem(item)) {
     user.cert = cx_.CertFor(cert_item->refs[0], scoped.module);
     user.cert_attached = cert_item->kind == ItemKind::kUserAttach;
@@ -205,7 +204,7 @@ const ast::Item* ProviderBuilder::UserCertItem(const ast::Item& user_item) {
   return found;
 }
 
-std::optional<pem::DistinguishedName> ProviderBuilder::CheckUserDn(const ir::User& user) {
+std::optional<x509::DistinguishedName> ProviderBuilder::CheckUserDn(const ir::User& user) {
   if (!user.dn_range.valid()) {
     if (provider_.x509) {
       cx_.emitter.Emit(diag::Kind::missing_item, user.range,
@@ -215,18 +214,18 @@ std::optional<pem::DistinguishedName> ProviderBuilder::CheckUserDn(const ir::Use
     return std::nullopt;
   }
   std::string error;
-  std::optional<pem::DistinguishedName> dn = pem::ParseDn(user.dn, &error);
+  std::optional<x509::DistinguishedName> dn = x509::ParseDn(user.dn, &error);
   if (!dn) {
     cx_.emitter.Emit(diag::Kind::dn_invalid, user.dn_range, "not a distinguished name: " + error);
   }
   return dn;
 }
 
-void ProviderBuilder::CheckUserCert(const ir::User& user, const pem::DistinguishedName* dn,
+void ProviderBuilder::CheckUserCert(const ir::User& user, const x509::DistinguishedName* dn,
                                     const ast::Ref& ref, ir::CertId id) {
   if (!cx_.out.cert(id).certificate) return;
-  const pem::Certificate& certificate = *cx_.out.cert(id).certificate;
-  if (dn != nullptr && !pem::DnEqual(certificate.facts().subject_dn, *dn)) {
+  const x509::Certificate& certificate = *cx_.out.cert(id).certificate;
+  if (dn != nullptr && !x509::DnEqual(certificate.facts().subject_dn, *dn)) {
     cx_.emitter.Emit(
         diag::Kind::user_cert_subject_mismatch, ref.range,
         "the subject of " + diag::Quote(ref.Text()) + " differs from user " +
@@ -253,9 +252,9 @@ void CheckDuplicateUserDns(Context& cx, const ir::Gateway& gateway) {
   for (const ir::IdentityProvider& provider : gateway.providers) {
     for (const ir::User& user : provider.users) {
       std::string error;
-      std::optional<pem::DistinguishedName> dn = pem::ParseDn(user.dn, &error);
+      std::optional<x509::DistinguishedName> dn = x509::ParseDn(user.dn, &error);
       if (!dn) continue;
-      auto [same, fresh] = seen.emplace(pem::DnKey(*dn), &user);
+      auto [same, fresh] = seen.emplace(x509::DnKey(*dn), &user);
       if (fresh) continue;
       cx.emitter.Emit(diag::Kind::duplicate_user_dn, user.dn_range,
                       "two users of gateway " + diag::Quote(gateway.name) + " have this DN",

@@ -87,9 +87,8 @@ class KeystoreBuilder {
     const ScopedItem* format = Last(items_, {ItemKind::kFormat});
     if (format == nullptr || !format->item->value) return Missing("`format` (jks, pkcs12, pem)");
     const std::string& word = format->item->value->name;
-    ks_.format = word == "jks"      ? ir::KeystoreFormat::kJks
-                 : word == "pkcs12" ? ir::KeystoreFormat::kPkcs12
-                                    : ir::KeystoreFormat::kPem;
+    // The grammar admits only the writable formats' words.
+    ks_.format = keystore::ParseWritableFormat(word).value_or(ir::KeystoreFormat::kPem);
   }
 
   void Location() {

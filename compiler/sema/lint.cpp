@@ -5,7 +5,7 @@
 #include <cctype>
 
 #include "compiler/sema/context.h"
-#include "runtime/pem/dn.h"
+#include "runtime/x509/dn.h"
 
 namespace trust::sema {
 namespace {
@@ -31,37 +31,38 @@ std::optional<diag::Severity> LevelFor(const Context& cx, diag::Kind rule) {
 std::string CertLabel(const ir::Cert& cert) { return "certificate " + diag::Quote(cert.name); }
 
 void LintValidity(Context& cx, const ir::Cert& cert) {
-  const pem::CertFacts& facts = cert.certificate->facts();
+  const x509::CertFacts& facts = cert.certificate->facts();
   int64_t now = cx.out.build_time;
-  std::string build = " (build time " + pem::FormatUtc(now) + ")";
+  std::string build = " (build time " + x509::FormatUtc(now) + ")";
   if (facts.not_after < now) {
     ReportLint(cx, diag::Kind::expired, cert.range,
-               CertLabel(cert) + " expired on " + pem::FormatUtc(facts.not_after) + build,
+               CertLabel(cert) + " expired on " + x509::FormatUtc(facts.not_after) + build,
                {&cert.allows});
   } else if (facts.not_before > now) {
-    ReportLint(cx, diag::Kind::not_yet_valid, cert.range,
-               CertLabel(cert) + " is not valid before " + pem::FormatUtc(facts.not_before) + build,
-               {&cert.allows});
+    ReportLint(
+        cx, diag::Kind::not_yet_valid, cert.range,
+        CertLabel(cert) + " is not valid before " + x509::FormatUtc(facts.not_before) + build,
+        {&cert.allows});
   } else if (facts.not_after - now < cx.out.policy.warn_within_days * kSecondsPerDay) {
     ReportLint(cx, diag::Kind::expires_soon, cert.range,
-               CertLabel(cert) + " expires on " + pem::FormatUtc(facts.not_after) + ", within " +
+               CertLabel(cert) + " expires on " + x509::FormatUtc(facts.not_after) + ", within " +
                    std::to_string(cx.out.policy.warn_within_days) + " days" + build,
                {&cert.allows});
   }
 }
 
 void LintStrength(Context& cx, const ir::Cert& cert) {
-  const pem::CertFacts& facts = cert.certificate->facts();
+  const x509::CertFacts& facts = cert.certificate->facts();
   const ir::Policy& policy = cx.out.policy;
-  bool ec = facts.key_type == pem::KeyType::kEc;
-  bool rsa_like = facts.key_type == pem::KeyType::kRsa || facts.key_type == pem::KeyType::kDsa;
+  bool ec = facts.key_type == x509::KeyType::kEc;
+  bool rsa_like = facts.key_type == x509::KeyType::kRsa || facts.key_type == x509::KeyType::kDsa;
   int minimum = ec ? policy.min_ec_bits : policy.min_rsa_bits;
   if ((ec || rsa_like) && facts.key_bits < minimum) {
     ReportLint(cx, diag::Kind::weak_key, cert.range,
                CertLabel(cert) + " has a " + std::to_string(facts.key_bits) + "-bit " +
-                   (ec                                     ? "EC"
-                    : facts.key_type == pem::KeyType::kRsa ? "RSA"
-                                                           : "DSA") +
+                   (ec                                      ? "EC"
+                    : facts.key_type == x509::KeyType::kRsa ? "RSA"
+                                                            : "DSA") +
                    " key; the policy requires at least " + std::to_string(minimum) + " bits",
                {&cert.allows});
   }
@@ -118,7 +119,7 @@ void LintTrust(Context& cx, const ir::Gateway& gateway, const ir::Trust& trust) 
                {&cert.allows, &trust.allows});
   }
   if (!cert.certificate) return;
-  const pem::CertFacts& facts = cert.certificate->facts();
+  const x509::CertFacts& facts = cert.certificate->facts();
   bool signs = trust.anchor || trust.Has(ir::Purpose::kSigningClientCerts) ||
                trust.Has(ir::Purpose::kSigningServerCerts);
   bool can_sign = facts.is_ca && (!facts.has_key_usage || facts.key_cert_sign);
@@ -147,9 +148,9 @@ bool SameText(const std::string& a, const std::string& b) {
 void LintUser(Context& cx, const ir::User& user) {
   if (user.login.empty()) return;  // a login-less user has no login for its CN to equal
   std::string error;
-  std::optional<pem::DistinguishedName> dn = pem::ParseDn(user.dn, &error);
+  std::optional<x509::DistinguishedName> dn = x509::ParseDn(user.dn, &error);
   if (!dn) return;
-  std::optional<std::string> cn = pem::CommonName(*dn);
+  std::optional<std::string> cn = x509::CommonName(*dn);
   if (cn && SameText(*cn, user.login)) return;
   ReportLint(cx, diag::Kind::user_cn_mismatch, user.dn_range,
              "the CN of user " + diag::Quote(user.login) + "'s DN is " +
@@ -158,7 +159,7 @@ void LintUser(Context& cx, const ir::User& user) {
              {});
 }
 
-bool SignsClientCert(Context& cx, const ir::Gateway& gateway, const pem::Certificate& leaf) {
+bool SignsClientCert(Context& cx, const ir::Gateway& gateway, const x509::Certificate& leaf) {
   for (const ir::Trust& trust : gateway.trusts) {
     const auto& signer = cx.out.cert(trust.cert).certificate;
     if (!trust.Has(ir::Purpose::kSigningClientCerts) || !signer) continue;

@@ -2,6 +2,7 @@
 // error that says so, and an unknown name suggests a similar one.
 #include <algorithm>
 
+#include "base/version.h"
 #include "compiler/sema/context.h"
 
 namespace trust::sema {
@@ -46,7 +47,7 @@ Context::Context(const LoadedProgram& program, const CheckOptions& options,
       sources(sources),
       emitter(emitter),
       // Facts computed by another version (perhaps with a bug since fixed) are not reused.
-      cert_cache(pem::FactsCache::DefaultDirectory(), "trustc " TRUSTC_VERSION) {}
+      cert_cache(facts::FactsCache::DefaultDirectory(), "trustc " TRUST_VERSION) {}
 
 std::string Context::QualifiedName(DeclRef ref) const {
   const std::string& name = decl(ref).name.name;

@@ -49,11 +49,4 @@ bool InsideRoot(const std::filesystem::path& root, const std::filesystem::path& 
 // path that does not exist, std::filesystem::weakly_canonical's answer.
 std::filesystem::path RealPath(const std::filesystem::path& path);
 
-// Reads a whole regular file; on failure returns nullopt and sets *error ("no such file or
-// directory", "is a directory", "is larger than the limit of N bytes").
-std::optional<std::string> ReadFile(const std::filesystem::path& path, size_t limit,
-                                    std::string* error);
-// The same for a file already open.
-std::optional<std::string> ReadOpenFile(int fd, size_t limit, std::string* error);
-
 }  // namespace trust::sema

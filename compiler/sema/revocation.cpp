@@ -135,7 +135,7 @@ std::string UrlList(const std::vector<std::string>& urls) {
 }
 
 // The certificate that issued a leaf, when the program declares it.
-const ir::Cert* IssuerOf(const Context& cx, const pem::CertFacts& leaf) {
+const ir::Cert* IssuerOf(const Context& cx, const x509::CertFacts& leaf) {
   for (const ir::Cert& cert : cx.out.certs) {
     if (cert.certificate && cert.certificate->facts().subject == leaf.issuer &&
         cert.certificate->facts().is_ca) {
@@ -150,12 +150,12 @@ const ir::Cert* IssuerOf(const Context& cx, const pem::CertFacts& leaf) {
 void LintCertificateUrls(Context& cx, const ir::Gateway& gateway, const ir::Trust& trust) {
   const ir::Cert& cert = cx.out.cert(trust.cert);
   if (!cert.certificate) return;
-  const pem::CertFacts& facts = cert.certificate->facts();
+  const x509::CertFacts& facts = cert.certificate->facts();
   const ir::Cert* issuer = facts.is_ca ? nullptr : IssuerOf(cx, facts);
   const ir::RevocationPolicy& policy = gateway.revocation_policies[*trust.revocation_policy];
   for (const ir::RevocationCheck& check : policy.checks) {
     if (!check.from_certificate) continue;
-    auto urls = [&](const pem::CertFacts& f) { return check.ocsp ? f.ocsp_urls : f.crl_urls; };
+    auto urls = [&](const x509::CertFacts& f) { return check.ocsp ? f.ocsp_urls : f.crl_urls; };
     if (!urls(facts).empty() || (issuer && !urls(issuer->certificate->facts()).empty())) continue;
     std::string kind =
         check.ocsp ? "OCSP responder URL (Authority Information Access)" : "CRL distribution point";

@@ -54,14 +54,4 @@ class SourceManager {
   std::vector<std::unique_ptr<SourceFile>> files_;  // stable addresses
 };
 
-// Number of code points in a UTF-8 byte string (invalid bytes count as one each).
-uint32_t CountCodePoints(std::string_view utf8);
-
-// The length of the well-formed UTF-8 sequence at s[i] (1-4), or 0 if the byte there starts
-// none (stray continuation, overlong form, surrogate, beyond U+10FFFF, cut short).
-size_t Utf8SequenceAt(std::string_view s, size_t i);
-
-// The offset of the first byte that is not valid UTF-8, or npos.
-size_t FindInvalidUtf8(std::string_view s);
-
 }  // namespace trust::source

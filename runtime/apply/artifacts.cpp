@@ -9,9 +9,10 @@
 #include <memory>
 #include <sstream>
 
+#include "base/digest.h"
 #include "runtime/apply/safe_write.h"
 #include "runtime/manifest/validate.h"
-#include "runtime/pem/certificate.h"
+#include "runtime/x509/certificate.h"
 
 namespace trust::apply {
 namespace {
@@ -118,7 +119,7 @@ std::optional<std::string> ArtifactReader::Read(const std::string& path, size_t 
     return std::nullopt;
   }
   std::optional<std::string> bytes = ReadWholeFile(path, limit, error);
-  if (bytes && checked_ && pem::Sha256Hex(*bytes) != it->second) {
+  if (bytes && checked_ && base::Sha256Hex(*bytes) != it->second) {
     *error = path + " does not match its checksum in " + sums_path_;
     return std::nullopt;
   }

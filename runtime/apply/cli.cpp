@@ -6,12 +6,9 @@
 #include <iostream>
 #include <string_view>
 
+#include "base/version.h"
 #include "runtime/apply/commands.h"
-#include "runtime/cli/program_docs.h"
-
-#ifndef TRUST_VERSION
-#define TRUST_VERSION "0.0.0"
-#endif
+#include "runtime/apply/program_doc.h"
 
 namespace trust::apply {
 namespace {

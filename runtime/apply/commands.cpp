@@ -60,7 +60,7 @@ int PlanOrVerify(const Options& options, bool verify, std::ostream& out, std::os
       bool in_sync = !plan.HasChanges() && !plan.HasConflicts();
       if (verify && in_sync) {
         out << Printable(plan.keystore) << "  " << Printable(plan.path) << " ("
-            << manifest::FormatName(plan.format) << "): in sync\n";
+            << keystore::StoreFormatName(plan.format) << "): in sync\n";
       } else {
         out << RenderPlanText(plan, verify);
       }

@@ -28,13 +28,13 @@ bool LoadEntry(const manifest::Entry& entry, size_t index, const std::string& di
     *error = where + *error;
     return false;
   }
-  pem::LoadResult result = pem::ParseCertificate(*bytes);
-  if (const auto* failure = std::get_if<pem::LoadError>(&result)) {
+  x509::LoadResult result = x509::ParseCertificate(*bytes);
+  if (const auto* failure = std::get_if<x509::LoadError>(&result)) {
     *error = where + path + ": " + failure->message;
     return false;
   }
   out->entry = entry;
-  out->cert = std::get<std::shared_ptr<const pem::Certificate>>(result);
+  out->cert = std::get<std::shared_ptr<const x509::Certificate>>(result);
   if (out->cert->facts().sha256 != entry.sha256) {
     *error = where + path + " has sha256 " + out->cert->facts().sha256 + ", the manifest pins " +
              entry.sha256;
@@ -48,18 +48,6 @@ bool LoadEntry(const manifest::Entry& entry, size_t index, const std::string& di
     }
   }
   return true;
-}
-
-keystore::StoreFormat ToStoreFormat(manifest::Format format) {
-  switch (format) {
-    case manifest::Format::kJks:
-      return keystore::StoreFormat::kJks;
-    case manifest::Format::kPkcs12:
-      return keystore::StoreFormat::kPkcs12;
-    case manifest::Format::kPem:
-      return keystore::StoreFormat::kPem;
-  }
-  return keystore::StoreFormat::kJks;
 }
 
 }  // namespace
@@ -102,13 +90,13 @@ std::optional<Job> LoadJob(const std::string& manifest_path, const ArtifactReade
 
 std::unique_ptr<keystore::Keystore> OpenAs(std::string_view bytes, manifest::Format format,
                                            const keystore::Secret* password, std::string* error) {
-  keystore::StoreFormat wanted = ToStoreFormat(format);
+  keystore::StoreFormat wanted = format;
   keystore::StoreFormat found = keystore::DetectFormat(bytes);
   bool compatible = found == wanted || (found == keystore::StoreFormat::kJceks &&
                                         wanted == keystore::StoreFormat::kJks);
   if (!compatible) {
     *error = "the keystore is " + std::string(keystore::StoreFormatName(found)) +
-             ", the manifest says " + std::string(manifest::FormatName(format));
+             ", the manifest says " + std::string(keystore::StoreFormatName(format));
     return nullptr;
   }
   return keystore::OpenKeystore(bytes, found, password, error);
@@ -123,7 +111,7 @@ std::unique_ptr<keystore::Keystore> OpenStore(const Job& job, std::string* origi
       *error = job.path + " does not exist (and the manifest says create: false)";
       return nullptr;
     }
-    return keystore::NewKeystore(ToStoreFormat(job.manifest.format), password, error);
+    return keystore::NewKeystore(job.manifest.format, password, error);
   }
   std::optional<std::string> bytes = ReadTarget(job.target, kMaxFileBytes, error);
   if (!bytes) {

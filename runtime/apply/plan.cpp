@@ -4,7 +4,7 @@
 #include <map>
 #include <set>
 
-#include "runtime/manifest/validate.h"
+#include "base/ascii.h"
 
 namespace trust::apply {
 namespace {
@@ -56,7 +56,7 @@ class Simulation {
 
  private:
   std::string Key(const std::string& alias) const {
-    return case_insensitive_ ? manifest::AsciiLower(alias) : alias;
+    return case_insensitive_ ? base::AsciiLower(alias) : alias;
   }
 
   bool case_insensitive_;
@@ -257,11 +257,11 @@ bool VerifyResult(const KeystorePlan& plan, const std::vector<EntryInfo>& before
   }
   std::set<std::string> named;
   for (const EntryPlan& entry : plan.entries) {
-    named.insert(ci ? manifest::AsciiLower(entry.alias) : entry.alias);
+    named.insert(ci ? base::AsciiLower(entry.alias) : entry.alias);
   }
   keystore::AliasIndex then(before, ci);
   for (const EntryInfo& old : before) {
-    if (named.count(ci ? manifest::AsciiLower(old.alias) : old.alias) != 0) {
+    if (named.count(ci ? base::AsciiLower(old.alias) : old.alias) != 0) {
       continue;
     }
     if (Contents(now.FindAll(old.alias)) != Contents(then.FindAll(old.alias))) {

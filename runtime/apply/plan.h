@@ -22,7 +22,7 @@
 
 #include "runtime/keystore/keystore.h"
 #include "runtime/manifest/manifest.h"
-#include "runtime/pem/certificate.h"
+#include "runtime/x509/certificate.h"
 
 namespace trust::apply {
 
@@ -31,7 +31,7 @@ enum class Action { kAdd, kUnchanged, kSkip, kReplace, kConflict, kRemove };
 // A manifest entry with its certificate loaded and verified, placeholders expanded.
 struct LoadedEntry {
   manifest::Entry entry;
-  std::shared_ptr<const pem::Certificate> cert;
+  std::shared_ptr<const x509::Certificate> cert;
   std::optional<std::string> endpoint;  // expanded requireEndpoint
 };
 

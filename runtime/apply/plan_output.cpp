@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "base/digest.h"
+
 namespace trust::apply {
 namespace {
 
@@ -90,16 +92,15 @@ std::string Summary(const KeystorePlan& plan) {
 }  // namespace
 
 std::string Printable(std::string_view text) {
-  static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   out.reserve(text.size());
   for (size_t i = 0; i < text.size(); ++i) {
     auto c = static_cast<unsigned char>(text[i]);
     auto next = i + 1 < text.size() ? static_cast<unsigned char>(text[i + 1]) : 0;
     if (c < 0x20 || c == 0x7f) {
-      out += std::string("\\x") + kHex[c >> 4] + kHex[c & 15];
+      out += "\\x" + base::HexByte(c);
     } else if (c == 0xC2 && next >= 0x80 && next <= 0x9F) {
-      out += std::string("\\u00") + kHex[next >> 4] + kHex[next & 15];
+      out += "\\u00" + base::HexByte(next);
       ++i;
     } else {
       out.push_back(static_cast<char>(c));
@@ -117,7 +118,7 @@ std::string ShortSha(const std::string& sha256) {
 
 std::string RenderPlanText(const KeystorePlan& plan, bool drift_only) {
   std::string out = Printable(plan.keystore) + "  " + Printable(plan.path) + " (" +
-                    std::string(manifest::FormatName(plan.format)) +
+                    std::string(keystore::StoreFormatName(plan.format)) +
                     (plan.create ? ", to be created" : "") + ")\n";
   size_t alias_width = 0;
   size_t subject_width = 0;
@@ -144,7 +145,7 @@ std::string RenderPlansJson(const std::vector<KeystorePlan>& plans, bool in_sync
   for (const KeystorePlan& plan : plans) {
     nlohmann::ordered_json ks = {{"keystore", plan.keystore},
                                  {"path", plan.path},
-                                 {"format", std::string(manifest::FormatName(plan.format))},
+                                 {"format", std::string(keystore::StoreFormatName(plan.format))},
                                  {"create", plan.create}};
     if (in_sync_field) {
       ks["inSync"] = !plan.HasChanges() && !plan.HasConflicts();

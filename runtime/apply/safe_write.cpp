@@ -15,6 +15,9 @@
 #include <cstring>
 #include <ctime>
 
+#include "base/file_read.h"
+#include "base/file_write.h"
+
 namespace trust::apply {
 namespace {
 
@@ -44,46 +47,29 @@ bool SameInode(const struct stat& a, const struct stat& b) {
   return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
-bool WriteAll(int fd, const std::string& bytes) {
-  size_t done = 0;
-  while (done < bytes.size()) {
-    ssize_t n = write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    if (n <= 0) {
-      return false;
-    }
-    done += static_cast<size_t>(n);
-  }
-  return true;
-}
-
-// The rest of a regular file open on `fd`, refusing anything else and anything over `limit`.
+// The rest of a regular file open on `fd`, refusing anything else and anything over `limit`,
+// in trust-apply's words ("PATH: not a regular file").
 std::optional<std::string> ReadOpenFile(int fd, const std::string& what, size_t limit,
                                         struct stat* st, std::string* error) {
-  if (fstat(fd, st) != 0) {
-    *error = Errno("cannot read " + what);
-    return std::nullopt;
-  }
-  if (!S_ISREG(st->st_mode) || static_cast<size_t>(st->st_size) > limit) {
-    *error = what + (S_ISREG(st->st_mode) ? ": file is too large" : ": not a regular file");
-    return std::nullopt;
-  }
-  std::string out(static_cast<size_t>(st->st_size), '\0');
-  size_t done = 0;
-  while (done < out.size()) {
-    ssize_t n = read(fd, out.data() + done, out.size() - done);
-    if (n < 0 && errno == EINTR) {
-      continue;
+  base::ReadFailure failure;
+  std::optional<std::string> bytes = base::ReadOpenRegularFile(fd, limit, &failure, st);
+  if (!bytes) {
+    switch (failure.problem) {
+      case base::ReadProblem::kDirectory:
+      case base::ReadProblem::kNotRegular:
+        *error = what + ": not a regular file";
+        break;
+      case base::ReadProblem::kTooLarge:
+        *error = what + ": file is too large";
+        break;
+      case base::ReadProblem::kOpen:
+      case base::ReadProblem::kStat:
+      case base::ReadProblem::kRead:
+        *error = "cannot read " + what + ": " + std::strerror(failure.error_number);
+        break;
     }
-    if (n <= 0) {
-      break;
-    }
-    done += static_cast<size_t>(n);
   }
-  out.resize(done);
-  return out;
+  return bytes;
 }
 
 // Mode and owner of the old file, as its descriptor showed them (a truststore is 0644, a store
@@ -155,8 +141,8 @@ bool CopyToBackup(const Target& target, int backup_dir, const std::string& backu
   if (out.fd < 0) {
     return false;  // errno tells the caller whether the name was taken
   }
-  bool ok =
-      CopyAttributes(out.fd, &target.st, error) && WriteAll(out.fd, *bytes) && fsync(out.fd) == 0;
+  bool ok = CopyAttributes(out.fd, &target.st, error) && base::WriteAll(out.fd, *bytes) &&
+            fsync(out.fd) == 0;
   if (!ok) {
     int saved = errno;
     unlinkat(backup_dir, backup.c_str(), 0);  // a partial backup is worse than none
@@ -242,7 +228,7 @@ std::optional<std::string> Backup(const Target& target, const WriteOptions& opti
       if (options.keep_backups > 0) {
         PruneBackups(target, backup_dir, options.keep_backups);
       }
-      fsync(backup_dir);
+      base::SyncDirectory(backup_dir);
       return dir + "/" + name;
     }
     if (errno != EEXIST) {
@@ -272,8 +258,7 @@ std::optional<std::string> ReadWholeFile(const std::string& path, size_t limit,
     *error = Errno("cannot read " + path);
     return std::nullopt;
   }
-  struct stat st {};
-  return ReadOpenFile(f.fd, path, limit, &st, error);
+  return ReadOpenFile(f.fd, path, limit, nullptr, error);
 }
 
 namespace {
@@ -480,7 +465,7 @@ std::optional<Written> WriteAtomically(const Target& target, const std::string& 
   TestPausePoint("temp-created");
   Written written;
   bool ok = CopyAttributes(f.fd, target.exists ? &target.st : nullptr, error);
-  if (ok && !WriteAll(f.fd, bytes)) {
+  if (ok && !base::WriteAll(f.fd, bytes)) {
     *error = Errno("cannot write " + target.dir + "/" + temp);
     ok = false;
   }
@@ -503,7 +488,7 @@ std::optional<Written> WriteAtomically(const Target& target, const std::string& 
     return std::nullopt;
   }
   TestPausePoint("renamed");
-  fsync(dir);
+  base::SyncDirectory(dir);
   TestPausePoint("dir-synced");
   return written;
 }

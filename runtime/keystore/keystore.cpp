@@ -2,8 +2,10 @@
 
 #include <variant>
 
+#include "base/ascii.h"
+#include "base/digest.h"
+#include "runtime/keystore/alias.h"
 #include "runtime/keystore/internal.h"
-#include "runtime/manifest/validate.h"
 
 namespace trust::keystore {
 
@@ -19,6 +21,15 @@ std::string_view StoreFormatName(StoreFormat format) {
       return "pem";
   }
   return "jks";
+}
+
+std::optional<StoreFormat> ParseWritableFormat(std::string_view name) {
+  for (StoreFormat format : {StoreFormat::kJks, StoreFormat::kPkcs12, StoreFormat::kPem}) {
+    if (StoreFormatName(format) == name) {
+      return format;
+    }
+  }
+  return std::nullopt;
 }
 
 std::string_view EntryKindName(EntryKind kind) {
@@ -83,8 +94,7 @@ std::unique_ptr<Keystore> NewKeystore(StoreFormat format, const Secret* password
 const EntryInfo* FindAlias(const std::vector<EntryInfo>& entries, std::string_view alias,
                            bool case_insensitive) {
   for (const EntryInfo& entry : entries) {
-    if (case_insensitive ? manifest::AsciiEqualIgnoreCase(entry.alias, alias)
-                         : entry.alias == alias) {
+    if (case_insensitive ? base::AsciiEqualIgnoreCase(entry.alias, alias) : entry.alias == alias) {
       return &entry;
     }
   }
@@ -102,27 +112,27 @@ std::vector<const EntryInfo*> AliasIndex::FindAll(std::string_view alias) const 
 }
 
 std::string AliasIndex::Key(std::string_view alias) const {
-  return case_insensitive_ ? manifest::AsciiLower(alias) : std::string(alias);
+  return case_insensitive_ ? base::AsciiLower(alias) : std::string(alias);
 }
 
 // Stored entries are summarised, not fully decoded: plan decisions need only the digest, and
 // decoding every public key of a large store would dominate the run (see SummarizeCertificate).
 bool DescribeCertificate(std::string_view der, EntryInfo* info, std::string* error) {
-  std::optional<pem::CertSummary> summary = pem::SummarizeCertificate(der);
+  std::optional<x509::CertSummary> summary = x509::SummarizeCertificate(der);
   if (!summary) {
     *error = "certificate of `" + info->alias + "` is unreadable: not a DER X.509 certificate";
     return false;
   }
   // The digest is of the stored bytes, which is what a keytool fingerprint shows.
-  info->sha256 = pem::Sha256Hex(der);
+  info->sha256 = base::Sha256Hex(der);
   info->subject = std::move(summary->subject);
-  info->not_after = pem::FormatUtc(summary->not_after);
+  info->not_after = x509::FormatUtc(summary->not_after);
   return true;
 }
 
 bool CheckNewAlias(std::string_view alias, std::string* error) {
   std::string message;
-  if (!manifest::CheckAlias(alias, /*new_entry=*/true, &message)) {
+  if (!CheckAlias(alias, /*new_entry=*/true, &message)) {
     *error = "alias `" + std::string(alias) + "`: " + message;
     return false;
   }

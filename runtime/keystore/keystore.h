@@ -19,17 +19,15 @@
 #include <unordered_map>
 #include <vector>
 
+#include "runtime/keystore/format.h"
 #include "runtime/keystore/secret.h"
-#include "runtime/pem/certificate.h"
+#include "runtime/x509/certificate.h"
 
 namespace trust::keystore {
 
 inline constexpr size_t kMaxKeystoreBytes = 256u << 20;  // 256 MiB
 inline constexpr size_t kMaxKeystoreEntries = 1000000;
 inline constexpr std::string_view kWrongPassword = "wrong password or corrupt keystore";
-
-enum class StoreFormat { kJks, kJceks, kPkcs12, kPem };
-std::string_view StoreFormatName(StoreFormat format);  // "jks", "jceks", "pkcs12", "pem"
 
 enum class EntryKind { kTrustedCert, kPrivateKey, kSecretKey };
 std::string_view EntryKindName(EntryKind kind);  // "trusted", "private-key", "secret-key"
@@ -51,11 +49,11 @@ class Keystore {
   // Entries in file order.
   virtual std::vector<EntryInfo> List() const = 0;
   // Adds a trusted certificate entry; the alias must be free.
-  virtual bool AddTrusted(std::string_view alias, const pem::Certificate& cert,
+  virtual bool AddTrusted(std::string_view alias, const x509::Certificate& cert,
                           std::string* error) = 0;
   // Puts another certificate under an existing trusted entry's alias. When the alias matches
   // several entries (see AliasIndex), all must be trusted ones; they become one entry.
-  virtual bool ReplaceTrusted(std::string_view alias, const pem::Certificate& cert,
+  virtual bool ReplaceTrusted(std::string_view alias, const x509::Certificate& cert,
                               std::string* error) = 0;
   // Removes every entry the alias matches. Key entries are never removed: an alias that
   // matches one is an error and nothing is removed.

@@ -20,18 +20,15 @@
 #include <variant>
 #include <vector>
 
+#include "runtime/keystore/format.h"
+
 namespace trust::manifest {
 
 inline constexpr std::string_view kSchemaV1 = "trustc.keystore-manifest/1";
 inline constexpr size_t kMaxManifestBytes = 16u << 20;  // 16 MiB
 inline constexpr size_t kMaxEntries = 100000;
-inline constexpr size_t kMaxAliasLength = 255;
 
-enum class Format { kJks, kPkcs12, kPem };
-
-// "jks", "pkcs12", "pem".
-std::string_view FormatName(Format format);
-std::optional<Format> ParseFormat(std::string_view name);
+using Format = keystore::StoreFormat;  // jks, pkcs12 or pem: never the read-only jceks
 
 // Passwords never appear in a manifest: only where to find them.
 struct PasswordEnv {

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "base/ascii.h"
+#include "runtime/keystore/alias.h"
 #include "runtime/manifest/manifest.h"
 #include "runtime/manifest/validate.h"
 
@@ -201,7 +203,7 @@ bool ReadEntry(const Json& value, const std::string& path, std::string* error, E
     return false;
   }
   std::string message;
-  if (!CheckAlias(entry->alias, /*new_entry=*/true, &message)) {
+  if (!keystore::CheckAlias(entry->alias, /*new_entry=*/true, &message)) {
     return reader.Fail(reader.KeyPath("alias"), message);
   }
   if (entry->cert.front() == '/') {
@@ -246,7 +248,7 @@ bool ReadRemove(const Json& value, std::string* error, std::vector<std::string>*
       return Fail(error, path, ObjectReader::TypeMessage("a string", value[i]));
     }
     std::string message;
-    if (!CheckAlias(value[i].get<std::string>(), /*new_entry=*/false, &message)) {
+    if (!keystore::CheckAlias(value[i].get<std::string>(), /*new_entry=*/false, &message)) {
       return Fail(error, path, message);
     }
     remove->push_back(value[i].get<std::string>());
@@ -258,7 +260,7 @@ bool ReadRemove(const Json& value, std::string* error, std::vector<std::string>*
 bool CheckUniqueAliases(const Manifest& manifest, std::string* error) {
   std::map<std::string, std::string> seen;  // lower-case alias -> path of first use
   auto check = [&](const std::string& alias, const std::string& path) {
-    auto [it, inserted] = seen.emplace(AsciiLower(alias), path);
+    auto [it, inserted] = seen.emplace(base::AsciiLower(alias), path);
     if (!inserted) {
       *error = path + ": duplicate alias `" + alias + "` (also " + it->second + ")";
     }
@@ -300,7 +302,7 @@ bool ReadTop(ObjectReader& reader, std::string* error, Manifest* manifest) {
       !reader.String("format", &format) || !reader.LocationString("path", &manifest->path)) {
     return false;
   }
-  std::optional<Format> parsed = ParseFormat(format);
+  std::optional<Format> parsed = keystore::ParseWritableFormat(format);
   if (!parsed) {
     return reader.Fail("format", "expected one of jks, pkcs12, pem, found `" + format + "`");
   }

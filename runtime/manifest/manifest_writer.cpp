@@ -32,31 +32,6 @@ OrderedJson EntryToJson(const Entry& entry) {
 
 }  // namespace
 
-std::string_view FormatName(Format format) {
-  switch (format) {
-    case Format::kJks:
-      return "jks";
-    case Format::kPkcs12:
-      return "pkcs12";
-    case Format::kPem:
-      return "pem";
-  }
-  return "jks";
-}
-
-std::optional<Format> ParseFormat(std::string_view name) {
-  if (name == "jks") {
-    return Format::kJks;
-  }
-  if (name == "pkcs12") {
-    return Format::kPkcs12;
-  }
-  if (name == "pem") {
-    return Format::kPem;
-  }
-  return std::nullopt;
-}
-
 // Streamed entry by entry (JsonObjectStream): a keystore of 25,000 certificates is never a
 // JSON tree in memory.
 std::string WriteManifest(const Manifest& manifest) {
@@ -68,7 +43,7 @@ std::string WriteManifest(const Manifest& manifest) {
   if (!manifest.host.empty()) {
     json.Member("host", manifest.host);
   }
-  json.Member("format", std::string(FormatName(manifest.format)));
+  json.Member("format", std::string(keystore::StoreFormatName(manifest.format)));
   json.Member("path", manifest.path);
   json.Member("password", std::visit(PasswordToJson{}, manifest.password));
   json.Member("create", manifest.create);

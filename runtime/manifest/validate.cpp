@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "base/digest.h"
 #include "runtime/manifest/manifest.h"
 
 namespace trust::manifest {
@@ -42,33 +43,10 @@ bool CheckNoControl(std::string_view text, std::string* message) {
   for (size_t i = 0; i < text.size(); ++i) {
     auto c = static_cast<unsigned char>(text[i]);
     if (c < 0x20 || c == 0x7f) {
-      static constexpr char kHex[] = "0123456789abcdef";
-      *message = std::string("contains the control character 0x") + kHex[c >> 4] + kHex[c & 15] +
-                 " at byte " + std::to_string(i);
+      *message =
+          "contains the control character 0x" + base::HexByte(c) + " at byte " + std::to_string(i);
       return false;
     }
-  }
-  return true;
-}
-
-bool CheckAlias(std::string_view alias, bool new_entry, std::string* message) {
-  if (alias.empty()) {
-    *message = "expected a non-empty alias";
-    return false;
-  }
-  if (alias.size() > kMaxAliasLength) {
-    *message = "alias longer than " + std::to_string(kMaxAliasLength) + " characters";
-    return false;
-  }
-  for (char c : alias) {
-    if (c < 0x20 || c > 0x7e) {
-      *message = "expected an alias of printable ASCII characters";
-      return false;
-    }
-  }
-  if (new_entry && AsciiLower(alias).starts_with("debian:")) {
-    *message = "an alias must not start with `debian:` (update-ca-certificates prunes those)";
-    return false;
   }
   return true;
 }
@@ -105,25 +83,6 @@ bool IsUtcTimestamp(std::string_view t) {
   int day = Number(t, 8, 2);
   return month >= 1 && month <= 12 && day >= 1 && day <= 31 && Number(t, 11, 2) <= 23 &&
          Number(t, 14, 2) <= 59 && Number(t, 17, 2) <= 60;
-}
-
-bool AsciiEqualIgnoreCase(std::string_view a, std::string_view b) {
-  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
-
-std::string AsciiLower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') {
-      c = static_cast<char>(c - 'A' + 'a');
-    }
-  }
-  return out;
 }
 
 }  // namespace trust::manifest

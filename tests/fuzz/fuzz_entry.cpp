@@ -14,16 +14,17 @@
 #include <string>
 #include <vector>
 
+#include "base/version.h"
 #include "compiler/artifacts/artifacts.h"
 #include "compiler/diag/render.h"
 #include "compiler/driver/pipeline.h"
+#include "compiler/facts/facts_cache.h"
 #include "compiler/importer/bundle_reader.h"
 #include "compiler/importer/graphman_reader.h"
 #include "compiler/importer/source_writer.h"
 #include "runtime/keystore/keystore.h"
 #include "runtime/manifest/manifest.h"
-#include "runtime/pem/certificate.h"
-#include "runtime/pem/facts_cache.h"
+#include "runtime/x509/certificate.h"
 
 namespace trust::fuzz {
 namespace fs = std::filesystem;
@@ -172,13 +173,13 @@ void FuzzParse(const uint8_t* data, size_t size) {
 }
 
 void FuzzCert(const uint8_t* data, size_t size) {
-  pem::LoadResult result = pem::ParseCertificate(View(data, size));
-  if (const auto* cert = std::get_if<std::shared_ptr<const pem::Certificate>>(&result)) {
+  x509::LoadResult result = x509::ParseCertificate(View(data, size));
+  if (const auto* cert = std::get_if<std::shared_ptr<const x509::Certificate>>(&result)) {
     if ((*cert)->facts().sha256.size() != 64) Fail("a certificate without a sha256");
     (*cert)->IsSignedBy(**cert);
-    pem::FormatUtc((*cert)->facts().not_after);
-    pem::FormatUtc((*cert)->facts().not_before);
-  } else if (std::get<pem::LoadError>(result).message.empty()) {
+    x509::FormatUtc((*cert)->facts().not_after);
+    x509::FormatUtc((*cert)->facts().not_before);
+  } else if (std::get<x509::LoadError>(result).message.empty()) {
     Fail("a load error without a message");
   }
 }
@@ -263,7 +264,7 @@ namespace {
 // them signed the leaf: computed once per process, the reference every input is held to.
 struct Reference {
   std::vector<std::string> bytes;
-  std::vector<std::shared_ptr<const pem::Certificate>> parsed;
+  std::vector<std::shared_ptr<const x509::Certificate>> parsed;
   std::vector<bool> signed_leaf;  // parsed[2] (the leaf) signed by parsed[i]
 };
 
@@ -272,8 +273,8 @@ const Reference& GoldenCertificates() {
     Reference made;
     for (const char* name : {"root-ca.pem", "server-ca.pem", "leaf.pem", "ca.der"}) {
       made.bytes.push_back(ReadWhole(fs::path(TRUST_SOURCE_DIR) / "tests/golden/certs" / name));
-      pem::LoadResult parsed = pem::ParseCertificate(made.bytes.back());
-      const auto* certificate = std::get_if<std::shared_ptr<const pem::Certificate>>(&parsed);
+      x509::LoadResult parsed = x509::ParseCertificate(made.bytes.back());
+      const auto* certificate = std::get_if<std::shared_ptr<const x509::Certificate>>(&parsed);
       if (certificate == nullptr) Fail("a golden certificate did not parse");
       made.parsed.push_back(*certificate);
     }
@@ -285,9 +286,9 @@ const Reference& GoldenCertificates() {
 }
 
 // What the cache answers must be what parsing answers.
-void CheckSameAsParsing(const pem::Certificate& cached, const pem::Certificate& parsed) {
-  const pem::CertFacts& x = cached.facts();
-  const pem::CertFacts& y = parsed.facts();
+void CheckSameAsParsing(const x509::Certificate& cached, const x509::Certificate& parsed) {
+  const x509::CertFacts& x = cached.facts();
+  const x509::CertFacts& y = parsed.facts();
   if (x.subject != y.subject || x.issuer != y.issuer || x.sha256 != y.sha256 ||
       x.not_before != y.not_before || x.not_after != y.not_after || x.is_ca != y.is_ca ||
       x.key_bits != y.key_bits || cached.der() != parsed.der()) {
@@ -297,12 +298,12 @@ void CheckSameAsParsing(const pem::Certificate& cached, const pem::Certificate& 
 
 // Loads the golden certificates and asks one signature question per issuer through `cache`;
 // returns what it loaded.
-std::vector<std::shared_ptr<const pem::Certificate>> UseCache(pem::FactsCache& cache) {
+std::vector<std::shared_ptr<const x509::Certificate>> UseCache(facts::FactsCache& cache) {
   const Reference& reference = GoldenCertificates();
-  std::vector<std::shared_ptr<const pem::Certificate>> loaded;
+  std::vector<std::shared_ptr<const x509::Certificate>> loaded;
   for (size_t i = 0; i < reference.bytes.size(); ++i) {
-    pem::LoadResult cached = cache.Load(reference.bytes[i]);
-    const auto* certificate = std::get_if<std::shared_ptr<const pem::Certificate>>(&cached);
+    x509::LoadResult cached = cache.Load(reference.bytes[i]);
+    const auto* certificate = std::get_if<std::shared_ptr<const x509::Certificate>>(&cached);
     if (certificate == nullptr) Fail("a golden certificate did not load");
     CheckSameAsParsing(**certificate, *reference.parsed[i]);
     loaded.push_back(*certificate);
@@ -322,16 +323,16 @@ std::vector<std::shared_ptr<const pem::Certificate>> UseCache(pem::FactsCache& c
 // question the original answered from it.
 void FuzzFactsCache(const uint8_t* data, size_t size) {
   const std::string secret(32, 'k');
-  const std::string producer = "trustc " TRUSTC_VERSION;  // as trustc keys it
-  constexpr uint32_t kToday = 20000;                      // 2024-10-04: fixed, like kBuildTime
-  std::unique_ptr<pem::FactsCache> cache =
-      pem::FactsCache::OverPack(std::string(View(data, size)), secret, producer);
+  const std::string producer = "trustc " TRUST_VERSION;  // as trustc keys it
+  constexpr uint32_t kToday = 20000;                     // 2024-10-04: fixed, like kBuildTime
+  std::unique_ptr<facts::FactsCache> cache =
+      facts::FactsCache::OverPack(std::string(View(data, size)), secret, producer);
   UseCache(*cache);
   std::string compacted =
-      pem::CompactPack(View(data, size), [&](std::string_view key) { return cache->Used(key); }, "",
-                       secret, producer, kToday, {});
-  std::unique_ptr<pem::FactsCache> again =
-      pem::FactsCache::OverPack(std::move(compacted), secret, producer);
+      facts::CompactPack(View(data, size), [&](std::string_view key) { return cache->Used(key); },
+                         "", secret, producer, kToday, {});
+  std::unique_ptr<facts::FactsCache> again =
+      facts::FactsCache::OverPack(std::move(compacted), secret, producer);
   UseCache(*again);
   if (again->decoded() > cache->decoded()) Fail("compaction lost a record that was used");
 }

@@ -14,7 +14,7 @@ using Entry = void (*)(const uint8_t* data, size_t size);
 
 // Parse + sema (+ lowering when the program is valid) of one .trust source.
 void FuzzParse(const uint8_t* data, size_t size);
-// pem::ParseCertificate.
+// x509::ParseCertificate.
 void FuzzCert(const uint8_t* data, size_t size);
 // The JKS and JCEKS reader, without a password (no integrity check) and with "changeit".
 void FuzzJks(const uint8_t* data, size_t size);

@@ -11,7 +11,7 @@
 #include <chrono>
 #include <thread>
 
-#include "runtime/pem/certificate.h"
+#include "runtime/x509/certificate.h"
 #include "tests/importer/shell.h"
 
 namespace trust {
@@ -45,8 +45,8 @@ bool Accepting(int port) {
 }
 
 std::string Sha256OfFile(const fs::path& path) {
-  pem::LoadResult result = pem::ParseCertificate(test::ReadFile(path));
-  auto* cert = std::get_if<std::shared_ptr<const pem::Certificate>>(&result);
+  x509::LoadResult result = x509::ParseCertificate(test::ReadFile(path));
+  auto* cert = std::get_if<std::shared_ptr<const x509::Certificate>>(&result);
   return cert != nullptr ? (*cert)->facts().sha256 : "unreadable";
 }
 

@@ -173,7 +173,7 @@ TEST_P(KeytoolInteropTest, CliListsKeytoolStore) {
 
 INSTANTIATE_TEST_SUITE_P(Formats, KeytoolInteropTest,
                          ::testing::Values(Format::kJks, Format::kPkcs12), [](const auto& info) {
-                           return std::string(manifest::FormatName(info.param));
+                           return std::string(keystore::StoreFormatName(info.param));
                          });
 
 }  // namespace

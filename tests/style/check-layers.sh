@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fails when a directory includes a layer it must not see (the pipeline of
 # compiler/driver/pipeline.h and README's layout):
-#   runtime/ never includes compiler/;  only compiler/parse/ sees ANTLR;
+#   base/ includes neither runtime/ nor compiler/;  runtime/ never includes compiler/;
+#   runtime/keystore/ does not need runtime/manifest/;  only compiler/parse/ sees ANTLR;
 #   compiler/sema/ checks a loaded program: no parser, no driver;
 #   compiler/lsp/ uses the pipeline and the shared options, not trustc's command line.
 set -euo pipefail
@@ -16,7 +17,9 @@ forbid() {
     status=1
   fi
 }
+forbid base 'compiler/|runtime/' 'base/ is below both the runtime and the compiler'
 forbid runtime 'compiler/' 'the runtime never includes the compiler'
+forbid runtime/keystore 'runtime/(manifest|apply)/' 'keystores know nothing of manifests or trust-apply'
 for dir in compiler/*/; do
   [ "$dir" = compiler/parse/ ] || forbid "$dir" 'antlr4|grammar/|Trust(Lexer|Parser)' 'ANTLR stays in compiler/parse'
 done

@@ -41,7 +41,7 @@ void AddPolicyReference(const Plan& plan, const PlannedEntity& entity, xml::Elem
 }
 
 // A trusted certificate's and a user's own certificate have the same `l7:CertificateData`.
-void WriteCertificateData(const pem::Certificate& certificate, xml::Element& parent) {
+void WriteCertificateData(const x509::Certificate& certificate, xml::Element& parent) {
   xml::Element data = parent.Add("l7:CertificateData");
   data.AddText("l7:IssuerName", certificate.facts().issuer);
   data.AddText("l7:SerialNumber", certificate.facts().serial_decimal);
@@ -90,27 +90,13 @@ void WriteRevocationPolicy(const Plan& plan, const PlannedEntity& entity, xml::E
   }
 }
 
-std::string_view ValidationValue(ir::Validation validation) {
-  switch (validation) {
-    case ir::Validation::kCertificate:
-      return "Validate";
-    case ir::Validation::kPath:
-      return "Validate Certificate Path";
-    case ir::Validation::kRevocation:
-      return "Revocation Checking";
-    case ir::Validation::kGatewayDefault:
-      break;
-  }
-  return "";
-}
-
 void WriteProviderProperties(const ir::IdentityProvider& provider, xml::Element& element) {
   xml::Element properties = element.Add("l7:Properties");
   AddBoolean(properties, "enableCredentialType.saml", provider.saml);
   AddBoolean(properties, "enableCredentialType.x509", provider.x509);
   if (provider.validation != ir::Validation::kGatewayDefault) {
     AddProperty(properties, "certificateValidation", "l7:StringValue",
-                ValidationValue(provider.validation));
+                ir::ValidationRestmanValue(provider.validation));
   }
 }
 

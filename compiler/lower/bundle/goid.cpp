@@ -7,13 +7,14 @@
 #include <cstdint>
 #include <string>
 
+#include "base/digest.h"
+
 namespace trust::lower::bundle {
 namespace {
 
 constexpr std::string_view kGoidPrefix = "trustc-goid-v1\n";
 // Ids with high 64 bits in 0..kMaxReservedHigh belong to built-in gateway entities.
 constexpr uint64_t kMaxReservedHigh = 65535;
-constexpr std::string_view kHex = "0123456789abcdef";
 
 std::array<uint8_t, EVP_MAX_MD_SIZE> Sha256(std::string_view data) {
   std::array<uint8_t, EVP_MAX_MD_SIZE> digest{};
@@ -33,13 +34,7 @@ std::string GoidFromDigest(std::array<uint8_t, 16> digest) {
   if (high <= kMaxReservedHigh) {
     digest[0] |= 0x80;
   }
-  std::string out;
-  out.reserve(32);
-  for (uint8_t b : digest) {
-    out.push_back(kHex[b >> 4]);
-    out.push_back(kHex[b & 0x0f]);
-  }
-  return out;
+  return base::Hex(std::span<const uint8_t>(digest));
 }
 
 std::string Goid(std::string_view gateway, std::string_view type, std::string_view key) {

@@ -32,7 +32,7 @@ struct PlannedEntity {
   const ir::User* user = nullptr;
   const ir::RevocationPolicy* policy = nullptr;
   // Trusts: the trusted certificate; users: their attached certificate, or null.
-  const pem::Certificate* certificate = nullptr;
+  const x509::Certificate* certificate = nullptr;
   // Providers: the indices in Plan::entities of the trusted certificates they reference, in
   // source order. A certificate the gateway does not trust has no entity and is left out.
   std::vector<size_t> references;
@@ -52,9 +52,9 @@ struct Plan {
 Plan MakePlan(const ir::Program& program, const ir::Gateway& gateway);
 
 // Base64 of the certificate's DER on one line (no line breaks).
-std::string CertBase64(const pem::Certificate& certificate);
+std::string CertBase64(const x509::Certificate& certificate);
 
 // Base64 of the SHA-1 of the DER: the identity the gateway gives a trusted certificate.
-std::string ThumbprintSha1(const pem::Certificate& certificate);
+std::string ThumbprintSha1(const x509::Certificate& certificate);
 
 }  // namespace trust::lower::bundle

@@ -34,20 +34,6 @@ std::string_view TrustedForValue(ir::Purpose purpose) {
   return "";
 }
 
-std::string_view CertValidationValue(ir::Validation validation) {
-  switch (validation) {
-    case ir::Validation::kCertificate:
-      return "CERTIFICATE_ONLY";
-    case ir::Validation::kPath:
-      return "PATH_VALIDATION";
-    case ir::Validation::kRevocation:
-      return "REVOCATION";
-    case ir::Validation::kGatewayDefault:
-      break;
-  }
-  return "USE_DEFAULT";
-}
-
 std::string_view RevocationPolicyType(const ir::Trust& trust) {
   if (!trust.revocation_checking) return "NONE";
   return trust.revocation_policy ? "SPECIFIED" : "USE_DEFAULT";
@@ -121,8 +107,10 @@ json Provider(const Plan& plan, const PlannedEntity& entity) {
         {{"name", cert.name}, {"thumbprintSha1", bundle::ThumbprintSha1(*cert.certificate)}});
   }
   return {
-      {"name", entity.name},           {"supportsX509", provider.x509},
-      {"supportsSAML", provider.saml}, {"certValidation", CertValidationValue(provider.validation)},
+      {"name", entity.name},
+      {"supportsX509", provider.x509},
+      {"supportsSAML", provider.saml},
+      {"certValidation", ir::ValidationGraphmanValue(provider.validation)},
       {"trustedCerts", trusted},
   };
 }

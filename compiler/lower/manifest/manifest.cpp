@@ -5,18 +5,6 @@ namespace m = trust::manifest;
 
 namespace {
 
-m::Format FormatOf(ir::KeystoreFormat format) {
-  switch (format) {
-    case ir::KeystoreFormat::kJks:
-      return m::Format::kJks;
-    case ir::KeystoreFormat::kPkcs12:
-      return m::Format::kPkcs12;
-    case ir::KeystoreFormat::kPem:
-      return m::Format::kPem;
-  }
-  return m::Format::kJks;
-}
-
 m::Password PasswordOf(const ir::Password& password) {
   switch (password.kind) {
     case ir::Password::Kind::kEnv:
@@ -31,7 +19,7 @@ m::Password PasswordOf(const ir::Password& password) {
 
 }  // namespace
 
-std::string CertArtifactPath(const pem::Certificate& certificate) {
+std::string CertArtifactPath(const x509::Certificate& certificate) {
   return "certs/" + certificate.facts().sha256 + ".der";
 }
 
@@ -42,17 +30,17 @@ m::Manifest LowerKeystore(const ir::Program& program, const ir::Keystore& keysto
   out.source = program.root_source;
   out.keystore = keystore.name;
   out.host = keystore.host;
-  out.format = FormatOf(keystore.format);
+  out.format = keystore.format;
   out.path = keystore.path;
   out.password = PasswordOf(keystore.password);
   out.create = keystore.create;
   for (const ir::KeystoreEntry& entry : keystore.entries) {
-    const pem::Certificate& certificate = *program.cert(entry.cert).certificate;
+    const x509::Certificate& certificate = *program.cert(entry.cert).certificate;
     out.entries.push_back({.alias = entry.alias,
                            .cert = "../" + CertArtifactPath(certificate),
                            .sha256 = certificate.facts().sha256,
                            .subject = certificate.facts().subject,
-                           .not_after = pem::FormatUtc(certificate.facts().not_after),
+                           .not_after = x509::FormatUtc(certificate.facts().not_after),
                            .replace = entry.replace,
                            .require_endpoint = entry.require_endpoint});
   }

@@ -14,6 +14,6 @@ trust::manifest::Manifest LowerKeystore(const ir::Program& program, const ir::Ke
                                         std::string_view generator);
 
 // The artifact path of a certificate: "certs/SHA256.der".
-std::string CertArtifactPath(const pem::Certificate& certificate);
+std::string CertArtifactPath(const x509::Certificate& certificate);
 
 }  // namespace trust::lower::manifest

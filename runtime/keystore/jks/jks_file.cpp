@@ -4,6 +4,7 @@
 
 #include <memory>
 
+#include "base/utf8.h"
 #include "runtime/keystore/byte_io.h"
 #include "runtime/keystore/keystore.h"
 
@@ -24,34 +25,12 @@ bool PasswordUtf16Be(std::string_view utf8, std::vector<unsigned char>* out) {
   out->reserve(2 * utf8.size());
   size_t i = 0;
   while (i < utf8.size()) {
-    auto c = static_cast<unsigned char>(utf8[i]);
-    uint32_t cp = 0;
-    size_t extra = 0;
-    if (c < 0x80) {
-      cp = c;
-    } else if ((c & 0xE0) == 0xC0) {
-      cp = c & 0x1F;
-      extra = 1;
-    } else if ((c & 0xF0) == 0xE0) {
-      cp = c & 0x0F;
-      extra = 2;
-    } else if ((c & 0xF8) == 0xF0) {
-      cp = c & 0x07;
-      extra = 3;
-    } else {
+    char32_t cp = 0;
+    size_t length = base::DecodeUtf8At(utf8, i, &cp);
+    if (length == 0) {
       return false;
     }
-    if (i + extra >= utf8.size()) {
-      return false;
-    }
-    for (size_t k = 1; k <= extra; ++k) {
-      auto cc = static_cast<unsigned char>(utf8[i + k]);
-      if ((cc & 0xC0) != 0x80) {
-        return false;
-      }
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    i += extra + 1;
+    i += length;
     auto push = [out](uint32_t unit) {
       out->push_back(static_cast<unsigned char>(unit >> 8));
       out->push_back(static_cast<unsigned char>(unit & 0xff));

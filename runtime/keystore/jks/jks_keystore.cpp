@@ -3,9 +3,9 @@
 // gives the same bytes on every host and every run.
 #include <optional>
 
+#include "base/ascii.h"
 #include "runtime/keystore/internal.h"
 #include "runtime/keystore/jks/jks_file.h"
-#include "runtime/manifest/validate.h"
 
 namespace trust::keystore {
 namespace {
@@ -28,7 +28,7 @@ class JksKeystore : public Keystore {
   bool CaseInsensitiveAliases() const override { return true; }
   std::vector<EntryInfo> List() const override { return infos_; }
 
-  bool AddTrusted(std::string_view alias, const pem::Certificate& cert,
+  bool AddTrusted(std::string_view alias, const x509::Certificate& cert,
                   std::string* error) override {
     if (!CheckNewAlias(alias, error)) {
       return false;
@@ -37,7 +37,7 @@ class JksKeystore : public Keystore {
       *error = "alias `" + std::string(alias) + "` already exists";
       return false;
     }
-    JksEntry entry = MakeTrusted(manifest::AsciiLower(alias), cert);
+    JksEntry entry = MakeTrusted(base::AsciiLower(alias), cert);
     EntryInfo info{entry.alias, EntryKind::kTrustedCert, {}, {}, {}};
     if (!DescribeCertificate(entry.chain[0].der, &info, error)) {
       return false;
@@ -47,7 +47,7 @@ class JksKeystore : public Keystore {
     return true;
   }
 
-  bool ReplaceTrusted(std::string_view alias, const pem::Certificate& cert,
+  bool ReplaceTrusted(std::string_view alias, const x509::Certificate& cert,
                       std::string* error) override {
     std::vector<size_t> matches = FindAllTrusted(alias, error);
     if (matches.empty()) {
@@ -88,7 +88,7 @@ class JksKeystore : public Keystore {
  private:
   static constexpr size_t kNotFound = static_cast<size_t>(-1);
 
-  static JksEntry MakeTrusted(std::string alias, const pem::Certificate& cert) {
+  static JksEntry MakeTrusted(std::string alias, const x509::Certificate& cert) {
     JksEntry entry;
     entry.tag = jks::kTagTrustedCert;
     entry.alias = std::move(alias);
@@ -99,7 +99,7 @@ class JksKeystore : public Keystore {
 
   size_t Find(std::string_view alias) const {
     for (size_t i = 0; i < file_.entries.size(); ++i) {
-      if (manifest::AsciiEqualIgnoreCase(file_.entries[i].alias, alias)) {
+      if (base::AsciiEqualIgnoreCase(file_.entries[i].alias, alias)) {
         return i;
       }
     }
@@ -111,7 +111,7 @@ class JksKeystore : public Keystore {
   std::vector<size_t> FindAllTrusted(std::string_view alias, std::string* error) const {
     std::vector<size_t> matches;
     for (size_t i = 0; i < file_.entries.size(); ++i) {
-      if (!manifest::AsciiEqualIgnoreCase(file_.entries[i].alias, alias)) {
+      if (!base::AsciiEqualIgnoreCase(file_.entries[i].alias, alias)) {
         continue;
       }
       if (file_.entries[i].tag != jks::kTagTrustedCert) {

@@ -61,7 +61,7 @@ bool LooksLikeText(std::string_view bytes, std::string* error) {
   return true;
 }
 
-std::string CertToPem(const pem::Certificate& cert) {
+std::string CertToPem(const x509::Certificate& cert) {
   std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new(BIO_s_mem()), BIO_free);
   if (!bio || PEM_write_bio_X509(bio.get(), cert.x509()) != 1) {
     return {};
@@ -145,17 +145,17 @@ class PemParser {
 
   static bool Describe(std::string_view block, const std::optional<std::string>& alias,
                        Piece* piece, std::string* error) {
-    pem::LoadResult result = pem::ParseCertificate(block);
-    if (const auto* failure = std::get_if<pem::LoadError>(&result)) {
+    x509::LoadResult result = x509::ParseCertificate(block);
+    if (const auto* failure = std::get_if<x509::LoadError>(&result)) {
       *error = "certificate block " + (alias ? "`" + *alias + "` " : std::string()) +
                "is unreadable: " + failure->message;
       return false;
     }
-    const auto& cert = std::get<std::shared_ptr<const pem::Certificate>>(result);
+    const auto& cert = std::get<std::shared_ptr<const x509::Certificate>>(result);
     piece->info.kind = EntryKind::kTrustedCert;
     piece->info.sha256 = cert->facts().sha256;
     piece->info.subject = cert->facts().subject;
-    piece->info.not_after = pem::FormatUtc(cert->facts().not_after);
+    piece->info.not_after = x509::FormatUtc(cert->facts().not_after);
     piece->info.alias = piece->has_alias_line ? *alias : cert->facts().sha256;
     return true;
   }
@@ -185,7 +185,7 @@ class PemBundle : public Keystore {
     return out;
   }
 
-  bool AddTrusted(std::string_view alias, const pem::Certificate& cert,
+  bool AddTrusted(std::string_view alias, const x509::Certificate& cert,
                   std::string* error) override {
     if (!CheckNewAlias(alias, error)) {
       return false;
@@ -205,7 +205,7 @@ class PemBundle : public Keystore {
     return true;
   }
 
-  bool ReplaceTrusted(std::string_view alias, const pem::Certificate& cert,
+  bool ReplaceTrusted(std::string_view alias, const x509::Certificate& cert,
                       std::string* error) override {
     Piece* piece = Find(alias);
     if (piece == nullptr) {
@@ -249,7 +249,7 @@ class PemBundle : public Keystore {
     return nullptr;
   }
 
-  static bool MakePiece(std::string_view alias, const pem::Certificate& cert, Piece* piece,
+  static bool MakePiece(std::string_view alias, const x509::Certificate& cert, Piece* piece,
                         std::string* error) {
     std::string block = CertToPem(cert);
     if (block.empty()) {
@@ -260,7 +260,7 @@ class PemBundle : public Keystore {
     piece->is_cert = true;
     piece->has_alias_line = true;
     piece->info = {std::string(alias), EntryKind::kTrustedCert, cert.facts().sha256,
-                   cert.facts().subject, pem::FormatUtc(cert.facts().not_after)};
+                   cert.facts().subject, x509::FormatUtc(cert.facts().not_after)};
     return true;
   }
 

@@ -7,9 +7,10 @@
 
 #include <map>
 
+#include "base/ascii.h"
+#include "base/utf8.h"
 #include "runtime/keystore/internal.h"
 #include "runtime/keystore/pkcs12/pkcs12_file.h"
-#include "runtime/manifest/validate.h"
 
 namespace trust::keystore {
 namespace {
@@ -35,32 +36,15 @@ struct Entry {
 // (no manifest alias can name such an entry: manifest aliases are printable ASCII).
 std::string Utf16BeToUtf8(const unsigned char* data, size_t length) {
   std::string out;
-  auto put = [&out](uint32_t cp) {
-    if (cp < 0x80) {
-      out.push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-      out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-      out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else {
-      out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    }
-  };
   for (size_t i = 0; i + 1 < length; i += 2) {
     uint32_t unit = static_cast<uint32_t>(data[i]) << 8 | data[i + 1];
     bool high = unit >= 0xD800 && unit < 0xDC00;
     uint32_t next = i + 3 < length ? (static_cast<uint32_t>(data[i + 2]) << 8 | data[i + 3]) : 0;
     if (high && next >= 0xDC00 && next < 0xE000) {
-      put(0x10000 + ((unit - 0xD800) << 10) + (next - 0xDC00));
+      base::AppendUtf8(out, 0x10000 + ((unit - 0xD800) << 10) + (next - 0xDC00));
       i += 2;
     } else {
-      put(unit >= 0xD800 && unit < 0xE000 ? 0xFFFD : unit);
+      base::AppendUtf8(out, unit >= 0xD800 && unit < 0xE000 ? 0xFFFD : unit);
     }
   }
   return out;
@@ -242,7 +226,7 @@ class EntryScanner {
   int unnamed_ = 0;  // Java's counter for entries without a friendlyName
 };
 
-PKCS12_SAFEBAG* MakeTrustedBag(std::string_view alias, const pem::Certificate& cert) {
+PKCS12_SAFEBAG* MakeTrustedBag(std::string_view alias, const x509::Certificate& cert) {
   PKCS12_SAFEBAG* bag = PKCS12_SAFEBAG_create_cert(cert.x509());
   std::string name(alias);
   ASN1_OBJECT* usage = OBJ_txt2obj(std::string(kAnyExtendedKeyUsage).c_str(), 1);
@@ -280,7 +264,7 @@ class Pkcs12Keystore : public Keystore {
     return out;
   }
 
-  bool AddTrusted(std::string_view alias, const pem::Certificate& cert,
+  bool AddTrusted(std::string_view alias, const x509::Certificate& cert,
                   std::string* error) override {
     if (!CheckNewAlias(alias, error)) {
       return false;
@@ -289,7 +273,7 @@ class Pkcs12Keystore : public Keystore {
       *error = "alias `" + std::string(alias) + "` already exists";
       return false;
     }
-    PKCS12_SAFEBAG* bag = MakeTrustedBag(manifest::AsciiLower(alias), cert);
+    PKCS12_SAFEBAG* bag = MakeTrustedBag(base::AsciiLower(alias), cert);
     if (bag == nullptr) {
       *error = "cannot make a pkcs12 certificate bag for `" + std::string(alias) + "`";
       return false;
@@ -299,7 +283,7 @@ class Pkcs12Keystore : public Keystore {
     // parses). The new container is always the last one, so its bags come last in scan order,
     // where a Rescan would put this entry too.
     STACK_OF(PKCS12_SAFEBAG)* bags = NewBags();
-    Entry entry{{manifest::AsciiLower(alias), EntryKind::kTrustedCert, {}, {}, {}},
+    Entry entry{{base::AsciiLower(alias), EntryKind::kTrustedCert, {}, {}, {}},
                 BagRef{*new_container_, sk_PKCS12_SAFEBAG_num(bags)}};
     if (!DescribeCertificate(CertDer(bag), &entry.info, error)) {
       PKCS12_SAFEBAG_free(bag);
@@ -310,7 +294,7 @@ class Pkcs12Keystore : public Keystore {
     return true;
   }
 
-  bool ReplaceTrusted(std::string_view alias, const pem::Certificate& cert,
+  bool ReplaceTrusted(std::string_view alias, const x509::Certificate& cert,
                       std::string* error) override {
     // The old bag leaves its container (re-packed), the new one joins the new container.
     return Remove(alias, error) && AddTrusted(alias, cert, error);
@@ -320,7 +304,7 @@ class Pkcs12Keystore : public Keystore {
   bool Remove(std::string_view alias, std::string* error) override {
     std::vector<BagRef> refs;
     for (const Entry& entry : entries_) {
-      if (!manifest::AsciiEqualIgnoreCase(entry.info.alias, alias)) {
+      if (!base::AsciiEqualIgnoreCase(entry.info.alias, alias)) {
         continue;
       }
       if (entry.info.kind != EntryKind::kTrustedCert) {
@@ -349,7 +333,7 @@ class Pkcs12Keystore : public Keystore {
  private:
   const Entry* FindEntry(std::string_view alias) const {
     for (const Entry& entry : entries_) {
-      if (manifest::AsciiEqualIgnoreCase(entry.info.alias, alias)) {
+      if (base::AsciiEqualIgnoreCase(entry.info.alias, alias)) {
         return &entry;
       }
     }

@@ -21,11 +21,11 @@
 
 #include "runtime/keystore/keystore.h"
 #include "runtime/manifest/manifest.h"
-#include "runtime/pem/certificate.h"
+#include "runtime/x509/certificate.h"
 
 namespace {
 
-using trust::pem::Certificate;
+using trust::x509::Certificate;
 
 std::shared_ptr<const Certificate> MakeCert(EVP_PKEY* key, const std::string& cn, long serial,
                                             std::string* der) {
@@ -45,7 +45,7 @@ std::shared_ptr<const Certificate> MakeCert(EVP_PKEY* key, const std::string& cn
   der->assign(reinterpret_cast<char*>(bytes), static_cast<size_t>(length));
   OPENSSL_free(bytes);
   X509_free(x509);
-  auto parsed = trust::pem::ParseCertificate(*der);
+  auto parsed = trust::x509::ParseCertificate(*der);
   return std::get<std::shared_ptr<const Certificate>>(parsed);
 }
 
@@ -103,8 +103,8 @@ int main(int argc, char** argv) {
     Write(dir + "/add/" + std::to_string(i) + ".der", der);
     Write(dir + "/certs/" + sha + ".der", der);
     entries.push_back({"new-" + std::to_string(i), "../certs/" + sha + ".der", sha,
-                       cert->facts().subject, trust::pem::FormatUtc(cert->facts().not_after), false,
-                       std::nullopt});
+                       cert->facts().subject, trust::x509::FormatUtc(cert->facts().not_after),
+                       false, std::nullopt});
   }
   EVP_PKEY_free(key);
   for (auto [name, format] : {std::pair{"jks", trust::manifest::Format::kJks},

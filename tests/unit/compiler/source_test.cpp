@@ -65,11 +65,5 @@ TEST(SourceManager, IdsIndexFiles) {
   EXPECT_EQ(manager.size(), 2u);
 }
 
-TEST(CountCodePoints, Utf8) {
-  EXPECT_EQ(CountCodePoints(""), 0u);
-  EXPECT_EQ(CountCodePoints("abc"), 3u);
-  EXPECT_EQ(CountCodePoints("\xC3\xA9\xF0\x9F\x94\x92"), 2u);
-}
-
 }  // namespace
 }  // namespace trust::source

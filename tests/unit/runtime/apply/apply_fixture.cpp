@@ -27,7 +27,7 @@ manifest::Entry ApplyFixture::EntryFor(const std::string& alias, const TestCert&
           "../certs/" + sha + ".der",
           sha,
           cert.cert->facts().subject,
-          pem::FormatUtc(cert.cert->facts().not_after),
+          x509::FormatUtc(cert.cert->facts().not_after),
           replace,
           std::nullopt};
 }

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "base/digest.h"
 #include "runtime/keystore/keystore.h"
 #include "tests/unit/runtime/apply/apply_fixture.h"
 #include "tests/unit/runtime/apply/subprocess.h"
@@ -197,7 +198,7 @@ TEST_P(ApplyTest, WrongPasswordLeavesFileUntouched) {
 INSTANTIATE_TEST_SUITE_P(Formats, ApplyTest,
                          ::testing::Values(Format::kJks, Format::kPkcs12, Format::kPem),
                          [](const auto& info) {
-                           return std::string(manifest::FormatName(info.param));
+                           return std::string(keystore::StoreFormatName(info.param));
                          });
 
 using ApplyErrorsTest = ApplyFixture;
@@ -378,8 +379,8 @@ TEST_F(ApplyErrorsTest, SumsAndSignature) {
   manifest::Manifest m = BaseManifest(Format::kPem);
   m.entries.push_back(EntryFor("alpha", a));
   std::string path = WriteManifest(m);
-  std::string sums = pem::Sha256Hex(a.der) + "  certs/" + a.cert->facts().sha256 + ".der\n" +
-                     pem::Sha256Hex(ReadFile(path)) + "  keystores/ks.manifest.json\n";
+  std::string sums = base::Sha256Hex(a.der) + "  certs/" + a.cert->facts().sha256 + ".der\n" +
+                     base::Sha256Hex(ReadFile(path)) + "  keystores/ks.manifest.json\n";
   WriteFile(dir_ + "/SHA256SUMS", sums);
   WriteFile(dir_ + "/SHA256SUMS.sig", Sign(sums, signer.key.get()));
   WriteFile(dir_ + "/pub.pem", PublicPem(signer.key.get()));
@@ -407,8 +408,8 @@ TEST_F(ApplyErrorsTest, RequireSignature) {
   manifest::Manifest m = BaseManifest(Format::kPem);
   m.entries.push_back(EntryFor("alpha", a));
   std::string path = WriteManifest(m);
-  std::string sums = pem::Sha256Hex(a.der) + "  certs/" + a.cert->facts().sha256 + ".der\n" +
-                     pem::Sha256Hex(ReadFile(path)) + "  keystores/ks.manifest.json\n";
+  std::string sums = base::Sha256Hex(a.der) + "  certs/" + a.cert->facts().sha256 + ".der\n" +
+                     base::Sha256Hex(ReadFile(path)) + "  keystores/ks.manifest.json\n";
   WriteFile(dir_ + "/SHA256SUMS", sums);
   WriteFile(dir_ + "/SHA256SUMS.sig", Sign(sums, signer.key.get()));
   WriteFile(dir_ + "/pub.pem", PublicPem(signer.key.get()));

@@ -121,7 +121,7 @@ TEST_P(BadInputTest, NotAKeystore) {
   }
   Corrupt("just some text\n");
   ExpectRefused("the keystore is pem, the manifest says " +
-                std::string(manifest::FormatName(GetParam())));
+                std::string(keystore::StoreFormatName(GetParam())));
   Corrupt(std::string("\x30\x82\x01\x00garbage", 11));  // looks like DER, is not PKCS#12
   ExpectRefused(GetParam() == Format::kJks ? "the keystore is pkcs12, the manifest says jks"
                                            : "cacerts");
@@ -166,7 +166,7 @@ TEST_P(BadInputTest, UnreadableKeystore) {
 INSTANTIATE_TEST_SUITE_P(Formats, BadInputTest,
                          ::testing::Values(Format::kJks, Format::kPkcs12, Format::kPem),
                          [](const auto& info) {
-                           return std::string(manifest::FormatName(info.param));
+                           return std::string(keystore::StoreFormatName(info.param));
                          });
 
 }  // namespace

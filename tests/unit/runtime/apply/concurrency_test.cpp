@@ -85,7 +85,7 @@ TEST_P(ConcurrencyTest, TwoAppliersBothLand) {
 INSTANTIATE_TEST_SUITE_P(Formats, ConcurrencyTest,
                          ::testing::Values(Format::kJks, Format::kPkcs12, Format::kPem),
                          [](const auto& info) {
-                           return std::string(manifest::FormatName(info.param));
+                           return std::string(keystore::StoreFormatName(info.param));
                          });
 
 }  // namespace

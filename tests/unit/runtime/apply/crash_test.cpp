@@ -246,7 +246,7 @@ TEST_P(CrashTest, KilledAfterRandomDelays) {
 INSTANTIATE_TEST_SUITE_P(Formats, CrashTest,
                          ::testing::Values(Format::kJks, Format::kPkcs12, Format::kPem),
                          [](const auto& info) {
-                           return std::string(manifest::FormatName(info.param));
+                           return std::string(keystore::StoreFormatName(info.param));
                          });
 
 }  // namespace

@@ -122,6 +122,8 @@ class DecisionTableTest : public ApplyFixture, public ::testing::WithParamInterf
       case Format::kPem:
         WriteFile(store_path_, SeedPem(seeds));
         break;
+      case Format::kJceks:  // read-only: no manifest names it
+        FAIL() << "jceks is not a manifest format";
     }
     ASSERT_EQ(List().size(), seeds.size());
     before_ = ReadFile(store_path_);
@@ -382,7 +384,7 @@ TEST_P(DecisionTableTest, RemoveTakesEveryEntryTheAliasMatches) {
 INSTANTIATE_TEST_SUITE_P(Formats, DecisionTableTest,
                          ::testing::Values(Format::kJks, Format::kPkcs12, Format::kPem),
                          [](const auto& info) {
-                           return std::string(manifest::FormatName(info.param));
+                           return std::string(keystore::StoreFormatName(info.param));
                          });
 
 // Issue 13, item 3: a jks with an exact duplicate alias (here two private-key entries). Java

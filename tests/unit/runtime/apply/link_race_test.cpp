@@ -176,7 +176,7 @@ TEST_P(LinkRaceTest, LegitimatelySymlinkedStoreStillWorks) {
 INSTANTIATE_TEST_SUITE_P(Formats, LinkRaceTest,
                          ::testing::Values(Format::kJks, Format::kPkcs12, Format::kPem),
                          [](const auto& info) {
-                           return std::string(manifest::FormatName(info.param));
+                           return std::string(keystore::StoreFormatName(info.param));
                          });
 
 }  // namespace

@@ -39,7 +39,7 @@ std::string ToPem(X509* x509) {
 TestCert MakeCert(const std::string& cn, int64_t not_before, int64_t not_after) {
   static std::atomic<long> serial{1000};
   KeyPtr key = MakeKey();
-  pem::X509Ptr x509(X509_new());
+  x509::X509Ptr x509(X509_new());
   X509_set_version(x509.get(), 2);
   ASN1_INTEGER_set(X509_get_serialNumber(x509.get()), serial++);
   ASN1_TIME_set(X509_getm_notBefore(x509.get()), static_cast<time_t>(not_before));
@@ -53,12 +53,12 @@ TestCert MakeCert(const std::string& cn, int64_t not_before, int64_t not_after) 
   TestCert out;
   out.der = ToDer(x509.get());
   out.pem = ToPem(x509.get());
-  pem::LoadResult result = pem::ParseCertificate(out.der);
-  if (!std::holds_alternative<std::shared_ptr<const pem::Certificate>>(result)) {
+  x509::LoadResult result = x509::ParseCertificate(out.der);
+  if (!std::holds_alternative<std::shared_ptr<const x509::Certificate>>(result)) {
     throw std::runtime_error("test certificate does not parse: " +
-                             std::get<pem::LoadError>(result).message);
+                             std::get<x509::LoadError>(result).message);
   }
-  out.cert = std::get<std::shared_ptr<const pem::Certificate>>(result);
+  out.cert = std::get<std::shared_ptr<const x509::Certificate>>(result);
   out.key = std::move(key);
   return out;
 }

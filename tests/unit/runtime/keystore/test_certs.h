@@ -8,7 +8,7 @@
 #include <memory>
 #include <string>
 
-#include "runtime/pem/certificate.h"
+#include "runtime/x509/certificate.h"
 
 namespace trust::testing {
 
@@ -21,7 +21,7 @@ struct KeyDeleter {
 using KeyPtr = std::unique_ptr<EVP_PKEY, KeyDeleter>;
 
 struct TestCert {
-  std::shared_ptr<const pem::Certificate> cert;
+  std::shared_ptr<const x509::Certificate> cert;
   KeyPtr key;
   std::string der;
   std::string pem;

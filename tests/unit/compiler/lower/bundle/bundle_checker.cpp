@@ -451,8 +451,13 @@ void Checker::CheckUser(const Key& key, const XMLElement* entity, const std::str
                  {"LastName", false},
                  {"Email", false},
                  {"SubjectDn", options_.strict},
-                 {"Properties", options_.strict}},
+                 {"Properties", options_.strict},
+                 {"Extension", false}},  // the user's own certificate, when attached
                 where);
+  if (const XMLElement* data = Child(Child(entity, "Extension"), "CertificateData")) {
+    if (Child(data, "Encoded") == nullptr)
+      Error(where + ": attached certificate without l7:Encoded");
+  }
   if (entity->Attribute("providerId") == nullptr) {
     Error(where + ": user without providerId");
   }

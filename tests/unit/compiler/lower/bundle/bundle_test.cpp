@@ -122,7 +122,7 @@ TEST(BundleTest, CertificateData) {
   EXPECT_STREQ(cert->Name(), "l7:TrustedCertificate");
   EXPECT_EQ(Text(cert, "l7:Name"), "Partner CA");
   const XMLElement* data = cert->FirstChildElement("l7:CertificateData");
-  const pem::Certificate& c = *program.certs[0].certificate;
+  const x509::Certificate& c = *program.certs[0].certificate;
   EXPECT_EQ(Text(data, "l7:IssuerName"), "CN=Partner CA");
   EXPECT_EQ(Text(data, "l7:SubjectName"), "CN=Partner CA");
   EXPECT_EQ(Text(data, "l7:SerialNumber"), "4242");

@@ -27,10 +27,10 @@ std::string ToDer(X509* x509) {
 
 }  // namespace
 
-std::shared_ptr<const pem::Certificate> MakeCertificate(const std::string& common_name,
-                                                        int64_t serial) {
+std::shared_ptr<const x509::Certificate> MakeCertificate(const std::string& common_name,
+                                                         int64_t serial) {
   std::unique_ptr<EVP_PKEY, KeyDeleter> key(EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519"));
-  pem::X509Ptr x509(X509_new());
+  x509::X509Ptr x509(X509_new());
   X509_set_version(x509.get(), 2);
   ASN1_INTEGER_set_int64(X509_get_serialNumber(x509.get()), serial);
   ASN1_TIME_set(X509_getm_notBefore(x509.get()), static_cast<time_t>(kNotBefore));
@@ -42,15 +42,15 @@ std::shared_ptr<const pem::Certificate> MakeCertificate(const std::string& commo
   X509_set_issuer_name(x509.get(), name);
   X509_set_pubkey(x509.get(), key.get());
   X509_sign(x509.get(), key.get(), nullptr);  // Ed25519 signs without a separate digest
-  pem::LoadResult result = pem::ParseCertificate(ToDer(x509.get()));
-  if (auto* error = std::get_if<pem::LoadError>(&result)) {
+  x509::LoadResult result = x509::ParseCertificate(ToDer(x509.get()));
+  if (auto* error = std::get_if<x509::LoadError>(&result)) {
     throw std::runtime_error("test certificate does not parse: " + error->message);
   }
-  return std::get<std::shared_ptr<const pem::Certificate>>(result);
+  return std::get<std::shared_ptr<const x509::Certificate>>(result);
 }
 
 ir::CertId AddCert(ir::Program& program, const std::string& name,
-                   std::shared_ptr<const pem::Certificate> certificate) {
+                   std::shared_ptr<const x509::Certificate> certificate) {
   ir::Cert cert;
   cert.name = name;
   cert.display_name = name;

@@ -8,17 +8,17 @@
 #include <vector>
 
 #include "compiler/ir/ir.h"
-#include "runtime/pem/certificate.h"
+#include "runtime/x509/certificate.h"
 
 namespace trust::testing {
 
 // A self-signed Ed25519 certificate "CN=<common_name>" with the given serial number.
-std::shared_ptr<const pem::Certificate> MakeCertificate(const std::string& common_name,
-                                                        int64_t serial);
+std::shared_ptr<const x509::Certificate> MakeCertificate(const std::string& common_name,
+                                                         int64_t serial);
 
 // Appends a Cert to the program and returns its id.
 ir::CertId AddCert(ir::Program& program, const std::string& name,
-                   std::shared_ptr<const pem::Certificate> certificate);
+                   std::shared_ptr<const x509::Certificate> certificate);
 
 // A trust of `cert` under `entity_name` with the language's defaults (no purpose, no anchor,
 // hostname verification and revocation checking on).

@@ -6,9 +6,9 @@
 #include <fstream>
 #include <sstream>
 
-#include "runtime/pem/certificate.h"
+#include "runtime/x509/certificate.h"
 
-namespace trust::pem {
+namespace trust::x509 {
 namespace {
 
 namespace fs = std::filesystem;
@@ -42,4 +42,4 @@ TEST(SummarizeCertificate, RefusesWhatIsNotACertificate) {
 }
 
 }  // namespace
-}  // namespace trust::pem
+}  // namespace trust::x509

@@ -1,6 +1,6 @@
 // The facts cache must give exactly what ParseCertificate gives, decode each distinct file at
 // most once, and treat a damaged entry as a miss.
-#include "runtime/pem/facts_cache.h"
+#include "compiler/facts/facts_cache.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -9,7 +9,9 @@
 #include <fstream>
 #include <sstream>
 
-namespace trust::pem {
+#include "base/digest.h"
+
+namespace trust::facts {
 namespace {
 
 namespace fs = std::filesystem;
@@ -23,11 +25,11 @@ std::string ReadCert(const std::string& name) {
   return bytes.str();
 }
 
-const Certificate& Get(const LoadResult& result) {
-  return *std::get<std::shared_ptr<const Certificate>>(result);
+const x509::Certificate& Get(const x509::LoadResult& result) {
+  return *std::get<std::shared_ptr<const x509::Certificate>>(result);
 }
 
-void ExpectSameFacts(const CertFacts& a, const CertFacts& b) {
+void ExpectSameFacts(const x509::CertFacts& a, const x509::CertFacts& b) {
   EXPECT_EQ(a.subject, b.subject);
   EXPECT_EQ(a.issuer, b.issuer);
   EXPECT_EQ(a.subject_dn, b.subject_dn);
@@ -72,11 +74,11 @@ TEST_F(FactsCacheTest, AHitOnDiskGivesWhatParsingGives) {
        {"root-ca.pem", "ca.der", "ec256.pem", "sha1.pem", "user-alice.pem", "revocation-ca.pem"}) {
     std::string bytes = ReadCert(name);
     FactsCache first(dir_, kProducer);
-    LoadResult parsed = first.Load(bytes);
+    x509::LoadResult parsed = first.Load(bytes);
     ASSERT_EQ(first.decoded(), 1u) << name;
     first.Flush();
     FactsCache second(dir_, kProducer);  // a later process
-    LoadResult cached = second.Load(bytes);
+    x509::LoadResult cached = second.Load(bytes);
     EXPECT_EQ(second.decoded(), 0u) << name;
     ExpectSameFacts(Get(parsed).facts(), Get(cached).facts());
     EXPECT_EQ(Get(parsed).der(), Get(cached).der());
@@ -90,8 +92,8 @@ TEST_F(FactsCacheTest, SignatureChecksWorkOnCachedCertificates) {
   FactsCache(dir_, kProducer).Load(alice);
   FactsCache(dir_, kProducer).Load(ca);
   FactsCache cache(dir_, kProducer);
-  LoadResult leaf = cache.Load(alice);
-  LoadResult issuer = cache.Load(ca);
+  x509::LoadResult leaf = cache.Load(alice);
+  x509::LoadResult issuer = cache.Load(ca);
   EXPECT_EQ(cache.decoded(), 0u);
   EXPECT_TRUE(Get(leaf).IsSignedBy(Get(issuer)));
   EXPECT_FALSE(Get(issuer).IsSignedBy(Get(leaf)));
@@ -110,9 +112,9 @@ TEST_F(FactsCacheTest, ADamagedOrTornPackIsAMissNeverAWrongAnswer) {
   auto load_with_pack = [&](const std::string& content) {
     std::ofstream(pack, std::ios::binary | std::ios::trunc) << content;
     FactsCache cache(dir_, kProducer);
-    LoadResult result = cache.Load(bytes);
+    x509::LoadResult result = cache.Load(bytes);
     EXPECT_EQ(Get(result).facts().subject, subject);
-    EXPECT_EQ(Get(result).facts().sha256, Sha256Hex(Get(result).der()));
+    EXPECT_EQ(Get(result).facts().sha256, base::Sha256Hex(Get(result).der()));
     return cache.decoded();
   };
   constexpr size_t kHeaders = 16 + 72;  // magic line, record header
@@ -144,7 +146,7 @@ TEST_F(FactsCacheTest, ForeignPackStartsOverAndLaterProcessesAppend) {
 TEST_F(FactsCacheTest, AFifoInPlaceOfThePackNeitherHangsNorBreaks) {
   ASSERT_EQ(mkfifo((dir_ / "certs-v2.pack").c_str(), 0600), 0);
   FactsCache cache(dir_, kProducer);
-  LoadResult result = cache.Load(ReadCert("root-ca.pem"));
+  x509::LoadResult result = cache.Load(ReadCert("root-ca.pem"));
   EXPECT_EQ(Get(result).facts().subject, "CN=Test Root CA,O=trustc tests,C=US");
   cache.Flush();  // skips what is not a regular file
   EXPECT_TRUE(fs::is_fifo(dir_ / "certs-v2.pack"));
@@ -160,7 +162,7 @@ void WriteFile(const fs::path& path, const std::string& bytes) {
 }
 
 std::string RawSha256(const std::string& bytes) {
-  std::string hex = Sha256Hex(std::string_view(bytes));
+  std::string hex = base::Sha256Hex(std::string_view(bytes));
   std::string raw;
   for (size_t i = 0; i < hex.size(); i += 2) {
     raw += static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16));
@@ -181,7 +183,7 @@ TEST_F(FactsCacheTest, ASwappedRecordIsNotBelieved) {
   forged.replace(at, 32, RawSha256(root));
   WriteFile(pack, forged);
   FactsCache cache(dir_, kProducer);
-  LoadResult result = cache.Load(root);
+  x509::LoadResult result = cache.Load(root);
   EXPECT_EQ(Get(result).facts().subject, "CN=Test Root CA,O=trustc tests,C=US");
   EXPECT_EQ(cache.decoded(), 1u);
 }
@@ -249,10 +251,10 @@ TEST_F(FactsCacheTest, NoDirectoryMeansNoDisk) {
 
 TEST_F(FactsCacheTest, FailuresAreNotCached) {
   FactsCache cache(dir_, kProducer);
-  EXPECT_TRUE(std::holds_alternative<LoadError>(cache.Load(ReadCert("key-and-cert.pem"))));
-  EXPECT_TRUE(std::holds_alternative<LoadError>(cache.Load(ReadCert("key-and-cert.pem"))));
+  EXPECT_TRUE(std::holds_alternative<x509::LoadError>(cache.Load(ReadCert("key-and-cert.pem"))));
+  EXPECT_TRUE(std::holds_alternative<x509::LoadError>(cache.Load(ReadCert("key-and-cert.pem"))));
   EXPECT_EQ(cache.decoded(), 2u);
 }
 
 }  // namespace
-}  // namespace trust::pem
+}  // namespace trust::facts

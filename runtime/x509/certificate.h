@@ -14,9 +14,9 @@
 #include <variant>
 #include <vector>
 
-#include "runtime/pem/dn.h"
+#include "runtime/x509/dn.h"
 
-namespace trust::pem {
+namespace trust::x509 {
 
 struct X509Deleter {
   void operator()(X509* x) const { X509_free(x); }
@@ -96,10 +96,7 @@ struct CertSummary {
 };
 std::optional<CertSummary> SummarizeCertificate(std::string_view der);
 
-std::string Sha256Hex(std::span<const uint8_t> bytes);
-std::string Sha256Hex(std::string_view bytes);
-
 // "2031-03-01T12:00:00Z"
 std::string FormatUtc(int64_t seconds_since_epoch);
 
-}  // namespace trust::pem
+}  // namespace trust::x509

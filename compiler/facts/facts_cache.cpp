@@ -1,4 +1,4 @@
-#include "runtime/pem/facts_cache.h"
+#include "compiler/facts/facts_cache.h"
 
 #include <fcntl.h>
 #include <openssl/crypto.h>
@@ -17,7 +17,9 @@
 #include <iostream>
 #include <set>
 
-namespace trust::pem {
+#include "base/digest.h"
+
+namespace trust::facts {
 namespace {
 
 namespace fs = std::filesystem;
@@ -58,11 +60,11 @@ class Writer {
     Fixed(text.size(), 4);
     out_ += text;
   }
-  void Dn(const DistinguishedName& dn) {
+  void Dn(const x509::DistinguishedName& dn) {
     Fixed(dn.rdns.size(), 4);
-    for (const Rdn& rdn : dn.rdns) {
+    for (const x509::Rdn& rdn : dn.rdns) {
       Fixed(rdn.size(), 4);
-      for (const DnAttribute& a : rdn) {
+      for (const x509::DnAttribute& a : rdn) {
         Text(a.type);
         Text(a.value);
       }
@@ -97,10 +99,10 @@ class Reader {
     in_.remove_prefix(size);
     return text;
   }
-  DistinguishedName Dn() {
-    DistinguishedName dn;
+  x509::DistinguishedName Dn() {
+    x509::DistinguishedName dn;
     for (uint64_t r = Fixed(4); ok_ && r > 0; --r) {
-      Rdn rdn;
+      x509::Rdn rdn;
       for (uint64_t a = Fixed(4); ok_ && a > 0; --a) {
         std::string type = Text();
         rdn.push_back({std::move(type), Text()});
@@ -127,8 +129,8 @@ class Reader {
   bool ok_ = true;
 };
 
-std::string EncodeBody(const Certificate& certificate, bool der_is_file) {
-  const CertFacts& f = certificate.facts();
+std::string EncodeBody(const x509::Certificate& certificate, bool der_is_file) {
+  const x509::CertFacts& f = certificate.facts();
   Writer w;
   w.Text(f.subject);
   w.Text(f.issuer);
@@ -154,22 +156,11 @@ std::string EncodeBody(const Certificate& certificate, bool der_is_file) {
   return std::move(w.bytes());
 }
 
-std::string Hex(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(bytes.size() * 2);
-  for (unsigned char b : bytes) {
-    hex += kDigits[b >> 4];
-    hex += kDigits[b & 0xF];
-  }
-  return hex;
-}
-
 // `key` is the file's SHA-256 (raw).
-std::shared_ptr<const Certificate> DecodeBody(std::string_view body, const std::string& key,
-                                              std::string_view file_bytes) {
+std::shared_ptr<const x509::Certificate> DecodeBody(std::string_view body, const std::string& key,
+                                                    std::string_view file_bytes) {
   Reader r(body);
-  CertFacts f;
+  x509::CertFacts f;
   f.subject = r.Text();
   f.issuer = r.Text();
   f.subject_dn = r.Dn();
@@ -190,15 +181,15 @@ std::shared_ptr<const Certificate> DecodeBody(std::string_view body, const std::
   f.ocsp_urls = r.Texts();
   f.crl_urls = r.Texts();
   std::string der = der_is_file ? std::string(file_bytes) : r.Text();
-  if (!r.done() || key_type > static_cast<uint64_t>(KeyType::kOther) || der.empty()) {
+  if (!r.done() || key_type > static_cast<uint64_t>(x509::KeyType::kOther) || der.empty()) {
     return nullptr;
   }
-  f.key_type = static_cast<KeyType>(key_type);
+  f.key_type = static_cast<x509::KeyType>(key_type);
   // A DER file's key is its DER's hash already; PEM's DER is checked against the recorded hash.
-  if (!der_is_file && Sha256Hex(der) != f.sha256) return nullptr;
-  if (der_is_file && Hex(key) != f.sha256) return nullptr;
-  return std::make_shared<const Certificate>(std::vector<uint8_t>(der.begin(), der.end()),
-                                             std::move(f));
+  if (!der_is_file && base::Sha256Hex(der) != f.sha256) return nullptr;
+  if (der_is_file && base::Hex(key) != f.sha256) return nullptr;
+  return std::make_shared<const x509::Certificate>(std::vector<uint8_t>(der.begin(), der.end()),
+                                                   std::move(f));
 }
 
 std::string Tag(std::string_view secret, std::string_view producer, std::string_view key,
@@ -343,7 +334,7 @@ bool PlaceFile(int dir, std::string_view name, std::string_view bytes, bool excl
     unsigned char random[8];
     if (RAND_bytes(random, sizeof random) != 1) return false;
     temporary = "." + std::string(name) + "." +
-                Hex(std::string_view(reinterpret_cast<char*>(random), sizeof random));
+                base::Hex(std::string_view(reinterpret_cast<char*>(random), sizeof random));
     fd = ::openat(dir, temporary.c_str(),
                   O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
   }
@@ -481,7 +472,7 @@ fs::path FactsCache::DefaultDirectory() {
   return {};
 }
 
-LoadResult FactsCache::Load(std::string_view file_bytes) {
+x509::LoadResult FactsCache::Load(std::string_view file_bytes) {
   std::string key = RawSha256(file_bytes);
   if (auto it = memory_.find(key); it != memory_.end()) return it->second;
   if (!pack_read_) ReadPack();
@@ -491,8 +482,8 @@ LoadResult FactsCache::Load(std::string_view file_bytes) {
     return cached;
   }
   ++decoded_;
-  LoadResult result = ParseCertificate(file_bytes);
-  if (auto* certificate = std::get_if<std::shared_ptr<const Certificate>>(&result)) {
+  x509::LoadResult result = x509::ParseCertificate(file_bytes);
+  if (auto* certificate = std::get_if<std::shared_ptr<const x509::Certificate>>(&result)) {
     memory_[key] = *certificate;
     const auto& der = (*certificate)->der();
     bool der_is_file =
@@ -604,7 +595,7 @@ void FactsCache::Remember(const std::string& key, const std::string& body) {
   if (!dir_.empty()) pending_.push_back({key, body});
 }
 
-bool FactsCache::IsSignedBy(const Certificate& certificate, const Certificate& issuer) {
+bool FactsCache::IsSignedBy(const x509::Certificate& certificate, const x509::Certificate& issuer) {
   std::string key =
       RawSha256("signed-by:" + certificate.facts().sha256 + ":" + issuer.facts().sha256);
   if (auto it = verdicts_.find(key); it != verdicts_.end()) return it->second;
@@ -661,4 +652,4 @@ void FactsCache::Flush() {
   ::close(fd);  // releases the lock
 }
 
-}  // namespace trust::pem
+}  // namespace trust::facts

@@ -44,9 +44,9 @@
 #include <utility>
 #include <vector>
 
-#include "runtime/pem/certificate.h"
+#include "runtime/x509/certificate.h"
 
-namespace trust::pem {
+namespace trust::facts {
 
 // When Flush rewrites the pack, and what it keeps (see above).
 struct CacheOptions {
@@ -89,11 +89,11 @@ class FactsCache {
   static std::filesystem::path DefaultDirectory();
 
   // ParseCertificate(file_bytes), served from the cache when possible.
-  LoadResult Load(std::string_view file_bytes);
+  x509::LoadResult Load(std::string_view file_bytes);
 
   // certificate.IsSignedBy(issuer), remembered like the facts: checking a signature decodes
   // both certificates, which a warm build should not pay for again.
-  bool IsSignedBy(const Certificate& certificate, const Certificate& issuer);
+  bool IsSignedBy(const x509::Certificate& certificate, const x509::Certificate& issuer);
 
   // Appends what this process decoded to the pack. Best effort: a cache that cannot be written
   // only costs time.
@@ -128,11 +128,11 @@ class FactsCache {
   std::unordered_multimap<std::string, std::string_view> on_disk_;
   uint32_t oldest_used_day_ = UINT32_MAX;  // the oldest stamp of a record this build used
   bool damaged_ = false;                   // the pack holds bytes that are no record
-  std::unordered_map<std::string, std::shared_ptr<const Certificate>> memory_;  // raw key
+  std::unordered_map<std::string, std::shared_ptr<const x509::Certificate>> memory_;  // raw key
   std::unordered_map<std::string, bool> verdicts_;  // raw key of the pair -> signed
   // (key, body) of what this process computed, not yet appended
   std::vector<std::pair<std::string, std::string>> pending_;
   size_t decoded_ = 0;
 };
 
-}  // namespace trust::pem
+}  // namespace trust::facts

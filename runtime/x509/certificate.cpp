@@ -1,7 +1,7 @@
 // Loading a certificate file. The PEM scanner is our own rather than OpenSSL's reader because
 // the language needs to see every block in the file (a private key next to a certificate must
 // be refused, not skipped); OpenSSL then decodes the one CERTIFICATE block we picked.
-#include "runtime/pem/certificate.h"
+#include "runtime/x509/certificate.h"
 
 #include <openssl/asn1.h>
 #include <openssl/bio.h>
@@ -24,7 +24,9 @@
 #include <optional>
 #include <utility>
 
-namespace trust::pem {
+#include "base/digest.h"
+
+namespace trust::x509 {
 namespace {
 
 struct BioDeleter {
@@ -323,7 +325,7 @@ std::variant<CertFacts, LoadError> ComputeFacts(X509* x509, std::span<const uint
   facts.has_key_usage = (flags & EXFLAG_KUSAGE) != 0;
   facts.key_cert_sign = facts.has_key_usage && (X509_get_key_usage(x509) & KU_KEY_CERT_SIGN) != 0;
   facts.self_signed = IsSelfSigned(x509, der);
-  facts.sha256 = Sha256Hex(der);
+  facts.sha256 = base::Sha256Hex(der);
   facts.ocsp_urls = OcspUrls(x509);
   facts.crl_urls = CrlUrls(x509);
   return facts;
@@ -776,27 +778,6 @@ LoadResult ParseCertificate(std::string_view bytes) {
   return result;
 }
 
-std::string Sha256Hex(std::span<const uint8_t> bytes) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-  unsigned int length = 0;
-  if (EVP_Digest(bytes.data(), bytes.size(), digest.data(), &length, EVP_sha256(), nullptr) != 1) {
-    ERR_clear_error();
-    return "";
-  }
-  static constexpr std::string_view kHex = "0123456789abcdef";
-  std::string out;
-  out.reserve(size_t{length} * 2);
-  for (unsigned int i = 0; i < length; ++i) {
-    out.push_back(kHex[digest[i] >> 4]);
-    out.push_back(kHex[digest[i] & 0x0F]);
-  }
-  return out;
-}
-
-std::string Sha256Hex(std::string_view bytes) {
-  return Sha256Hex(std::span<const uint8_t>(Bytes(bytes), bytes.size()));
-}
-
 std::string FormatUtc(int64_t seconds_since_epoch) {
   using std::chrono::days;
   using std::chrono::seconds;
@@ -812,4 +793,4 @@ std::string FormatUtc(int64_t seconds_since_epoch) {
   return buffer.data();
 }
 
-}  // namespace trust::pem
+}  // namespace trust::x509

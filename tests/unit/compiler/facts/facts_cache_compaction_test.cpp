@@ -9,9 +9,9 @@
 #include <sstream>
 #include <thread>
 
-#include "runtime/pem/facts_cache.h"
+#include "compiler/facts/facts_cache.h"
 
-namespace trust::pem {
+namespace trust::facts {
 namespace {
 
 namespace fs = std::filesystem;
@@ -95,8 +95,8 @@ TEST_F(CompactionTest, APackOverTheSizeBoundShrinksToHalfOfItKeepingWhatThisBuil
     cache.Load(Cert("ca.der"));       // the newest
     cache.Load(Cert("root-ca.pem"));  // the oldest, but used by this build
     cache.IsSignedBy(
-        *std::get<std::shared_ptr<const Certificate>>(cache.Load(Cert("leaf.pem"))),
-        *std::get<std::shared_ptr<const Certificate>>(cache.Load(Cert("root-ca.pem"))));
+        *std::get<std::shared_ptr<const x509::Certificate>>(cache.Load(Cert("leaf.pem"))),
+        *std::get<std::shared_ptr<const x509::Certificate>>(cache.Load(Cert("root-ca.pem"))));
   }
   EXPECT_LE(PackSize(), full);
   // What the build used is all there; the unused server CA (older than ca.der) went first.
@@ -155,4 +155,4 @@ TEST_F(CompactionTest, AConcurrentReaderNeverSeesATornPack) {
 }
 
 }  // namespace
-}  // namespace trust::pem
+}  // namespace trust::facts

@@ -1,4 +1,4 @@
-#include "runtime/pem/dn.h"
+#include "runtime/x509/dn.h"
 
 #include <gtest/gtest.h>
 #include <openssl/err.h>
@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-namespace trust::pem {
+namespace trust::x509 {
 namespace {
 
 struct X509NameDeleter {
@@ -294,4 +294,4 @@ TEST(PemDnTest, ErrorQueueIsLeftEmpty) {
 }
 
 }  // namespace
-}  // namespace trust::pem
+}  // namespace trust::x509

@@ -1,7 +1,7 @@
 // RFC 4514 distinguished names. Parsing is strict about structure (unknown types, bad escapes
 // and unescaped specials are errors, so a typo in a policy never silently compares unequal) and
 // lenient about white space around types and values, which people copy from tool output.
-#include "runtime/pem/dn.h"
+#include "runtime/x509/dn.h"
 
 #include <openssl/asn1.h>
 #include <openssl/err.h>
@@ -13,7 +13,10 @@
 #include <memory>
 #include <utility>
 
-namespace trust::pem {
+#include "base/ascii.h"
+#include "base/utf8.h"
+
+namespace trust::x509 {
 namespace {
 
 struct Asn1ObjectDeleter {
@@ -84,69 +87,12 @@ bool IsHex(char c) { return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' &&
 bool IsSpace(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
-char ToLowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 int HexValue(char c) {
   if (IsDigit(c)) {
     return c - '0';
   }
-  return ToLowerAscii(c) - 'a' + 10;
-}
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return ToLowerAscii(x) == ToLowerAscii(y);
-         });
-}
-
-// The length of the UTF-8 sequence a lead byte starts (0 if it cannot start one), and the
-// payload bits it carries.
-size_t Utf8SequenceLength(unsigned char lead, uint32_t* code) {
-  if (lead < 0x80) {
-    *code = lead;
-    return 1;
-  }
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    *code = lead & 0x1FU;
-    return 2;
-  }
-  if (lead >= 0xE0 && lead <= 0xEF) {
-    *code = lead & 0x0FU;
-    return 3;
-  }
-  if (lead >= 0xF0 && lead <= 0xF4) {
-    *code = lead & 0x07U;
-    return 4;
-  }
-  return 0;
-}
-
-// Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF.
-bool IsValidUtf8(std::string_view text) {
-  constexpr std::array<uint32_t, 5> kMinimum = {0, 0, 0x80, 0x800, 0x10000};
-  size_t i = 0;
-  while (i < text.size()) {
-    uint32_t code = 0;
-    const size_t length = Utf8SequenceLength(static_cast<unsigned char>(text[i]), &code);
-    if (length == 0 || i + length > text.size()) {
-      return false;
-    }
-    for (size_t k = 1; k < length; ++k) {
-      const auto next = static_cast<unsigned char>(text[i + k]);
-      if ((next & 0xC0U) != 0x80U) {
-        return false;
-      }
-      code = (code << 6U) | (next & 0x3FU);
-    }
-    if (length > 1 && code < kMinimum[length]) {
-      return false;
-    }
-    if (code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
-      return false;
-    }
-    i += length;
-  }
-  return true;
+  return base::AsciiLower(c) - 'a' + 10;
 }
 
 // Bytes that are not UTF-8 (old T61String names) are read as Latin-1 so values stay printable.
@@ -216,19 +162,20 @@ std::optional<std::string> CanonicalType(std::string_view raw) {
     return std::nullopt;
   }
   // RFC 2253 allowed an `OID.` prefix on numeric types; some tools still print it.
-  if (raw.size() > 4 && EqualsIgnoreCase(raw.substr(0, 4), "oid.")) {
+  if (raw.size() > 4 && base::AsciiEqualIgnoreCase(raw.substr(0, 4), "oid.")) {
     return CanonicalOid(raw.substr(4));
   }
   if (IsDigit(raw[0])) {
     return CanonicalOid(raw);
   }
   for (const auto& [alias, nid] : kTypeAliases) {
-    if (EqualsIgnoreCase(raw, alias)) {
+    if (base::AsciiEqualIgnoreCase(raw, alias)) {
       return OBJ_nid2sn(nid);
     }
   }
   for (int nid : kNameAttributeNids) {
-    if (EqualsIgnoreCase(raw, OBJ_nid2sn(nid)) || EqualsIgnoreCase(raw, OBJ_nid2ln(nid))) {
+    if (base::AsciiEqualIgnoreCase(raw, OBJ_nid2sn(nid)) ||
+        base::AsciiEqualIgnoreCase(raw, OBJ_nid2ln(nid))) {
       return OBJ_nid2sn(nid);
     }
   }
@@ -427,7 +374,7 @@ bool DnParser::ParseAttribute(DnAttribute* attribute) {
   if (!ok) {
     return false;
   }
-  if (!IsValidUtf8(attribute->value)) {
+  if (!base::IsValidUtf8(attribute->value)) {
     return Fail("the value of `" + attribute->type + "` at offset " + std::to_string(value_start) +
                 " is not valid UTF-8");
   }
@@ -546,7 +493,7 @@ std::string NormalizeValue(std::string_view value) {
       out.push_back(' ');
     }
     pending_space = false;
-    out.push_back(ToLowerAscii(c));
+    out.push_back(base::AsciiLower(c));
   }
   return out;
 }
@@ -557,7 +504,7 @@ std::vector<std::pair<std::string, std::string>> NormalizeRdn(const Rdn& rdn) {
   for (const DnAttribute& attribute : rdn) {
     std::string type;
     for (char c : attribute.type) {
-      type.push_back(ToLowerAscii(c));
+      type.push_back(base::AsciiLower(c));
     }
     if (attribute.ber) {
       type.push_back('#');  // never equal to a text value that happens to read `#...`
@@ -604,7 +551,7 @@ DnAttribute AttributeFromEntry(const X509_NAME_ENTRY* entry) {
     }
   }
   std::optional<std::string> utf8 = Asn1StringToUtf8(data);
-  if (utf8 && IsValidUtf8(*utf8)) {  // a BMPString may hold lone surrogates, for one
+  if (utf8 && base::IsValidUtf8(*utf8)) {  // a BMPString may hold lone surrogates, for one
     attribute.value = std::move(*utf8);
   } else {
     attribute.value =
@@ -692,4 +639,4 @@ std::optional<std::string> CommonName(const DistinguishedName& dn) {
   return std::nullopt;
 }
 
-}  // namespace trust::pem
+}  // namespace trust::x509

@@ -11,9 +11,9 @@
 #include <fstream>
 #include <iterator>
 
-#include "runtime/pem/certificate.h"
+#include "runtime/x509/certificate.h"
 
-namespace trust::pem {
+namespace trust::x509 {
 namespace {
 
 namespace fs = std::filesystem;
@@ -67,4 +67,4 @@ TEST(KeyFactsTest, MatchWhatOpenSslDecodes) {
 }
 
 }  // namespace
-}  // namespace trust::pem
+}  // namespace trust::x509

@@ -1,6 +1,6 @@
 // Certificates are generated here with the OpenSSL API, with fixed validity dates far from
 // today, so the tests never depend on checked-in files or on the clock.
-#include "runtime/pem/certificate.h"
+#include "runtime/x509/certificate.h"
 
 #include <gtest/gtest.h>
 #include <openssl/bio.h>
@@ -20,7 +20,9 @@
 #include <utility>
 #include <vector>
 
-namespace trust::pem {
+#include "base/digest.h"
+
+namespace trust::x509 {
 namespace {
 
 struct EvpPkeyDeleter {
@@ -275,7 +277,7 @@ TEST(PemCertificateTest, ReadsFactsFromPem) {
   EXPECT_FALSE(facts.is_ca);
   EXPECT_FALSE(facts.has_key_usage);
   EXPECT_TRUE(facts.self_signed);
-  EXPECT_EQ(facts.sha256, Sha256Hex(ToDer(x509.get())));
+  EXPECT_EQ(facts.sha256, base::Sha256Hex(ToDer(x509.get())));
   EXPECT_EQ(cert->der().size(), ToDer(x509.get()).size());
 }
 
@@ -425,13 +427,6 @@ TEST(PemCertificateTest, FormatUtc) {
   EXPECT_EQ(FormatUtc(-1), "1969-12-31T23:59:59Z");
 }
 
-TEST(PemCertificateTest, Sha256Hex) {
-  EXPECT_EQ(Sha256Hex(std::string_view("abc")),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-  EXPECT_EQ(Sha256Hex(std::string_view("")),
-            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-}
-
 // ---------------------------------------------------------------------------------------------
 // PEM variants that load
 
@@ -441,14 +436,14 @@ TEST(PemCertificateTest, TextAroundTheBlockIsIgnored) {
                            ToPem(x509.get()) + "trailing notes\n";
   const auto cert = Load(text);
   ASSERT_NE(cert, nullptr);
-  EXPECT_EQ(cert->facts().sha256, Sha256Hex(ToDer(x509.get())));
+  EXPECT_EQ(cert->facts().sha256, base::Sha256Hex(ToDer(x509.get())));
 }
 
 TEST(PemCertificateTest, CrlfLineEndings) {
   const X509Ptr x509 = MakeSelfSigned(CertSpec(), Keys::Ec256());
   const auto cert = Load(WithCrlf(ToPem(x509.get())));
   ASSERT_NE(cert, nullptr);
-  EXPECT_EQ(cert->facts().sha256, Sha256Hex(ToDer(x509.get())));
+  EXPECT_EQ(cert->facts().sha256, base::Sha256Hex(ToDer(x509.get())));
 }
 
 TEST(PemCertificateTest, NoFinalNewline) {
@@ -683,4 +678,4 @@ TEST(PemCertificateTest, ManyMarkersStayFast) {
 }
 
 }  // namespace
-}  // namespace trust::pem
+}  // namespace trust::x509

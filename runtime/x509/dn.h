@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-namespace trust::pem {
+namespace trust::x509 {
 
 struct DnAttribute {
   // Canonical: OpenSSL short name when known ("CN", "OU", "emailAddress"), else dotted OID.
@@ -48,4 +48,4 @@ std::string FormatDn(const DistinguishedName& dn);
 // The value of the first (most specific) CN attribute, if any.
 std::optional<std::string> CommonName(const DistinguishedName& dn);
 
-}  // namespace trust::pem
+}  // namespace trust::x509

@@ -17,10 +17,10 @@
 #include <string>
 #include <variant>
 
-#include "runtime/pem/certificate.h"
-#include "runtime/pem/dn.h"
+#include "runtime/x509/certificate.h"
+#include "runtime/x509/dn.h"
 
-namespace trust::pem {
+namespace trust::x509 {
 namespace {
 
 namespace fs = std::filesystem;
@@ -111,4 +111,4 @@ TEST(DnVectorsTest, EverySubjectOfThePeerCorpusRendersAsOpenSslDoes) {
 }
 
 }  // namespace
-}  // namespace trust::pem
+}  // namespace trust::x509

@@ -1,0 +1,13 @@
+// The parts of the trust-apply man pages that --help does not carry: exit codes (as
+// docs/cli.md lists them), environment variables, related pages.
+#pragma once
+
+#include <string>
+
+#include "runtime/cli/man_page.h"
+
+namespace trust::cli {
+
+ProgramDoc TrustApplyDoc(const std::string& version);
+
+}  // namespace trust::cli

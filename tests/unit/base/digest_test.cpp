@@ -1,0 +1,43 @@
+// Hex, SHA-256 (the FIPS 180-2 examples), ASCII case and OpenSSL's error text.
+#include "base/digest.h"
+
+#include <gtest/gtest.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+
+#include "base/ascii.h"
+
+namespace trust::base {
+namespace {
+
+TEST(Digest, Sha256Hex) {
+  EXPECT_EQ(Sha256Hex(std::string_view("abc")),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(Sha256Hex(std::string_view("")),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(Sha256(std::string_view("abc")).size(), 32u);
+}
+
+TEST(Digest, Hex) {
+  EXPECT_EQ(Hex(std::string_view("\x00\x0f\xf0\xff", 4)), "000ff0ff");
+  EXPECT_EQ(HexByte(0x0a), "0a");
+}
+
+TEST(Digest, OpenSslErrorTextTakesTheQueuedErrorAndClearsIt) {
+  EXPECT_EQ(OpenSslErrorText("nothing queued"), "nothing queued");
+  EXPECT_EQ(EVP_get_digestbyname("no-such-digest"), nullptr);
+  ERR_raise(ERR_LIB_EVP, EVP_R_UNSUPPORTED_ALGORITHM);
+  std::string text = OpenSslErrorText();
+  EXPECT_NE(text.find("unsupported"), std::string::npos) << text;
+  EXPECT_EQ(ERR_peek_error(), 0u);
+}
+
+TEST(Ascii, LowersOnlyAscii) {
+  EXPECT_EQ(AsciiLower("MiXeD-Ä"), "mixed-Ä");
+  EXPECT_TRUE(AsciiEqualIgnoreCase("Debian:", "dEBIAN:"));
+  EXPECT_FALSE(AsciiEqualIgnoreCase("a", "ab"));
+  EXPECT_FALSE(AsciiEqualIgnoreCase("\xC3\x84", "\xC3\xA4"));  // Ä is not ä in ASCII terms
+}
+
+}  // namespace
+}  // namespace trust::base
