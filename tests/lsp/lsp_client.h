@@ -13,7 +13,7 @@
 
 #include "compiler/lsp/transport.h"
 
-namespace trust::lsp::testing {
+namespace trust::lsp_test {
 
 class Client {
  public:
@@ -48,4 +48,4 @@ class Client {
   std::vector<nlohmann::json> pending_;  // responses read while waiting for something else
 };
 
-}  // namespace trust::lsp::testing
+}  // namespace trust::lsp_test

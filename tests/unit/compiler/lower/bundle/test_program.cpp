@@ -7,7 +7,7 @@
 #include <variant>
 #include <vector>
 
-namespace trust::testing {
+namespace trust::test {
 namespace {
 
 constexpr int64_t kNotBefore = 1262304000;  // 2010-01-01T00:00:00Z
@@ -106,4 +106,4 @@ ir::Program SampleProgram() {
   return program;
 }
 
-}  // namespace trust::testing
+}  // namespace trust::test
