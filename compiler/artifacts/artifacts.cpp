@@ -147,7 +147,10 @@ bool SwapIntoPlace(const fs::path& staged, const fs::path& dir, std::string* err
 
 }  // namespace
 
-std::vector<Artifact> ListArtifacts(const ir::Program& program, std::string_view generator) {
+namespace {
+
+// The bundles, manifests and certificates of `program`, sorted by path.
+std::vector<Artifact> ContentArtifacts(const ir::Program& program, std::string_view generator) {
   std::map<std::string, Artifact> by_path;  // sorted; a certificate in two keystores once
   auto add = [&](std::string path, auto make) {
     by_path.emplace(path, Artifact{path, [make](std::string*) -> std::optional<std::string> {
@@ -185,17 +188,71 @@ std::vector<Artifact> ListArtifacts(const ir::Program& program, std::string_view
   return list;
 }
 
-ArtifactSet Collect(const ir::Program& program, std::string_view generator) {
-  ArtifactSet files;
-  std::string sums;
-  std::string unused;
-  for (const Artifact& artifact : ListArtifacts(program, generator)) {
-    std::string bytes = *artifact.make(&unused);  // lowering never fails
-    sums += SumsLine(artifact.path, bytes);
-    files.emplace(artifact.path, std::move(bytes));
+// SHA256SUMS of a list of artifacts, one line each, recorded as each is made so that the build
+// lowers every artifact once.
+class Checksums {
+ public:
+  explicit Checksums(std::vector<Artifact> contents) : contents_(std::move(contents)) {}
+
+  // The artifact at `index`, made, its line recorded.
+  std::optional<std::string> Make(size_t index, std::string* error) {
+    const Artifact& artifact = contents_[index];
+    std::optional<std::string> bytes = artifact.make(error);
+    if (bytes) lines_[artifact.path] = SumsLine(artifact.path, *bytes);
+    return bytes;
   }
-  files["SHA256SUMS"] = sums;
+
+  // In path order; makes the artifacts not made yet.
+  std::optional<std::string> Text(std::string* error) {
+    std::string text;
+    for (size_t i = 0; i < contents_.size(); ++i) {
+      if (!lines_.contains(contents_[i].path) && !Make(i, error)) return std::nullopt;
+      text += lines_.at(contents_[i].path);
+    }
+    return text;
+  }
+
+  const std::vector<Artifact>& contents() const { return contents_; }
+
+ private:
+  std::vector<Artifact> contents_;
+  std::map<std::string, std::string> lines_;  // path -> its SHA256SUMS line
+};
+
+}  // namespace
+
+std::vector<Artifact> ListArtifacts(const ir::Program& program, std::string_view generator,
+                                    const std::string& sign_key) {
+  auto sums = std::make_shared<Checksums>(ContentArtifacts(program, generator));
+  std::vector<Artifact> list;
+  list.reserve(sums->contents().size() + 2);
+  for (size_t i = 0; i < sums->contents().size(); ++i) {
+    list.push_back(
+        {sums->contents()[i].path, [sums, i](std::string* error) { return sums->Make(i, error); }});
+  }
+  list.push_back({"SHA256SUMS", [sums](std::string* error) { return sums->Text(error); }});
+  if (!sign_key.empty()) {
+    list.push_back({"SHA256SUMS.sig", [sums, sign_key](std::string* error) {
+                      std::optional<std::string> text = sums->Text(error);
+                      return text ? Sign(*text, sign_key, error) : std::nullopt;
+                    }});
+  }
+  return list;
+}
+
+std::optional<ArtifactSet> Collect(const std::vector<Artifact>& artifacts, std::string* error) {
+  ArtifactSet files;
+  for (const Artifact& artifact : artifacts) {
+    std::optional<std::string> bytes = artifact.make(error);
+    if (!bytes) return std::nullopt;
+    files.emplace(artifact.path, std::move(*bytes));
+  }
   return files;
+}
+
+ArtifactSet Collect(const ir::Program& program, std::string_view generator) {
+  std::string unused;
+  return *Collect(ListArtifacts(program, generator), &unused);  // lowering never fails
 }
 
 std::optional<std::string> Sign(const std::string& data, const std::string& key_path,
@@ -282,25 +339,8 @@ bool WriteAtomically(const ArtifactSet& files, const std::string& dir, std::stri
 }
 
 bool WriteBuild(const std::vector<Artifact>& artifacts, const std::string& dir,
-                const std::string& sign_key, std::string* error) {
-  std::string sums;  // filled as the artifacts are made, in path order
-  std::vector<Artifact> list;
-  list.reserve(artifacts.size() + 2);
-  for (const Artifact& artifact : artifacts) {
-    list.push_back({artifact.path, [&sums, &artifact](std::string* error) {
-                      std::optional<std::string> bytes = artifact.make(error);
-                      if (bytes) sums += SumsLine(artifact.path, *bytes);
-                      return bytes;
-                    }});
-  }
-  list.push_back(
-      {"SHA256SUMS", [&sums](std::string*) -> std::optional<std::string> { return sums; }});
-  if (!sign_key.empty()) {
-    list.push_back({"SHA256SUMS.sig", [&sums, &sign_key](std::string* error) {
-                      return Sign(sums, sign_key, error);
-                    }});
-  }
-  return WriteStaged(list, dir, error);
+                std::string* error) {
+  return WriteStaged(artifacts, dir, error);
 }
 
 }  // namespace trust::artifacts

@@ -27,17 +27,22 @@ struct Artifact {
   std::function<std::optional<std::string>(std::string* error)> make;
 };
 
-// Bundles, manifests and certificates for every gateway and keystore of the program, sorted by
-// path (the order of SHA256SUMS), made lazily. `program` must outlive the list.
-std::vector<Artifact> ListArtifacts(const ir::Program& program, std::string_view generator);
+// Everything `trustc build` writes, in the order it writes it: bundles, manifests and
+// certificates for every gateway and keystore of the program, sorted by path, then SHA256SUMS
+// and, with a `sign_key`, SHA256SUMS.sig. Made lazily; SHA256SUMS records each artifact as it is
+// made (and makes any not yet made). `program` must outlive the list.
+std::vector<Artifact> ListArtifacts(const ir::Program& program, std::string_view generator,
+                                    const std::string& sign_key = "");
 
-// The same, all made, plus SHA256SUMS: for comparing builds in memory.
+// Every artifact of `artifacts` made: for comparing builds in memory. Lowering never fails, so
+// only a signature can: then nullopt and *error.
+std::optional<ArtifactSet> Collect(const std::vector<Artifact>& artifacts, std::string* error);
+// The unsigned artifacts of `program`, made.
 ArtifactSet Collect(const ir::Program& program, std::string_view generator);
 
-// `trustc build`: writes `artifacts` one at a time, then SHA256SUMS and, with a `sign_key`,
-// SHA256SUMS.sig, all or nothing as WriteAtomically does.
-bool WriteBuild(const std::vector<Artifact>& artifacts, const std::string& dir,
-                const std::string& sign_key, std::string* error);
+// `trustc build`: writes `artifacts` (a ListArtifacts list) one at a time, all or nothing as
+// WriteAtomically does.
+bool WriteBuild(const std::vector<Artifact>& artifacts, const std::string& dir, std::string* error);
 
 // Detached signature of `data` with the PEM private key in `key_path` (RSA or EC, SHA-256), in
 // the form `openssl dgst -sha256 -sign` writes. On failure returns nullopt and sets *error.

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "compiler/driver/cli_support.h"
+#include "compiler/lsp/lsp_command.h"
 #include "runtime/cli/program_docs.h"
 
 namespace trust::driver {
@@ -41,7 +42,7 @@ int RunCli(int argc, char** argv) {
   AddCompileCommands(app, flags, commands);
   AddReviewCommands(app, flags, commands);
   AddImportCommands(app, flags, commands);
-  AddLspCommands(app, flags, commands);
+  lsp::AddLspCommand(app, flags, commands);
   // Hidden --help-man / --completion: keep right before parse, after every subcommand.
   if (int code = 0; trust::cli::HandleDocRequest(app, trust::cli::TrustcDoc(TRUSTC_VERSION), argc,
                                                  argv, std::cout, std::cerr, &code)) {

@@ -35,18 +35,15 @@ struct BuildFlags {
   bool timings = false;
 };
 
-// check, then lower and write the artifacts one at a time into a staging directory that
-// replaces the output directory only when every file is written.
+// Compiles, then writes the artifacts one at a time into a staging directory that replaces the
+// output directory only when every file is written.
 int BuildWith(const BuildFlags& build, const CommonFlags& flags, const CompileOptions& options) {
   std::unique_ptr<Compilation> compilation = Compile(options);
   if (Report(*compilation, flags) || !compilation->program) return 1;
-  std::string generator = std::string("trustc ") + TRUSTC_VERSION;
-  std::vector<artifacts::Artifact> files =
-      artifacts::ListArtifacts(*compilation->program, generator);
   // Lowering happens as the artifacts are written, one at a time: "write" includes it.
   std::string error;
   bool written = source::MeasurePhase(options.timings, "lower+write", [&] {
-    return artifacts::WriteBuild(files, build.out_dir, build.sign_key, &error);
+    return artifacts::WriteBuild(compilation->artifacts, build.out_dir, &error);
   });
   if (!written) {
     std::cerr << "trustc: error: " << error << "\n";
@@ -54,8 +51,7 @@ int BuildWith(const BuildFlags& build, const CommonFlags& flags, const CompileOp
   }
   if (!flags.quiet) {
     SummaryStream(flags) << Summary(build.file, *compilation) << "; wrote "
-                         << files.size() + (build.sign_key.empty() ? 1 : 2) << " files to "
-                         << build.out_dir << "\n";
+                         << compilation->artifacts.size() << " files to " << build.out_dir << "\n";
   }
   return 0;
 }
@@ -63,6 +59,7 @@ int BuildWith(const BuildFlags& build, const CommonFlags& flags, const CompileOp
 int RunBuild(const BuildFlags& build, const CommonFlags& flags) {
   source::PhaseTimes times;
   CompileOptions options = MakeOptions(build.file, flags);
+  options.sign_key = build.sign_key;
   if (build.timings) options.timings = &times;
   int status = BuildWith(build, flags, options);
   if (build.timings) PrintTimings(build.file, times);

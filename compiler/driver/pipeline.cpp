@@ -1,22 +1,30 @@
 #include "compiler/driver/pipeline.h"
 
-#include "compiler/sema/program.h"
+#include "compiler/driver/load.h"
 #include "compiler/sema/sema.h"
+
+#ifndef TRUSTC_VERSION
+#define TRUSTC_VERSION "0.0.0"
+#endif
 
 namespace trust::driver {
 
 std::unique_ptr<Compilation> Compile(const CompileOptions& options) {
   auto result = std::make_unique<Compilation>();
-  std::optional<sema::LoadedProgram> loaded = source::MeasurePhase(options.timings, "parse", [&] {
-    return sema::LoadProgram(
+  result->loaded = source::MeasurePhase(options.timings, "parse", [&] {
+    return LoadProgram(
         {options.root_path, options.stdlib_dir, options.allow_outside_root, options.overlay},
         result->sources, result->emitter);
   });
-  if (!loaded || loaded->syntax_errors) return result;
-  result->program = sema::Check(*loaded,
+  if (!result->loaded || result->loaded->syntax_errors) return result;
+  result->program = sema::Check(*result->loaded,
                                 {options.defines, options.allow_outside_root, options.build_time,
                                  options.timings, options.partial},
                                 result->sources, result->emitter);
+  // A partial program (errors, kept for answers) is never lowered: it is not output.
+  if (!result->program || result->emitter.HasErrors()) return result;
+  result->artifacts = artifacts::ListArtifacts(
+      *result->program, std::string("trustc ") + TRUSTC_VERSION, options.sign_key);
   return result;
 }
 

@@ -1,5 +1,8 @@
-// The whole compiler in one screen: load (parse every module) → check (resolve, certificates,
-// rules, lint) → ir::Program. Lowering to artifacts starts from the program.
+// The whole compiler in one screen: load (read and parse every module, load.h) → check
+// (resolve, certificates, rules, lint; compiler/sema) → ir::Program → the artifact list
+// (lowering to bundles and manifests, checksums; compiler/artifacts). Every command that
+// compiles (build, check, diff, graph, explain, import, the language server) and the golden
+// test go through Compile; writing the artifacts stays with artifacts::WriteBuild.
 #pragma once
 
 #include <cstdint>
@@ -7,9 +10,12 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "compiler/artifacts/artifacts.h"
 #include "compiler/diag/diagnostic.h"
 #include "compiler/ir/ir.h"
+#include "compiler/sema/program.h"
 #include "compiler/source/phase_times.h"
 #include "compiler/source/source.h"
 
@@ -21,16 +27,26 @@ struct CompileOptions {
   std::optional<std::string> stdlib_dir;
   bool allow_outside_root = false;
   int64_t build_time = 0;
-  // Unsaved editor buffers by resolved absolute path (see sema::LoadOptions::overlay).
+  // Unsaved editor buffers by resolved absolute path (see LoadOptions::overlay).
   const std::map<std::string, std::string>* overlay = nullptr;
   source::PhaseTimes* timings = nullptr;  // --timings
   bool partial = false;  // keep the program despite errors (sema::CheckOptions::partial)
+  std::string sign_key;  // build --sign-key: the artifacts end with SHA256SUMS.sig
 };
 
 struct Compilation {
+  Compilation() = default;
+  // The artifacts point into `program`: a Compilation stays where Compile made it.
+  Compilation(const Compilation&) = delete;
+  Compilation& operator=(const Compilation&) = delete;
+
   source::SourceManager sources;
   diag::Emitter emitter;
-  std::optional<ir::Program> program;  // set when there were no errors (or `partial`)
+  std::optional<sema::LoadedProgram> loaded;  // the parsed modules; unset if the root is unread
+  std::optional<ir::Program> program;         // set when there were no errors (or `partial`)
+  // What `trustc build` writes, in its order (artifacts::ListArtifacts): set only when the
+  // program compiled without errors. Each is lowered when it is made.
+  std::vector<artifacts::Artifact> artifacts;
 };
 
 std::unique_ptr<Compilation> Compile(const CompileOptions& options);

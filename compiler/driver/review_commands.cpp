@@ -320,8 +320,10 @@ int RunDiff(const DiffFlags& diff, const CommonFlags& flags) {
     return 0;
   }
   review::DiffResult result = review::Diff(
-      {&a, review::LintFindings(a, old_compilation->emitter.diagnostics()), diff.old_spec},
-      {&b, review::LintFindings(b, new_compilation->emitter.diagnostics()), diff.new_spec});
+      {&*old_compilation->program, review::LintFindings(a, old_compilation->emitter.diagnostics()),
+       diff.old_spec, &old_compilation->artifacts},
+      {&*new_compilation->program, review::LintFindings(b, new_compilation->emitter.diagnostics()),
+       diff.new_spec, &new_compilation->artifacts});
   if (diff.format == "json") {
     std::cout << diag::JsonText(review::RenderJson(result)) << "\n";
   } else if (diff.format == "markdown") {

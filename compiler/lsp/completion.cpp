@@ -215,8 +215,8 @@ class Items {
 // "certificate · CN=x · expires 2030-01-01" from the program, when it got that far.
 std::string CertDetail(const Unit& unit, const ast::Decl& decl) {
   std::string detail = "certificate";
-  if (!unit.program) return detail;
-  for (const ir::Cert& cert : unit.program->certs) {
+  if (!unit.compiled->program) return detail;
+  for (const ir::Cert& cert : unit.compiled->program->certs) {
     if (cert.range.file != decl.name.range.file || cert.range.begin != decl.name.range.begin)
       continue;
     if (!cert.certificate) break;
@@ -232,7 +232,7 @@ using DeclFilter = bool (*)(ast::DeclKind);
 // Declarations of `module` that pass `wanted`, named with `prefix`; the module's own rank first.
 void AddDecls(Items& items, const Unit& unit, size_t module, const std::string& prefix,
               DeclFilter wanted, int rank) {
-  for (const ast::Decl& decl : unit.loaded->modules[module].ast.decls) {
+  for (const ast::Decl& decl : unit.compiled->loaded->modules[module].ast.decls) {
     if (decl.name.name.empty() || !wanted(decl.kind)) continue;
     std::string detail = decl.kind == ast::DeclKind::kCert
                              ? CertDetail(unit, decl)
@@ -244,7 +244,7 @@ void AddDecls(Items& items, const Unit& unit, size_t module, const std::string& 
 // Own declarations, then `alias.name` of each import (or, after `alias.`, the bare members).
 void AddNames(Items& items, const Unit& unit, size_t module, const std::string& partial,
               DeclFilter wanted) {
-  const sema::Module& self = unit.loaded->modules[module];
+  const sema::Module& self = unit.compiled->loaded->modules[module];
   size_t dot = partial.find('.');
   if (dot != std::string::npos) {
     auto it = self.imports.find(partial.substr(0, dot));
@@ -277,12 +277,12 @@ DeclFilter TemplatesFor(const std::string& statement_keyword) {
 
 // `${p}` and `${alias.p}`: the params a string can interpolate.
 void AddParams(Items& items, const Unit& unit, size_t module) {
-  const sema::Module& self = unit.loaded->modules[module];
+  const sema::Module& self = unit.compiled->loaded->modules[module];
   for (const ast::Param& param : self.ast.params) {
     items.Add(param.name.name, kConstant, "param = \"" + param.value.raw + "\"", 0);
   }
   for (const auto& [alias, target] : self.imports) {
-    for (const ast::Param& param : unit.loaded->modules[target].ast.params) {
+    for (const ast::Param& param : unit.compiled->loaded->modules[target].ast.params) {
       items.Add(alias + "." + param.name.name, kConstant, "param = \"" + param.value.raw + "\"");
     }
   }
@@ -382,7 +382,7 @@ json Completion(Workspace& workspace, const json& params) {
   const Unit* good = workspace.LastGood(document.path);
   std::optional<size_t> good_module = good ? good->ModuleOf(document.path) : std::nullopt;
   // While the text does not parse, the last good program knows more (certificate facts).
-  bool good_first = good_module && (unit == nullptr || !unit->program);
+  bool good_first = good_module && (unit == nullptr || !unit->compiled->program);
   if (good_first) Complete(items, context, document, good, *good_module);
   Complete(items, context, document, unit, module);
   if (good_module && !good_first) Complete(items, context, document, good, *good_module);

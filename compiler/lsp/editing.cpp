@@ -22,11 +22,11 @@ constexpr int kHighlightRead = 2;
 constexpr int kHighlightWrite = 3;
 
 std::string UriOf(const Unit& unit, size_t module) {
-  return PathToUri(unit.paths.at(unit.loaded->modules[module].ast.file));
+  return PathToUri(unit.paths.at(unit.compiled->loaded->modules[module].ast.file));
 }
 
 json RangeIn(const Unit& unit, size_t module, source::SourceRange range) {
-  return RangeJson(unit.Lines(unit.loaded->modules[module].ast.file), range);
+  return RangeJson(unit.Lines(unit.compiled->loaded->modules[module].ast.file), range);
 }
 
 json TextEdit(json range, const std::string& text) {
@@ -34,7 +34,7 @@ json TextEdit(json range, const std::string& text) {
 }
 
 json InsertAt(const Unit& unit, size_t module, uint32_t offset, const std::string& text) {
-  source::FileId file = unit.loaded->modules[module].ast.file;
+  source::FileId file = unit.compiled->loaded->modules[module].ast.file;
   return TextEdit(RangeIn(unit, module, {file, offset, offset}), text);
 }
 
@@ -68,7 +68,7 @@ bool IsKeyword(const std::string& name) {
 void CheckRename(const Unit& unit, const Target& target, const std::string& new_name) {
   if (!IsIdentifier(new_name)) throw RequestFailed("`" + new_name + "` is not an identifier");
   if (IsKeyword(new_name)) throw RequestFailed("`" + new_name + "` is a keyword");
-  if (unit.loaded->modules[target.module].is_stdlib) {
+  if (unit.compiled->loaded->modules[target.module].is_stdlib) {
     throw RequestFailed("the standard library is read-only");
   }
   if (std::optional<Target> clash = Resolve(unit, target.module, "", new_name)) {
@@ -87,9 +87,9 @@ bool Overlaps(source::SourceRange a, uint32_t begin, uint32_t end) {
 
 // "did you mean `x`?" notes of the diagnostics in the range: replace the unknown name.
 void DidYouMean(const Unit& unit, size_t module, uint32_t begin, uint32_t end, json& actions) {
-  source::FileId file = unit.loaded->modules[module].ast.file;
-  const std::string& text = unit.sources.file(file).text();
-  for (const diag::Diagnostic& d : unit.emitter.diagnostics()) {
+  source::FileId file = unit.compiled->loaded->modules[module].ast.file;
+  const std::string& text = unit.compiled->sources.file(file).text();
+  for (const diag::Diagnostic& d : unit.compiled->emitter.diagnostics()) {
     if (d.range.file != file || !Overlaps(d.range, begin, end)) continue;
     for (const diag::Note& note : d.notes) {
       const std::string prefix = "did you mean `";
@@ -144,12 +144,12 @@ std::string IndentOf(std::string_view text, uint32_t offset) {
 
 // "Pin this certificate": the loaded file's SHA-256 as a `sha256` item after `file`.
 void PinCertificate(const Unit& unit, size_t module, uint32_t offset, json& actions) {
-  if (!unit.program) return;
-  const ast::Decl* decl = DeclAt(unit.loaded->modules[module].ast, offset);
+  if (!unit.compiled->program) return;
+  const ast::Decl* decl = DeclAt(unit.compiled->loaded->modules[module].ast, offset);
   if (decl == nullptr || decl->kind != ast::DeclKind::kCert) return;
   const ast::Item* file_item = FirstItem(decl->items, ast::ItemKind::kFile);
   if (file_item == nullptr || FirstItem(decl->items, ast::ItemKind::kSha256) != nullptr) return;
-  for (const ir::Cert& cert : unit.program->certs) {
+  for (const ir::Cert& cert : unit.compiled->program->certs) {
     if (cert.range.file != decl->name.range.file || cert.range.begin != decl->name.range.begin ||
         !cert.certificate) {
       continue;
@@ -214,12 +214,12 @@ std::optional<WaiverPlace> WaiverPlaceFor(const ast::Decl& decl, uint32_t offset
 
 // "Waive this rule here": an `allow RULE because "..."` in the nearest block that takes one.
 void WaiveRule(const Unit& unit, size_t module, uint32_t begin, uint32_t end, json& actions) {
-  source::FileId file = unit.loaded->modules[module].ast.file;
-  const std::string& text = unit.sources.file(file).text();
-  for (const diag::Diagnostic& d : unit.emitter.diagnostics()) {
+  source::FileId file = unit.compiled->loaded->modules[module].ast.file;
+  const std::string& text = unit.compiled->sources.file(file).text();
+  for (const diag::Diagnostic& d : unit.compiled->emitter.diagnostics()) {
     if (d.range.file != file || !Overlaps(d.range, begin, end)) continue;
     if (!diag::Info(d.kind).is_lint || d.severity == diag::Severity::Error) continue;
-    const ast::Decl* decl = DeclAt(unit.loaded->modules[module].ast, d.range.begin);
+    const ast::Decl* decl = DeclAt(unit.compiled->loaded->modules[module].ast, d.range.begin);
     std::optional<WaiverPlace> place = decl ? WaiverPlaceFor(*decl, d.range.begin) : std::nullopt;
     if (!place) continue;
     std::string rule(diag::Info(d.kind).id);
@@ -244,7 +244,7 @@ void WaiveRule(const Unit& unit, size_t module, uint32_t begin, uint32_t end, js
 // than every other action together, and most menus are closed without choosing it.
 void FormatDocument(Workspace& workspace, const Document& document, json& actions) {
   auto found = workspace.UnitFor(document.path);
-  if (found && found->first->loaded->syntax_errors) return;  // the diagnostics say where
+  if (found && found->first->compiled->loaded->syntax_errors) return;  // the diagnostics say where
   actions.push_back({{"title", "Format document"},
                      {"kind", "source.format"},
                      {"data", {{"format", document.uri}}}});
@@ -330,10 +330,10 @@ json CodeLenses(Workspace& workspace, const json& params) {
   const Document& document = DocumentOf(workspace, params);
   json lenses = json::array();
   auto found = workspace.UnitFor(document.path);
-  if (!found || !found->first->program) return lenses;
+  if (!found || !found->first->compiled->program) return lenses;
   const Unit& unit = *found->first;
-  const ir::Program& program = *unit.program;
-  source::FileId file = unit.loaded->modules[found->second].ast.file;
+  const ir::Program& program = *unit.compiled->program;
+  source::FileId file = unit.compiled->loaded->modules[found->second].ast.file;
   // Uses of every certificate in one pass, then one lens per certificate of this file.
   std::vector<int> uses(program.certs.size(), 0);
   for (const ir::Gateway& gateway : program.gateways) {

@@ -45,9 +45,9 @@ namespace {
 // "main.trust:3", "modules/certs.trust:3", "std/layer7.trust:3": short, and the same on
 // every machine, where the compiler's absolute paths would fill a hover.
 std::string WhereText(const Unit& unit, source::SourceRange range) {
-  const source::SourceFile& file = unit.sources.file(range.file);
+  const source::SourceFile& file = unit.compiled->sources.file(range.file);
   std::string line = std::to_string(file.Locate(range.begin).line);
-  for (const sema::Module& module : unit.loaded->modules) {
+  for (const sema::Module& module : unit.compiled->loaded->modules) {
     if (module.ast.file != range.file) continue;
     if (module.is_stdlib) return "std/" + module.stdlib_name + ".trust:" + line;
     std::filesystem::path project = std::filesystem::path(unit.root).parent_path();
@@ -101,12 +101,12 @@ std::string ShortFacts(const ir::Program& program, ir::CertId id, int64_t now) {
 // The certificate declared at `target` in a unit's program, if it got that far.
 std::optional<ir::CertId> CertAt(const Unit& unit, const std::string& path,
                                  const std::string& name) {
-  if (!unit.program) return std::nullopt;
-  for (uint32_t i = 0; i < unit.program->certs.size(); ++i) {
-    const ir::Cert& cert = unit.program->certs[i];
+  if (!unit.compiled->program) return std::nullopt;
+  for (uint32_t i = 0; i < unit.compiled->program->certs.size(); ++i) {
+    const ir::Cert& cert = unit.compiled->program->certs[i];
     auto it = unit.paths.find(cert.range.file);
     if (it == unit.paths.end() || it->second != path) continue;
-    const std::string& text = unit.sources.file(cert.range.file).text();
+    const std::string& text = unit.compiled->sources.file(cert.range.file).text();
     if (text.substr(cert.range.begin, cert.range.end - cert.range.begin) == name)
       return ir::CertId{i};
   }
@@ -116,17 +116,17 @@ std::optional<ir::CertId> CertAt(const Unit& unit, const std::string& path,
 // Facts from this unit even when other parts of the program have errors; from the last unit
 // that compiled when a syntax error kept this one from being checked.
 std::string CertificateFacts(Workspace& workspace, const Unit& unit, const Target& target) {
-  const std::string& path = unit.paths.at(unit.loaded->modules[target.module].ast.file);
+  const std::string& path = unit.paths.at(unit.compiled->loaded->modules[target.module].ast.file);
   const std::string& name = target.decl->name.name;
   if (std::optional<ir::CertId> id = CertAt(unit, path, name)) {
-    return ShortFacts(*unit.program, *id, workspace.Now()) +
+    return ShortFacts(*unit.compiled->program, *id, workspace.Now()) +
            (unit.complete ? "" : "\n\n*(the program has errors; uses counted so far)*");
   }
   const Unit* good = workspace.LastGood(path);
   if (good == nullptr) return "\n\n*No facts yet: the certificate was not checked.*";
   std::optional<ir::CertId> id = CertAt(*good, path, name);
   if (!id) return "\n\n*No facts yet: the certificate was not checked.*";
-  return ShortFacts(*good->program, *id, workspace.Now()) +
+  return ShortFacts(*good->compiled->program, *id, workspace.Now()) +
          "\n\n*(from the last successful compilation)*";
 }
 
@@ -138,7 +138,7 @@ std::string HoverText(Workspace& workspace, const Unit& unit, const Symbol& symb
   }
   if (!symbol.target) return "";
   const Target& target = *symbol.target;
-  const sema::Module& module = unit.loaded->modules[target.module];
+  const sema::Module& module = unit.compiled->loaded->modules[target.module];
   if (target.param != nullptr) {
     return "**param** `" + target.param->name.name + "` = `\"" + target.param->value.raw +
            "\"`\n\ndeclared at " + WhereText(unit, target.range);
@@ -151,7 +151,7 @@ std::string HoverText(Workspace& workspace, const Unit& unit, const Symbol& symb
 }
 
 json LocationOf(const Unit& unit, const Target& target) {
-  source::FileId file = unit.loaded->modules[target.module].ast.file;
+  source::FileId file = unit.compiled->loaded->modules[target.module].ast.file;
   source::SourceRange range = target.range.valid() ? target.range : source::SourceRange{file, 0, 0};
   return {{"uri", PathToUri(unit.paths.at(file))}, {"range", RangeJson(unit.Lines(file), range)}};
 }
@@ -171,6 +171,11 @@ int SymbolKind(ast::DeclKind kind) {
   }
 }
 
+// "children" is optional: leaving out the empty ones keeps a large outline small.
+void AddChildren(json& symbol, json children) {
+  if (!children.empty()) symbol["children"] = std::move(children);
+}
+
 json ItemSymbols(const LineIndex& text, const std::vector<ast::Item>& items) {
   json children = json::array();
   for (const ast::Item& item : items) {
@@ -186,8 +191,8 @@ json ItemSymbols(const LineIndex& text, const std::vector<ast::Item>& items) {
     json symbol{{"name", name},
                 {"kind", 8},  // Field
                 {"range", RangeJson(text, item.range)},
-                {"selectionRange", RangeJson(text, item.keyword_range)},
-                {"children", ItemSymbols(text, item.children)}};
+                {"selectionRange", RangeJson(text, item.keyword_range)}};
+    AddChildren(symbol, ItemSymbols(text, item.children));
     children.push_back(std::move(symbol));
   }
   return children;
@@ -213,9 +218,11 @@ json Hover(Workspace& workspace, const json& params) {
   if (!symbol) return nullptr;
   std::string text = HoverText(workspace, *place.unit, *symbol);
   if (text.empty()) return nullptr;
-  return {{"contents", {{"kind", "markdown"}, {"value", text}}},
-          {"range", RangeJson(place.unit->Lines(place.unit->loaded->modules[place.module].ast.file),
-                              symbol->range)}};
+  return {
+      {"contents", {{"kind", "markdown"}, {"value", text}}},
+      {"range",
+       RangeJson(place.unit->Lines(place.unit->compiled->loaded->modules[place.module].ast.file),
+                 symbol->range)}};
 }
 
 json Definition(Workspace& workspace, const json& params) {
@@ -232,7 +239,7 @@ json DocumentSymbols(Workspace& workspace, const json& params) {
   json symbols = json::array();
   if (!found) return symbols;
   const Unit& unit = *found->first;
-  const ast::Module& ast = unit.loaded->modules[found->second].ast;
+  const ast::Module& ast = unit.compiled->loaded->modules[found->second].ast;
   const LineIndex& text = unit.Lines(ast.file);
   for (const ast::Param& param : ast.params) {
     symbols.push_back({{"name", param.name.name},
@@ -242,13 +249,13 @@ json DocumentSymbols(Workspace& workspace, const json& params) {
   }
   for (const ast::Decl& decl : ast.decls) {
     bool named = !decl.name.name.empty();
-    symbols.push_back(
-        {{"name", named ? decl.name.name : "policy"},
-         {"detail", std::string(ast::DeclKindName(decl.kind))},
-         {"kind", SymbolKind(decl.kind)},
-         {"range", RangeJson(text, decl.range)},
-         {"selectionRange", RangeJson(text, named ? decl.name.range : decl.keyword_range)},
-         {"children", ItemSymbols(text, decl.items)}});
+    json symbol{{"name", named ? decl.name.name : "policy"},
+                {"detail", std::string(ast::DeclKindName(decl.kind))},
+                {"kind", SymbolKind(decl.kind)},
+                {"range", RangeJson(text, decl.range)},
+                {"selectionRange", RangeJson(text, named ? decl.name.range : decl.keyword_range)}};
+    AddChildren(symbol, ItemSymbols(text, decl.items));
+    symbols.push_back(std::move(symbol));
   }
   return symbols;
 }
@@ -257,10 +264,10 @@ json DocumentSymbols(Workspace& workspace, const json& params) {
 // a parse of the whole file (a third of a formatting request on a 10,000-line file).
 const ast::Module* ParsedAst(Workspace& workspace, const Document& document) {
   auto found = workspace.UnitFor(document.path);
-  if (!found || found->first->loaded->syntax_errors) return nullptr;
+  if (!found || found->first->compiled->loaded->syntax_errors) return nullptr;
   const Unit& unit = *found->first;
   if (unit.FileOf(found->second).text() != document.text) return nullptr;
-  return &unit.loaded->modules[found->second].ast;
+  return &unit.compiled->loaded->modules[found->second].ast;
 }
 
 json Formatting(Workspace& workspace, const json& params) {

@@ -15,7 +15,7 @@ class Finder {
       : unit_(unit), module_(module), offset_(offset) {}
 
   std::optional<Symbol> Run() {
-    const ast::Module& ast = unit_.loaded->modules[module_].ast;
+    const ast::Module& ast = unit_.compiled->loaded->modules[module_].ast;
     for (const ast::Import& import : ast.imports) Import(import);
     for (const ast::Param& param : ast.params) {
       if (Contains(param.name.range, offset_)) Found(param.name.range, Self(param));
@@ -50,10 +50,10 @@ class Finder {
 
   void Import(const ast::Import& import) {
     if (!Contains(import.range, offset_)) return;
-    const auto& imports = unit_.loaded->modules[module_].imports;
+    const auto& imports = unit_.compiled->loaded->modules[module_].imports;
     auto it = imports.find(AliasOf(import));
     if (it == imports.end()) return;
-    const sema::Module& target = unit_.loaded->modules[it->second];
+    const sema::Module& target = unit_.compiled->loaded->modules[it->second];
     Found(import.range, Target{it->second, nullptr, nullptr, {target.ast.file, 0, 0}});
   }
 
@@ -103,15 +103,16 @@ class Finder {
 
 std::optional<Target> Resolve(const Unit& unit, size_t module, const std::string& alias,
                               const std::string& name) {
-  if (!unit.loaded || module >= unit.loaded->modules.size()) return std::nullopt;
+  if (!unit.compiled->loaded || module >= unit.compiled->loaded->modules.size())
+    return std::nullopt;
   size_t where = module;
   if (!alias.empty()) {
-    const auto& imports = unit.loaded->modules[module].imports;
+    const auto& imports = unit.compiled->loaded->modules[module].imports;
     auto it = imports.find(alias);
     if (it == imports.end()) return std::nullopt;
     where = it->second;
   }
-  const ast::Module& ast = unit.loaded->modules[where].ast;
+  const ast::Module& ast = unit.compiled->loaded->modules[where].ast;
   for (const ast::Decl& decl : ast.decls) {
     if (decl.name.name == name) return Target{where, &decl, nullptr, decl.name.range};
   }
@@ -122,7 +123,8 @@ std::optional<Target> Resolve(const Unit& unit, size_t module, const std::string
 }
 
 std::optional<Symbol> SymbolAt(const Unit& unit, size_t module, uint32_t offset) {
-  if (!unit.loaded || module >= unit.loaded->modules.size()) return std::nullopt;
+  if (!unit.compiled->loaded || module >= unit.compiled->loaded->modules.size())
+    return std::nullopt;
   return Finder(unit, module, offset).Run();
 }
 

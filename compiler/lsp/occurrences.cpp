@@ -16,14 +16,14 @@ class Collector {
 
   std::vector<Occurrence> Run() {
     if (name_.empty()) return {};
-    for (size_t m = 0; m < unit_.loaded->modules.size(); ++m) Module(m);
+    for (size_t m = 0; m < unit_.compiled->loaded->modules.size(); ++m) Module(m);
     return std::move(found_);
   }
 
  private:
   void Module(size_t m) {
     module_ = m;
-    const ast::Module& ast = unit_.loaded->modules[m].ast;
+    const ast::Module& ast = unit_.compiled->loaded->modules[m].ast;
     for (const ast::Param& param : ast.params) {
       Declared(param.name.range, Target{m, nullptr, &param, param.name.range});
       Str(param.value);
@@ -84,7 +84,7 @@ bool SameTarget(const Target& a, const Target& b) {
 }
 
 std::vector<Occurrence> OccurrencesOf(const Unit& unit, const Target& target) {
-  if (!unit.loaded) return {};
+  if (!unit.compiled->loaded) return {};
   return Collector(unit, target).Run();
 }
 

@@ -120,6 +120,8 @@ void Server::Dispatch(const json& message) {
       ReplyError(id, kServerNotInitialized, "initialize first");
     } else if (shut_down_) {
       ReplyError(id, kInvalidRequest, "the server is shutting down");
+    } else if (IsCacheable(method)) {
+      ReplyCached(id, method, params);
     } else if (std::optional<json> result = Request(method, params)) {
       Reply(id, std::move(*result));
     } else {
@@ -160,6 +162,23 @@ std::optional<json> Server::Request(const std::string& method, const json& param
   return std::nullopt;
 }
 
+bool Server::IsCacheable(const std::string& method) {
+  return method == "textDocument/documentSymbol" || method == "textDocument/formatting";
+}
+
+void Server::ReplyCached(const json& id, const std::string& method, const json& params) {
+  if (dirty_) Publish();  // which empties the cache
+  std::string key = method + '\n' + params.at("textDocument").at("uri").get<std::string>();
+  auto cached = cached_results_.find(key);
+  if (cached == cached_results_.end()) {
+    std::optional<json> result = Request(method, params);
+    cached = cached_results_.emplace(key, diag::JsonText(*result, -1)).first;
+  }
+  // Both parts are serialized by the library; only the envelope is put together here.
+  WriteMessage(out_fd_, R"({"jsonrpc":"2.0","id":)" + diag::JsonText(id, -1) + R"(,"result":)" +
+                            cached->second + "}");
+}
+
 void Server::Notification(const std::string& method, const json& params) {
   if (method == "exit") {
     exit_code_ = shut_down_ ? 0 : 1;
@@ -186,6 +205,7 @@ void Server::Notification(const std::string& method, const json& params) {
 
 void Server::Publish() {
   dirty_ = false;
+  cached_results_.clear();
   for (auto& [uri, diagnostics] : workspace_.Analyze()) {
     Send({{"jsonrpc", "2.0"},
           {"method", "textDocument/publishDiagnostics"},
@@ -199,7 +219,12 @@ void Server::Send(const json& message) {
 }
 
 void Server::Reply(const json& id, json result) {
-  Send({{"jsonrpc", "2.0"}, {"id", id}, {"result", std::move(result)}});
+  // Assigned, not put in an initializer list, which would copy a large result.
+  json message = json::object();
+  message["jsonrpc"] = "2.0";
+  message["id"] = id;
+  message["result"] = std::move(result);
+  Send(message);
 }
 
 void Server::ReplyError(const json& id, int code, const std::string& message) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <exception>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -39,6 +40,12 @@ class Server {
   // The result of a request; nothing for a method the server does not know.
   std::optional<nlohmann::json> Request(const std::string& method, const nlohmann::json& params);
   void Notification(const std::string& method, const nlohmann::json& params);
+  // Replies that depend only on the analysed text (an outline, the formatted file) are kept
+  // until the next analysis: editors ask for the outline again on every cursor move, and a
+  // 10,000-line file's outline is most of a megabyte of JSON.
+  static bool IsCacheable(const std::string& method);
+  void ReplyCached(const nlohmann::json& id, const std::string& method,
+                   const nlohmann::json& params);
   void Publish();
   void Send(const nlohmann::json& message);
   void Reply(const nlohmann::json& id, nlohmann::json result);
@@ -52,6 +59,7 @@ class Server {
   std::optional<int> exit_code_;
   bool dirty_ = false;  // documents changed since the last analysis
   long long deadline_ms_ = 0;
+  std::map<std::string, std::string> cached_results_;  // method + uri -> serialized result
 };
 
 }  // namespace trust::lsp

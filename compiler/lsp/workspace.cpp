@@ -27,21 +27,24 @@ std::string Canonical(const std::string& path) {
 }
 
 std::optional<size_t> Unit::ModuleOf(const std::string& path) const {
-  if (!loaded) return std::nullopt;
-  for (size_t i = 0; i < loaded->modules.size(); ++i) {
-    auto it = paths.find(loaded->modules[i].ast.file);
+  if (!compiled->loaded) return std::nullopt;
+  const std::vector<sema::Module>& modules = compiled->loaded->modules;
+  for (size_t i = 0; i < modules.size(); ++i) {
+    auto it = paths.find(modules[i].ast.file);
     if (it != paths.end() && it->second == path) return i;
   }
   return std::nullopt;
 }
 
 const source::SourceFile& Unit::FileOf(size_t module) const {
-  return sources.file(loaded->modules.at(module).ast.file);
+  return compiled->sources.file(compiled->loaded->modules.at(module).ast.file);
 }
 
 const LineIndex& Unit::Lines(source::FileId file) const {
   auto it = lines_.find(file);
-  if (it == lines_.end()) it = lines_.emplace(file, LineIndex(sources.file(file).text())).first;
+  if (it == lines_.end()) {
+    it = lines_.emplace(file, LineIndex(compiled->sources.file(file).text())).first;
+  }
   return it->second;
 }
 
@@ -192,18 +195,19 @@ std::string Workspace::ModulePath(const sema::Module& module) {
 std::shared_ptr<Unit> Workspace::Compile(const std::string& root) {
   auto unit = std::make_shared<Unit>();
   unit->root = root;
-  sema::LoadOptions load{root, base_.stdlib_dir, base_.allow_outside_root, &overlay_};
-  unit->loaded = sema::LoadProgram(load, unit->sources, unit->emitter);
-  if (!unit->loaded) return unit;
-  for (const sema::Module& module : unit->loaded->modules) {
+  driver::CompileOptions options = base_;
+  options.root_path = root;
+  options.build_time = Now();
+  options.overlay = &overlay_;
+  // Partial: an unrelated wrong name must not take away the facts of every certificate.
+  options.partial = true;
+  unit->compiled = driver::Compile(options);
+  const driver::Compilation& compiled = *unit->compiled;
+  if (!compiled.loaded) return unit;
+  for (const sema::Module& module : compiled.loaded->modules) {
     unit->paths[module.ast.file] = ModulePath(module);
   }
-  if (unit->loaded->syntax_errors) return unit;
-  // Partial: an unrelated wrong name must not take away the facts of every certificate.
-  sema::CheckOptions check{base_.defines, base_.allow_outside_root, Now()};
-  check.partial = true;
-  unit->program = sema::Check(*unit->loaded, check, unit->sources, unit->emitter);
-  unit->complete = unit->program && !unit->emitter.HasErrors();
+  unit->complete = compiled.program && !compiled.emitter.HasErrors();
   return unit;
 }
 
@@ -263,7 +267,7 @@ std::map<std::string, json> Workspace::Analyze() {
   std::map<std::string, json> by_uri;
   std::map<std::string, std::set<std::string>> seen;  // uri -> dumped diagnostics, for dedup
   for (const auto& unit : units_) {
-    for (const diag::Diagnostic& d : unit->emitter.diagnostics()) {
+    for (const diag::Diagnostic& d : unit->compiled->emitter.diagnostics()) {
       bool placed = d.range.valid() && unit->paths.count(d.range.file) > 0;
       std::string uri = PathToUri(placed ? unit->paths.at(d.range.file) : unit->root);
       json converted = Convert(*unit, d);

@@ -30,12 +30,9 @@ struct Document {
 
 // One compilation: the loaded modules (for navigation) and the checked program (for facts).
 struct Unit {
-  std::string root;  // resolved absolute path of the root file
-  source::SourceManager sources;
-  diag::Emitter emitter;
-  std::optional<sema::LoadedProgram> loaded;
-  std::optional<ir::Program> program;
-  std::map<source::FileId, std::string> paths;  // module file id -> the path clients see
+  std::string root;                               // resolved absolute path of the root file
+  std::unique_ptr<driver::Compilation> compiled;  // driver::Compile of `root`, partial
+  std::map<source::FileId, std::string> paths;    // module file id -> the path clients see
 
   bool complete = false;  // checked without errors: its facts hold for the whole program
 

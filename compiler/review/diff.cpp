@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <utility>
 
 #include "compiler/artifacts/artifacts.h"
 
@@ -434,6 +435,16 @@ void Compare(const std::string& kind, const std::vector<T>& olds, const std::vec
 
 }  // namespace
 
+namespace {
+
+// Unsigned artifacts: making them never fails.
+artifacts::ArtifactSet MakeAll(const std::vector<artifacts::Artifact>& list) {
+  std::string unused;
+  return artifacts::Collect(list, &unused).value_or(artifacts::ArtifactSet{});
+}
+
+}  // namespace
+
 size_t DiffResult::ChangeCount() const {
   size_t count = lint_appeared.size() + lint_disappeared.size();
   for (const Component& c : components) count += std::max<size_t>(c.changes.size(), 1);
@@ -455,11 +466,11 @@ DiffResult Diff(const DiffInput& old_side, const DiffInput& new_side) {
     if (!new_lint.contains(f)) result.lint_disappeared.push_back(f);
   }
   // The root file's name is written into the artifacts; comparing `x.trust` with its renamed
-  // copy must not count as a change, so both sides are built under the new name.
-  ir::Program a_renamed = a;
-  a_renamed.root_source = b.root_source;
-  artifacts::ArtifactSet old_files = artifacts::Collect(a_renamed, "trustc");
-  artifacts::ArtifactSet new_files = artifacts::Collect(b, "trustc");
+  // copy must not count as a change, so both sides are made under the new name.
+  std::string old_name = std::exchange(old_side.program->root_source, b.root_source);
+  artifacts::ArtifactSet old_files = MakeAll(*old_side.artifacts);
+  old_side.program->root_source = std::move(old_name);
+  artifacts::ArtifactSet new_files = MakeAll(*new_side.artifacts);
   Component policy{"policy", "policy", "changed", {}};
   Collector(a, b, policy).Policy(a.policy, b.policy);
   if (old_files == new_files) {

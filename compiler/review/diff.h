@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "compiler/artifacts/artifacts.h"
 #include "compiler/diag/diagnostic.h"
 #include "compiler/ir/ir.h"
 #include "compiler/source/source.h"
@@ -71,13 +72,16 @@ struct DiffResult {
 };
 
 struct DiffInput {
-  const ir::Program* program;
+  ir::Program* program;
   std::vector<LintFinding> lint;
   std::string label;  // the path or git:REV:path as given
+  // The program's artifacts (driver::Compilation::artifacts), made lazily from `program`.
+  const std::vector<artifacts::Artifact>* artifacts;
 };
 
 // When `old` and `new` produce byte-identical artifacts, only lint changes are reported: a pure
-// rename or reformatting is no change.
+// rename or reformatting is no change. The old program is lowered under the new one's root
+// file name (and given its own back after).
 DiffResult Diff(const DiffInput& old_side, const DiffInput& new_side);
 
 std::string RenderText(const DiffResult& result, bool color);

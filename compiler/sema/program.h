@@ -1,5 +1,6 @@
-// The loaded program: every module's AST with its import table. Produced by LoadProgram
-// (imports.cpp), consumed by Check (check.cpp).
+// The loaded program: every module's AST with its import table. Produced by the driver's
+// LoadProgram (compiler/driver/load.cpp), which reads and parses; consumed by Check (check.cpp),
+// which calls no parser.
 //
 // Invariants established by LoadProgram: every module reachable from the root is parsed
 // exactly once (identity by resolved path); each module's `imports` maps an alias to a module
@@ -37,17 +38,8 @@ struct LoadedProgram {
   bool syntax_errors = false;
 };
 
-struct LoadOptions {
-  std::string root_path;                  // as given on the command line
-  std::optional<std::string> stdlib_dir;  // --stdlib; embedded modules otherwise
-  bool allow_outside_root = false;
-  // Editor buffers (trustc lsp): resolved absolute path -> text, consulted before the disk for
-  // the root and every relative import. Null: read the disk only.
-  const std::map<std::string, std::string>* overlay = nullptr;
-};
-
-std::optional<LoadedProgram> LoadProgram(const LoadOptions& options, source::SourceManager& sources,
-                                         diag::Emitter& emitter);
+// files.cpp: the project-root rule and file reading, for the loader (modules) and for
+// certificate loading (certificate files).
 
 // Project-root rule for any path the program names (imports, certificate files); `real` comes
 // from RealPath.

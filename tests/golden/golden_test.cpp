@@ -6,7 +6,8 @@
 // `NAME.GATEWAY.install.bundle`, `NAME.GATEWAY.delete.bundle`, `NAME.GATEWAY.graphman.json`,
 // `NAME.GATEWAY.graphman.delete.json`, `NAME.KEYSTORE.manifest.json`.
 //
-// A first line `// args: ...` passes flags: -D NAME=VALUE, --allow-outside-root, --werror.
+// A first line `// args: ...` passes flags, parsed as trustc parses them (driver::AddCommonFlags,
+// MakeOptions, ShownDiagnostics): -D NAME=VALUE, --allow-outside-root, --werror, ...
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -15,17 +16,16 @@
 #include <set>
 #include <sstream>
 
-#include "compiler/artifacts/artifacts.h"
 #include "compiler/diag/render.h"
-#include "compiler/driver/pipeline.h"
+#include "compiler/driver/options.h"
 
 namespace trust {
 namespace {
 
 namespace fs = std::filesystem;
 
-// The build time of every golden test: 2027-01-15T00:00:00Z.
-constexpr int64_t kGoldenNow = 1799971200;
+// The build time of every golden test, unless its args say otherwise.
+constexpr const char* kGoldenNow = "2027-01-15T00:00:00Z";
 
 fs::path GoldenDir() { return fs::path(TRUST_SOURCE_DIR) / "tests" / "golden"; }
 
@@ -44,47 +44,42 @@ struct Outcome {
   std::set<std::string> ids;
 };
 
-driver::CompileOptions OptionsFor(const std::string& relative, bool* werror) {
-  driver::CompileOptions options;
-  options.root_path = relative;
-  options.build_time = kGoldenNow;
+// The flags of a golden file's `// args:` line, through trustc's own option parsing.
+driver::CommonFlags FlagsFor(const std::string& relative) {
+  driver::CommonFlags flags;
+  flags.now = kGoldenNow;
+  CLI::App app{"golden"};
+  driver::AddCommonFlags(app, flags);
   std::string first_line = ReadText(GoldenDir() / relative).substr(0, 200);
   first_line = first_line.substr(0, first_line.find('\n'));
-  if (!first_line.starts_with("// args:")) return options;
-  std::istringstream args(first_line.substr(8));
-  std::string arg;
-  while (args >> arg) {
-    if (arg == "-D" && args >> arg) {
-      size_t eq = arg.find('=');
-      options.defines[arg.substr(0, eq)] = arg.substr(eq + 1);
-    } else if (arg == "--allow-outside-root") {
-      options.allow_outside_root = true;
-    } else if (arg == "--werror") {
-      *werror = true;
-    }
-  }
-  return options;
+  if (first_line.starts_with("// args:")) app.parse(first_line.substr(8));
+  return flags;
 }
 
 // Paths in diagnostics are as given: relative to tests/golden, which is the working directory.
 Outcome Compile(const std::string& relative) {
   fs::current_path(GoldenDir());
-  bool werror = false;
-  auto compilation = driver::Compile(OptionsFor(relative, &werror));
+  driver::CommonFlags flags = FlagsFor(relative);
+  auto compilation = driver::Compile(driver::MakeOptions(relative, flags));
   Outcome outcome;
-  std::vector<diag::Diagnostic> diagnostics = compilation->emitter.diagnostics();
-  for (diag::Diagnostic& d : diagnostics) {
-    if (werror && d.severity == diag::Severity::Warning) d.severity = diag::Severity::Error;
+  std::vector<diag::Diagnostic> diagnostics = driver::ShownDiagnostics(*compilation, flags);
+  for (const diag::Diagnostic& d : diagnostics) {
     outcome.has_error = outcome.has_error || d.severity == diag::Severity::Error;
     outcome.ids.insert(std::string(diag::Info(d.kind).id));
   }
   outcome.diagnostics = diag::RenderText(diagnostics, compilation->sources, {});
   if (!compilation->program || outcome.has_error) return outcome;
   outcome.ir = ir::Dump(*compilation->program);
-  for (const auto& [path, bytes] : artifacts::Collect(*compilation->program, "trustc 0.1.0")) {
-    if (path.starts_with("gateways/") || path.starts_with("keystores/")) {
-      outcome.artifacts["." + path.substr(path.find('/') + 1)] = bytes;
+  // What `trustc build` would write, made one at a time; the sidecars hold the bundles and
+  // manifests.
+  for (const artifacts::Artifact& artifact : compilation->artifacts) {
+    if (!artifact.path.starts_with("gateways/") && !artifact.path.starts_with("keystores/")) {
+      continue;
     }
+    std::string error;
+    std::optional<std::string> bytes = artifact.make(&error);
+    EXPECT_TRUE(bytes.has_value()) << relative << ": " << artifact.path << ": " << error;
+    outcome.artifacts["." + artifact.path.substr(artifact.path.find('/') + 1)] = bytes.value_or("");
   }
   return outcome;
 }

@@ -27,6 +27,9 @@ class Client {
   // Waits for a response with `id` to something sent with SendRaw.
   nlohmann::json Response(const nlohmann::json& id);
   // Waits until the latest diagnostics published for `uri` satisfy `accept`.
+  // Forgets what was last published for `uri`, so that WaitDiagnostics waits for the next
+  // publication even when it would say the same.
+  void ForgetDiagnostics(const std::string& uri) { diagnostics_.erase(uri); }
   nlohmann::json WaitDiagnostics(const std::string& uri,
                                  bool (*accept)(const nlohmann::json& diagnostics));
   // The next message with an error and a null id (answers to unparseable input).

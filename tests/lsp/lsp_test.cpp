@@ -245,6 +245,32 @@ TEST_F(LspTest, SymbolsCompletionAndFormatting) {
   EXPECT_NE(formatted.find("\n  trust a {\n"), std::string::npos) << formatted;
 }
 
+// The outline and the formatted text are kept between requests: an edit must replace them.
+TEST_F(LspTest, AnEditReplacesTheKeptOutlineAndFormatting) {
+  Open(main_uri_, main_);
+  auto symbol_names = [&] {
+    json reply =
+        client_.Request("textDocument/documentSymbol", {{"textDocument", {{"uri", main_uri_}}}});
+    std::set<std::string> names;
+    for (const json& s : reply["result"]) names.insert(s["name"].get<std::string>());
+    return names;
+  };
+  auto formatted = [&] {
+    json reply =
+        client_.Request("textDocument/formatting", {{"textDocument", {{"uri", main_uri_}}}});
+    return reply["result"].empty() ? std::string()
+                                   : reply["result"][0]["newText"].get<std::string>();
+  };
+  EXPECT_EQ(symbol_names().count("added_later"), 0u);
+  EXPECT_EQ(symbol_names().count("added_later"), 0u);  // the kept answer
+  std::string before = formatted();
+  Change(main_uri_, main_ + "\ncert   added_later { file \"missing.pem\" }\n", 2);
+  EXPECT_EQ(symbol_names().count("added_later"), 1u);
+  std::string after = formatted();
+  EXPECT_NE(after, before);
+  EXPECT_NE(after.find("cert added_later {"), std::string::npos) << after;
+}
+
 // Labels and details offered at the end of `prefix`, typed as a new line before the gateway.
 class CompletionTest : public LspTest {
  protected:

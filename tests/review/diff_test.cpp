@@ -31,9 +31,9 @@ review::DiffResult DiffPair(const std::string& name) {
   EXPECT_TRUE(a->program && b->program) << name << " does not compile";
   if (!a->program || !b->program) return {};
   return review::Diff({&*a->program, review::LintFindings(*a->program, a->emitter.diagnostics()),
-                       name + ".old.trust"},
+                       name + ".old.trust", &a->artifacts},
                       {&*b->program, review::LintFindings(*b->program, b->emitter.diagnostics()),
-                       name + ".new.trust"});
+                       name + ".new.trust", &b->artifacts});
 }
 
 // The schema of docs/review.md, checked field by field.

@@ -73,6 +73,30 @@ void Time(const char* what, F request) {
   Report(what, samples);
 }
 
+// Times `request` right after an edit has been analysed, when nothing computed for the old
+// text can be reused: the edit alternately adds and removes a comment at the end.
+template <typename F>
+void TimeAfterEdit(const char* what, Client& client, const std::string& uri,
+                   const std::string& text, int& version, F request) {
+  std::vector<double> samples;
+  for (int i = 0; i < kRuns; ++i) {
+    std::string edited = i % 2 == 0 ? text + "// edited\n" : text;
+    client.ForgetDiagnostics(uri);
+    client.Notify("textDocument/didChange",
+                  {{"textDocument", {{"uri", uri}, {"version", ++version}}},
+                   {"contentChanges", json::array({{{"text", edited}}})}});
+    client.WaitDiagnostics(uri, [](const json&) { return true; });
+    auto start = Clock::now();
+    json reply = request();
+    samples.push_back(Ms(start));
+    if (!reply.contains("result") || reply["result"].is_null() || reply["result"].empty()) {
+      std::fprintf(stderr, "%s failed: %s\n", what, reply.dump().substr(0, 300).c_str());
+      std::exit(1);
+    }
+  }
+  Report(what, samples);
+}
+
 bool HasError(const json& diagnostics) {
   return std::any_of(diagnostics.begin(), diagnostics.end(),
                      [](const json& d) { return d["severity"] == 1; });
@@ -138,9 +162,10 @@ int Run(int lines, const fs::path& cert_dir) {
        [&] { return client.Request("textDocument/completion", At(uri, text, in_trust)); });
   Time("completion (after `trust `, all certificates)",
        [&] { return client.Request("textDocument/completion", At(uri, text, last_trust)); });
-  Time("document symbols", [&] {
+  auto symbols = [&] {
     return client.Request("textDocument/documentSymbol", {{"textDocument", {{"uri", uri}}}});
-  });
+  };
+  Time("document symbols (repeated)", symbols);
   Time("code lens", [&] {
     return client.Request("textDocument/codeLens", {{"textDocument", {{"uri", uri}}}});
   });
@@ -152,9 +177,13 @@ int Run(int lines, const fs::path& cert_dir) {
                            {"range", {{"start", at}, {"end", at}}},
                            {"context", {{"diagnostics", json::array()}}}});
   });
-  Time("formatting", [&] {
+  auto formatting = [&] {
     return client.Request("textDocument/formatting", {{"textDocument", {{"uri", uri}}}});
-  });
+  };
+  Time("formatting (repeated)", formatting);
+  int version = kRuns + 2;
+  TimeAfterEdit("document symbols (first after an edit)", client, uri, text, version, symbols);
+  TimeAfterEdit("formatting (first after an edit)", client, uri, text, version, formatting);
   client.Stop();
   fs::remove_all(dir);
   return 0;
