@@ -8,7 +8,7 @@
 
 #include "tests/support/process.h"
 
-namespace trust::lsp_test {
+namespace trust::lsp::lsp_test {
 namespace {
 
 using nlohmann::json;
@@ -112,4 +112,4 @@ int Client::Stop() {
   return status;
 }
 
-}  // namespace trust::lsp_test
+}  // namespace trust::lsp::lsp_test
