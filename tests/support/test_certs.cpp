@@ -12,22 +12,19 @@ namespace {
 
 KeyPtr MakeKey() { return KeyPtr(EVP_EC_gen("P-256")); }
 
-std::string ToDer(X509* x509) {
-  unsigned char* der = nullptr;
-  int length = i2d_X509(x509, &der);
-  std::string out(reinterpret_cast<char*>(der), static_cast<size_t>(length));
-  OPENSSL_free(der);
-  return out;
+// The bytes written to a memory BIO, which it frees.
+std::string BioText(BIO* bio) {
+  char* data = nullptr;
+  long length = BIO_get_mem_data(bio, &data);
+  std::string text(data, static_cast<size_t>(length));
+  BIO_free(bio);
+  return text;
 }
 
 std::string ToPem(X509* x509) {
   BIO* bio = BIO_new(BIO_s_mem());
   PEM_write_bio_X509(bio, x509);
-  char* data = nullptr;
-  long length = BIO_get_mem_data(bio, &data);
-  std::string out(data, static_cast<size_t>(length));
-  BIO_free(bio);
-  return out;
+  return BioText(bio);
 }
 
 }  // namespace
@@ -59,18 +56,13 @@ TestCert MakeCert(const std::string& cn, int64_t not_before, int64_t not_after) 
   return out;
 }
 
-namespace {
-
-// The bytes written to a memory BIO, which it frees.
-std::string BioText(BIO* bio) {
-  char* data = nullptr;
-  long length = BIO_get_mem_data(bio, &data);
-  std::string text(data, static_cast<size_t>(length));
-  BIO_free(bio);
-  return text;
+std::string ToDer(X509* x509) {
+  unsigned char* der = nullptr;
+  int length = i2d_X509(x509, &der);
+  std::string out(reinterpret_cast<char*>(der), static_cast<size_t>(length));
+  OPENSSL_free(der);
+  return out;
 }
-
-}  // namespace
 
 X509* NewX509(const TestCert& cert) {
   const auto* p = reinterpret_cast<const unsigned char*>(cert.der.data());

@@ -34,6 +34,8 @@ struct TestCert {
 TestCert MakeCert(const std::string& cn, int64_t not_before = kNotBefore,
                   int64_t not_after = kNotAfter);
 
+// The DER encoding of `x509`.
+std::string ToDer(X509* x509);
 // A new X509 of `cert`, which the caller frees: for building keystores with the OpenSSL API.
 X509* NewX509(const TestCert& cert);
 // The DER encoding of `p12`, which it frees.
