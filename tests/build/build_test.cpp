@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "compiler/artifacts/artifacts.h"
+#include "tests/support/temp_tree.h"
 
 namespace trust {
 namespace {
@@ -46,13 +47,6 @@ std::map<std::string, std::string> ReadTree(const fs::path& root) {
 
 class BuildTest : public testing::Test {
  protected:
-  void SetUp() override {
-    char pattern[] = "/tmp/trustc-build-test-XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    tmp_ = pattern;
-  }
-  void TearDown() override { fs::remove_all(tmp_); }
-
   // A copy of the example project at tmp_/NAME.
   fs::path CopyExample(const std::string& name) {
     fs::path copy = tmp_ / name;
@@ -61,7 +55,8 @@ class BuildTest : public testing::Test {
     return copy;
   }
 
-  fs::path tmp_;
+  test::TempDir temp_{"trustc-build-test"};
+  fs::path tmp_ = temp_.path();
 };
 
 TEST_F(BuildTest, WritesTheLayoutOfTheSpec) {
@@ -231,9 +226,8 @@ TEST_F(BuildTest, ARebuildIsByteIdenticalToAColdBuild) {
 }
 
 TEST(WriteAtomically, AFailureWhileWritingLeavesNoPartialDirectory) {
-  char pattern[] = "/tmp/trustc-atomic-test-XXXXXX";
-  ASSERT_NE(mkdtemp(pattern), nullptr);
-  fs::path tmp = pattern;
+  test::TempDir temp("trustc-atomic-test");
+  const fs::path& tmp = temp.path();
   // "a" is written as a file, so "a/b" cannot be created: the write fails half-way.
   artifacts::ArtifactSet files = {{"a", "first"}, {"a/b", "second"}, {"c", "third"}};
   std::string error;
@@ -246,7 +240,6 @@ TEST(WriteAtomically, AFailureWhileWritingLeavesNoPartialDirectory) {
   std::ofstream(tmp / "out" / "keep") << "kept";
   EXPECT_FALSE(artifacts::WriteAtomically(files, (tmp / "out").string(), &error));
   EXPECT_TRUE(fs::exists(tmp / "out" / "keep"));
-  fs::remove_all(tmp);
 }
 
 }  // namespace

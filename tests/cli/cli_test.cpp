@@ -1,11 +1,8 @@
 // End-to-end tests of the `trustc` command line (cli.md): exit codes, output formats, common
 // flags and environment. Each test writes its inputs into a fresh temporary directory and runs
-// the real binary with posix_spawn, capturing stdout and stderr.
-#include <fcntl.h>
+// the real binary (tests/support/process.h), capturing stdout and stderr.
 #include <gtest/gtest.h>
-#include <spawn.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -15,42 +12,24 @@
 #include <string>
 #include <vector>
 
-extern char** environ;
+#include "tests/support/process.h"
+#include "tests/support/temp_tree.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Result {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string ReadAll(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
+using trust::test::ProcessResult;
 
 std::string CertsDir() { return std::string(TRUST_SOURCE_DIR) + "/tests/golden/certs"; }
 
 class CliTest : public testing::Test {
  protected:
   void SetUp() override {
-    char pattern[] = "/tmp/trustc-cli-XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    dir_ = pattern;
     fs::create_directory(dir_ / "certs");
     for (const char* name : {"root-ca.pem", "server-ca.pem", "expires-2027.pem", "leaf.pem"}) {
       fs::copy_file(fs::path(CertsDir()) / name, dir_ / "certs" / name);
     }
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::permissions(dir_, fs::perms::owner_all, fs::perm_options::add, ec);
-    fs::remove_all(dir_, ec);
   }
 
   void Write(const std::string& name, const std::string& text) {
@@ -59,40 +38,18 @@ class CliTest : public testing::Test {
 
   // Runs trustc with `args` in the temporary directory. `env` entries (NAME=VALUE) are added to
   // a minimal environment; stderr is a file, never a terminal.
-  Result Trustc(const std::vector<std::string>& args, const std::vector<std::string>& env = {}) {
-    std::vector<std::string> argv_storage = {TRUSTC_PATH};
-    argv_storage.insert(argv_storage.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& a : argv_storage) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    std::vector<std::string> env_storage = {"PATH=/usr/bin:/bin", "LANG=C"};
-    env_storage.insert(env_storage.end(), env.begin(), env.end());
-    std::vector<char*> envp;
-    for (auto& e : env_storage) envp.push_back(e.data());
-    envp.push_back(nullptr);
-
-    fs::path out = dir_ / ".stdout", err = dir_ / ".stderr";
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    std::string cwd = fs::current_path().string();
-    fs::current_path(dir_);
-    pid_t pid = 0;
-    int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
-    fs::current_path(cwd);
-    posix_spawn_file_actions_destroy(&actions);
-    Result run;
-    if (rc != 0) return run;
-    int status = 0;
-    waitpid(pid, &status, 0);
-    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    run.out = ReadAll(out);
-    run.err = ReadAll(err);
-    return run;
+  ProcessResult Trustc(const std::vector<std::string>& args,
+                       const std::vector<std::string>& env = {}) {
+    std::vector<std::string> argv = {TRUSTC_PATH};
+    argv.insert(argv.end(), args.begin(), args.end());
+    std::vector<std::string> minimal_env = {"PATH=/usr/bin:/bin", "LANG=C"};
+    minimal_env.insert(minimal_env.end(), env.begin(), env.end());
+    return trust::test::RunProcess(
+        argv, {.env = minimal_env, .inherit_environment = false, .cwd = dir_.string()});
   }
 
-  fs::path dir_;
+  trust::test::TempDir temp_{"trustc-cli"};
+  fs::path dir_ = temp_.path();
 };
 
 const char* kClean =
@@ -110,32 +67,32 @@ const char* kDated =
 
 TEST_F(CliTest, CleanExitsZeroWithSummary) {
   Write("main.trust", kClean);
-  Result run = Trustc({"check", "main.trust", "--now", "2030-01-01T00:00:00Z"});
-  EXPECT_EQ(run.exit_code, 0) << run.err;
+  ProcessResult run = Trustc({"check", "main.trust", "--now", "2030-01-01T00:00:00Z"});
+  EXPECT_EQ(run.status, 0) << run.err;
   EXPECT_EQ(run.err, "");
   EXPECT_NE(run.out.find("main.trust: 0 error(s), 0 warning(s)"), std::string::npos) << run.out;
 }
 
 TEST_F(CliTest, WarningsOnlyExitZero) {
   Write("main.trust", kWarning);
-  Result run = Trustc({"check", "main.trust", "--now", "2030-01-01T00:00:00Z"});
-  EXPECT_EQ(run.exit_code, 0);
+  ProcessResult run = Trustc({"check", "main.trust", "--now", "2030-01-01T00:00:00Z"});
+  EXPECT_EQ(run.status, 0);
   EXPECT_NE(run.err.find("warning:"), std::string::npos) << run.err;
   EXPECT_NE(run.err.find("[unused_cert]"), std::string::npos);
 }
 
 TEST_F(CliTest, WerrorPromotesWarningToExitOne) {
   Write("main.trust", kWarning);
-  Result run = Trustc({"check", "--werror", "main.trust", "--now", "2030-01-01T00:00:00Z"});
-  EXPECT_EQ(run.exit_code, 1);
+  ProcessResult run = Trustc({"check", "--werror", "main.trust", "--now", "2030-01-01T00:00:00Z"});
+  EXPECT_EQ(run.status, 1);
   EXPECT_NE(run.err.find("main.trust:2:6: error:"), std::string::npos) << run.err;
   EXPECT_NE(run.err.find("[unused_cert]"), std::string::npos);
 }
 
 TEST_F(CliTest, ErrorsExitOne) {
   Write("main.trust", kError);
-  Result run = Trustc({"check", "main.trust", "--now", "2030-01-01T00:00:00Z"});
-  EXPECT_EQ(run.exit_code, 1);
+  ProcessResult run = Trustc({"check", "main.trust", "--now", "2030-01-01T00:00:00Z"});
+  EXPECT_EQ(run.status, 1);
   EXPECT_NE(run.err.find("main.trust:2:20: error: unknown certificate `rot` [unknown_name]"),
             std::string::npos)
       << run.err;
@@ -147,8 +104,8 @@ TEST_F(CliTest, AnUnreadableInterpolatedPathIsShownExpanded) {
   Write("main.trust",
         "param stage = \"dev\"\ncert root { file \"certs/${stage}/root-ca.pem\" }\n"
         "gateway gw { trust root { anchor } }\n");
-  Result run = Trustc({"check", "main.trust", "-D", "stage=prod"});
-  EXPECT_EQ(run.exit_code, 1);
+  ProcessResult run = Trustc({"check", "main.trust", "-D", "stage=prod"});
+  EXPECT_EQ(run.status, 1);
   EXPECT_NE(run.err.find("`certs/${stage}/root-ca.pem` (`certs/prod/root-ca.pem`)"),
             std::string::npos)
       << run.err;
@@ -156,16 +113,16 @@ TEST_F(CliTest, AnUnreadableInterpolatedPathIsShownExpanded) {
 }
 
 TEST_F(CliTest, MissingRootFileIsFileUnreadable) {
-  Result run = Trustc({"check", "nope.trust"});
-  EXPECT_EQ(run.exit_code, 1);
+  ProcessResult run = Trustc({"check", "nope.trust"});
+  EXPECT_EQ(run.status, 1);
   EXPECT_NE(run.err.find("[file_unreadable]"), std::string::npos) << run.err;
   EXPECT_NE(run.err.find("nope.trust"), std::string::npos);
 }
 
 TEST_F(CliTest, DirectoryAsRootFileIsFileUnreadable) {
   fs::create_directory(dir_ / "dir.trust");
-  Result run = Trustc({"check", "dir.trust"});
-  EXPECT_EQ(run.exit_code, 1);
+  ProcessResult run = Trustc({"check", "dir.trust"});
+  EXPECT_EQ(run.status, 1);
   EXPECT_NE(run.err.find("is a directory [file_unreadable]"), std::string::npos) << run.err;
 }
 
@@ -174,8 +131,8 @@ TEST_F(CliTest, UnreadableRootFileIsFileUnreadable) {
   Write("locked.trust", kClean);
   fs::permissions(dir_ / "locked.trust", fs::perms::none);
   if (access((dir_ / "locked.trust").c_str(), R_OK) == 0) GTEST_SKIP() << "running as root";
-  Result run = Trustc({"check", "locked.trust"});
-  EXPECT_EQ(run.exit_code, 1);
+  ProcessResult run = Trustc({"check", "locked.trust"});
+  EXPECT_EQ(run.status, 1);
   EXPECT_NE(run.err.find("permission denied [file_unreadable]"), std::string::npos) << run.err;
 }
 
@@ -184,8 +141,8 @@ TEST_F(CliTest, UnreadableImportIsFileUnreadable) {
   fs::permissions(dir_ / "locked.trust", fs::perms::none);
   if (access((dir_ / "locked.trust").c_str(), R_OK) == 0) GTEST_SKIP() << "running as root";
   Write("main.trust", std::string("import \"./locked\"\n") + kClean);
-  Result run = Trustc({"check", "main.trust"});
-  EXPECT_EQ(run.exit_code, 1);
+  ProcessResult run = Trustc({"check", "main.trust"});
+  EXPECT_EQ(run.status, 1);
   EXPECT_NE(run.err.find("main.trust:1:8: error: cannot read `locked.trust`: permission denied "
                          "[file_unreadable]"),
             std::string::npos)
@@ -197,8 +154,8 @@ TEST_F(CliTest, UnreadableCertificateIsCertUnreadable) {
   if (access((dir_ / "certs" / "root-ca.pem").c_str(), R_OK) == 0)
     GTEST_SKIP() << "running as root";
   Write("main.trust", kClean);
-  Result run = Trustc({"check", "main.trust"});
-  EXPECT_EQ(run.exit_code, 1);
+  ProcessResult run = Trustc({"check", "main.trust"});
+  EXPECT_EQ(run.status, 1);
   EXPECT_NE(run.err.find("main.trust:1:18: error: cannot read certificate file "
                          "`certs/root-ca.pem`: permission denied [cert_unreadable]"),
             std::string::npos)
@@ -207,58 +164,57 @@ TEST_F(CliTest, UnreadableCertificateIsCertUnreadable) {
 
 TEST_F(CliTest, UsageErrorsExitTwo) {
   Write("main.trust", kClean);
-  EXPECT_EQ(Trustc({"check", "--no-such-flag", "main.trust"}).exit_code, 2);
-  EXPECT_EQ(Trustc({"check"}).exit_code, 2);  // missing FILE
-  EXPECT_EQ(Trustc({}).exit_code, 2);         // missing subcommand
-  EXPECT_EQ(Trustc({"frobnicate", "main.trust"}).exit_code, 2);
-  EXPECT_EQ(Trustc({"check", "main.trust", "--diagnostics-format", "xml"}).exit_code, 2);
-  Result bad_now = Trustc({"check", "main.trust", "--now", "yesterday"});
-  EXPECT_EQ(bad_now.exit_code, 2);
+  EXPECT_EQ(Trustc({"check", "--no-such-flag", "main.trust"}).status, 2);
+  EXPECT_EQ(Trustc({"check"}).status, 2);  // missing FILE
+  EXPECT_EQ(Trustc({}).status, 2);         // missing subcommand
+  EXPECT_EQ(Trustc({"frobnicate", "main.trust"}).status, 2);
+  EXPECT_EQ(Trustc({"check", "main.trust", "--diagnostics-format", "xml"}).status, 2);
+  ProcessResult bad_now = Trustc({"check", "main.trust", "--now", "yesterday"});
+  EXPECT_EQ(bad_now.status, 2);
   EXPECT_NE(bad_now.err.find("--now"), std::string::npos) << bad_now.err;
   // A malformed offset used to abort (uncaught std::invalid_argument); out-of-range fields were
   // silently normalised into another date.
   for (const char* now :
        {"2027-01-01T00:00:00+ab:cd", "2027-13-45T99:99:99Z", "2027-02-29T00:00:00Z",
         "2027-01-01T00:00:00+24:00", "2027-01-01T00:00:00+1:000", "+027-01-01T00:00:00Z"}) {
-    Result run = Trustc({"check", "main.trust", "--now", now});
-    EXPECT_EQ(run.exit_code, 2) << now;
+    ProcessResult run = Trustc({"check", "main.trust", "--now", now});
+    EXPECT_EQ(run.status, 2) << now;
     EXPECT_NE(run.err.find("--now"), std::string::npos) << now << ": " << run.err;
   }
-  EXPECT_EQ(Trustc({"check", "main.trust", "--now", "2028-02-29T23:59:59-05:30"}).exit_code, 0);
-  EXPECT_EQ(Trustc({"check", "main.trust"}, {"SOURCE_DATE_EPOCH=12abc"}).exit_code, 2);
-  EXPECT_EQ(Trustc({"check", "main.trust"}, {"SOURCE_DATE_EPOCH=99999999999999999999"}).exit_code,
-            2);
-  Result bad_define = Trustc({"check", "main.trust", "-D", "stage"});
-  EXPECT_EQ(bad_define.exit_code, 2);
+  EXPECT_EQ(Trustc({"check", "main.trust", "--now", "2028-02-29T23:59:59-05:30"}).status, 0);
+  EXPECT_EQ(Trustc({"check", "main.trust"}, {"SOURCE_DATE_EPOCH=12abc"}).status, 2);
+  EXPECT_EQ(Trustc({"check", "main.trust"}, {"SOURCE_DATE_EPOCH=99999999999999999999"}).status, 2);
+  ProcessResult bad_define = Trustc({"check", "main.trust", "-D", "stage"});
+  EXPECT_EQ(bad_define.status, 2);
   EXPECT_NE(bad_define.err.find("NAME=VALUE"), std::string::npos) << bad_define.err;
-  EXPECT_EQ(Trustc({"check", "main.trust", "-D", "=x"}).exit_code, 2);
-  Result bad_epoch = Trustc({"check", "main.trust"}, {"SOURCE_DATE_EPOCH=soon"});
-  EXPECT_EQ(bad_epoch.exit_code, 2);
+  EXPECT_EQ(Trustc({"check", "main.trust", "-D", "=x"}).status, 2);
+  ProcessResult bad_epoch = Trustc({"check", "main.trust"}, {"SOURCE_DATE_EPOCH=soon"});
+  EXPECT_EQ(bad_epoch.status, 2);
 }
 
 TEST_F(CliTest, AnUnknownCommandIsNamed) {
-  Result run = Trustc({"nosuchcmd", "main.trust"});
-  EXPECT_EQ(run.exit_code, 2);
+  ProcessResult run = Trustc({"nosuchcmd", "main.trust"});
+  EXPECT_EQ(run.status, 2);
   EXPECT_NE(run.err.find("trustc: unknown command 'nosuchcmd'"), std::string::npos) << run.err;
   EXPECT_NE(run.err.find(" check "), std::string::npos) << run.err;  // the list of commands
   EXPECT_NE(run.err.find("--help"), std::string::npos) << run.err;
   EXPECT_EQ(run.err.find("subcommand is required"), std::string::npos) << run.err;
-  Result flagged = Trustc({"--werror", "nosuchcmd"});  // an option before it changes nothing
-  EXPECT_EQ(flagged.exit_code, 2);
+  ProcessResult flagged = Trustc({"--werror", "nosuchcmd"});  // an option before it changes nothing
+  EXPECT_EQ(flagged.status, 2);
 }
 
 // check writes no artifact but does fill the facts cache: its help must not say "write nothing".
 TEST_F(CliTest, CheckHelpMentionsTheFactsCache) {
-  Result help = Trustc({"check", "--help"});
-  EXPECT_EQ(help.exit_code, 0);
+  ProcessResult help = Trustc({"check", "--help"});
+  EXPECT_EQ(help.status, 0);
   EXPECT_EQ(help.out.find("write nothing"), std::string::npos) << help.out;
   EXPECT_NE(help.out.find("facts cache"), std::string::npos) << help.out;
 }
 
 TEST_F(CliTest, HelpAndVersionExitZero) {
-  EXPECT_EQ(Trustc({"--version"}).exit_code, 0);
-  Result help = Trustc({"check", "--help"});
-  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_EQ(Trustc({"--version"}).status, 0);
+  ProcessResult help = Trustc({"check", "--help"});
+  EXPECT_EQ(help.status, 0);
   EXPECT_NE(help.out.find("--werror"), std::string::npos);
 }
 
@@ -269,8 +225,8 @@ TEST_F(CliTest, HelpAndVersionExitZero) {
 TEST_F(CliTest, MachineDiagnosticsAreTheWholeOfStdout) {
   Write("main.trust", kError);
   for (const char* format : {"json", "sarif"}) {
-    Result run = Trustc({"check", "main.trust", "--diagnostics-format", format});
-    EXPECT_EQ(run.exit_code, 1) << format;
+    ProcessResult run = Trustc({"check", "main.trust", "--diagnostics-format", format});
+    EXPECT_EQ(run.status, 1) << format;
     nlohmann::json doc = nlohmann::json::parse(run.out);  // throws (fails the test) if not one doc
     if (std::string(format) == "sarif") {
       EXPECT_EQ(doc["version"], "2.1.0");
@@ -279,17 +235,17 @@ TEST_F(CliTest, MachineDiagnosticsAreTheWholeOfStdout) {
     EXPECT_EQ(run.err.find('['), std::string::npos) << format << ": " << run.err;
   }
   Write("main.trust", kClean);
-  Result clean = Trustc(
+  ProcessResult clean = Trustc(
       {"check", "main.trust", "--diagnostics-format", "json", "--now", "2030-01-01T00:00:00Z"});
-  EXPECT_EQ(clean.exit_code, 0) << clean.err;
+  EXPECT_EQ(clean.status, 0) << clean.err;
   EXPECT_TRUE(nlohmann::json::parse(clean.out).empty()) << clean.out;
   EXPECT_NE(clean.err.find("main.trust: 0 error(s)"), std::string::npos) << clean.err;
 }
 
 TEST_F(CliTest, JsonDiagnostics) {
   Write("main.trust", kError);
-  Result run = Trustc({"check", "main.trust", "--diagnostics-format", "json"});
-  EXPECT_EQ(run.exit_code, 1);
+  ProcessResult run = Trustc({"check", "main.trust", "--diagnostics-format", "json"});
+  EXPECT_EQ(run.status, 1);
   nlohmann::json doc = nlohmann::json::parse(run.out);  // throws (fails the test) if invalid
   ASSERT_TRUE(doc.is_array());
   ASSERT_EQ(doc.size(), 2u) << run.out;  // unknown_name (error) and unused_cert (warning)
@@ -317,9 +273,9 @@ TEST_F(CliTest, JsonDiagnostics) {
 
 TEST_F(CliTest, JsonDiagnosticsOfCleanInputIsEmptyArray) {
   Write("main.trust", kClean);
-  Result run = Trustc(
+  ProcessResult run = Trustc(
       {"check", "main.trust", "--diagnostics-format", "json", "--now", "2030-01-01T00:00:00Z"});
-  EXPECT_EQ(run.exit_code, 0);
+  EXPECT_EQ(run.status, 0);
   nlohmann::json doc = nlohmann::json::parse(run.out);
   EXPECT_TRUE(doc.is_array());
   EXPECT_TRUE(doc.empty());
@@ -327,8 +283,9 @@ TEST_F(CliTest, JsonDiagnosticsOfCleanInputIsEmptyArray) {
 
 TEST_F(CliTest, JsonDiagnosticWithoutPlace) {
   Write("main.trust", kClean);
-  Result run = Trustc({"check", "main.trust", "-D", "unknown=x", "--diagnostics-format", "json"});
-  EXPECT_EQ(run.exit_code, 1);
+  ProcessResult run =
+      Trustc({"check", "main.trust", "-D", "unknown=x", "--diagnostics-format", "json"});
+  EXPECT_EQ(run.status, 1);
   nlohmann::json doc = nlohmann::json::parse(run.out);
   ASSERT_EQ(doc.size(), 1u) << run.out;
   EXPECT_EQ(doc[0]["id"], "unknown_define");
@@ -340,15 +297,15 @@ TEST_F(CliTest, JsonOutputOfNonUtf8FileName) {
   const std::string name = "caf\xe9.trust";
   Write(name, kError);
   for (const char* format : {"json", "sarif"}) {
-    Result run = Trustc({"check", name, "--diagnostics-format", format});
-    EXPECT_EQ(run.exit_code, 1) << format << ": " << run.err;
+    ProcessResult run = Trustc({"check", name, "--diagnostics-format", format});
+    EXPECT_EQ(run.status, 1) << format << ": " << run.err;
     nlohmann::json doc = nlohmann::json::parse(run.out);
     EXPECT_NE(doc.dump().find("caf\xef\xbf\xbd.trust"), std::string::npos) << doc.dump();
   }
   Write(name, kClean);
   Write("main.trust", kClean);
-  Result diff = Trustc({"diff", "main.trust", name, "--format", "json"});
-  EXPECT_EQ(diff.exit_code, 0) << diff.err;
+  ProcessResult diff = Trustc({"diff", "main.trust", name, "--format", "json"});
+  EXPECT_EQ(diff.status, 0) << diff.err;
   nlohmann::json doc = nlohmann::json::parse(diff.out);
   EXPECT_EQ(doc["new"], "caf\xef\xbf\xbd.trust");
 }
@@ -360,8 +317,8 @@ TEST_F(CliTest, ControlCharactersAreShownEscaped) {
   Write(name,
         "cert root { file \"certs/root-ca.pem\" } // \x1b]0;owned\x07\n"
         "gateway gw { trust rot { anchor } }\n");
-  Result check = Trustc({"check", name, "--now", "2030-01-01T00:00:00Z"});
-  EXPECT_EQ(check.exit_code, 1);
+  ProcessResult check = Trustc({"check", name, "--now", "2030-01-01T00:00:00Z"});
+  EXPECT_EQ(check.status, 1);
   EXPECT_EQ(check.err.find_first_of("\x1b\x07"), std::string::npos) << check.err;
   EXPECT_NE(check.err.find("evil\\u{1b}[2J.trust:2:20: error"), std::string::npos) << check.err;
   EXPECT_NE(check.err.find("// \u241b]0;owned\u2407"), std::string::npos) << check.err;  // ␛, ␇
@@ -369,15 +326,16 @@ TEST_F(CliTest, ControlCharactersAreShownEscaped) {
   Write("noted.trust",
         "cert root { file \"certs/root-ca.pem\" note \"tab\\there\" }\n"
         "gateway gw { trust root { anchor } }\n");
-  Result explain = Trustc({"explain", "noted.trust", "root", "--now", "2026-06-01T00:00:00Z"});
-  EXPECT_EQ(explain.exit_code, 0) << explain.err;
+  ProcessResult explain =
+      Trustc({"explain", "noted.trust", "root", "--now", "2026-06-01T00:00:00Z"});
+  EXPECT_EQ(explain.status, 0) << explain.err;
   EXPECT_NE(explain.out.find("tab\\there"), std::string::npos) << explain.out;
   EXPECT_EQ(explain.out.find('\t'), std::string::npos) << explain.out;
 
   Write(name, kClean);
   Write("main.trust", kClean);
-  Result diff = Trustc({"diff", "main.trust", name, "--format", "markdown"});
-  EXPECT_EQ(diff.exit_code, 0) << diff.err;
+  ProcessResult diff = Trustc({"diff", "main.trust", name, "--format", "markdown"});
+  EXPECT_EQ(diff.status, 0) << diff.err;
   EXPECT_EQ(diff.out.find('\x1b'), std::string::npos) << diff.out;
   EXPECT_NE(diff.out.find("evil\\u{1b}[2J.trust"), std::string::npos) << diff.out;
 }
@@ -395,27 +353,27 @@ TEST_F(CliTest, StdlibPathsStayInsideTheStdlibDirectory) {
     Write("main.trust", "import \"" + import + "\"\n" + kClean);
     return Trustc({"check", "main.trust", "--stdlib", "std", "--now", "2026-06-01T00:00:00Z"});
   };
-  Result absolute = check("std/" + (dir_ / "elsewhere/evil").string());
-  EXPECT_EQ(absolute.exit_code, 1);
+  ProcessResult absolute = check("std/" + (dir_ / "elsewhere/evil").string());
+  EXPECT_EQ(absolute.status, 1);
   EXPECT_NE(absolute.err.find("[import_path_invalid]"), std::string::npos) << absolute.err;
-  Result linked = check("std/linked");
-  EXPECT_EQ(linked.exit_code, 1);
+  ProcessResult linked = check("std/linked");
+  EXPECT_EQ(linked.status, 1);
   EXPECT_NE(linked.err.find("[import_not_found]"), std::string::npos) << linked.err;
-  Result names_file = check("std/names_file");
-  EXPECT_EQ(names_file.exit_code, 1);
+  ProcessResult names_file = check("std/names_file");
+  EXPECT_EQ(names_file.status, 1);
   EXPECT_NE(names_file.err.find("a standard library module cannot name certificate files"),
             std::string::npos)
       << names_file.err;
   for (const char* bad : {"std/../x", "std/a//b", "std/a/", "std/a.b"}) {
-    Result run = check(bad);
+    ProcessResult run = check(bad);
     EXPECT_NE(run.err.find("[import_path_invalid]"), std::string::npos) << bad << ": " << run.err;
   }
 }
 
 TEST_F(CliTest, SarifDiagnostics) {
   Write("main.trust", kError);
-  Result run = Trustc({"check", "main.trust", "--diagnostics-format", "sarif"});
-  EXPECT_EQ(run.exit_code, 1);
+  ProcessResult run = Trustc({"check", "main.trust", "--diagnostics-format", "sarif"});
+  EXPECT_EQ(run.status, 1);
   nlohmann::json doc = nlohmann::json::parse(run.out);
   EXPECT_EQ(doc["version"], "2.1.0");
   ASSERT_TRUE(doc["runs"].is_array());
@@ -439,16 +397,16 @@ TEST_F(CliTest, SarifDiagnostics) {
 
 TEST_F(CliTest, NoColorWhenNotATerminalOrNoColorSet) {
   Write("main.trust", kError);
-  Result run = Trustc({"check", "main.trust"});
+  ProcessResult run = Trustc({"check", "main.trust"});
   EXPECT_EQ(run.err.find('\x1b'), std::string::npos);
-  Result no_color = Trustc({"check", "main.trust"}, {"NO_COLOR=1", "TERM=xterm-256color"});
+  ProcessResult no_color = Trustc({"check", "main.trust"}, {"NO_COLOR=1", "TERM=xterm-256color"});
   EXPECT_EQ(no_color.err.find('\x1b'), std::string::npos);
 }
 
 TEST_F(CliTest, QuietPrintsErrorsOnly) {
   Write("main.trust", kWarning);
-  Result run = Trustc({"check", "-q", "main.trust", "--now", "2030-01-01T00:00:00Z"});
-  EXPECT_EQ(run.exit_code, 0);
+  ProcessResult run = Trustc({"check", "-q", "main.trust", "--now", "2030-01-01T00:00:00Z"});
+  EXPECT_EQ(run.status, 0);
   EXPECT_EQ(run.err, "");
   EXPECT_EQ(run.out, "");
 }
@@ -457,33 +415,33 @@ TEST_F(CliTest, QuietPrintsErrorsOnly) {
 
 TEST_F(CliTest, NowChangesDateRules) {
   Write("main.trust", kDated);
-  Result before = Trustc({"check", "main.trust", "--now", "2026-06-01T00:00:00Z"});
-  EXPECT_EQ(before.exit_code, 0);
+  ProcessResult before = Trustc({"check", "main.trust", "--now", "2026-06-01T00:00:00Z"});
+  EXPECT_EQ(before.status, 0);
   EXPECT_EQ(before.err, "");
-  Result soon = Trustc({"check", "main.trust", "--now", "2027-01-15T00:00:00Z"});
-  EXPECT_EQ(soon.exit_code, 0);
+  ProcessResult soon = Trustc({"check", "main.trust", "--now", "2027-01-15T00:00:00Z"});
+  EXPECT_EQ(soon.status, 0);
   EXPECT_NE(soon.err.find("[expires_soon]"), std::string::npos) << soon.err;
-  Result after = Trustc({"check", "main.trust", "--now", "2027-03-01T00:00:00Z"});
-  EXPECT_EQ(after.exit_code, 1);
+  ProcessResult after = Trustc({"check", "main.trust", "--now", "2027-03-01T00:00:00Z"});
+  EXPECT_EQ(after.status, 1);
   EXPECT_NE(after.err.find("[expired]"), std::string::npos) << after.err;
   // An offset: 2027-02-01T01:00:00+02:00 is 2027-01-31T23:00:00Z, still valid.
-  Result offset = Trustc({"check", "main.trust", "--now", "2027-02-01T01:00:00+02:00"});
-  EXPECT_EQ(offset.exit_code, 0) << offset.err;
+  ProcessResult offset = Trustc({"check", "main.trust", "--now", "2027-02-01T01:00:00+02:00"});
+  EXPECT_EQ(offset.status, 0) << offset.err;
 }
 
 TEST_F(CliTest, SourceDateEpochChangesDateRules) {
   Write("main.trust", kDated);
   // 1780272000 = 2026-06-01T00:00:00Z; 1803859200 = 2027-03-01T00:00:00Z.
-  Result before = Trustc({"check", "main.trust"}, {"SOURCE_DATE_EPOCH=1780272000"});
-  EXPECT_EQ(before.exit_code, 0) << before.err;
+  ProcessResult before = Trustc({"check", "main.trust"}, {"SOURCE_DATE_EPOCH=1780272000"});
+  EXPECT_EQ(before.status, 0) << before.err;
   EXPECT_EQ(before.err, "");
-  Result after = Trustc({"check", "main.trust"}, {"SOURCE_DATE_EPOCH=1803859200"});
-  EXPECT_EQ(after.exit_code, 1);
+  ProcessResult after = Trustc({"check", "main.trust"}, {"SOURCE_DATE_EPOCH=1803859200"});
+  EXPECT_EQ(after.status, 1);
   EXPECT_NE(after.err.find("[expired]"), std::string::npos) << after.err;
   // --now wins over SOURCE_DATE_EPOCH.
-  Result both = Trustc({"check", "main.trust", "--now", "2026-06-01T00:00:00Z"},
-                       {"SOURCE_DATE_EPOCH=1803859200"});
-  EXPECT_EQ(both.exit_code, 0) << both.err;
+  ProcessResult both = Trustc({"check", "main.trust", "--now", "2026-06-01T00:00:00Z"},
+                              {"SOURCE_DATE_EPOCH=1803859200"});
+  EXPECT_EQ(both.status, 0) << both.err;
 }
 
 // ---- params, roots ----------------------------------------------------------------------------
@@ -494,18 +452,18 @@ TEST_F(CliTest, DefineOverridesParam) {
   Write("main.trust",
         "param stage = \"missing\"\ncert root { file \"certs/${stage}/root-ca.pem\" }\n"
         "gateway gw { trust root { anchor } }\n");
-  Result without = Trustc({"check", "main.trust", "--now", "2030-01-01T00:00:00Z"});
-  EXPECT_EQ(without.exit_code, 1);
+  ProcessResult without = Trustc({"check", "main.trust", "--now", "2030-01-01T00:00:00Z"});
+  EXPECT_EQ(without.status, 1);
   EXPECT_NE(without.err.find("[cert_unreadable]"), std::string::npos) << without.err;
-  Result with =
+  ProcessResult with =
       Trustc({"check", "main.trust", "-D", "stage=prod", "--now", "2030-01-01T00:00:00Z"});
-  EXPECT_EQ(with.exit_code, 0) << with.err;
+  EXPECT_EQ(with.status, 0) << with.err;
 }
 
 TEST_F(CliTest, DefineOfUnknownParamIsUnknownDefine) {
   Write("main.trust", kClean);
-  Result run = Trustc({"check", "main.trust", "-D", "unknown=x"});
-  EXPECT_EQ(run.exit_code, 1);
+  ProcessResult run = Trustc({"check", "main.trust", "-D", "unknown=x"});
+  EXPECT_EQ(run.status, 1);
   EXPECT_NE(
       run.err.find("error: -D unknown: no module declares a param `unknown` [unknown_define]"),
       std::string::npos)
@@ -516,37 +474,37 @@ TEST_F(CliTest, AllowOutsideRoot) {
   fs::create_directory(dir_ / "project");
   Write("project/main.trust",
         "cert root { file \"../certs/root-ca.pem\" }\ngateway gw { trust root { anchor } }\n");
-  Result denied = Trustc({"check", "project/main.trust", "--now", "2030-01-01T00:00:00Z"});
-  EXPECT_EQ(denied.exit_code, 1);
+  ProcessResult denied = Trustc({"check", "project/main.trust", "--now", "2030-01-01T00:00:00Z"});
+  EXPECT_EQ(denied.status, 1);
   EXPECT_NE(denied.err.find("project/main.trust:1:18: error:"), std::string::npos) << denied.err;
   EXPECT_NE(denied.err.find("[outside_root]"), std::string::npos);
-  Result allowed = Trustc(
+  ProcessResult allowed = Trustc(
       {"check", "project/main.trust", "--allow-outside-root", "--now", "2030-01-01T00:00:00Z"});
-  EXPECT_EQ(allowed.exit_code, 0) << allowed.err;
+  EXPECT_EQ(allowed.status, 0) << allowed.err;
 }
 
 TEST_F(CliTest, SymlinkOutOfRootIsOutsideRoot) {
   fs::create_directory(dir_ / "project");
   fs::create_symlink(dir_ / "certs", dir_ / "project" / "certs");
   Write("project/main.trust", kClean);
-  Result run = Trustc({"check", "project/main.trust", "--now", "2030-01-01T00:00:00Z"});
-  EXPECT_EQ(run.exit_code, 1);
+  ProcessResult run = Trustc({"check", "project/main.trust", "--now", "2030-01-01T00:00:00Z"});
+  EXPECT_EQ(run.status, 1);
   EXPECT_NE(run.err.find("[outside_root]"), std::string::npos) << run.err;
 }
 
 TEST_F(CliTest, SeveralFilesOneFailing) {
   Write("good.trust", kClean);
   Write("bad.trust", kError);
-  Result run = Trustc({"check", "good.trust", "bad.trust", "--now", "2030-01-01T00:00:00Z"});
-  EXPECT_EQ(run.exit_code, 1);
+  ProcessResult run = Trustc({"check", "good.trust", "bad.trust", "--now", "2030-01-01T00:00:00Z"});
+  EXPECT_EQ(run.status, 1);
   EXPECT_NE(run.out.find("good.trust: 0 error(s)"), std::string::npos) << run.out;
   EXPECT_NE(run.err.find("bad.trust:2:20"), std::string::npos) << run.err;
 }
 
 TEST_F(CliTest, ExampleScenarioChecksClean) {
   fs::path example = fs::path(TRUST_SOURCE_DIR) / "examples" / "ca-im-scim" / "main.trust";
-  Result run = Trustc({"check", example.string(), "--now", "2027-01-15T00:00:00Z"});
-  EXPECT_EQ(run.exit_code, 0) << run.err;
+  ProcessResult run = Trustc({"check", example.string(), "--now", "2027-01-15T00:00:00Z"});
+  EXPECT_EQ(run.status, 0) << run.err;
   EXPECT_EQ(run.err.find("warning"), std::string::npos) << run.err;
   EXPECT_EQ(run.err.find("error"), std::string::npos) << run.err;
   EXPECT_NE(run.out.find("0 error(s), 0 warning(s)"), std::string::npos) << run.out;

@@ -16,13 +16,9 @@ import subprocess
 import sys
 import tempfile
 
-failures = []
-
-
-def check(ok, message):
-    print(("ok: " if ok else "FAIL: ") + message)
-    if not ok:
-        failures.append(message)
+# The shared check tally (tests/support/python/checks.py).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support", "python"))
+from checks import check, summary  # noqa: E402
 
 
 def read(path):
@@ -81,8 +77,7 @@ def main():
     if "Connection refused" not in script and "refus" not in script:
         check("refused apply" in claim, "ca-im-scim README says the refused apply is left out")
 
-    print(f"{len(failures)} failure(s)")
-    return 1 if failures else 0
+    return summary()
 
 
 if __name__ == "__main__":

@@ -9,6 +9,10 @@ import os
 import re
 import sys
 
+# The shared vacuity guard (tests/support/python/checks.py).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support", "python"))
+from checks import report  # noqa: E402
+
 LINK = re.compile(r"\]\(([^)\s]+)\)")
 
 
@@ -49,13 +53,9 @@ def main():
                 bad.append(f"{where}: no such file")
             elif anchor and resolved.endswith(".md") and anchor not in anchors(resolved):
                 bad.append(f"{where}: no heading #{anchor}")
-    for line in bad:
-        print("FAIL " + line)
-    print(f"{checked} relative link(s) checked, {len(bad)} broken")
-    if checked < 30:
-        print("FAIL: expected the docs' links")
-        return 1
-    return 1 if bad else 0
+    return report(["FAIL " + line for line in bad],
+                  f"{checked} relative link(s) checked, {len(bad)} broken", checked, 30,
+                  "the docs' links")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,10 @@ import os
 import re
 import sys
 
+# The shared vacuity guard (tests/support/python/checks.py).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support", "python"))
+from checks import report  # noqa: E402
+
 # Split so that this file does not match itself.
 PATTERN = re.compile("shared" + "/spec|language" + " spec|section" + " [0-9]")
 SKIP_DIRS = {".git", "out", "corpus", "exports", "regressions", "node_modules"}
@@ -28,13 +32,8 @@ def main():
                 for number, line in enumerate(f, 1):
                     if PATTERN.search(line):
                         hits.append(f"{os.path.relpath(path, root)}:{number}: {line.rstrip()}")
-    for hit in hits:
-        print(hit)
-    print(f"{scanned} files scanned, {len(hits)} reference(s) to documents outside the repository")
-    if scanned < 100:
-        print("FAIL: expected to scan the source tree")
-        return 1
-    return 1 if hits else 0
+    return report(hits, f"{scanned} files scanned, {len(hits)} reference(s) to documents outside "
+                  "the repository", scanned, 100, "a scan of the source tree")
 
 
 if __name__ == "__main__":

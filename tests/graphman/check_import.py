@@ -29,13 +29,9 @@ import compare_trust  # noqa: E402
 
 NOW = "2027-01-15T00:00:00Z"
 SAMPLES_NOW = "2023-06-01T00:00:00Z"  # inside the validity of the reference samples
-failures = []
-
-
-def check(ok, message):
-    print(("ok: " if ok else "FAIL: ") + message)
-    if not ok:
-        failures.append(message)
+# The shared check tally (tests/support/python/checks.py).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support", "python"))
+from checks import check, summary  # noqa: E402
 
 
 def trust_of(bundle):
@@ -207,8 +203,7 @@ def main():
             check(run.returncode == 1 and path in first and expected is not None and expected in first
                   and not os.path.exists(os.path.dirname(out)),
                   f"malformed/{name}: exit 1, nothing written, says `{expected}` ({run.returncode}: {first})")
-    print(f"{len(failures)} failure(s)")
-    return 1 if failures else 0
+    return summary()
 
 
 if __name__ == "__main__":

@@ -26,7 +26,10 @@ import tempfile
 import jsonschema
 import yaml
 
-failures = []
+# The shared check tally (tests/support/python/checks.py).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support", "python"))
+from checks import check, summary  # noqa: E402
+
 SECRETS = {  # Secret file -> (Secret name, key, built artifact)
     "graphman-secret.yaml": ("api-gateway-trust-graphman", "api_gateway.graphman.json",
                              "gateways/api_gateway.graphman.json"),
@@ -36,12 +39,6 @@ SECRETS = {  # Secret file -> (Secret name, key, built artifact)
 HEADER = ("# Generated from examples/ca-im-scim by `trustc build` (tests/graphman/check_kubernetes.py\n"
           "# checks it; TRUST_UPDATE_GOLDEN=1 rewrites it). The same as:\n"
           "#   kubectl create secret generic {name} --from-file={key}=out/{artifact}\n")
-
-
-def check(ok, message):
-    print(("ok: " if ok else "FAIL: ") + message)
-    if not ok:
-        failures.append(message)
 
 
 def strict(schema):
@@ -191,8 +188,7 @@ def main():
                   ("" if run.returncode == 0 else f" (exit {run.returncode}) {run.stderr}"))
     line = "kubectl create secret generic api-gateway-trust-graphman"
     check(line in readme, "examples/kubernetes/README.md makes the Graphman Secret")
-    print(f"{len(failures)} failure(s)")
-    return 1 if failures else 0
+    return summary()
 
 
 if __name__ == "__main__":

@@ -22,13 +22,9 @@ import sys
 import tempfile
 
 NOW = "2027-01-15T00:00:00Z"
-failures = []
-
-
-def check(ok, message):
-    print(("ok: " if ok else "FAIL: ") + message)
-    if not ok:
-        failures.append(message)
+# The shared check tally (tests/support/python/checks.py).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support", "python"))
+from checks import check, summary  # noqa: E402
 
 
 def thumbprint(pem_path):
@@ -83,8 +79,7 @@ def main():
                          capture_output=True, text=True)
     check(bad.returncode != 0 and bad.stdout == "" and "nosuch" in bad.stderr,
           f"an unknown gateway fails with a message and no output ({bad.returncode}: {bad.stderr.strip()})")
-    print(f"{len(failures)} failure(s)")
-    return 1 if failures else 0
+    return summary()
 
 
 if __name__ == "__main__":

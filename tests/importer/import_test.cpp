@@ -23,7 +23,7 @@ namespace fs = std::filesystem;
 using testing::HasSubstr;
 using testing::Not;
 
-const fs::path kReference = test_support::ReferencePath("bundles");
+const fs::path kReference = test::ReferencePath("bundles");
 constexpr int64_t kNow = 1893456000;  // 2030-01-01T00:00:00Z
 constexpr const char* kNowFlag = " --now 2030-01-01T00:00:00Z";
 

@@ -4,7 +4,6 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
-#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -13,36 +12,13 @@
 
 #include "runtime/x509/certificate.h"
 #include "tests/importer/shell.h"
+#include "tests/support/openssl_server.h"
 
 namespace trust {
 namespace {
 
 namespace fs = std::filesystem;
 using testing::HasSubstr;
-
-// A port that was free a moment ago (the kernel hands out a fresh one for port 0).
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address));
-  socklen_t length = sizeof(address);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  close(fd);
-  return ntohs(address.sin_port);
-}
-
-bool Accepting(int port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bool ok = connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0;
-  close(fd);
-  return ok;
-}
 
 std::string Sha256OfFile(const fs::path& path) {
   x509::LoadResult result = x509::ParseCertificate(test::ReadFile(path));
@@ -52,38 +28,18 @@ std::string Sha256OfFile(const fs::path& path) {
 
 class PinTest : public test::TempDirTest {
  protected:
-  void TearDown() override {
-    if (server_ > 0) {
-      kill(server_, SIGTERM);
-      waitpid(server_, nullptr, 0);
-    }
-    TempDirTest::TearDown();
-  }
-
   // openssl s_server with the example's gateway certificate, its CA as the chain.
   int StartServer() {
-    int port = FreePort();
     fs::path certs = test::kExample / "certs/dev";
-    std::string accept = "127.0.0.1:" + std::to_string(port);
-    std::string cert = (certs / "api-gateway-ssl.pem").string();
-    std::string key = (test::kExample / "demo/gateway-tls.key").string();
-    std::string chain = (certs / "gateway-ca.pem").string();
-    server_ = fork();
-    if (server_ == 0) {
-      freopen("/dev/null", "r", stdin);
-      freopen("/dev/null", "w", stdout);
-      freopen("/dev/null", "w", stderr);
-      execlp("openssl", "openssl", "s_server", "-accept", accept.c_str(), "-cert", cert.c_str(),
-             "-key", key.c_str(), "-cert_chain", chain.c_str(), "-www", nullptr);
-      _exit(127);
-    }
-    for (int i = 0; i < 100 && !Accepting(port); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return port;
+    server_ = std::make_unique<test::OpensslServer>(
+        std::vector<std::string>{"-cert", (certs / "api-gateway-ssl.pem").string(), "-key",
+                                 (test::kExample / "demo/gateway-tls.key").string(), "-cert_chain",
+                                 (certs / "gateway-ca.pem").string()});
+    EXPECT_TRUE(server_->running());
+    return server_->port();
   }
 
-  pid_t server_ = -1;
+  std::unique_ptr<test::OpensslServer> server_;
 };
 
 TEST_F(PinTest, SavesTheLeafAndPrintsACertBlock) {
@@ -116,7 +72,7 @@ TEST_F(PinTest, ChainWritesOneFilePerCertificate) {
 TEST_F(PinTest, AClosedPortFailsQuicklyWithAClearError) {
   auto start = std::chrono::steady_clock::now();
   test::Result result =
-      test::Trustc("pin 127.0.0.1:" + std::to_string(FreePort()) + " -o gw.pem", tmp_);
+      test::Trustc("pin 127.0.0.1:" + std::to_string(test::FreePort()) + " -o gw.pem", tmp_);
   EXPECT_EQ(result.status, 1);
   EXPECT_THAT(result.err, HasSubstr("cannot connect to 127.0.0.1:"));
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));

@@ -195,7 +195,7 @@ TEST_F(UserCertImportTest, AUserWithNeitherLoginNorNameIsALocatedError) {
 // A real export with login-less users that carry certificates (an OAuth Toolkit estate), when
 // the reference material holds one.
 TEST_F(UserCertImportTest, RealExportWithLoginlessUsersKeepsThem) {
-  const fs::path reference = test_support::ReferencePath("bundles");
+  const fs::path reference = test::ReferencePath("bundles");
   REQUIRE_REFERENCE(reference);
   fs::path found;
   for (const auto& entry : fs::directory_iterator(reference)) {

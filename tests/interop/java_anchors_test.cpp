@@ -3,10 +3,10 @@
 // default TrustManagerFactory. A PKCS#12 truststore must give every anchor even when loaded
 // without a password (javax.net.ssl.trustStorePassword unset); a JKS with its password.
 // Skipped without java.
+#include "tests/support/process.h"
 #include "tests/unit/runtime/apply/apply_fixture.h"
-#include "tests/unit/runtime/apply/subprocess.h"
 
-namespace trust::testing {
+namespace trust::test {
 namespace {
 
 using manifest::Format;
@@ -77,4 +77,4 @@ TEST_F(JavaAnchorsTest, KeytoolPkcs12PlusOurs) {
 }
 
 }  // namespace
-}  // namespace trust::testing
+}  // namespace trust::test

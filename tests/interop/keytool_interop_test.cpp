@@ -1,42 +1,25 @@
 // keytool -list must open every jks and pkcs12 store we write (aliases, trustedCertEntry,
 // SHA-256 fingerprints); stores keytool wrote (private keys from -genkeypair, trusted
 // certificates from -importcert) must go through an apply with their key entries intact.
-#include <stdio.h>
-#include <stdlib.h>
-#include <sys/wait.h>
 
-#include <array>
 #include <cctype>
 
 #include "tests/unit/runtime/apply/apply_fixture.h"
 
-namespace trust::testing {
+namespace trust::test {
 namespace {
 
 using manifest::Format;
 
 struct Output {
   int status = -1;
-  std::string text;
+  std::string text;  // stdout and stderr together
 };
 
 Output Shell(const std::string& command) {
-  Output out;
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  if (pipe == nullptr) {
-    return out;
-  }
-  std::array<char, 4096> buffer{};
-  size_t n = 0;
-  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) {
-    out.text.append(buffer.data(), n);
-  }
-  int status = pclose(pipe);
-  out.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return out;
+  ProcessResult result = RunShell(command + " 2>&1");
+  return {result.status, result.out};
 }
-
-bool HaveKeytool() { return Shell("command -v keytool").status == 0; }
 
 // "01:F2:..." as keytool prints SHA-256 fingerprints.
 std::string Fingerprint(const std::string& sha256) {
@@ -55,7 +38,7 @@ std::string StoreType(Format format) { return format == Format::kJks ? "JKS" : "
 class KeytoolInteropTest : public ApplyFixture, public ::testing::WithParamInterface<Format> {
  protected:
   void SetUp() override {
-    if (!HaveKeytool()) {
+    if (!HaveProgram("keytool")) {
       GTEST_SKIP() << "keytool is not installed";
     }
     ApplyFixture::SetUp();
@@ -177,4 +160,4 @@ INSTANTIATE_TEST_SUITE_P(Formats, KeytoolInteropTest,
                          });
 
 }  // namespace
-}  // namespace trust::testing
+}  // namespace trust::test

@@ -2,43 +2,26 @@
 // Debian ships in python3-cryptography-vectors (installed by scripts/install-deps.sh): bags
 // without a friendlyName, several names, a non-ASCII (BMPString) name. A manifest alias must
 // mean the same entry to trust-apply as to Java.
-#include <stdio.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <array>
 
 #include "runtime/keystore/keystore.h"
 #include "tests/unit/runtime/apply/apply_fixture.h"
 
-namespace trust::testing {
+namespace trust::test {
 namespace {
 
 constexpr char kVectors[] = "/usr/lib/python3/dist-packages/cryptography_vectors/pkcs12/";
 constexpr char kVectorPassword[] = "password";
 
-std::string Capture(const std::string& command) {
-  std::string out;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) {
-    return out;
-  }
-  std::array<char, 4096> buffer{};
-  size_t n = 0;
-  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) {
-    out.append(buffer.data(), n);
-  }
-  pclose(pipe);
-  return out;
-}
-
 // "Alias name: X" lines of `keytool -list -v`, printed as UTF-8 whatever the locale.
 std::vector<std::string> KeytoolAliases(const std::string& path) {
-  std::string text = Capture(
-      "LC_ALL=C.UTF-8 keytool -J-Dsun.stdout.encoding=UTF-8 -list -v "
-      "-storetype pkcs12 -storepass " +
-      std::string(kVectorPassword) + " -keystore '" + path + "' 2>&1");
+  std::string text = RunShell(
+                         "LC_ALL=C.UTF-8 keytool -J-Dsun.stdout.encoding=UTF-8 -list -v "
+                         "-storetype pkcs12 -storepass " +
+                         std::string(kVectorPassword) + " -keystore '" + path + "' 2>&1")
+                         .out;
   std::vector<std::string> aliases;
   static constexpr std::string_view kPrefix = "Alias name: ";
   size_t pos = 0;
@@ -73,7 +56,7 @@ class Pkcs12VectorsTest : public ApplyFixture {
     ASSERT_EQ(access(kVectors, R_OK), 0)
         << kVectors
         << " is missing: install python3-cryptography-vectors (scripts/install-deps.sh)";
-    if (Capture("command -v keytool").empty()) {
+    if (!HaveProgram("keytool")) {
       GTEST_SKIP() << "keytool is not installed";
     }
   }
@@ -106,4 +89,4 @@ TEST_F(Pkcs12VectorsTest, AliasJavaGivesAnUnnamedEntryIsTaken) {
 }
 
 }  // namespace
-}  // namespace trust::testing
+}  // namespace trust::test

@@ -1,13 +1,14 @@
 #include "tests/lsp/lsp_client.h"
 
 #include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <stdexcept>
 
-namespace trust::lsp::testing {
+#include "tests/support/process.h"
+
+namespace trust::lsp::lsp_test {
 namespace {
 
 using nlohmann::json;
@@ -16,29 +17,13 @@ constexpr int kTimeoutMs = 30000;
 }  // namespace
 
 Client::Client(const std::vector<std::string>& extra_args) {
-  int in[2];
-  int out[2];
-  if (pipe(in) != 0 || pipe(out) != 0) throw std::runtime_error("pipe");
-  pid_ = fork();
-  if (pid_ == 0) {
-    dup2(in[0], STDIN_FILENO);
-    dup2(out[1], STDOUT_FILENO);
-    close(in[0]);
-    close(in[1]);
-    close(out[0]);
-    close(out[1]);
-    std::vector<std::string> args = {TRUSTC_PATH, "lsp"};
-    args.insert(args.end(), extra_args.begin(), extra_args.end());
-    std::vector<char*> argv;
-    for (std::string& arg : args) argv.push_back(arg.data());
-    argv.push_back(nullptr);
-    execv(TRUSTC_PATH, argv.data());
-    _exit(127);
-  }
-  close(in[0]);
-  close(out[1]);
-  to_server_ = in[1];
-  from_server_ = out[0];
+  std::vector<std::string> argv = {TRUSTC_PATH, "lsp"};
+  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+  test::PipedProcess server = test::SpawnWithPipes(argv);
+  if (server.pid < 0) throw std::runtime_error("cannot start " + argv[0]);
+  pid_ = server.pid;
+  to_server_ = server.to_child;
+  from_server_ = server.from_child;
   signal(SIGPIPE, SIG_IGN);
   reader_ = std::make_unique<Reader>(from_server_);
 }
@@ -48,7 +33,7 @@ Client::~Client() {
   if (from_server_ >= 0) close(from_server_);
   if (pid_ > 0) {
     kill(pid_, SIGKILL);
-    waitpid(pid_, nullptr, 0);
+    test::WaitFor(pid_);
   }
 }
 
@@ -122,10 +107,9 @@ int Client::Stop() {
   json response = Request("shutdown", nullptr);
   if (!response.contains("result")) return -1;
   Notify("exit", nullptr);
-  int status = 0;
-  waitpid(pid_, &status, 0);
+  int status = test::WaitFor(pid_);
   pid_ = -1;
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return status;
 }
 
-}  // namespace trust::lsp::testing
+}  // namespace trust::lsp::lsp_test

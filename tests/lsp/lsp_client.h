@@ -13,7 +13,7 @@
 
 #include "compiler/lsp/transport.h"
 
-namespace trust::lsp::testing {
+namespace trust::lsp::lsp_test {
 
 class Client {
  public:
@@ -51,4 +51,4 @@ class Client {
   std::vector<nlohmann::json> pending_;  // responses read while waiting for something else
 };
 
-}  // namespace trust::lsp::testing
+}  // namespace trust::lsp::lsp_test

@@ -15,7 +15,7 @@
 #include "compiler/lsp/text.h"
 #include "tests/lsp/lsp_client.h"
 
-namespace trust::lsp::testing {
+namespace trust::lsp::lsp_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -638,4 +638,4 @@ TEST(RpcErrorTest, EachKindOfFailureHasItsOwnCode) {
 }
 
 }  // namespace
-}  // namespace trust::lsp::testing
+}  // namespace trust::lsp::lsp_test

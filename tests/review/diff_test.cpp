@@ -175,18 +175,18 @@ TEST(DiffCommand, GitRevisionAgainstTemporaryRepository) {
   ASSERT_EQ(Git("add -A", repo), 0);
   ASSERT_EQ(Git("commit -q -m base", repo), 0);
   std::string now = " --now 2027-01-15T00:00:00Z";
-  RunResult same = Trustc("diff git:HEAD:main.trust main.trust --exit-code" + now, repo);
+  test::ProcessResult same = Trustc("diff git:HEAD:main.trust main.trust --exit-code" + now, repo);
   EXPECT_EQ(same.status, 0) << same.out;
   EXPECT_EQ(same.out, "no change in trust\n");
   WriteText(repo / "lib" / "certs.trust", "cert partner { file \"../certs/server-ca.pem\" }\n");
-  RunResult changed =
+  test::ProcessResult changed =
       Trustc("diff git:HEAD:main.trust main.trust --exit-code --format json" + now, repo);
   EXPECT_EQ(changed.status, 1);
   json doc = json::parse(changed.out);
   CheckSchema(doc);
   EXPECT_EQ(doc["components"][0]["changes"][0]["kind"], "cert_rotated");
   fs::create_directories(repo / "sub");
-  RunResult from_sub =
+  test::ProcessResult from_sub =
       Trustc("diff git:HEAD:main.trust ../main.trust --exit-code" + now, repo / "sub");
   EXPECT_EQ(from_sub.status, 1);
   EXPECT_EQ(Trustc("diff git:HEAD:missing.trust main.trust --exit-code" + now, repo).status, 2);
@@ -194,7 +194,7 @@ TEST(DiffCommand, GitRevisionAgainstTemporaryRepository) {
 }
 
 TEST(DiffCommand, MarkdownAndExitCodes) {
-  RunResult md = Trustc(
+  test::ProcessResult md = Trustc(
       "diff rotation.old.trust rotation.new.trust --format markdown --now 2027-01-15T00:00:00Z",
       DiffDir());
   EXPECT_EQ(md.status, 0);

@@ -148,11 +148,11 @@ TEST(FmtCommand, CheckWriteAndStdout) {
   std::string messy = "cert a {file \"a.pem\"}\n";
   WriteText(temp.path() / "messy.trust", messy);
   WriteText(temp.path() / "clean.trust", "cert a { file \"a.pem\" }\n");
-  RunResult check = Trustc("fmt --check clean.trust messy.trust", temp.path());
+  test::ProcessResult check = Trustc("fmt --check clean.trust messy.trust", temp.path());
   EXPECT_EQ(check.status, 1);
   EXPECT_EQ(check.out, "messy.trust\n");
   EXPECT_EQ(Trustc("fmt --check clean.trust", temp.path()).status, 0);
-  RunResult out = Trustc("fmt messy.trust", temp.path());
+  test::ProcessResult out = Trustc("fmt messy.trust", temp.path());
   EXPECT_EQ(out.status, 0);
   EXPECT_EQ(out.out, "cert a { file \"a.pem\" }\n");
   EXPECT_EQ(ReadText(temp.path() / "messy.trust"), messy) << "stdout mode must not write";

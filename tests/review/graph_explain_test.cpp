@@ -45,10 +45,10 @@ TEST(Graph, DotRendersWithoutWarnings) {
 }
 
 TEST(GraphCommand, Formats) {
-  RunResult dot = Trustc("graph main.trust --now 2027-01-15T00:00:00Z", ExampleDir());
+  test::ProcessResult dot = Trustc("graph main.trust --now 2027-01-15T00:00:00Z", ExampleDir());
   EXPECT_EQ(dot.status, 0);
   EXPECT_TRUE(dot.out.starts_with("digraph trust {"));
-  RunResult mermaid = Trustc("graph main.trust --format mermaid", ExampleDir());
+  test::ProcessResult mermaid = Trustc("graph main.trust --format mermaid", ExampleDir());
   EXPECT_TRUE(mermaid.out.starts_with("flowchart LR"));
 }
 
@@ -71,7 +71,7 @@ TEST(Explain, GoldensForTheExample) {
 TEST(ExplainCommand, ExitCodes) {
   EXPECT_EQ(Trustc("explain main.trust endpoint_ca", ExampleDir()).status, 0);
   EXPECT_EQ(Trustc("explain main.trust nope", ExampleDir()).status, 1);
-  RunResult rule = Trustc("explain-rule revocation_off", ExampleDir());
+  test::ProcessResult rule = Trustc("explain-rule revocation_off", ExampleDir());
   EXPECT_EQ(rule.status, 0);
   EXPECT_TRUE(rule.out.starts_with("revocation_off (note, lint rule)")) << rule.out;
   EXPECT_EQ(Trustc("explain-rule no_such_rule", ExampleDir()).status, 2);
@@ -86,14 +86,15 @@ TEST(ExplainCommand, AnswersDespiteAnUnrelatedError) {
   std::string text = ReadText(dir / "main.trust");
   text.replace(text.find("trust endpoint_ca {"), 19, "trust endpoint_cb {");
   std::ofstream(dir / "main.trust") << text;
-  RunResult explain = Trustc("explain main.trust provisioning_ca", dir, /*keep_stderr=*/true);
+  test::ProcessResult explain =
+      Trustc("explain main.trust provisioning_ca", dir, /*keep_stderr=*/true);
   EXPECT_EQ(explain.status, 1);
   EXPECT_NE(explain.out.find("unknown certificate `endpoint_cb`"), std::string::npos)
       << explain.out;
   EXPECT_NE(explain.out.find("gateway `api_gateway` as `Provisioning Services CA`"),
             std::string::npos)
       << explain.out;
-  RunResult graph = Trustc("graph main.trust", dir, /*keep_stderr=*/true);
+  test::ProcessResult graph = Trustc("graph main.trust", dir, /*keep_stderr=*/true);
   EXPECT_EQ(graph.status, 1);
   EXPECT_NE(graph.out.find("digraph trust"), std::string::npos) << graph.out;
   EXPECT_NE(graph.out.find("endpoint_cb"), std::string::npos) << graph.out;

@@ -1,11 +1,10 @@
 // Shared helpers of the review tests: reading files, golden sidecars with an update mode
 // (TRUST_UPDATE_GOLDEN=1 rewrites them), compiling a program at the golden build time, running
-// the trustc binary.
+// the trustc binary (tests/support does the running and the temporary directories).
 #pragma once
 
 #include <gtest/gtest.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -13,6 +12,8 @@
 #include <string>
 
 #include "compiler/driver/pipeline.h"
+#include "tests/support/process.h"
+#include "tests/support/temp_tree.h"
 
 namespace trust::review_test {
 
@@ -58,40 +59,14 @@ inline std::unique_ptr<driver::Compilation> CompileIn(const fs::path& dir,
   return driver::Compile(options);
 }
 
-struct RunResult {
-  int status = -1;
-  std::string out;
-};
+using test::TempDir;
 
-// Runs trustc with `args` in `cwd`; stdout is captured, stderr dropped unless `keep_stderr`.
-inline RunResult Trustc(const std::string& args, const fs::path& cwd, bool keep_stderr = false) {
-  std::string command = "cd '" + cwd.string() + "' && NO_COLOR=1 '" + TRUSTC_PATH + "' " + args +
-                        (keep_stderr ? " 2>&1" : " 2>/dev/null");
-  RunResult result;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return result;
-  char buffer[4096];
-  for (size_t n; (n = fread(buffer, 1, sizeof buffer, pipe)) > 0;) result.out.append(buffer, n);
-  int status = pclose(pipe);
-  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
+// Runs trustc with `args` (a shell command line) in `cwd`; stdout is captured, stderr is
+// merged into it when `keep_stderr`.
+inline test::ProcessResult Trustc(const std::string& args, const fs::path& cwd,
+                                  bool keep_stderr = false) {
+  std::string command = "'" + std::string(TRUSTC_PATH) + "' " + args + (keep_stderr ? " 2>&1" : "");
+  return test::RunShell(command, {.env = {"NO_COLOR=1"}, .cwd = cwd.string()});
 }
-
-// A fresh temporary directory, removed by the destructor.
-class TempDir {
- public:
-  TempDir() {
-    char pattern[] = "/tmp/trustc-review-test-XXXXXX";
-    path_ = mkdtemp(pattern) ? pattern : "";
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    if (!path_.empty()) fs::remove_all(path_, ignored);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 }  // namespace trust::review_test

@@ -9,7 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 
-namespace trust::test_support {
+namespace trust::test {
 
 // ../shared/reference/<part> beside the source tree.
 inline std::filesystem::path ReferencePath(const std::filesystem::path& part) {
@@ -18,13 +18,13 @@ inline std::filesystem::path ReferencePath(const std::filesystem::path& part) {
 
 inline bool RunningUnderCi() { return std::getenv("CI") != nullptr; }
 
-}  // namespace trust::test_support
+}  // namespace trust::test
 
 // Skips the test (fails it under CI) when `path` does not exist. A macro: GTEST_SKIP and FAIL
 // return from the test body itself.
 #define REQUIRE_REFERENCE(path)                                                              \
   if (!std::filesystem::exists(path)) {                                                      \
-    if (::trust::test_support::RunningUnderCi()) {                                           \
+    if (::trust::test::RunningUnderCi()) {                                                   \
       FAIL() << "CI is set and the reference material is missing: " << (path);               \
     }                                                                                        \
     GTEST_SKIP() << "no reference material at " << (path) << " (a clone without ../shared)"; \

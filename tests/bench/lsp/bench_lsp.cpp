@@ -18,7 +18,7 @@
 #include "compiler/lsp/text.h"
 #include "tests/lsp/lsp_client.h"
 
-namespace trust::lsp::testing {
+namespace trust::lsp::lsp_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -190,12 +190,12 @@ int Run(int lines, const fs::path& cert_dir) {
 }
 
 }  // namespace
-}  // namespace trust::lsp::testing
+}  // namespace trust::lsp::lsp_test
 
 int main(int argc, char** argv) {
   if (argc != 3 || std::atoi(argv[1]) <= 0) {
     std::fprintf(stderr, "usage: bench_lsp LINES CERT_DIR\n");
     return 2;
   }
-  return trust::lsp::testing::Run(std::atoi(argv[1]), argv[2]);
+  return trust::lsp::lsp_test::Run(std::atoi(argv[1]), argv[2]);
 }

@@ -10,6 +10,7 @@
 
 #include "compiler/diag/render.h"
 #include "compiler/driver/pipeline.h"
+#include "tests/support/temp_tree.h"
 
 namespace trust {
 namespace {
@@ -35,13 +36,6 @@ struct Outcome {
 
 class RobustnessTest : public testing::Test {
  protected:
-  void SetUp() override {
-    char pattern[] = "/tmp/trustc-robust-XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    dir_ = pattern;
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   void Write(const std::string& name, const std::string& text) {
     fs::create_directories((dir_ / name).parent_path());
     std::ofstream(dir_ / name, std::ios::binary) << text;
@@ -64,7 +58,8 @@ class RobustnessTest : public testing::Test {
     return outcome;
   }
 
-  fs::path dir_;
+  test::TempDir temp_{"trustc-test"};
+  fs::path dir_ = temp_.path();
 };
 
 TEST_F(RobustnessTest, FileOverSizeLimit) {

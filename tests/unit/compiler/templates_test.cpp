@@ -9,6 +9,7 @@
 
 #include "compiler/diag/render.h"
 #include "compiler/driver/pipeline.h"
+#include "tests/support/temp_tree.h"
 
 namespace trust {
 namespace {
@@ -18,12 +19,8 @@ namespace fs = std::filesystem;
 class TemplateTest : public testing::Test {
  protected:
   void SetUp() override {
-    char pattern[] = "/tmp/trustc-templates-XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    dir_ = pattern;
     fs::copy(fs::path(TRUST_SOURCE_DIR) / "tests" / "golden" / "certs", dir_ / "certs");
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   // Compiles `source` as main.trust; returns the IR dump, or the diagnostics on error.
   std::string Compile(const std::string& source, bool* ok = nullptr) {
@@ -39,7 +36,8 @@ class TemplateTest : public testing::Test {
     return ir::Dump(*compilation->program);
   }
 
-  fs::path dir_;
+  test::TempDir temp_{"trustc-test"};
+  fs::path dir_ = temp_.path();
 };
 
 bool Contains(const std::string& haystack, const std::string& needle) {

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "base/digest.h"
+#include "tests/support/temp_tree.h"
 
 namespace trust::facts {
 namespace {
@@ -51,13 +52,8 @@ void ExpectSameFacts(const x509::CertFacts& a, const x509::CertFacts& b) {
 
 class FactsCacheTest : public testing::Test {
  protected:
-  void SetUp() override {
-    char pattern[] = "/tmp/trustc-cache-test-XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);  // 0700, like the cache makes it
-    dir_ = pattern;
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  fs::path dir_;
+  test::TempDir temp_{"trustc-cache-test"};  // 0700, like the cache makes it
+  fs::path dir_ = temp_.path();
 };
 
 TEST_F(FactsCacheTest, EachDistinctFileIsDecodedOnceInAProcess) {

@@ -6,18 +6,15 @@
 #include <filesystem>
 #include <sstream>
 
-namespace trust::testing {
+namespace trust::test {
 
 void ApplyFixture::SetUp() {
-  dir_ = MakeTempDir("apply");
   mkdir((dir_ + "/certs").c_str(), 0755);
   mkdir((dir_ + "/keystores").c_str(), 0755);
   mkdir((dir_ + "/store").c_str(), 0755);
   store_path_ = dir_ + "/store/cacerts";
   setenv(kPasswordVar, "changeit", 1);
 }
-
-void ApplyFixture::TearDown() { std::filesystem::remove_all(dir_); }
 
 manifest::Entry ApplyFixture::EntryFor(const std::string& alias, const TestCert& cert,
                                        bool replace) {
@@ -68,4 +65,4 @@ int ApplyFixture::Run(const std::string& command, const std::vector<std::string>
   return rc;
 }
 
-}  // namespace trust::testing
+}  // namespace trust::test

@@ -9,16 +9,17 @@
 
 #include "runtime/apply/commands.h"
 #include "runtime/manifest/manifest.h"
-#include "tests/unit/runtime/keystore/test_certs.h"
+#include "tests/support/process.h"
+#include "tests/support/temp_tree.h"
+#include "tests/support/test_certs.h"
 
-namespace trust::testing {
+namespace trust::test {
 
 inline constexpr char kPasswordVar[] = "TRUST_APPLY_TEST_PASSWORD";
 
 class ApplyFixture : public ::testing::Test {
  protected:
   void SetUp() override;
-  void TearDown() override;
 
   // Writes the certificate as certs/SHA.der and returns an entry for it.
   manifest::Entry EntryFor(const std::string& alias, const TestCert& cert, bool replace = false);
@@ -28,10 +29,14 @@ class ApplyFixture : public ::testing::Test {
   int Run(const std::string& command, const std::vector<std::string>& manifests,
           apply::Options options = {});
 
-  std::string dir_;
+  TempDir temp_{"trust-apply"};
+  std::string dir_ = temp_.str();
   std::string store_path_;
   std::string out_;
   std::string err_;
 };
 
-}  // namespace trust::testing
+// The trust-apply binary of this build.
+inline std::string TrustApplyBinary() { return std::string(TRUST_BINARY_DIR) + "/bin/trust-apply"; }
+
+}  // namespace trust::test

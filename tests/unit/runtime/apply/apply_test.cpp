@@ -12,11 +12,11 @@
 
 #include "base/digest.h"
 #include "runtime/keystore/keystore.h"
+#include "tests/support/process.h"
+#include "tests/support/tls_server.h"
 #include "tests/unit/runtime/apply/apply_fixture.h"
-#include "tests/unit/runtime/apply/subprocess.h"
-#include "tests/unit/runtime/apply/tls_server.h"
 
-namespace trust::testing {
+namespace trust::test {
 namespace {
 
 using manifest::Format;
@@ -363,33 +363,33 @@ std::string Sign(const std::string& data, EVP_PKEY* key) {
   return sig;
 }
 
-std::string PublicPem(EVP_PKEY* key) {
-  BIO* bio = BIO_new(BIO_s_mem());
-  PEM_write_bio_PUBKEY(bio, key);
-  char* data = nullptr;
-  long length = BIO_get_mem_data(bio, &data);
-  std::string out(data, static_cast<size_t>(length));
-  BIO_free(bio);
-  return out;
-}
+class SignedReleaseTest : public ApplyFixture {
+ protected:
+  // A release of one PEM keystore with one certificate: the manifest, SHA256SUMS over both,
+  // SHA256SUMS.sig by `signer` and its public key in pub.pem. Returns the manifest's path.
+  std::string WriteSignedRelease(const TestCert& cert, const TestCert& signer) {
+    manifest::Manifest m = BaseManifest(Format::kPem);
+    m.entries.push_back(EntryFor("alpha", cert));
+    std::string path = WriteManifest(m);
+    std::string sums = base::Sha256Hex(cert.der) + "  certs/" + cert.cert->facts().sha256 +
+                       ".der\n" + base::Sha256Hex(ReadFile(path)) +
+                       "  keystores/ks.manifest.json\n";
+    WriteFile(dir_ + "/SHA256SUMS", sums);
+    WriteFile(dir_ + "/SHA256SUMS.sig", Sign(sums, signer.key.get()));
+    WriteFile(dir_ + "/pub.pem", PublicKeyPem(signer.key.get()));
+    return path;
+  }
+};
 
-TEST_F(ApplyErrorsTest, SumsAndSignature) {
+TEST_F(SignedReleaseTest, SumsAndSignature) {
   TestCert a = MakeCert("Alpha");
-  TestCert signer = MakeCert("Signer");
-  manifest::Manifest m = BaseManifest(Format::kPem);
-  m.entries.push_back(EntryFor("alpha", a));
-  std::string path = WriteManifest(m);
-  std::string sums = base::Sha256Hex(a.der) + "  certs/" + a.cert->facts().sha256 + ".der\n" +
-                     base::Sha256Hex(ReadFile(path)) + "  keystores/ks.manifest.json\n";
-  WriteFile(dir_ + "/SHA256SUMS", sums);
-  WriteFile(dir_ + "/SHA256SUMS.sig", Sign(sums, signer.key.get()));
-  WriteFile(dir_ + "/pub.pem", PublicPem(signer.key.get()));
+  std::string path = WriteSignedRelease(a, MakeCert("Signer"));
   apply::Options options;
   options.sums = dir_ + "/SHA256SUMS";
   options.verify_key = dir_ + "/pub.pem";
   EXPECT_EQ(Run("plan", {path}, options), 2) << err_;
 
-  WriteFile(dir_ + "/pub.pem", PublicPem(a.key.get()));  // the wrong key
+  WriteFile(dir_ + "/pub.pem", PublicKeyPem(a.key.get()));  // the wrong key
   EXPECT_EQ(Run("apply", {path}, options), 1);
   EXPECT_NE(err_.find("does not verify"), std::string::npos) << err_;
 
@@ -402,17 +402,8 @@ TEST_F(ApplyErrorsTest, SumsAndSignature) {
 
 // Issue 13, item 14: --require-signature refuses unless --sums and --verify-key verify;
 // without it, apply says once that nothing was verified.
-TEST_F(ApplyErrorsTest, RequireSignature) {
-  TestCert a = MakeCert("Alpha");
-  TestCert signer = MakeCert("Signer");
-  manifest::Manifest m = BaseManifest(Format::kPem);
-  m.entries.push_back(EntryFor("alpha", a));
-  std::string path = WriteManifest(m);
-  std::string sums = base::Sha256Hex(a.der) + "  certs/" + a.cert->facts().sha256 + ".der\n" +
-                     base::Sha256Hex(ReadFile(path)) + "  keystores/ks.manifest.json\n";
-  WriteFile(dir_ + "/SHA256SUMS", sums);
-  WriteFile(dir_ + "/SHA256SUMS.sig", Sign(sums, signer.key.get()));
-  WriteFile(dir_ + "/pub.pem", PublicPem(signer.key.get()));
+TEST_F(SignedReleaseTest, RequireSignature) {
+  std::string path = WriteSignedRelease(MakeCert("Alpha"), MakeCert("Signer"));
   apply::Options required;
   required.require_signature = true;
   EXPECT_EQ(Run("apply", {path}, required), 1);
@@ -432,4 +423,4 @@ TEST_F(ApplyErrorsTest, RequireSignature) {
 }
 
 }  // namespace
-}  // namespace trust::testing
+}  // namespace trust::test

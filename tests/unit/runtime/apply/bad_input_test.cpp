@@ -4,10 +4,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "tests/support/process.h"
 #include "tests/unit/runtime/apply/apply_fixture.h"
-#include "tests/unit/runtime/apply/subprocess.h"
 
-namespace trust::testing {
+namespace trust::test {
 namespace {
 
 using manifest::Format;
@@ -34,7 +34,7 @@ class BadInputTest : public ApplyFixture, public ::testing::WithParamInterface<F
     struct stat st {};
     ASSERT_EQ(stat(store_path_.c_str(), &st), 0);
     std::vector<std::string> files = DirEntries(dir_ + "/store");
-    ProcessResult r = RunProcess({TrustApplyBinary(), "apply", manifest_path_}, env);
+    ProcessResult r = RunProcess({TrustApplyBinary(), "apply", manifest_path_}, {.env = env});
     EXPECT_EQ(r.status, 1) << r.out << r.err;
     // Unsigned artifacts: apply says so once, first; then the error.
     static constexpr std::string_view kUnverified =
@@ -170,4 +170,4 @@ INSTANTIATE_TEST_SUITE_P(Formats, BadInputTest,
                          });
 
 }  // namespace
-}  // namespace trust::testing
+}  // namespace trust::test

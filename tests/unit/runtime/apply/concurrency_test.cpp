@@ -12,10 +12,10 @@
 #include <set>
 
 #include "runtime/keystore/keystore.h"
+#include "tests/support/process.h"
 #include "tests/unit/runtime/apply/apply_fixture.h"
-#include "tests/unit/runtime/apply/subprocess.h"
 
-namespace trust::testing {
+namespace trust::test {
 namespace {
 
 using manifest::Format;
@@ -89,4 +89,4 @@ INSTANTIATE_TEST_SUITE_P(Formats, ConcurrencyTest,
                          });
 
 }  // namespace
-}  // namespace trust::testing
+}  // namespace trust::test

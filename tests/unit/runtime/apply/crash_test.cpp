@@ -19,10 +19,10 @@
 #include <thread>
 
 #include "runtime/keystore/keystore.h"
+#include "tests/support/process.h"
 #include "tests/unit/runtime/apply/apply_fixture.h"
-#include "tests/unit/runtime/apply/subprocess.h"
 
-namespace trust::testing {
+namespace trust::test {
 namespace {
 
 using manifest::Format;
@@ -177,9 +177,7 @@ TEST_P(CrashTest, KilledAtEveryNamedStep) {
         unlink(store_path_.c_str());
       }
       pid_t pid = Start({std::string("TRUST_APPLY_TEST_PAUSE_AT=") + step.name});
-      int status = 0;
-      ASSERT_EQ(waitpid(pid, &status, WUNTRACED), pid);
-      ASSERT_TRUE(WIFSTOPPED(status)) << "never reached " << step.name;
+      ASSERT_TRUE(WaitUntilStopped(pid)) << "never reached " << step.name;
       ASSERT_EQ(kill(pid, SIGKILL), 0);
       ASSERT_EQ(WaitFor(pid), -SIGKILL);
       State state = Classify();
@@ -250,4 +248,4 @@ INSTANTIATE_TEST_SUITE_P(Formats, CrashTest,
                          });
 
 }  // namespace
-}  // namespace trust::testing
+}  // namespace trust::test

@@ -14,7 +14,7 @@
 #include "runtime/keystore/keystore.h"
 #include "tests/unit/runtime/apply/apply_fixture.h"
 
-namespace trust::testing {
+namespace trust::test {
 namespace {
 
 using keystore::EntryInfo;
@@ -44,11 +44,6 @@ std::string SeedJks(const std::vector<Seed>& seeds) {
   return *keystore::jks::SerializeJks(file, keystore::Secret("changeit"), &error);
 }
 
-X509* ToX509(const TestCert& cert) {
-  const auto* p = reinterpret_cast<const unsigned char*>(cert.der.data());
-  return d2i_X509(nullptr, &p, static_cast<long>(cert.der.size()));
-}
-
 // As keystores.md describes Java's layout: trusted certificates as cert bags with a
 // friendlyName and the trusted-key attribute; a key entry as a shrouded key bag plus its
 // certificate, tied by localKeyID.
@@ -58,7 +53,7 @@ std::string SeedPkcs12(const std::vector<Seed>& seeds) {
   STACK_OF(PKCS12_SAFEBAG)* bags = nullptr;
   STACK_OF(PKCS12_SAFEBAG)* key_bags = nullptr;
   for (const Seed& s : seeds) {
-    X509* x = ToX509(*s.cert);
+    X509* x = NewX509(*s.cert);
     PKCS12_SAFEBAG* bag = PKCS12_add_cert(&bags, x);
     PKCS12_add_friendlyname_utf8(bag, s.alias.c_str(), -1);
     if (s.key) {
@@ -82,11 +77,7 @@ std::string SeedPkcs12(const std::vector<Seed>& seeds) {
   }
   PKCS12* p12 = PKCS12_add_safes(safes, 0);
   PKCS12_set_mac(p12, pass, -1, nullptr, 0, 2048, EVP_sha256());
-  unsigned char* der = nullptr;
-  int length = i2d_PKCS12(p12, &der);
-  std::string out(reinterpret_cast<char*>(der), static_cast<size_t>(length));
-  OPENSSL_free(der);
-  PKCS12_free(p12);
+  std::string out = Pkcs12DerAndFree(p12);
   sk_PKCS7_pop_free(safes, PKCS7_free);
   sk_PKCS12_SAFEBAG_pop_free(bags, PKCS12_SAFEBAG_free);
   sk_PKCS12_SAFEBAG_pop_free(key_bags, PKCS12_SAFEBAG_free);
@@ -144,7 +135,17 @@ class DecisionTableTest : public ApplyFixture, public ::testing::WithParamInterf
     return keystore::FindAlias(listed_, alias, !IsPem());
   }
 
+  // The store holds one entry: `alias` with `cert`.
+  void ExpectOnlyEntry(const std::string& alias, const TestCert& cert) {
+    std::vector<EntryInfo> after = List();
+    ASSERT_EQ(after.size(), 1u);
+    EXPECT_EQ(after[0].alias, alias);
+    EXPECT_EQ(after[0].sha256, cert.cert->facts().sha256);
+  }
+
   int Apply() { return Run("apply", {WriteManifest(manifest_)}); }
+  // The counts of the last run's summary ("ks: 1 added, ..."), without what follows the ';'.
+  std::string Counts() const { return out_.substr(0, out_.find(';')); }
   std::string PlanText() {
     Run("plan", {WriteManifest(manifest_)});
     return out_;
@@ -174,8 +175,7 @@ TEST_P(DecisionTableTest, AddWhenAliasAndCertificateAbsent) {
   manifest_.entries.push_back(EntryFor("beta", b_));
   EXPECT_NE(PlanText().find("+ beta"), std::string::npos) << out_;
   ASSERT_EQ(Apply(), 0) << err_;
-  EXPECT_EQ(out_.substr(0, out_.find(';')),
-            "ks: 1 added, 0 replaced, 0 removed, 0 unchanged, 0 skipped");
+  EXPECT_EQ(Counts(), "ks: 1 added, 0 replaced, 0 removed, 0 unchanged, 0 skipped");
   ASSERT_NE(Find("beta"), nullptr);
   EXPECT_EQ(Find("beta")->sha256, b_.cert->facts().sha256);
   EXPECT_EQ(Find("alpha")->sha256, a_.cert->facts().sha256);
@@ -206,8 +206,7 @@ TEST_P(DecisionTableTest, ReplaceWhenAliasHoldsAnotherCertificateAndReplaceIsTru
   manifest_.entries.push_back(EntryFor("alpha", c_, /*replace=*/true));
   EXPECT_NE(PlanText().find("replace (was sha256 "), std::string::npos) << out_;
   ASSERT_EQ(Apply(), 0) << err_;
-  EXPECT_EQ(out_.substr(0, out_.find(';')),
-            "ks: 0 added, 1 replaced, 0 removed, 0 unchanged, 0 skipped");
+  EXPECT_EQ(Counts(), "ks: 0 added, 1 replaced, 0 removed, 0 unchanged, 0 skipped");
   EXPECT_EQ(List().size(), 2u);
   EXPECT_EQ(Find("alpha")->sha256, c_.cert->facts().sha256);
   EXPECT_EQ(Find("beta")->sha256, b_.cert->facts().sha256);
@@ -257,8 +256,7 @@ TEST_P(DecisionTableTest, RemovePresentAndAbsent) {
   manifest_.remove = {"alpha", "absent"};
   EXPECT_NE(PlanText().find("- alpha"), std::string::npos) << out_;
   ASSERT_EQ(Apply(), 0) << err_;
-  EXPECT_EQ(out_.substr(0, out_.find(';')),
-            "ks: 0 added, 0 replaced, 1 removed, 0 unchanged, 0 skipped");
+  EXPECT_EQ(Counts(), "ks: 0 added, 0 replaced, 1 removed, 0 unchanged, 0 skipped");
   ASSERT_EQ(List().size(), 1u);
   EXPECT_EQ(List()[0].sha256, b_.cert->facts().sha256);
 }
@@ -322,8 +320,7 @@ TEST_P(DecisionTableTest, DebianAliasLeftAlone) {
   EXPECT_NE(PlanText().find("already present as `debian:alpha.pem`: skipped"), std::string::npos)
       << out_;
   ASSERT_EQ(Apply(), 0) << err_;
-  EXPECT_EQ(out_.substr(0, out_.find(';')),
-            "ks: 1 added, 0 replaced, 1 removed, 0 unchanged, 1 skipped");
+  EXPECT_EQ(Counts(), "ks: 1 added, 0 replaced, 1 removed, 0 unchanged, 1 skipped");
   std::vector<EntryInfo> after = List();
   ASSERT_EQ(after.size(), 2u);
   EXPECT_EQ(after[0].alias, "debian:alpha.pem");
@@ -342,12 +339,8 @@ TEST_P(DecisionTableTest, RenameBySkipAndRemoveKeepsTheCertificate) {
   manifest_.entries.push_back(EntryFor("new", a_));
   manifest_.remove = {"old"};
   ASSERT_EQ(Apply(), 0) << err_;
-  EXPECT_EQ(out_.substr(0, out_.find(';')),
-            "ks: 1 added, 0 replaced, 1 removed, 0 unchanged, 0 skipped");
-  std::vector<EntryInfo> after = List();
-  ASSERT_EQ(after.size(), 1u);
-  EXPECT_EQ(after[0].alias, "new");
-  EXPECT_EQ(after[0].sha256, a_.cert->facts().sha256);
+  EXPECT_EQ(Counts(), "ks: 1 added, 0 replaced, 1 removed, 0 unchanged, 0 skipped");
+  ExpectOnlyEntry("new", a_);
   EXPECT_EQ(Run("verify", {WriteManifest(manifest_)}), 0) << out_ << err_;
 }
 
@@ -376,9 +369,7 @@ TEST_P(DecisionTableTest, RemoveTakesEveryEntryTheAliasMatches) {
   SeedStore({{"partner", &a_}, {"keep", &c_}, {second, &b_}});
   manifest_.remove = {"partner"};
   ASSERT_EQ(Apply(), 0) << err_;
-  std::vector<EntryInfo> after = List();
-  ASSERT_EQ(after.size(), 1u);
-  EXPECT_EQ(after[0].alias, "keep");
+  ExpectOnlyEntry("keep", c_);
 }
 
 INSTANTIATE_TEST_SUITE_P(Formats, DecisionTableTest,
@@ -462,4 +453,4 @@ TEST_F(OutputEscapingTest, ControlCharactersInAliasesAreEscaped) {
 }
 
 }  // namespace
-}  // namespace trust::testing
+}  // namespace trust::test

@@ -8,10 +8,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "tests/support/process.h"
 #include "tests/unit/runtime/apply/apply_fixture.h"
-#include "tests/unit/runtime/apply/subprocess.h"
 
-namespace trust::testing {
+namespace trust::test {
 namespace {
 
 using manifest::Format;
@@ -87,9 +87,7 @@ TEST_P(LinkRaceTest, StoreSwappedForASymlinkAtEveryPausePoint) {
     pid_t pid =
         Spawn({TrustApplyBinary(), "apply", manifest_path_},
               {std::string("TRUST_APPLY_TEST_PAUSE_AT=") + step}, "/dev/null", dir_ + "/err");
-    int status = 0;
-    ASSERT_EQ(waitpid(pid, &status, WUNTRACED), pid);
-    ASSERT_TRUE(WIFSTOPPED(status)) << "never reached " << step;
+    ASSERT_TRUE(WaitUntilStopped(pid)) << "never reached " << step;
     ASSERT_EQ(rename(store_path_.c_str(), (dir_ + "/store/moved").c_str()), 0);
     ASSERT_EQ(symlink(victim_.c_str(), store_path_.c_str()), 0);
     ASSERT_EQ(kill(pid, SIGCONT), 0);
@@ -160,7 +158,7 @@ TEST_P(LinkRaceTest, RootRefusesADirectoryAnotherUserCanWrite) {
 // The link is resolved once and the file it names is written; the link stays.
 TEST_P(LinkRaceTest, LegitimatelySymlinkedStoreStillWorks) {
   std::string jvm = dir_ + "/jvm/lib/security";
-  ASSERT_EQ(system(("mkdir -p " + jvm).c_str()), 0);
+  ASSERT_TRUE(std::filesystem::create_directories(jvm));
   ASSERT_EQ(symlink(store_path_.c_str(), (jvm + "/cacerts").c_str()), 0);
   manifest::Manifest m = manifest::ReadManifest(ReadFile(manifest_path_), &err_).value();
   m.path = jvm + "/cacerts";
@@ -180,4 +178,4 @@ INSTANTIATE_TEST_SUITE_P(Formats, LinkRaceTest,
                          });
 
 }  // namespace
-}  // namespace trust::testing
+}  // namespace trust::test

@@ -5,14 +5,14 @@
 
 #include "runtime/apply/plan_output.h"
 #include "runtime/keystore/jks/jks_file.h"
-#include "tests/unit/runtime/keystore/test_certs.h"
+#include "tests/support/test_certs.h"
 
 namespace trust::apply {
 namespace {
 
 using keystore::Keystore;
-using testing::MakeCert;
-using testing::TestCert;
+using test::MakeCert;
+using test::TestCert;
 
 class PlanTest : public ::testing::Test {
  protected:

@@ -11,10 +11,10 @@
 #include <thread>
 
 #include "runtime/apply/password.h"
+#include "tests/support/process.h"
 #include "tests/unit/runtime/apply/apply_fixture.h"
-#include "tests/unit/runtime/apply/subprocess.h"
 
-namespace trust::testing {
+namespace trust::test {
 namespace {
 
 using manifest::Format;
@@ -40,24 +40,8 @@ class RefusedInputTest : public ApplyFixture {
 
   // Runs the binary with a deadline: a FIFO must be refused at once, not waited on.
   ProcessResult RunWithin(int seconds) {
-    std::string out = dir_ + "/out";
-    std::string err = dir_ + "/err";
-    pid_t pid = Spawn({TrustApplyBinary(), "apply", WriteManifest(m_)}, {}, out, err);
-    ProcessResult result;
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
-    int status = 0;
-    while (waitpid(pid, &status, WNOHANG) == 0) {
-      if (std::chrono::steady_clock::now() > deadline) {
-        kill(pid, SIGKILL);
-        waitpid(pid, &status, 0);
-        ADD_FAILURE() << "trust-apply still running after " << seconds << " s";
-        return result;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    result.err = ReadFile(err);
-    return result;
+    return RunProcess({TrustApplyBinary(), "apply", WriteManifest(m_)},
+                      {.timeout_seconds = seconds});
   }
 
   manifest::Manifest m_;
@@ -168,15 +152,15 @@ TEST_F(RefusedInputTest, ProcessIsNotDumpableOnceAPasswordIsLoaded) {
 TEST_F(RefusedInputTest, RequireSignatureFromTheEnvironment) {
   std::string path = WriteManifest(m_);
   ProcessResult r =
-      RunProcess({TrustApplyBinary(), "apply", path}, {"TRUST_APPLY_REQUIRE_SIGNATURE=1"});
+      RunProcess({TrustApplyBinary(), "apply", path}, {.env = {"TRUST_APPLY_REQUIRE_SIGNATURE=1"}});
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.err.find("--require-signature: the artifacts must be verified"), std::string::npos)
       << r.err;
   EXPECT_NE(access(store_path_.c_str(), F_OK), 0);
-  r = RunProcess({TrustApplyBinary(), "apply", path}, {"TRUST_APPLY_REQUIRE_SIGNATURE"});
+  r = RunProcess({TrustApplyBinary(), "apply", path}, {.env = {"TRUST_APPLY_REQUIRE_SIGNATURE"}});
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.err.find("warning: the artifacts were not verified"), std::string::npos) << r.err;
 }
 
 }  // namespace
-}  // namespace trust::testing
+}  // namespace trust::test

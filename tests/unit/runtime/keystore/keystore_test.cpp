@@ -9,13 +9,13 @@
 #include <random>
 
 #include "runtime/keystore/jks/jks_file.h"
-#include "tests/unit/runtime/keystore/test_certs.h"
+#include "tests/support/test_certs.h"
 
 namespace trust::keystore {
 namespace {
 
-using testing::MakeCert;
-using testing::TestCert;
+using test::MakeCert;
+using test::TestCert;
 
 class KeystoreFormatTest : public ::testing::TestWithParam<StoreFormat> {
  protected:
@@ -165,7 +165,7 @@ TEST(JksTest, TimestampIsNotBeforeAndKeyEntriesSurvive) {
   EXPECT_EQ(parsed->entries[0].protected_key, key.protected_key);
   EXPECT_EQ(parsed->entries[0].timestamp_ms, 1234);
   EXPECT_EQ(parsed->entries[0].chain[0].der, leaf.der);
-  EXPECT_EQ(parsed->entries[1].timestamp_ms, testing::kNotBefore * 1000);
+  EXPECT_EQ(parsed->entries[1].timestamp_ms, test::kNotBefore * 1000);
 }
 
 TEST(JksTest, RejectsHugeCountAndTrailingBytes) {
@@ -204,8 +204,7 @@ std::string Pkcs12Declaring(long mac_iterations, long pbe_iterations) {
   const char* pass = "changeit";
   TestCert cert = MakeCert("Alpha");
   STACK_OF(PKCS12_SAFEBAG)* bags = nullptr;
-  const auto* p = reinterpret_cast<const unsigned char*>(cert.der.data());
-  X509* x = d2i_X509(nullptr, &p, static_cast<long>(cert.der.size()));
+  X509* x = test::NewX509(cert);
   PKCS12_add_cert(&bags, x);
   PKCS7* p7 = PKCS12_pack_p7encdata(NID_pbe_WithSHA1And3_Key_TripleDES_CBC, pass, -1, nullptr, 8,
                                     2048, bags);
@@ -223,11 +222,7 @@ std::string Pkcs12Declaring(long mac_iterations, long pbe_iterations) {
   const ASN1_INTEGER* iter = nullptr;
   PKCS12_get0_mac(nullptr, nullptr, nullptr, &iter, p12);
   ASN1_INTEGER_set(const_cast<ASN1_INTEGER*>(iter), mac_iterations);
-  unsigned char* der = nullptr;
-  int length = i2d_PKCS12(p12, &der);
-  std::string out(reinterpret_cast<char*>(der), static_cast<size_t>(length));
-  OPENSSL_free(der);
-  PKCS12_free(p12);
+  std::string out = test::Pkcs12DerAndFree(p12);
   sk_PKCS7_pop_free(safes, PKCS7_free);
   sk_PKCS12_SAFEBAG_pop_free(bags, PKCS12_SAFEBAG_free);
   X509_free(x);

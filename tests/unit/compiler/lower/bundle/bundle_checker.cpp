@@ -11,7 +11,7 @@
 #include <set>
 #include <utility>
 
-namespace trust::testing {
+namespace trust::test {
 namespace {
 
 using tinyxml2::XMLElement;
@@ -630,4 +630,4 @@ std::vector<std::string> CheckBundle(std::string_view xml, const BundleCheckOpti
   return Checker(options).Run(xml);
 }
 
-}  // namespace trust::testing
+}  // namespace trust::test

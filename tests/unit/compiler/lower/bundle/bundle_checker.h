@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-namespace trust::testing {
+namespace trust::test {
 
 struct BundleCheckOptions {
   // Bundles trustc writes, rather than any export: every TRUSTED_CERT has all eight trust keys
@@ -25,4 +25,4 @@ std::vector<std::string> CheckBundle(std::string_view xml, const BundleCheckOpti
 std::vector<std::string> CheckDeleteBundle(std::string_view install_xml,
                                            std::string_view delete_xml);
 
-}  // namespace trust::testing
+}  // namespace trust::test

@@ -16,12 +16,12 @@
 #include "tests/support/reference.h"
 #include "tests/unit/compiler/lower/bundle/test_program.h"
 
-namespace trust::testing {
+namespace trust::test {
 namespace {
 
 using tinyxml2::XMLElement;
 
-std::filesystem::path ReferenceDir() { return test_support::ReferencePath("bundles"); }
+std::filesystem::path ReferenceDir() { return test::ReferencePath("bundles"); }
 
 std::string ReadFile(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -278,4 +278,4 @@ TEST_F(BrokenBundleTest, DeleteWithWrongAction) {
 }
 
 }  // namespace
-}  // namespace trust::testing
+}  // namespace trust::test

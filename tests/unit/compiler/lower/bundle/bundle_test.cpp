@@ -18,11 +18,11 @@
 namespace trust::lower::bundle {
 namespace {
 
-using testing::AddCert;
-using testing::MakeCertificate;
-using testing::MakeGateway;
-using testing::MakeTrust;
-using testing::MakeUser;
+using test::AddCert;
+using test::MakeCertificate;
+using test::MakeGateway;
+using test::MakeTrust;
+using test::MakeUser;
 using tinyxml2::XMLElement;
 
 constexpr char kUri[] = "http://ns.l7tech.com/2010/04/gateway-management";
@@ -73,9 +73,9 @@ std::vector<std::string> Properties(const XMLElement* owner) {
 void ExpectValid(const ir::Program& program, const ir::Gateway& gateway) {
   std::string install = InstallBundle(program, gateway);
   std::string remove = DeleteBundle(program, gateway);
-  EXPECT_EQ(testing::CheckBundle(install, {.strict = true}), std::vector<std::string>{});
-  EXPECT_EQ(testing::CheckBundle(remove, {.strict = true}), std::vector<std::string>{});
-  EXPECT_EQ(testing::CheckDeleteBundle(install, remove), std::vector<std::string>{});
+  EXPECT_EQ(test::CheckBundle(install, {.strict = true}), std::vector<std::string>{});
+  EXPECT_EQ(test::CheckBundle(remove, {.strict = true}), std::vector<std::string>{});
+  EXPECT_EQ(test::CheckDeleteBundle(install, remove), std::vector<std::string>{});
 }
 
 std::string B(bool b) { return b ? "true" : "false"; }
@@ -92,7 +92,7 @@ std::vector<std::string> TrustProperties(const std::array<bool, 8>& v) {
 }
 
 TEST(BundleTest, SampleIsValidAndShaped) {
-  ir::Program program = testing::SampleProgram();
+  ir::Program program = test::SampleProgram();
   const ir::Gateway& gateway = program.gateways[0];
   ExpectValid(program, gateway);
   std::string xml = InstallBundle(program, gateway);
@@ -116,7 +116,7 @@ TEST(BundleTest, SampleIsValidAndShaped) {
 }
 
 TEST(BundleTest, CertificateData) {
-  ir::Program program = testing::SampleProgram();
+  ir::Program program = test::SampleProgram();
   auto doc = Parse(InstallBundle(program, program.gateways[0]));
   const XMLElement* cert = Entity(Items(*doc)[0]);
   EXPECT_STREQ(cert->Name(), "l7:TrustedCertificate");
@@ -265,7 +265,7 @@ TEST(BundleTest, ProviderReferencesTrustedCertsById) {
 }
 
 TEST(BundleTest, ByNameMappings) {
-  ir::Program program = testing::SampleProgram();
+  ir::Program program = test::SampleProgram();
   auto doc = Parse(InstallBundle(program, program.gateways[0]));
   auto mappings = Mappings(*doc);
   ASSERT_EQ(mappings.size(), 3u);
@@ -288,7 +288,7 @@ TEST(BundleTest, ByNameMappings) {
 }
 
 TEST(BundleTest, ByIdMappingsHaveNoProperties) {
-  ir::Program program = testing::SampleProgram();
+  ir::Program program = test::SampleProgram();
   program.gateways[0].mapping = ir::Mapping::kById;
   for (const std::string& xml :
        {InstallBundle(program, program.gateways[0]), DeleteBundle(program, program.gateways[0])}) {
@@ -301,7 +301,7 @@ TEST(BundleTest, ByIdMappingsHaveNoProperties) {
 }
 
 TEST(BundleTest, DeleteBundleReversesMappings) {
-  ir::Program program = testing::SampleProgram();
+  ir::Program program = test::SampleProgram();
   auto doc = Parse(DeleteBundle(program, program.gateways[0]));
   auto mappings = Mappings(*doc);
   ASSERT_EQ(mappings.size(), 3u);
@@ -386,7 +386,7 @@ TEST(BundleTest, SortsEachKindIntoItsBlock) {
 }
 
 TEST(BundleTest, TwoGatewaysGetTheirOwnEntitiesAndIds) {
-  ir::Program program = testing::SampleProgram();
+  ir::Program program = test::SampleProgram();
   ir::Gateway staging = program.gateways[0];
   staging.name = "staging";
   staging.providers.clear();
@@ -435,9 +435,9 @@ TEST(BundleTest, EscapesMarkupAndKeepsNonAscii) {
 }
 
 TEST(BundleTest, ByteIdenticalAcrossRuns) {
-  ir::Program other = testing::SampleProgram();
+  ir::Program other = test::SampleProgram();
   std::string first = InstallBundle(other, other.gateways[0]);
-  ir::Program program = testing::SampleProgram();
+  ir::Program program = test::SampleProgram();
   // A fresh program has a fresh key, so compare two runs over one program, and two programs
   // apart from the certificate bytes.
   EXPECT_EQ(InstallBundle(program, program.gateways[0]),

@@ -3,38 +3,19 @@
 #include "compiler/lower/bundle/goid.h"
 
 #include <gtest/gtest.h>
-#include <stdio.h>
-#include <unistd.h>
 
-#include <array>
-#include <cstdint>
-#include <cstdlib>
-#include <fstream>
 #include <string>
+
+#include "tests/support/process.h"
 
 namespace trust::lower::bundle {
 namespace {
 
 // SHA-256 of `input` by the openssl CLI, or "" when the CLI is unavailable.
 std::string OpensslSha256(const std::string& input) {
-  char path[] = "/tmp/trust-goid-XXXXXX";
-  int fd = mkstemp(path);
-  if (fd < 0) {
-    return "";
-  }
-  close(fd);
-  std::ofstream(path, std::ios::binary) << input;
-  std::string command = std::string("openssl dgst -sha256 -r ") + path + " 2>/dev/null";
-  std::string out;
-  if (FILE* pipe = popen(command.c_str(), "r")) {
-    char buffer[256];
-    while (fgets(buffer, sizeof buffer, pipe) != nullptr) {
-      out += buffer;
-    }
-    pclose(pipe);
-  }
-  std::remove(path);
-  return out.size() >= 64 ? out.substr(0, 64) : "";
+  test::ProcessResult result =
+      test::RunProcess({"openssl", "dgst", "-sha256", "-r"}, {.input = input});
+  return result.status == 0 && result.out.size() >= 64 ? result.out.substr(0, 64) : "";
 }
 
 TEST(GoidTest, MatchesSha256sum) {

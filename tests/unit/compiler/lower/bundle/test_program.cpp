@@ -7,29 +7,13 @@
 #include <variant>
 #include <vector>
 
-namespace trust::testing {
-namespace {
+#include "tests/support/test_certs.h"
 
-constexpr int64_t kNotBefore = 1262304000;  // 2010-01-01T00:00:00Z
-constexpr int64_t kNotAfter = 3786912000;   // 2090-01-01T00:00:00Z
-
-struct KeyDeleter {
-  void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
-};
-
-std::string ToDer(X509* x509) {
-  unsigned char* der = nullptr;
-  int length = i2d_X509(x509, &der);
-  std::string out(reinterpret_cast<char*>(der), static_cast<size_t>(length));
-  OPENSSL_free(der);
-  return out;
-}
-
-}  // namespace
+namespace trust::test {
 
 std::shared_ptr<const x509::Certificate> MakeCertificate(const std::string& common_name,
                                                          int64_t serial) {
-  std::unique_ptr<EVP_PKEY, KeyDeleter> key(EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519"));
+  KeyPtr key(EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519"));
   x509::X509Ptr x509(X509_new());
   X509_set_version(x509.get(), 2);
   ASN1_INTEGER_set_int64(X509_get_serialNumber(x509.get()), serial);
@@ -107,4 +91,4 @@ ir::Program SampleProgram() {
   return program;
 }
 
-}  // namespace trust::testing
+}  // namespace trust::test

@@ -10,7 +10,7 @@
 #include "compiler/ir/ir.h"
 #include "runtime/x509/certificate.h"
 
-namespace trust::testing {
+namespace trust::test {
 
 // A self-signed Ed25519 certificate "CN=<common_name>" with the given serial number.
 std::shared_ptr<const x509::Certificate> MakeCertificate(const std::string& common_name,
@@ -33,4 +33,4 @@ ir::User MakeUser(const std::string& login, const std::string& dn);
 // provider "Partners" (x509, trusting it) and one user "alice".
 ir::Program SampleProgram();
 
-}  // namespace trust::testing
+}  // namespace trust::test

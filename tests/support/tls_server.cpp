@@ -1,4 +1,4 @@
-#include "tests/unit/runtime/apply/tls_server.h"
+#include "tests/support/tls_server.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -11,7 +11,7 @@
 #include <csignal>
 #include <stdexcept>
 
-namespace trust::testing {
+namespace trust::test {
 
 TlsServer::TlsServer(const TestCert& cert) {
   std::signal(SIGPIPE, SIG_IGN);
@@ -65,4 +65,4 @@ void TlsServer::Serve() {
   }
 }
 
-}  // namespace trust::testing
+}  // namespace trust::test

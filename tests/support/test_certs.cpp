@@ -1,37 +1,30 @@
-#include "tests/unit/runtime/keystore/test_certs.h"
+#include "tests/support/test_certs.h"
 
 #include <openssl/ec.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
-#include <stdlib.h>
 
 #include <atomic>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
 
-namespace trust::testing {
+namespace trust::test {
 namespace {
 
 KeyPtr MakeKey() { return KeyPtr(EVP_EC_gen("P-256")); }
 
-std::string ToDer(X509* x509) {
-  unsigned char* der = nullptr;
-  int length = i2d_X509(x509, &der);
-  std::string out(reinterpret_cast<char*>(der), static_cast<size_t>(length));
-  OPENSSL_free(der);
-  return out;
+// The bytes written to a memory BIO, which it frees.
+std::string BioText(BIO* bio) {
+  char* data = nullptr;
+  long length = BIO_get_mem_data(bio, &data);
+  std::string text(data, static_cast<size_t>(length));
+  BIO_free(bio);
+  return text;
 }
 
 std::string ToPem(X509* x509) {
   BIO* bio = BIO_new(BIO_s_mem());
   PEM_write_bio_X509(bio, x509);
-  char* data = nullptr;
-  long length = BIO_get_mem_data(bio, &data);
-  std::string out(data, static_cast<size_t>(length));
-  BIO_free(bio);
-  return out;
+  return BioText(bio);
 }
 
 }  // namespace
@@ -63,24 +56,38 @@ TestCert MakeCert(const std::string& cn, int64_t not_before, int64_t not_after) 
   return out;
 }
 
-void WriteFile(const std::string& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << bytes;
+std::string ToDer(X509* x509) {
+  unsigned char* der = nullptr;
+  int length = i2d_X509(x509, &der);
+  std::string out(reinterpret_cast<char*>(der), static_cast<size_t>(length));
+  OPENSSL_free(der);
+  return out;
 }
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
+X509* NewX509(const TestCert& cert) {
+  const auto* p = reinterpret_cast<const unsigned char*>(cert.der.data());
+  return d2i_X509(nullptr, &p, static_cast<long>(cert.der.size()));
 }
 
-std::string MakeTempDir(const std::string& name) {
-  std::string base = std::filesystem::temp_directory_path() / ("trust-test-" + name + "-XXXXXX");
-  if (mkdtemp(base.data()) == nullptr) {
-    throw std::runtime_error("mkdtemp failed");
-  }
-  return base;
+std::string Pkcs12DerAndFree(PKCS12* p12) {
+  unsigned char* der = nullptr;
+  int length = i2d_PKCS12(p12, &der);
+  std::string out(reinterpret_cast<char*>(der), static_cast<size_t>(length));
+  OPENSSL_free(der);
+  PKCS12_free(p12);
+  return out;
 }
 
-}  // namespace trust::testing
+std::string PrivateKeyPem(EVP_PKEY* key) {
+  BIO* bio = BIO_new(BIO_s_mem());
+  PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr);
+  return BioText(bio);
+}
+
+std::string PublicKeyPem(EVP_PKEY* key) {
+  BIO* bio = BIO_new(BIO_s_mem());
+  PEM_write_bio_PUBKEY(bio, key);
+  return BioText(bio);
+}
+
+}  // namespace trust::test

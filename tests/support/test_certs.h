@@ -3,14 +3,17 @@
 #pragma once
 
 #include <openssl/evp.h>
+#include <openssl/pkcs12.h>
+#include <openssl/x509.h>
 
 #include <cstdint>
 #include <memory>
 #include <string>
 
 #include "runtime/x509/certificate.h"
+#include "tests/support/temp_tree.h"
 
-namespace trust::testing {
+namespace trust::test {
 
 inline constexpr int64_t kNotBefore = 1262304000;  // 2010-01-01T00:00:00Z
 inline constexpr int64_t kNotAfter = 3786912000;   // 2090-01-01T00:00:00Z
@@ -31,11 +34,16 @@ struct TestCert {
 TestCert MakeCert(const std::string& cn, int64_t not_before = kNotBefore,
                   int64_t not_after = kNotAfter);
 
-// Writes `bytes` to `path` (creating or truncating).
-void WriteFile(const std::string& path, const std::string& bytes);
-std::string ReadFile(const std::string& path);
+// The DER encoding of `x509`.
+std::string ToDer(X509* x509);
+// A new X509 of `cert`, which the caller frees: for building keystores with the OpenSSL API.
+X509* NewX509(const TestCert& cert);
+// The DER encoding of `p12`, which it frees.
+std::string Pkcs12DerAndFree(PKCS12* p12);
 
-// A fresh empty directory under the test's temp dir.
-std::string MakeTempDir(const std::string& name);
+// The key in PEM: the private key unencrypted (for `openssl s_server -key`), the public key
+// as SubjectPublicKeyInfo (for `trust-apply --verify-key`).
+std::string PrivateKeyPem(EVP_PKEY* key);
+std::string PublicKeyPem(EVP_PKEY* key);
 
-}  // namespace trust::testing
+}  // namespace trust::test

@@ -6,9 +6,9 @@
 #include <string>
 #include <thread>
 
-#include "tests/unit/runtime/keystore/test_certs.h"
+#include "tests/support/test_certs.h"
 
-namespace trust::testing {
+namespace trust::test {
 
 class TlsServer {
  public:
@@ -29,4 +29,4 @@ class TlsServer {
   std::thread thread_;
 };
 
-}  // namespace trust::testing
+}  // namespace trust::test
