@@ -56,8 +56,16 @@ void Report(const char* what, std::vector<double> samples) {
               samples[samples.size() / 2], samples.back(), samples.size());
 }
 
-// Times `request` kRuns times; a reply without a result (or with a null one) ends the run: a
-// fast wrong answer is no measurement.
+// A reply without a result (or with a null or empty one) ends the run: a fast wrong answer is
+// no measurement.
+void ExpectResult(const char* what, const json& reply) {
+  if (!reply.contains("result") || reply["result"].is_null() || reply["result"].empty()) {
+    std::fprintf(stderr, "%s failed: %s\n", what, reply.dump().substr(0, 300).c_str());
+    std::exit(1);
+  }
+}
+
+// Times `request` kRuns times.
 template <typename F>
 void Time(const char* what, F request) {
   std::vector<double> samples;
@@ -65,10 +73,7 @@ void Time(const char* what, F request) {
     auto start = Clock::now();
     json reply = request();
     samples.push_back(Ms(start));
-    if (!reply.contains("result") || reply["result"].is_null() || reply["result"].empty()) {
-      std::fprintf(stderr, "%s failed: %s\n", what, reply.dump().substr(0, 300).c_str());
-      std::exit(1);
-    }
+    ExpectResult(what, reply);
   }
   Report(what, samples);
 }
@@ -89,10 +94,7 @@ void TimeAfterEdit(const char* what, Client& client, const std::string& uri,
     auto start = Clock::now();
     json reply = request();
     samples.push_back(Ms(start));
-    if (!reply.contains("result") || reply["result"].is_null() || reply["result"].empty()) {
-      std::fprintf(stderr, "%s failed: %s\n", what, reply.dump().substr(0, 300).c_str());
-      std::exit(1);
-    }
+    ExpectResult(what, reply);
   }
   Report(what, samples);
 }
