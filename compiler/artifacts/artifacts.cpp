@@ -21,6 +21,7 @@
 
 #include "base/digest.h"
 #include "base/file_write.h"
+#include "base/temp_dir.h"
 #include "compiler/artifacts/inputs.h"
 #include "compiler/artifacts/sha256.h"
 #include "compiler/lower/bundle/bundle.h"
@@ -246,8 +247,7 @@ bool SwapIntoPlace(const fs::path& staged, const fs::path& dir, std::string* err
     *error = "cannot replace " + dir.string() + ": " + std::strerror(errno);
     return false;
   }
-  fs::remove_all(staged, ec);  // now holds the previous build
-  return true;
+  return true;  // `staged` now holds the previous build, removed with the staging directory
 }
 
 }  // namespace
@@ -455,21 +455,19 @@ bool WriteStaged(const std::string& dir_text, const FillStaging& fill, source::P
   fs::path parent = dir.parent_path().empty() ? fs::path(".") : dir.parent_path();
   std::error_code ec;
   fs::create_directories(parent, ec);
-  std::string pattern = (parent / ("." + dir.filename().string() + ".tmp-XXXXXX")).string();
-  if (::mkdtemp(pattern.data()) == nullptr) {
-    *error =
-        "cannot create a temporary directory beside " + dir.string() + ": " + std::strerror(errno);
-    return false;
-  }
+  // Removed on every way out: on failure it holds the half-written release, after a swap the
+  // previous one, after a plain rename nothing.
+  base::TempDir staging_dir =
+      base::TempDir::Create(parent, "." + dir.filename().string() + ".tmp-", error);
+  if (!staging_dir.ok()) return false;
   Staging staging;
-  staging.root = pattern;
+  staging.root = staging_dir.path();
   // mkdtemp made it 0700; give the release the mode a plain mkdir would, so that another
   // user (the one that deploys) can read it.
   const mode_t mask = ::umask(0);
   ::umask(mask);
   if (::chmod(staging.root.c_str(), 0777 & ~mask) != 0) {
     *error = "cannot set the mode of " + staging.root.string() + ": " + std::strerror(errno);
-    fs::remove_all(staging.root, ec);
     return false;
   }
   PreviousBuild previous =
@@ -478,10 +476,7 @@ bool WriteStaged(const std::string& dir_text, const FillStaging& fill, source::P
             source::MeasurePhase(timings, "flush", [&] { return FlushStaging(staging, error); }) &&
             source::MeasurePhase(timings, "swap",
                                  [&] { return SwapIntoPlace(staging.root, dir, error); });
-  if (!ok) {
-    fs::remove_all(staging.root, ec);
-    return false;
-  }
+  if (!ok) return false;
   base::SyncDirectory(parent.string());
   return true;
 }

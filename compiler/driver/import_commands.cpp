@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "base/temp_dir.h"
 #include "compiler/driver/cli_support.h"
 #include "compiler/importer/importer.h"
 #include "compiler/importer/names.h"
@@ -52,21 +53,14 @@ class Staging {
   explicit Staging(fs::path final_dir) : final_dir_(std::move(final_dir)) {
     std::error_code ec;
     fs::create_directories(final_dir_, ec);
-    std::string pattern = (final_dir_ / ".trustc-import-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) != nullptr) dir_ = pattern;
+    dir_ = base::TempDir::Create(final_dir_, ".trustc-import-", &create_error_);
   }
-  ~Staging() {
-    std::error_code ec;
-    if (!dir_.empty()) fs::remove_all(dir_, ec);
-  }
-  Staging(const Staging&) = delete;
-  Staging& operator=(const Staging&) = delete;
 
-  fs::path Staged(const fs::path& relative) const { return dir_ / relative; }
+  fs::path Staged(const fs::path& relative) const { return dir_.path() / relative; }
 
   bool Write(const fs::path& relative, const std::string& bytes, std::string* error) {
-    if (dir_.empty()) {
-      *error = "cannot create a temporary directory in " + final_dir_.string();
+    if (!dir_.ok()) {
+      *error = create_error_;
       return false;
     }
     std::error_code ec;
@@ -104,7 +98,8 @@ class Staging {
 
  private:
   fs::path final_dir_;
-  fs::path dir_;
+  base::TempDir dir_;
+  std::string create_error_;
   std::vector<fs::path> written_;
 };
 
@@ -213,7 +208,7 @@ std::string CertBlock(const x509::Certificate& cert, const fs::path& file) {
 
 int RunPin(const PinFlags& pin) {
   std::string error;
-  std::optional<importer::Endpoint> endpoint = importer::ParseEndpoint(pin.endpoint, &error);
+  std::optional<base::Endpoint> endpoint = base::ParseEndpoint(pin.endpoint, &error);
   if (!endpoint) throw UsageError{"pin: " + error};
   auto chain = importer::FetchPresentedChain(*endpoint, pin.sni, pin.timeout, &error);
   if (!chain) {

@@ -13,6 +13,7 @@
 
 #include "base/file_read.h"
 #include "base/file_write.h"
+#include "base/temp_dir.h"
 #include "base/version.h"
 #include "compiler/diag/json_text.h"
 #include "compiler/diag/render.h"
@@ -204,18 +205,11 @@ std::optional<std::string> Run(const std::string& command) {
 // directory so that imports and certificate files resolve at that revision too.
 class DiffSide {
  public:
-  DiffSide() = default;
-  DiffSide(const DiffSide&) = delete;
-  DiffSide& operator=(const DiffSide&) = delete;
-  ~DiffSide() {
-    std::error_code ignored;
-    if (!temp_dir_.empty()) fs::remove_all(temp_dir_, ignored);
-  }
   // The path to compile; throws UsageError for a malformed spec, returns nullopt on git trouble.
   std::optional<std::string> Resolve(const std::string& spec, std::string* error);
 
  private:
-  fs::path temp_dir_;
+  base::TempDir temp_dir_;
 };
 
 std::optional<std::string> DiffSide::Resolve(const std::string& spec, std::string* error) {
@@ -239,19 +233,18 @@ std::optional<std::string> DiffSide::Resolve(const std::string& spec, std::strin
     *error = spec + ": no file " + in_repo + " at revision " + rev;
     return std::nullopt;
   }
-  std::string templ = (fs::temp_directory_path() / "trustc-diff-XXXXXX").string();
-  if (mkdtemp(templ.data()) == nullptr) {
-    *error = spec + ": cannot create a temporary directory";
+  temp_dir_ = base::TempDir::CreateInTmp("trustc-diff-", error);
+  if (!temp_dir_.ok()) {
+    *error = spec + ": " + *error;
     return std::nullopt;
   }
-  temp_dir_ = templ;
   std::string top = Run("git rev-parse --show-toplevel").value_or(".");
   if (!Run("git -C " + ShellQuote(top) + " archive " + ShellQuote(rev) + " | tar -x -C " +
-           ShellQuote(temp_dir_.string()))) {
+           ShellQuote(temp_dir_.path().string()))) {
     *error = spec + ": git archive of " + rev + " failed";
     return std::nullopt;
   }
-  return (temp_dir_ / in_repo).string();
+  return (temp_dir_.path() / in_repo).string();
 }
 
 struct DiffFlags {

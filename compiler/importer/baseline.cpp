@@ -1,9 +1,8 @@
 #include "compiler/importer/baseline.h"
 
-#include <stdlib.h>
-
 #include <fstream>
 
+#include "base/temp_dir.h"
 #include "compiler/diag/diagnostic.h"
 #include "compiler/driver/pipeline.h"
 #include "compiler/ir/ir.h"
@@ -12,27 +11,6 @@ namespace trust::importer {
 namespace {
 
 namespace fs = std::filesystem;
-
-// A directory of our own under the system's temporary directory, removed with everything in
-// it when the object goes away.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "trustc-baseline-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) != nullptr) path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    if (!path_.empty()) fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 bool WriteAll(const fs::path& path, const std::string& bytes) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
@@ -90,11 +68,13 @@ std::vector<std::string> Baseline::Lines() const {
 std::optional<Baseline> FindBaseline(const std::string& source,
                                      const std::map<std::string, std::string>& cert_files,
                                      int64_t now, std::string* error) {
-  TempDir dir;
-  bool written = !dir.path().empty() && WriteAll(dir.path() / "imported.trust", source);
+  std::string temp_error;
+  base::TempDir dir = base::TempDir::CreateInTmp("trustc-baseline-", &temp_error);
+  bool written = dir.ok() && WriteAll(dir.path() / "imported.trust", source);
   for (const auto& [name, pem] : cert_files) written = written && WriteAll(dir.path() / name, pem);
   if (!written) {
-    *error = "cannot write a temporary copy of the imported program to check it";
+    *error = "cannot write a temporary copy of the imported program to check it" +
+             (dir.ok() ? std::string() : ": " + temp_error);
     return std::nullopt;
   }
   driver::CompileOptions options;

@@ -19,9 +19,6 @@ namespace {
 
 using tinyxml2::XMLElement;
 
-constexpr std::string_view kRevocationOffReason =
-    "imported: revocation checking was disabled on the gateway";
-
 struct Item {
   std::string name;
   std::string id;

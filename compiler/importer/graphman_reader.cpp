@@ -159,10 +159,12 @@ class GraphmanReader {
  private:
   void ReadProperties(const json& properties, const std::string& file) {
     if (!properties.is_object()) throw Failure(file + ": `properties` is not an object");
-    auto action = properties.find("defaultAction");
-    if (action != properties.end()) {
-      if (!action->is_string()) throw Failure(file + ": properties.defaultAction is not a string");
-      default_action_ = action->get<std::string>();
+    auto default_action = properties.find("defaultAction");
+    if (default_action != properties.end()) {
+      if (!default_action->is_string()) {
+        throw Failure(file + ": properties.defaultAction is not a string");
+      }
+      default_action_ = default_action->get<std::string>();
       deleting_ = default_action_ == "DELETE" || default_action_ == "IGNORE";
     }
     auto mappings = properties.find("mappings");

@@ -4,27 +4,7 @@
 
 namespace trust::importer {
 
-std::optional<Endpoint> ParseEndpoint(const std::string& text, std::string* error) {
-  size_t colon = text.rfind(':');
-  Endpoint endpoint;
-  if (colon != std::string::npos && colon > 0) {
-    endpoint.host = text.substr(0, colon);
-    endpoint.port = text.substr(colon + 1);
-  }
-  if (endpoint.host.size() > 2 && endpoint.host.front() == '[' && endpoint.host.back() == ']') {
-    endpoint.host = endpoint.host.substr(1, endpoint.host.size() - 2);
-  }
-  bool digits = !endpoint.port.empty() && endpoint.port.size() <= 5 &&
-                endpoint.port.find_first_not_of("0123456789") == std::string::npos;
-  if (endpoint.host.empty() || !digits || std::stoi(endpoint.port) == 0 ||
-      std::stoi(endpoint.port) > 65535) {
-    *error = "expected HOST:PORT, got `" + text + "`";
-    return std::nullopt;
-  }
-  return endpoint;
-}
-
-std::optional<std::vector<std::string>> FetchPresentedChain(const Endpoint& endpoint,
+std::optional<std::vector<std::string>> FetchPresentedChain(const base::Endpoint& endpoint,
                                                             const std::string& sni,
                                                             int timeout_seconds,
                                                             std::string* error) {

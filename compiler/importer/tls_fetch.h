@@ -6,20 +6,14 @@
 #include <string>
 #include <vector>
 
+#include "base/endpoint.h"
+
 namespace trust::importer {
-
-struct Endpoint {
-  std::string host;
-  std::string port;
-};
-
-// "HOST:PORT" or "[V6]:PORT". On failure sets *error.
-std::optional<Endpoint> ParseEndpoint(const std::string& text, std::string* error);
 
 // The certificates presented in the handshake, leaf first, as DER. `sni` empty: the host when
 // it is a name (never for an IP literal). Gives up after `timeout_seconds` in all (connect and
 // handshake). On failure returns nullopt and sets *error.
-std::optional<std::vector<std::string>> FetchPresentedChain(const Endpoint& endpoint,
+std::optional<std::vector<std::string>> FetchPresentedChain(const base::Endpoint& endpoint,
                                                             const std::string& sni,
                                                             int timeout_seconds,
                                                             std::string* error);

@@ -11,6 +11,7 @@
 #include <set>
 
 #include "base/digest.h"
+#include "base/temp_dir.h"
 #include "compiler/diag/json_text.h"
 #include "compiler/lsp/text.h"
 #include "compiler/sema/sema.h"
@@ -52,12 +53,8 @@ const LineIndex& Unit::Lines(source::FileId file) const {
 Workspace::Workspace(driver::CompileOptions base, bool refresh_clock)
     : base_(std::move(base)), refresh_clock_(refresh_clock) {}
 
-Workspace::~Workspace() {
-  std::error_code ec;
-  if (stdlib_copy_dir_.empty()) return;
-  // The copies are read-only; the directory is ours and can be removed with them.
-  fs::remove_all(stdlib_copy_dir_, ec);
-}
+// The copies are read-only; their directory is ours and goes with them.
+Workspace::~Workspace() = default;
 
 void Workspace::Open(const std::string& uri, std::string text, int64_t version) {
   std::string path = UriToPath(uri);
@@ -88,18 +85,17 @@ namespace {
 // A fresh directory of ours for the stdlib copies: mkdtemp under $XDG_RUNTIME_DIR (private to
 // the user) or $TMPDIR. Never a predictable name: in a shared /tmp another user could create
 // it first and plant links in it.
-fs::path MakeCopyDirectory() {
-  std::string base = "/tmp";
+base::TempDir MakeCopyDirectory() {
+  std::string parent = "/tmp";
   for (const char* variable : {"XDG_RUNTIME_DIR", "TMPDIR"}) {
     const char* value = std::getenv(variable);
     if (value != nullptr && value[0] == '/') {
-      base = value;
+      parent = value;
       break;
     }
   }
-  std::string pattern = base + "/trustc-lsp-std-XXXXXX";
-  if (::mkdtemp(pattern.data()) == nullptr) return {};
-  return pattern;
+  std::string ignored;  // without a copy the definition is not offered; nothing to report
+  return base::TempDir::Create(parent, "trustc-lsp-std-", &ignored);
 }
 
 // Writes `text` as a new read-only file; nothing if `path` exists (O_EXCL) or is a link.
@@ -185,10 +181,10 @@ std::string Workspace::ModulePath(const sema::Module& module) {
     if (!stable.empty()) return stable_copies_[file] = stable;
   }
   // No safe stable place: a private copy for this server's lifetime.
-  if (stdlib_copy_dir_.empty()) stdlib_copy_dir_ = MakeCopyDirectory();
+  if (!stdlib_copy_dir_.ok()) stdlib_copy_dir_ = MakeCopyDirectory();
   std::optional<std::string_view> text = stdlib::Find(module.stdlib_name);
-  if (stdlib_copy_dir_.empty() || !text || file.find('/') != std::string::npos) return "";
-  fs::path copy = stdlib_copy_dir_ / file;
+  if (!stdlib_copy_dir_.ok() || !text || file.find('/') != std::string::npos) return "";
+  fs::path copy = stdlib_copy_dir_.path() / file;
   if (copied_.insert(file).second && !WriteNewReadOnly(copy, *text)) return "";
   return copy.string();
 }

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "base/temp_dir.h"
 #include "compiler/diag/diagnostic.h"
 #include "compiler/driver/pipeline.h"
 #include "compiler/ir/ir.h"
@@ -82,7 +83,7 @@ class Workspace {
   std::vector<std::shared_ptr<Unit>> units_;           // current
   std::map<std::string, std::shared_ptr<Unit>> good_;  // root -> last unit with a program
   std::vector<std::string> published_;                 // URIs with diagnostics last time
-  std::filesystem::path stdlib_copy_dir_;              // created on first use
+  base::TempDir stdlib_copy_dir_;                      // created on first use
   std::set<std::string> copied_;                       // stdlib files written to it
   std::map<std::string, std::string> stable_copies_;   // stdlib file -> its lasting copy
 };

@@ -99,7 +99,7 @@ class Context {
                                                       source::SourceRange use);
   std::optional<std::vector<ast::StrPart>> Expand(const ast::Str& str, size_t module);
   void Flatten(const std::optional<ast::Ref>& from, ast::DeclKind kind, size_t module, size_t depth,
-               std::vector<ScopedItem>& out);
+               std::vector<ScopedItem>& flattened);
   void SuggestSimilar(const std::string& name, size_t module, ast::DeclKind kind,
                       std::vector<diag::Note>& notes) const;
   std::optional<ir::CertId> LoadCert(DeclRef ref);

@@ -12,7 +12,7 @@ namespace {
 using ast::ItemKind;
 
 struct GatewayBuilder {
-  GatewayBuilder(Context& cx, size_t module) : cx(cx), module(module) {}
+  GatewayBuilder(Context& context, size_t module_index) : cx(context), module(module_index) {}
 
   Context& cx;
   size_t module;

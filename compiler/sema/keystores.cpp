@@ -5,6 +5,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "base/endpoint.h"
 #include "compiler/sema/context.h"
 
 namespace trust::sema {
@@ -37,16 +38,14 @@ std::optional<std::string> AliasProblem(const std::string& alias) {
 }
 
 // HOST:PORT, where a `${env:...}` placeholder may stand for either part.
+// The placeholder is resolved by trust-apply, which then reads the address as written here.
 bool ValidEndpoint(const std::string& address) {
   size_t colon = address.rfind(':');
   if (colon == std::string::npos) return address.find("${env:") != std::string::npos;
-  std::string host = address.substr(0, colon);
-  std::string port = address.substr(colon + 1);
-  if (host.empty() || port.empty()) return false;
-  if (port.find("${env:") != std::string::npos || port.back() == '}') return true;
-  if (port.size() > 5 || !std::all_of(port.begin(), port.end(), ::isdigit)) return false;
-  int number = std::stoi(port);
-  return number >= 1 && number <= 65535;
+  std::string_view port = std::string_view(address).substr(colon + 1);
+  if (colon > 0 && (port.find("${env:") != std::string::npos || port.ends_with('}'))) return true;
+  std::string ignored;
+  return base::ParseEndpoint(address, &ignored).has_value();
 }
 
 class KeystoreBuilder {

@@ -40,12 +40,12 @@ std::string KindList(std::initializer_list<ast::DeclKind> kinds) {
 
 }  // namespace
 
-Context::Context(const LoadedProgram& program, const CheckOptions& options,
-                 const source::SourceManager& sources, diag::Emitter& emitter)
-    : program(program),
-      options(options),
-      sources(sources),
-      emitter(emitter),
+Context::Context(const LoadedProgram& loaded, const CheckOptions& check_options,
+                 const source::SourceManager& source_manager, diag::Emitter& diagnostics)
+    : program(loaded),
+      options(check_options),
+      sources(source_manager),
+      emitter(diagnostics),
       // Facts computed by another version (perhaps with a bug since fixed) are not reused.
       cert_cache(facts::FactsCache::DefaultDirectory(), "trustc " TRUST_VERSION) {}
 

@@ -56,11 +56,11 @@ std::optional<std::vector<StrPart>> Context::ParamValue(size_t m, size_t p,
 }
 
 std::optional<std::vector<StrPart>> Context::Expand(const ast::Str& str, size_t m) {
-  std::vector<StrPart> out;
+  std::vector<StrPart> parts;
   bool ok = true;
   for (const StrPart& part : str.parts) {
     if (part.kind != StrPart::Kind::kParam) {
-      out.push_back(part);
+      parts.push_back(part);
       continue;
     }
     size_t target = m;
@@ -90,10 +90,10 @@ std::optional<std::vector<StrPart>> Context::Expand(const ast::Str& str, size_t 
       ok = false;
       continue;
     }
-    out.insert(out.end(), value->begin(), value->end());
+    parts.insert(parts.end(), value->begin(), value->end());
   }
   if (!ok) return std::nullopt;
-  return out;
+  return parts;
 }
 
 // Every string the compiler lowers passes through Interpolate, so this is the one check that

@@ -11,16 +11,16 @@ namespace trust::sema {
 std::vector<ScopedItem> Context::Flatten(const std::optional<ast::Ref>& from,
                                          ast::DeclKind template_kind,
                                          const std::vector<ast::Item>& items, size_t m) {
-  std::vector<ScopedItem> out;
+  std::vector<ScopedItem> flattened;
   int errors = emitter.CountAtLeast(diag::Severity::Error);
-  Flatten(from, template_kind, m, 0, out);
+  Flatten(from, template_kind, m, 0, flattened);
   last_from_failed = emitter.CountAtLeast(diag::Severity::Error) > errors;
-  for (const ast::Item& item : items) out.push_back({&item, m});
-  return out;
+  for (const ast::Item& item : items) flattened.push_back({&item, m});
+  return flattened;
 }
 
 void Context::Flatten(const std::optional<ast::Ref>& from, ast::DeclKind kind, size_t m,
-                      size_t depth, std::vector<ScopedItem>& out) {
+                      size_t depth, std::vector<ScopedItem>& flattened) {
   if (!from) return;
   std::optional<DeclRef> found = Lookup(*from, m, {kind}, ast::DeclKindName(kind));
   if (!found) return;
@@ -38,9 +38,9 @@ void Context::Flatten(const std::optional<ast::Ref>& from, ast::DeclKind kind, s
     return;
   }
   template_stack_.insert(*found);
-  Flatten(base.from, kind, found->module, depth + 1, out);
+  Flatten(base.from, kind, found->module, depth + 1, flattened);
   template_stack_.erase(*found);
-  for (const ast::Item& item : base.items) out.push_back({&item, found->module});
+  for (const ast::Item& item : base.items) flattened.push_back({&item, found->module});
 }
 
 void CheckDuplicateItems(Context& cx, const std::vector<ast::Item>& items) {

@@ -13,10 +13,6 @@ struct PresentedCert {
   std::string sha256;
 };
 
-// "host:port" or "[v6addr]:port".
-bool SplitEndpoint(const std::string& endpoint, std::string* host, std::string* port,
-                   std::string* error);
-
 // The chain the endpoint presents, leaf first.
 std::optional<std::vector<PresentedCert>> ProbeEndpoint(const std::string& endpoint,
                                                         int timeout_seconds, std::string* error);

@@ -50,8 +50,8 @@ TEST_P(ReplayTest, CorpusAndRegressions) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Fuzz, ReplayTest, testing::ValuesIn(kTargets),
-                         [](const testing::TestParamInfo<Target>& info) {
-                           return std::string(info.param.name);
+                         [](const testing::TestParamInfo<Target>& param_info) {
+                           return std::string(param_info.param.name);
                          });
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <cctype>
 
+#include "tests/support/store_format_param.h"
 #include "tests/unit/runtime/apply/apply_fixture.h"
 
 namespace trust::test {
@@ -155,9 +156,8 @@ TEST_P(KeytoolInteropTest, CliListsKeytoolStore) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Formats, KeytoolInteropTest,
-                         ::testing::Values(Format::kJks, Format::kPkcs12), [](const auto& info) {
-                           return std::string(keystore::StoreFormatName(info.param));
-                         });
+                         ::testing::Values(Format::kJks, Format::kPkcs12),
+                         test::StoreFormatParamName());
 
 }  // namespace
 }  // namespace trust::test

@@ -1,10 +1,9 @@
 #include "compiler/lower/bundle/goid.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <new>
 #include <string>
 
 #include "base/digest.h"
@@ -15,14 +14,6 @@ namespace {
 constexpr std::string_view kGoidPrefix = "trustc-goid-v1\n";
 // Ids with high 64 bits in 0..kMaxReservedHigh belong to built-in gateway entities.
 constexpr uint64_t kMaxReservedHigh = 65535;
-
-std::array<uint8_t, EVP_MAX_MD_SIZE> Sha256(std::string_view data) {
-  std::array<uint8_t, EVP_MAX_MD_SIZE> digest{};
-  unsigned int length = 0;
-  // EVP_Digest cannot fail for SHA-256 on in-memory data short of memory exhaustion.
-  EVP_Digest(data.data(), data.size(), digest.data(), &length, EVP_sha256(), nullptr);
-  return digest;
-}
 
 }  // namespace
 
@@ -40,9 +31,10 @@ std::string GoidFromDigest(std::array<uint8_t, 16> digest) {
 std::string Goid(std::string_view gateway, std::string_view type, std::string_view key) {
   std::string input;
   input.append(kGoidPrefix).append(gateway).append("\n").append(type).append("\n").append(key);
-  std::array<uint8_t, EVP_MAX_MD_SIZE> digest = Sha256(input);
+  std::string digest = base::Sha256(input);
+  if (digest.size() < 16) throw std::bad_alloc();  // OpenSSL fails here only out of memory
   std::array<uint8_t, 16> prefix{};
-  std::copy_n(digest.begin(), prefix.size(), prefix.begin());
+  std::copy_n(reinterpret_cast<const uint8_t*>(digest.data()), prefix.size(), prefix.begin());
   return GoidFromDigest(prefix);
 }
 

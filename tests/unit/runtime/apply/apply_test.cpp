@@ -13,6 +13,7 @@
 #include "base/digest.h"
 #include "runtime/keystore/keystore.h"
 #include "tests/support/process.h"
+#include "tests/support/store_format_param.h"
 #include "tests/support/tls_server.h"
 #include "tests/unit/runtime/apply/apply_fixture.h"
 
@@ -197,9 +198,7 @@ TEST_P(ApplyTest, WrongPasswordLeavesFileUntouched) {
 
 INSTANTIATE_TEST_SUITE_P(Formats, ApplyTest,
                          ::testing::Values(Format::kJks, Format::kPkcs12, Format::kPem),
-                         [](const auto& info) {
-                           return std::string(keystore::StoreFormatName(info.param));
-                         });
+                         test::StoreFormatParamName());
 
 using ApplyErrorsTest = ApplyFixture;
 

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "tests/support/process.h"
+#include "tests/support/store_format_param.h"
 #include "tests/unit/runtime/apply/apply_fixture.h"
 
 namespace trust::test {
@@ -165,9 +166,7 @@ TEST_P(BadInputTest, UnreadableKeystore) {
 
 INSTANTIATE_TEST_SUITE_P(Formats, BadInputTest,
                          ::testing::Values(Format::kJks, Format::kPkcs12, Format::kPem),
-                         [](const auto& info) {
-                           return std::string(keystore::StoreFormatName(info.param));
-                         });
+                         test::StoreFormatParamName());
 
 }  // namespace
 }  // namespace trust::test

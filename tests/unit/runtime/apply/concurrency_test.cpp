@@ -13,6 +13,7 @@
 
 #include "runtime/keystore/keystore.h"
 #include "tests/support/process.h"
+#include "tests/support/store_format_param.h"
 #include "tests/unit/runtime/apply/apply_fixture.h"
 
 namespace trust::test {
@@ -84,9 +85,7 @@ TEST_P(ConcurrencyTest, TwoAppliersBothLand) {
 
 INSTANTIATE_TEST_SUITE_P(Formats, ConcurrencyTest,
                          ::testing::Values(Format::kJks, Format::kPkcs12, Format::kPem),
-                         [](const auto& info) {
-                           return std::string(keystore::StoreFormatName(info.param));
-                         });
+                         test::StoreFormatParamName());
 
 }  // namespace
 }  // namespace trust::test

@@ -12,6 +12,7 @@
 
 #include "runtime/keystore/jks/jks_file.h"
 #include "runtime/keystore/keystore.h"
+#include "tests/support/store_format_param.h"
 #include "tests/unit/runtime/apply/apply_fixture.h"
 
 namespace trust::test {
@@ -374,9 +375,7 @@ TEST_P(DecisionTableTest, RemoveTakesEveryEntryTheAliasMatches) {
 
 INSTANTIATE_TEST_SUITE_P(Formats, DecisionTableTest,
                          ::testing::Values(Format::kJks, Format::kPkcs12, Format::kPem),
-                         [](const auto& info) {
-                           return std::string(keystore::StoreFormatName(info.param));
-                         });
+                         test::StoreFormatParamName());
 
 // Issue 13, item 3: a jks with an exact duplicate alias (here two private-key entries). Java
 // reads only the last; a rewrite must still keep both, byte for byte.

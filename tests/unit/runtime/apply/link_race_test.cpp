@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "tests/support/process.h"
+#include "tests/support/store_format_param.h"
 #include "tests/unit/runtime/apply/apply_fixture.h"
 
 namespace trust::test {
@@ -173,9 +174,7 @@ TEST_P(LinkRaceTest, LegitimatelySymlinkedStoreStillWorks) {
 
 INSTANTIATE_TEST_SUITE_P(Formats, LinkRaceTest,
                          ::testing::Values(Format::kJks, Format::kPkcs12, Format::kPem),
-                         [](const auto& info) {
-                           return std::string(keystore::StoreFormatName(info.param));
-                         });
+                         test::StoreFormatParamName());
 
 }  // namespace
 }  // namespace trust::test

@@ -9,6 +9,7 @@
 #include <random>
 
 #include "runtime/keystore/jks/jks_file.h"
+#include "tests/support/store_format_param.h"
 #include "tests/support/test_certs.h"
 
 namespace trust::keystore {
@@ -112,7 +113,7 @@ TEST_P(KeystoreFormatTest, GarbageNeverCrashes) {
 INSTANTIATE_TEST_SUITE_P(Formats, KeystoreFormatTest,
                          ::testing::Values(StoreFormat::kJks, StoreFormat::kPkcs12,
                                            StoreFormat::kPem),
-                         [](const auto& info) { return std::string(StoreFormatName(info.param)); });
+                         test::StoreFormatParamName());
 
 TEST(DetectFormatTest, ByMagic) {
   EXPECT_EQ(DetectFormat("\xFE\xED\xFE\xED"), StoreFormat::kJks);
