@@ -483,14 +483,18 @@ x509::LoadResult FactsCache::Load(std::string_view file_bytes) {
   }
   ++decoded_;
   x509::LoadResult result = x509::ParseCertificate(file_bytes);
-  if (auto* certificate = std::get_if<std::shared_ptr<const x509::Certificate>>(&result)) {
-    memory_[key] = *certificate;
-    const auto& der = (*certificate)->der();
-    bool der_is_file =
-        std::string_view(reinterpret_cast<const char*>(der.data()), der.size()) == file_bytes;
-    Remember(key, EncodeBody(**certificate, der_is_file));
-  }
-  return result;
+  auto* certificate = std::get_if<std::shared_ptr<const x509::Certificate>>(&result);
+  if (certificate == nullptr) return result;
+  const auto& der = (*certificate)->der();
+  bool der_is_file =
+      std::string_view(reinterpret_cast<const char*>(der.data()), der.size()) == file_bytes;
+  Remember(key, EncodeBody(**certificate, der_is_file));
+  // Kept: the facts and the DER, as a cache hit gives them. The decoded X509 (its public key
+  // above all) is most of a cold build's memory; the few certificates whose signatures are
+  // checked decode again when asked, as on a warm build.
+  auto kept = std::make_shared<const x509::Certificate>(der, (*certificate)->facts());
+  memory_[key] = kept;
+  return kept;
 }
 
 // Opens the directory and the secret; false (memory only) if either is not to be had.

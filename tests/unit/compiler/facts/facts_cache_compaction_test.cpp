@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "compiler/facts/facts_cache.h"
+#include "tests/support/temp_tree.h"
 
 namespace trust::facts {
 namespace {
@@ -32,13 +33,6 @@ std::string Cert(const std::string& name) {
 
 class CompactionTest : public testing::Test {
  protected:
-  void SetUp() override {
-    char pattern[] = "/tmp/trustc-compaction-test-XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    dir_ = pattern;
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   CacheOptions On(uint32_t day) {
     CacheOptions options;
     options.today = day;
@@ -53,7 +47,8 @@ class CompactionTest : public testing::Test {
   }
   size_t PackSize() { return fs::file_size(dir_ / "certs-v2.pack"); }
 
-  fs::path dir_;
+  test::TempDir temp_{"trustc-compaction-test"};  // under TMPDIR, removed after the test
+  fs::path dir_ = temp_.path();
   std::vector<std::string> warnings_;
 };
 
