@@ -57,9 +57,22 @@ void WriteMappings(const ir::Gateway& gateway, const Plan& plan, Kind kind, xml:
   }
 }
 
+// About the size of the bundle: a certificate's base64 and the XML around each entity and its
+// mapping. An estimate only: the buffer still grows if it is short.
+size_t EstimatedSize(const Plan& plan) {
+  constexpr size_t kPerEntity = 1536;
+  size_t bytes = 4096;
+  for (const PlannedEntity& entity : plan.entities) {
+    bytes += kPerEntity;
+    if (entity.certificate != nullptr) bytes += entity.certificate->der().size() * 4 / 3 + 64;
+  }
+  return bytes;
+}
+
 std::string WriteBundle(const ir::Program& program, const ir::Gateway& gateway, Kind kind) {
   Plan plan = MakePlan(program, gateway);
   xml::Document doc;
+  doc.Reserve(EstimatedSize(plan));
   doc.AddComment(Comment(program, gateway, kind));
   {
     xml::Element root = doc.AddRoot("l7:Bundle");

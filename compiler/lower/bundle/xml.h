@@ -32,6 +32,9 @@ class Document {
   void AddComment(std::string_view text);
   // Opens the root element; call once, after the comments.
   Element AddRoot(const char* name);
+  // Makes room for a document of about `bytes`, so that a large bundle is not copied each
+  // time its buffer doubles (the copies, not the bundle, were a build's peak memory).
+  void Reserve(size_t bytes) { out_.reserve(bytes); }
   // The document indented by four spaces per level, ending with a single "\n". Call after the
   // root element has been closed.
   std::string Take();
