@@ -5,6 +5,14 @@
 #   scripts/run-example.sh    then    scripts/test.sh
 # Prints the wall time of each and exits non-zero if either fails.
 #
+# When this machine has a compiler cache (ccache), it is lent to the root: CI has just
+# compiled the same tree with the same Debian compiler in its first stage, and compiling it
+# again from nothing would be a quarter of CI's time. ccache is installed in the root by this
+# script (not by the README's commands) and reached through CMake's compiler launcher; a hit
+# needs the same compiler and the same preprocessed input, so a header missing in the root
+# still fails the build there, and every link runs in the root. FRESH_NO_CCACHE=1 builds
+# without it.
+#
 # Only the bare debootstrap output is cached between runs (FRESH_CACHE, default
 # /var/cache/trustc/fresh-machine); everything after it starts from nothing each time. The
 # mirror is the one this machine's apt uses (FRESH_MIRROR overrides it). The root is built
@@ -93,10 +101,29 @@ git clone -q --no-hardlinks "$repo" "$root/root/trustc"
 git -C "$root/root/trustc" checkout -q --detach "$(git -C "$repo" rev-parse HEAD)"
 echo "== fresh Debian 12 root at $root, HEAD $(git -C "$repo" rev-parse --short HEAD)"
 
+# The host's compiler cache, lent to the root (see the header).
+cache_env=()
+if [[ ${FRESH_NO_CCACHE:-} != 1 ]] && command -v ccache >/dev/null; then
+  host_cache=$(ccache -k cache_dir)
+  mkdir -p "$host_cache" "$root/var/cache/ccache-host"
+  mount --bind "$host_cache" "$root/var/cache/ccache-host"
+  mounted+=("$root/var/cache/ccache-host")
+  if chroot "$root" /bin/sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+      apt-get install -y -qq --no-install-recommends ccache' >/dev/null 2>&1; then
+    # Paths relative to the clone and no working directory in the key, so that the root's
+    # /root/trustc/build hits what the host compiled in its own clone.
+    cache_env=(CCACHE_DIR=/var/cache/ccache-host CCACHE_BASEDIR=/root/trustc CCACHE_NOHASHDIR=1
+      CMAKE_CXX_COMPILER_LAUNCHER=ccache)
+    echo "== compiler cache lent to the root: $host_cache"
+  else
+    echo "== ccache could not be installed in the root: building without a compiler cache"
+  fi
+fi
+
 # run_in_root COMMAND: as a newcomer types it, in a clean login-like environment (no CI).
 run_in_root() {
   chroot "$root" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM=dumb \
-    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "${cache_env[@]}" \
     /bin/bash -c "cd /root/trustc && $1"
 }
 
