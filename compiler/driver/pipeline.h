@@ -16,6 +16,7 @@
 #include "compiler/diag/diagnostic.h"
 #include "compiler/ir/ir.h"
 #include "compiler/sema/program.h"
+#include "compiler/sema/sema.h"
 #include "compiler/source/phase_times.h"
 #include "compiler/source/source.h"
 
@@ -33,6 +34,7 @@ struct CompileOptions {
   bool partial = false;      // keep the program despite errors (sema::CheckOptions::partial)
   bool no_baseline = false;  // ignore the import baseline (sema::CheckOptions::no_baseline)
   std::string sign_key;      // build --sign-key: the artifacts end with SHA256SUMS.sig
+  sema::CheckSession* session = nullptr;  // the language server's (sema::CheckOptions::session)
 };
 
 struct Compilation {

@@ -196,6 +196,7 @@ std::shared_ptr<Unit> Workspace::Compile(const std::string& root) {
   options.root_path = root;
   options.build_time = Now();
   options.overlay = &overlay_;
+  options.session = &session_;
   // Partial: an unrelated wrong name must not take away the facts of every certificate.
   options.partial = true;
   unit->compiled = driver::Compile(options);

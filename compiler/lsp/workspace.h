@@ -18,6 +18,7 @@
 #include "compiler/ir/ir.h"
 #include "compiler/lsp/text.h"
 #include "compiler/sema/program.h"
+#include "compiler/sema/session.h"
 #include "compiler/source/source.h"
 
 namespace trust::lsp {
@@ -78,6 +79,7 @@ class Workspace {
 
   driver::CompileOptions base_;
   bool refresh_clock_;
+  sema::CheckSession session_;  // every compile shares certificates read by the ones before
   std::map<std::string, Document> documents_;          // by URI
   std::map<std::string, std::string> overlay_;         // path -> text
   std::vector<std::shared_ptr<Unit>> units_;           // current

@@ -5,6 +5,7 @@
 #include "base/file_read.h"
 #include "compiler/limits.h"
 #include "compiler/sema/context.h"
+#include "compiler/sema/session.h"
 #include "runtime/x509/dn.h"
 
 namespace trust::sema {
@@ -126,6 +127,30 @@ void CheckDn(Context& cx, const ast::Item& item, const std::string& expected,
 
 }  // namespace
 
+// Resolves `named` (the module's directory joined with the expanded `file` string), keeps it
+// inside the project root and reads the certificate into `cert`; with a session, a file
+// unchanged since the last check is not resolved or read again.
+void Context::LoadCertFile(const fs::path& named, const ast::Str& file, const std::string& expanded,
+                           ir::Cert& cert) {
+  std::optional<CheckSession::FileStamp> stamp;
+  const CheckSession::CertificateFile* known = nullptr;
+  if (options.session != nullptr && (stamp = CheckSession::Stamp(named))) {
+    known = options.session->Find(named, *stamp);
+  }
+  fs::path real = known != nullptr ? known->real : RealPath(named);
+  cert.file = real.lexically_relative(program.project_root).generic_string();
+  if (!options.allow_outside_root && !InsideRoot(program.project_root, real)) {
+    emitter.Emit(diag::Kind::outside_root, file.range,
+                 diag::Quote(expanded) +
+                     " is outside the project root; pass --allow-outside-root to allow it");
+  } else if (known != nullptr) {
+    cert.certificate = known->certificate;
+  } else if (auto certificate = ReadCertificate(*this, real, file, expanded)) {
+    cert.certificate = *certificate;
+    if (stamp) options.session->Remember(named, *stamp, {real, *certificate});
+  }
+}
+
 std::optional<ir::CertId> Context::LoadCert(DeclRef ref) {
   if (auto it = cert_ids_.find(ref); it != cert_ids_.end()) return it->second;
   const ast::Decl& d = decl(ref);
@@ -145,15 +170,8 @@ std::optional<ir::CertId> Context::LoadCert(DeclRef ref) {
     emitter.Emit(diag::Kind::outside_root, file->item->strings[0].range,
                  "a standard library module cannot name certificate files");
   } else if (auto path = Interpolate(file->item->strings[0], ref.module, EnvPolicy::kForbidden)) {
-    fs::path real = RealPath(module(ref.module).real_path.parent_path() / *path);
-    cert.file = real.lexically_relative(program.project_root).generic_string();
-    if (!options.allow_outside_root && !InsideRoot(program.project_root, real)) {
-      emitter.Emit(diag::Kind::outside_root, file->item->strings[0].range,
-                   diag::Quote(*path) +
-                       " is outside the project root; pass --allow-outside-root to allow it");
-    } else if (auto certificate = ReadCertificate(*this, real, file->item->strings[0], *path)) {
-      cert.certificate = *certificate;
-    }
+    LoadCertFile(module(ref.module).real_path.parent_path() / *path, file->item->strings[0], *path,
+                 cert);
   }
   for (const ScopedItem& item : items) {
     const ast::Item& it = *item.item;

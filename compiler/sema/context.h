@@ -1,7 +1,9 @@
 // State shared by the sema passes (one file per concern). Private to sema/.
 #pragma once
 
+#include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -41,6 +43,9 @@ inline Controls ControlsFor(ast::ItemKind kind) {
 }
 
 class Context {
+  // Declared first: cert_cache may refer to it.
+  std::unique_ptr<facts::FactsCache> own_cert_cache_;
+
  public:
   Context(const LoadedProgram& program, const CheckOptions& options,
           const source::SourceManager& sources, diag::Emitter& emitter);
@@ -75,9 +80,12 @@ class Context {
 
   // certificates.cpp: the CertId of a cert declaration (loaded on first use).
   std::optional<ir::CertId> CertFor(const ast::Ref& ref, size_t module);
+  void LoadCertFile(const std::filesystem::path& named, const ast::Str& file,
+                    const std::string& expanded, ir::Cert& cert);
   std::vector<bool> cert_used;
   // Certificate facts by content: each distinct file is decoded at most once (facts_cache.h).
-  facts::FactsCache cert_cache;
+  // The session's when there is one, else this check's own.
+  facts::FactsCache& cert_cache;
   // Allows (by source position) that waived at least one finding; see lint.cpp.
   std::set<std::pair<source::FileId, uint32_t>> used_allows;
 

@@ -4,6 +4,7 @@
 
 #include "base/version.h"
 #include "compiler/sema/context.h"
+#include "compiler/sema/session.h"
 
 namespace trust::sema {
 namespace {
@@ -42,12 +43,17 @@ std::string KindList(std::initializer_list<ast::DeclKind> kinds) {
 
 Context::Context(const LoadedProgram& loaded, const CheckOptions& check_options,
                  const source::SourceManager& source_manager, diag::Emitter& diagnostics)
-    : program(loaded),
+    : own_cert_cache_(check_options.session == nullptr
+                          // Facts computed by another version (perhaps with a bug since fixed)
+                          // are not reused.
+                          ? std::make_unique<facts::FactsCache>(
+                                facts::FactsCache::DefaultDirectory(), "trustc " TRUST_VERSION)
+                          : nullptr),
+      program(loaded),
       options(check_options),
       sources(source_manager),
       emitter(diagnostics),
-      // Facts computed by another version (perhaps with a bug since fixed) are not reused.
-      cert_cache(facts::FactsCache::DefaultDirectory(), "trustc " TRUST_VERSION) {}
+      cert_cache(own_cert_cache_ ? *own_cert_cache_ : check_options.session->facts()) {}
 
 std::string Context::QualifiedName(DeclRef ref) const {
   const std::string& name = decl(ref).name.name;

@@ -21,6 +21,8 @@
 
 namespace trust::sema {
 
+class CheckSession;  // session.h
+
 struct CheckOptions {
   std::map<std::string, std::string> defines;  // -D NAME=VALUE
   bool allow_outside_root = false;
@@ -32,6 +34,8 @@ struct CheckOptions {
   // --no-baseline: allows whose reason is ir::kBaselineReason are dropped, so the findings the
   // import baseline waived are reported again.
   bool no_baseline = false;
+  // Shared with the checks before and after this one (session.h); null: read everything.
+  CheckSession* session = nullptr;
 };
 
 std::optional<ir::Program> Check(const LoadedProgram& program, const CheckOptions& options,
