@@ -34,9 +34,43 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string SumsLine(const std::string& path, const std::string& bytes) {
-  return base::Sha256Hex(bytes) + "  " + path + "\n";
+std::string SumsLine(const std::string& path, const std::string& sha256) {
+  return sha256 + "  " + path + "\n";
 }
+
+// Gathers the small writes of the XML and JSON printers into blocks of 64 KiB, hashes each
+// block and passes it on: the file gets large writes, SHA256SUMS the hash of what it got.
+class HashingSink : public base::ByteSink {
+ public:
+  explicit HashingSink(base::ByteSink& out) : out_(out) { block_.reserve(kBlockBytes); }
+  void Write(std::string_view bytes) override {
+    block_.append(bytes);
+    if (block_.size() >= kBlockBytes) PassOn();
+  }
+  // Passes on what is left; the SHA-256 (hex) of everything written. Call once.
+  std::string Finish() {
+    PassOn();
+    return sha256_.HexDigest();
+  }
+
+ private:
+  static constexpr size_t kBlockBytes = size_t{64} << 10;
+  void PassOn() {
+    sha256_.Update(block_);
+    out_.Write(block_);
+    block_.clear();
+  }
+
+  base::ByteSink& out_;
+  std::string block_;
+  Sha256 sha256_;
+};
+
+// Writes nothing: for making an artifact only to learn its hash.
+class DiscardSink : public base::ByteSink {
+ public:
+  void Write(std::string_view) override {}
+};
 
 // Refuses to prompt: an encrypted key would need a password, and passwords never come from a
 // terminal prompt in a build.
@@ -106,6 +140,58 @@ bool WriteFile(const fs::path& path, const std::string& bytes, std::string* erro
   }
   return true;
 }
+
+// An artifact being written into the staging directory: held in memory while it is small, so
+// that an unchanged one can be compared with the previous build's file and linked from it;
+// streamed to its file once it passes kHeldBytes, so that a build's memory does not grow with
+// its largest bundle.
+class ArtifactWriter : public base::ByteSink {
+ public:
+  explicit ArtifactWriter(fs::path path) : path_(std::move(path)) {}
+  ~ArtifactWriter() override {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  ArtifactWriter(const ArtifactWriter&) = delete;
+  ArtifactWriter& operator=(const ArtifactWriter&) = delete;
+
+  void Write(std::string_view bytes) override {
+    if (!error_.empty()) return;
+    held_.append(bytes);
+    if (held_.size() >= (fd_ >= 0 ? kWriteBytes : kHeldBytes)) Spill();
+  }
+  // Whether the bytes went to the file (else they are all in held()).
+  bool streamed() const { return fd_ >= 0 || !error_.empty(); }
+  const std::string& held() const { return held_; }
+  // For a streamed artifact: writes the rest, starts the write-back and closes the file.
+  bool Close(std::string* error) {
+    if (error_.empty()) Spill();
+    if (error_.empty()) StartWriteback(fd_);
+    if (fd_ >= 0 && ::close(fd_) != 0 && error_.empty()) Fail("cannot write ");
+    fd_ = -1;
+    if (!error_.empty()) *error = error_;
+    return error_.empty();
+  }
+
+ private:
+  static constexpr size_t kHeldBytes = size_t{1} << 20;
+  static constexpr size_t kWriteBytes = size_t{256} << 10;
+
+  void Spill() {
+    if (fd_ < 0) fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd_ < 0) return Fail("cannot create ");
+    if (!base::WriteAll(fd_, held_)) return Fail("cannot write ");
+    held_.clear();
+  }
+  void Fail(const char* what) {
+    error_ = what + path_.string() + ": " + std::strerror(errno);
+    held_.clear();
+  }
+
+  fs::path path_;
+  int fd_ = -1;
+  std::string held_;
+  std::string error_;
+};
 
 bool MakeParent(Staging& staging, const fs::path& path, std::string* error) {
   fs::path parent = path.parent_path();
@@ -257,38 +343,44 @@ namespace {
 // The bundles, manifests and certificates of `program`, sorted by path.
 std::vector<Artifact> ContentArtifacts(const ir::Program& program, std::string_view generator) {
   std::map<std::string, Artifact> by_path;  // sorted; a certificate in two keystores once
-  auto add = [&](std::string path, const std::string& input_key, auto make) {
-    by_path.emplace(
-        path, Artifact{path, [make](std::string*) -> std::optional<std::string> { return make(); },
-                       input_key, nullptr});
+  auto add = [&](std::string path, const std::string& input_key, auto write) {
+    auto make = [write](base::ByteSink& out, std::string*) {
+      write(out);
+      return true;  // lowering never fails
+    };
+    by_path.emplace(path, Artifact{path, make, input_key, nullptr});
   };
   for (const ir::Gateway& gateway : program.gateways) {
     const ir::Gateway* g = &gateway;
     std::string key = GatewayInputKey(program, gateway);
-    add("gateways/" + gateway.name + ".install.bundle", key,
-        [&program, g] { return lower::bundle::InstallBundle(program, *g); });
+    add("gateways/" + gateway.name + ".install.bundle", key, [&program, g](base::ByteSink& out) {
+      lower::bundle::WriteInstallBundle(program, *g, out);
+    });
     add("gateways/" + gateway.name + ".delete.bundle", key,
-        [&program, g] { return lower::bundle::DeleteBundle(program, *g); });
-    add("gateways/" + gateway.name + ".graphman.json", key,
-        [&program, g] { return lower::graphman::InstallBundle(program, *g); });
+        [&program, g](base::ByteSink& out) { lower::bundle::WriteDeleteBundle(program, *g, out); });
+    add("gateways/" + gateway.name + ".graphman.json", key, [&program, g](base::ByteSink& out) {
+      lower::graphman::WriteInstallBundle(program, *g, out);
+    });
     add("gateways/" + gateway.name + ".graphman.delete.json", key,
-        [&program, g] { return lower::graphman::DeleteBundle(program, *g); });
+        [&program, g](base::ByteSink& out) {
+          lower::graphman::WriteDeleteBundle(program, *g, out);
+        });
   }
   for (const ir::Keystore& keystore : program.keystores) {
     const ir::Keystore* k = &keystore;
     std::string generator_text(generator);
     add("keystores/" + keystore.name + ".manifest.json",
-        KeystoreInputKey(program, keystore, generator), [&program, k, generator_text] {
-          return manifest::WriteManifest(
-              lower::manifest::LowerKeystore(program, *k, generator_text));
+        KeystoreInputKey(program, keystore, generator),
+        [&program, k, generator_text](base::ByteSink& out) {
+          manifest::WriteManifest(lower::manifest::LowerKeystore(program, *k, generator_text), out);
         });
     for (const ir::KeystoreEntry& entry : keystore.entries) {
       const x509::Certificate* certificate = program.cert(entry.cert).certificate.get();
       // Named by the SHA-256 of its bytes, which are all it is made from.
       add(lower::manifest::CertArtifactPath(*certificate), certificate->facts().sha256,
-          [certificate] {
+          [certificate](base::ByteSink& out) {
             const auto& der = certificate->der();
-            return std::string(der.begin(), der.end());
+            out.Write(std::string_view(reinterpret_cast<const char*>(der.data()), der.size()));
           });
     }
   }
@@ -304,12 +396,13 @@ class Checksums {
  public:
   explicit Checksums(std::vector<Artifact> contents) : contents_(std::move(contents)) {}
 
-  // The artifact at `index`, made, its line recorded.
-  std::optional<std::string> Make(size_t index, std::string* error) {
+  // Writes the artifact at `index` into `out`, its line recorded.
+  bool Make(size_t index, base::ByteSink& out, std::string* error) {
     const Artifact& artifact = contents_[index];
-    std::optional<std::string> bytes = artifact.make(error);
-    if (bytes) lines_[artifact.path] = SumsLine(artifact.path, *bytes);
-    return bytes;
+    HashingSink hashing(out);
+    if (!artifact.make(hashing, error)) return false;
+    lines_[artifact.path] = SumsLine(artifact.path, hashing.Finish());
+    return true;
   }
 
   // The artifact at `index` was reused from the previous build, which hashed to `sha256`.
@@ -322,7 +415,8 @@ class Checksums {
   std::optional<std::string> Text(std::string* error) {
     std::string text;
     for (size_t i = 0; i < contents_.size(); ++i) {
-      if (!lines_.contains(contents_[i].path) && !Make(i, error)) return std::nullopt;
+      DiscardSink nowhere;
+      if (!lines_.contains(contents_[i].path) && !Make(i, nowhere, error)) return std::nullopt;
       text += lines_.at(contents_[i].path);
     }
     return text;
@@ -344,27 +438,43 @@ std::vector<Artifact> ListArtifacts(const ir::Program& program, std::string_view
   list.reserve(sums->contents().size() + 2);
   for (size_t i = 0; i < sums->contents().size(); ++i) {
     const Artifact& content = sums->contents()[i];
-    list.push_back({content.path, [sums, i](std::string* error) { return sums->Make(i, error); },
-                    content.input_key,
-                    [sums, i](const std::string& sha256) { sums->Record(i, sha256); }});
+    list.push_back(
+        {content.path,
+         [sums, i](base::ByteSink& out, std::string* error) { return sums->Make(i, out, error); },
+         content.input_key, [sums, i](const std::string& sha256) { sums->Record(i, sha256); }});
   }
-  list.push_back(
-      {"SHA256SUMS", [sums](std::string* error) { return sums->Text(error); }, "", nullptr});
+  list.push_back({"SHA256SUMS",
+                  [sums](base::ByteSink& out, std::string* error) {
+                    std::optional<std::string> text = sums->Text(error);
+                    if (text) out.Write(*text);
+                    return text.has_value();
+                  },
+                  "", nullptr});
   if (!sign_key.empty()) {
     list.push_back({"SHA256SUMS.sig",
-                    [sums, sign_key](std::string* error) {
+                    [sums, sign_key](base::ByteSink& out, std::string* error) {
                       std::optional<std::string> text = sums->Text(error);
-                      return text ? Sign(*text, sign_key, error) : std::nullopt;
+                      std::optional<std::string> signature =
+                          text ? Sign(*text, sign_key, error) : std::nullopt;
+                      if (signature) out.Write(*signature);
+                      return signature.has_value();
                     },
                     "", nullptr});
   }
   return list;
 }
 
+std::optional<std::string> MakeBytes(const Artifact& artifact, std::string* error) {
+  std::string bytes;
+  base::StringSink out(bytes);
+  if (!artifact.make(out, error)) return std::nullopt;
+  return bytes;
+}
+
 std::optional<ArtifactSet> Collect(const std::vector<Artifact>& artifacts, std::string* error) {
   ArtifactSet files;
   for (const Artifact& artifact : artifacts) {
-    std::optional<std::string> bytes = artifact.make(error);
+    std::optional<std::string> bytes = MakeBytes(artifact, error);
     if (!bytes) return std::nullopt;
     files.emplace(artifact.path, std::move(*bytes));
   }
@@ -434,11 +544,17 @@ bool WriteTree(const std::vector<Artifact>& files, const PreviousBuild& previous
                              " does not match its SHA256SUMS (modified since it was built); "
                              "made it again");
     }
-    std::optional<std::string> made = artifact.make(error);
-    if (!made) return false;
+    ArtifactWriter made(path);
+    if (!artifact.make(made, error)) return false;
     if (stats) ++stats->made;
-    if (!previous.dir.empty() && LinkUnchanged(previous.dir / artifact.path, path, *made)) continue;
-    if (!WriteFile(path, *made, error)) return false;
+    if (made.streamed()) {
+      if (!made.Close(error)) return false;
+    } else if (!previous.dir.empty() &&
+               LinkUnchanged(previous.dir / artifact.path, path, made.held())) {
+      continue;
+    } else if (!WriteFile(path, made.held(), error)) {
+      return false;
+    }
     staging.written.push_back(path);
   }
   return true;
@@ -491,7 +607,11 @@ std::string InputsRecord(const std::vector<Artifact>& artifacts) {
 }
 
 Artifact Fixed(std::string path, const std::string& bytes) {
-  return {std::move(path), [&bytes](std::string*) -> std::optional<std::string> { return bytes; },
+  return {std::move(path),
+          [&bytes](base::ByteSink& out, std::string*) {
+            out.Write(bytes);
+            return true;
+          },
           "", nullptr};
 }
 

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "base/byte_sink.h"
 #include "compiler/ir/ir.h"
 #include "compiler/source/phase_times.h"
 
@@ -20,9 +21,9 @@ namespace trust::artifacts {
 // Relative path → bytes; std::map keeps the order stable.
 using ArtifactSet = std::map<std::string, std::string>;
 
-// One artifact: its path and what makes its bytes (nullopt and *error on failure). A build
-// makes each artifact when it writes it and drops it after: a large program's bundles are tens
-// of megabytes each, and holding all of them at once made peak memory grow with their sum.
+// One artifact: its path and what writes its bytes into a sink (false and *error on failure:
+// only a signature can fail). A build streams each artifact to its file as it is made, so that
+// memory does not grow with the largest bundle (tens of megabytes in a large program).
 //
 // `input_key` (see inputs.h), when set, names everything the bytes are made from: a build whose
 // output directory already holds this path made from the same key (recorded in
@@ -30,11 +31,14 @@ using ArtifactSet = std::map<std::string, std::string>;
 // `make`.
 struct Artifact {
   std::string path;
-  std::function<std::optional<std::string>(std::string* error)> make;
+  std::function<bool(base::ByteSink& out, std::string* error)> make;
   std::string input_key;
   // Called with the file's SHA-256 instead of `make` when the file is reused (for SHA256SUMS).
   std::function<void(const std::string& sha256)> reused;
 };
+
+// The bytes of `artifact`, made in memory (nullopt and *error on failure).
+std::optional<std::string> MakeBytes(const Artifact& artifact, std::string* error);
 
 // The file in the output directory recording each reusable artifact's input key
 // ("KEY  path" lines, sorted by path). Not listed in SHA256SUMS: it is a build record, not an

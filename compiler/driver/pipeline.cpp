@@ -14,11 +14,11 @@ std::unique_ptr<Compilation> Compile(const CompileOptions& options) {
         result->sources, result->emitter);
   });
   if (!result->loaded || result->loaded->syntax_errors) return result;
-  result->program = sema::Check(*result->loaded,
-                                {options.defines, options.allow_outside_root, options.build_time,
-                                 options.timings, options.partial, options.no_baseline,
-                                 options.session},
-                                result->sources, result->emitter);
+  result->program =
+      sema::Check(*result->loaded,
+                  {options.defines, options.allow_outside_root, options.build_time, options.timings,
+                   options.partial, options.no_baseline, options.session},
+                  result->sources, result->emitter);
   // A partial program (errors, kept for answers) is never lowered: it is not output.
   if (!result->program || result->emitter.HasErrors()) return result;
   result->artifacts = artifacts::ListArtifacts(

@@ -576,7 +576,7 @@ bool FactsCache::WantsCompaction(size_t fresh_bytes) const {
 
 // Rewrites the pack, under the exclusive lock held on `fd`, from what it holds now (other
 // processes may have appended since it was read) and `fresh`.
-void FactsCache::Compact(int fd, const std::string& fresh) {
+void FactsCache::Compact(int fd, std::string_view fresh) {
   std::string current;
   if (!ReadWhole(fd, kMaxPackBytes, current)) current.clear();
   bool clean = false;
@@ -595,8 +595,16 @@ void FactsCache::Compact(int fd, const std::string& fresh) {
   PlaceFile(dir_fd_, kPackName, compacted, false);
 }
 
+// The record is made now, ready to write: holding the facts and the finished records side by
+// side until Flush would double what this process writes.
 void FactsCache::Remember(const std::string& key, const std::string& body) {
-  if (!dir_.empty()) pending_.push_back({key, body});
+  if (dir_.empty() || !OpenDisk()) return;
+  uint32_t today = Today();
+  std::string tag = Tag(secret_, producer_, key, today, body);
+  if (tag.size() != kTagBytes) return;  // else the layout breaks
+  if (pending_.empty()) pending_ = kMagic;
+  pending_ += Record(today, tag, key, body);
+  ++pending_records_;
 }
 
 bool FactsCache::IsSignedBy(const x509::Certificate& certificate, const x509::Certificate& issuer) {
@@ -616,44 +624,39 @@ bool FactsCache::IsSignedBy(const x509::Certificate& certificate, const x509::Ce
 }
 
 void FactsCache::Flush() {
-  bool compact = WantsCompaction(pending_.size() * kRecordHeader);
-  if ((pending_.empty() && !compact) || !OpenDisk()) return;
-  uint32_t today = Today();
-  std::string records;
-  for (const auto& [key, body] : pending_) {
-    std::string tag = Tag(secret_, producer_, key, today, body);
-    if (tag.size() == kTagBytes)
-      records += Record(today, tag, key, body);  // else the layout breaks
-  }
-  pending_.clear();
+  bool compact = WantsCompaction(pending_records_ * kRecordHeader);
+  if ((pending_records_ == 0 && !compact) || !OpenDisk()) return;
+  if (pending_.empty()) pending_ = kMagic;
+  // pending_ is a whole pack (the magic line, then the records); appending takes the records.
+  std::string_view records = std::string_view(pending_).substr(kMagic.size());
   int fd = OpenOurs(dir_fd_, kPackName, O_RDWR | O_APPEND);
   if (fd < 0) {
     // None yet, or one that is not ours (a link, a FIFO, another user's file): a missing
     // pack is made; anything else is left exactly as it is.
-    if (errno == ENOENT && !records.empty()) {
-      PlaceFile(dir_fd_, kPackName, std::string(kMagic) + records, true);
+    if (errno == ENOENT && !records.empty()) PlaceFile(dir_fd_, kPackName, pending_, true);
+  } else {
+    if (::flock(fd, LOCK_EX) == 0) {
+      struct stat st {};
+      char magic[kMagic.size()];
+      bool start_over = ::fstat(fd, &st) != 0 || static_cast<size_t>(st.st_size) > kMaxPackBytes ||
+                        ::pread(fd, magic, sizeof magic, 0) != static_cast<ssize_t>(sizeof magic) ||
+                        std::string_view(magic, sizeof magic) != kMagic;
+      // Our own file in an old or foreign format, or too large to read, is replaced whole, a
+      // full or stale one compacted (never truncated in place: a reader may hold it);
+      // otherwise the records are appended.
+      if (start_over && !compact) {
+        PlaceFile(dir_fd_, kPackName, pending_, false);
+      } else if (start_over || compact ||
+                 static_cast<size_t>(st.st_size) + records.size() > options_.compact_at_bytes) {
+        Compact(fd, records);
+      } else {
+        WriteAll(fd, records);
+      }
     }
-    return;
+    ::close(fd);  // releases the lock
   }
-  if (::flock(fd, LOCK_EX) == 0) {
-    struct stat st {};
-    char magic[kMagic.size()];
-    bool start_over = ::fstat(fd, &st) != 0 || static_cast<size_t>(st.st_size) > kMaxPackBytes ||
-                      ::pread(fd, magic, sizeof magic, 0) != static_cast<ssize_t>(sizeof magic) ||
-                      std::string_view(magic, sizeof magic) != kMagic;
-    // Our own file in an old or foreign format, or too large to read, is replaced whole, a
-    // full or stale one compacted (never truncated in place: a reader may hold it);
-    // otherwise the records are appended.
-    if (start_over && !compact) {
-      PlaceFile(dir_fd_, kPackName, std::string(kMagic) + records, false);
-    } else if (start_over || compact ||
-               static_cast<size_t>(st.st_size) + records.size() > options_.compact_at_bytes) {
-      Compact(fd, records);
-    } else {
-      WriteAll(fd, records);
-    }
-  }
-  ::close(fd);  // releases the lock
+  std::string().swap(pending_);
+  pending_records_ = 0;
 }
 
 }  // namespace trust::facts

@@ -113,7 +113,7 @@ class FactsCache {
   void Remember(const std::string& key, const std::string& body);
   uint32_t Today() const;
   bool WantsCompaction(size_t fresh_bytes) const;
-  void Compact(int fd, const std::string& fresh);
+  void Compact(int fd, std::string_view fresh);
 
   std::filesystem::path dir_;
   std::string producer_;
@@ -131,7 +131,8 @@ class FactsCache {
   std::unordered_map<std::string, std::shared_ptr<const x509::Certificate>> memory_;  // raw key
   std::unordered_map<std::string, bool> verdicts_;  // raw key of the pair -> signed
   // (key, body) of what this process computed, not yet appended
-  std::vector<std::pair<std::string, std::string>> pending_;
+  std::string pending_;         // empty, or the magic line and the records made since Flush
+  size_t pending_records_ = 0;  // how many
   size_t decoded_ = 0;
 };
 

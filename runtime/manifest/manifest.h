@@ -20,6 +20,7 @@
 #include <variant>
 #include <vector>
 
+#include "base/byte_sink.h"
 #include "runtime/keystore/format.h"
 
 namespace trust::manifest {
@@ -72,6 +73,8 @@ struct Manifest {
 
 // Canonical JSON: keys in docs/manifest.md order, 2-space indent, trailing newline. `host` is
 // omitted when empty, `requireEndpoint` when absent. Deterministic: same Manifest, same bytes.
+// Written into `out` entry by entry (a build streams it to its file), or returned whole.
+void WriteManifest(const Manifest& manifest, base::ByteSink& out);
 std::string WriteManifest(const Manifest& manifest);
 
 // Parses and validates. On failure returns nullopt and sets *error to a message that starts

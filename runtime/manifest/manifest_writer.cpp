@@ -34,8 +34,8 @@ OrderedJson EntryToJson(const Entry& entry) {
 
 // Streamed entry by entry (JsonObjectStream): a keystore of 25,000 certificates is never a
 // JSON tree in memory.
-std::string WriteManifest(const Manifest& manifest) {
-  JsonObjectStream<OrderedJson> json;
+void WriteManifest(const Manifest& manifest, base::ByteSink& out) {
+  JsonObjectStream<OrderedJson> json(out);
   json.Member("schema", manifest.schema);
   json.Member("generator", manifest.generator);
   json.Member("source", manifest.source);
@@ -57,7 +57,14 @@ std::string WriteManifest(const Manifest& manifest) {
     json.Element(alias);
   }
   json.EndArray();
-  return json.Finish();
+  json.Finish();
+}
+
+std::string WriteManifest(const Manifest& manifest) {
+  std::string text;
+  base::StringSink out(text);
+  WriteManifest(manifest, out);
+  return text;
 }
 
 }  // namespace trust::manifest

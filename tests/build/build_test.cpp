@@ -242,5 +242,60 @@ TEST(WriteAtomically, AFailureWhileWritingLeavesNoPartialDirectory) {
   EXPECT_TRUE(fs::exists(tmp / "out" / "keep"));
 }
 
+// An artifact made of many small writes (as the XML and JSON printers make bundles), large
+// enough to be streamed to its file rather than held.
+artifacts::Artifact Streamed(std::string path, size_t pieces, bool fail_at_end = false) {
+  return {std::move(path),
+          [pieces, fail_at_end](base::ByteSink& out, std::string* error) {
+            for (size_t i = 0; i < pieces; ++i)
+              out.Write("<entry n=\"" + std::to_string(i) + "\"/>\n");
+            if (fail_at_end) *error = "failed after writing";
+            return !fail_at_end;
+          },
+          "", nullptr};
+}
+
+std::string StreamedBytes(size_t pieces) {
+  std::string bytes;
+  for (size_t i = 0; i < pieces; ++i) bytes += "<entry n=\"" + std::to_string(i) + "\"/>\n";
+  return bytes;
+}
+
+TEST(WriteBuild, AnArtifactLargerThanWhatIsHeldIsStreamedWhole) {
+  test::TempDir temp("trustc-stream-test");
+  constexpr size_t kPieces = 300000;  // about 5 MB, in 300,000 writes
+  std::vector<artifacts::Artifact> list = {Streamed("gateways/big.bundle", kPieces),
+                                           Streamed("gateways/small.bundle", 3)};
+  std::string error;
+  artifacts::BuildStats stats;
+  ASSERT_TRUE(artifacts::WriteBuild(list, (temp.path() / "out").string(), &stats, nullptr, &error))
+      << error;
+  EXPECT_EQ(test::ReadFile(temp.path() / "out" / "gateways" / "big.bundle"),
+            StreamedBytes(kPieces));
+  EXPECT_EQ(test::ReadFile(temp.path() / "out" / "gateways" / "small.bundle"), StreamedBytes(3));
+  EXPECT_EQ(artifacts::MakeBytes(list[0], &error), StreamedBytes(kPieces));
+  // Again over the first build: the streamed file is written afresh, nothing is lost.
+  ASSERT_TRUE(artifacts::WriteBuild(list, (temp.path() / "out").string(), &stats, nullptr, &error))
+      << error;
+  EXPECT_EQ(test::ReadFile(temp.path() / "out" / "gateways" / "big.bundle"),
+            StreamedBytes(kPieces));
+}
+
+TEST(WriteBuild, AFailureAfterPartOfAnArtifactWasStreamedLeavesNothing) {
+  test::TempDir temp("trustc-stream-fail-test");
+  fs::create_directories(temp.path() / "out");
+  std::ofstream(temp.path() / "out" / "keep") << "kept";
+  std::vector<artifacts::Artifact> list = {Streamed("gateways/big.bundle", 300000, true)};
+  std::string error;
+  EXPECT_FALSE(
+      artifacts::WriteBuild(list, (temp.path() / "out").string(), nullptr, nullptr, &error));
+  EXPECT_EQ(error, "failed after writing");
+  EXPECT_EQ(test::ReadFile(temp.path() / "out" / "keep"), "kept");
+  EXPECT_FALSE(fs::exists(temp.path() / "out" / "gateways"));
+  size_t entries = 0;
+  for ([[maybe_unused]] const auto& entry : fs::directory_iterator(temp.path())) ++entries;
+  EXPECT_EQ(entries, 1u) << "a staging directory was left behind";
+}
+
 }  // namespace
 }  // namespace trust

@@ -77,7 +77,7 @@ Outcome Compile(const std::string& relative) {
       continue;
     }
     std::string error;
-    std::optional<std::string> bytes = artifact.make(&error);
+    std::optional<std::string> bytes = artifacts::MakeBytes(artifact, &error);
     EXPECT_TRUE(bytes.has_value()) << relative << ": " << artifact.path << ": " << error;
     outcome.artifacts["." + artifact.path.substr(artifact.path.find('/') + 1)] = bytes.value_or("");
   }

@@ -57,22 +57,10 @@ void WriteMappings(const ir::Gateway& gateway, const Plan& plan, Kind kind, xml:
   }
 }
 
-// About the size of the bundle: a certificate's base64 and the XML around each entity and its
-// mapping. An estimate only: the buffer still grows if it is short.
-size_t EstimatedSize(const Plan& plan) {
-  constexpr size_t kPerEntity = 1536;
-  size_t bytes = 4096;
-  for (const PlannedEntity& entity : plan.entities) {
-    bytes += kPerEntity;
-    if (entity.certificate != nullptr) bytes += entity.certificate->der().size() * 4 / 3 + 64;
-  }
-  return bytes;
-}
-
-std::string WriteBundle(const ir::Program& program, const ir::Gateway& gateway, Kind kind) {
+void WriteBundle(const ir::Program& program, const ir::Gateway& gateway, Kind kind,
+                 base::ByteSink& out) {
   Plan plan = MakePlan(program, gateway);
-  xml::Document doc;
-  doc.Reserve(EstimatedSize(plan));
+  xml::Document doc(out);
   doc.AddComment(Comment(program, gateway, kind));
   {
     xml::Element root = doc.AddRoot("l7:Bundle");
@@ -85,17 +73,33 @@ std::string WriteBundle(const ir::Program& program, const ir::Gateway& gateway, 
     }
     WriteMappings(gateway, plan, kind, root);
   }
-  return doc.Take();
+  doc.Finish();
 }
 
 }  // namespace
 
+void WriteInstallBundle(const ir::Program& program, const ir::Gateway& gateway,
+                        base::ByteSink& out) {
+  WriteBundle(program, gateway, Kind::kInstall, out);
+}
+
+void WriteDeleteBundle(const ir::Program& program, const ir::Gateway& gateway,
+                       base::ByteSink& out) {
+  WriteBundle(program, gateway, Kind::kDelete, out);
+}
+
 std::string InstallBundle(const ir::Program& program, const ir::Gateway& gateway) {
-  return WriteBundle(program, gateway, Kind::kInstall);
+  std::string text;
+  base::StringSink out(text);
+  WriteInstallBundle(program, gateway, out);
+  return text;
 }
 
 std::string DeleteBundle(const ir::Program& program, const ir::Gateway& gateway) {
-  return WriteBundle(program, gateway, Kind::kDelete);
+  std::string text;
+  base::StringSink out(text);
+  WriteDeleteBundle(program, gateway, out);
+  return text;
 }
 
 }  // namespace trust::lower::bundle

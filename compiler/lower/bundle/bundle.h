@@ -18,15 +18,22 @@
 #include <string>
 #include <string_view>
 
+#include "base/byte_sink.h"
 #include "compiler/ir/ir.h"
 #include "compiler/lower/bundle/goid.h"
 
 namespace trust::lower::bundle {
 
-// The RESTMAN bundle installing (`NewOrUpdate`) every trust entity of `gateway`.
-std::string InstallBundle(const ir::Program& program, const ir::Gateway& gateway);
+// The RESTMAN bundle installing (`NewOrUpdate`) every trust entity of `gateway`, written into
+// `out` as it is made (a build streams it to its file).
+void WriteInstallBundle(const ir::Program& program, const ir::Gateway& gateway,
+                        base::ByteSink& out);
 
 // The RESTMAN bundle deleting the same entities: same items, mappings reversed, `Delete`.
+void WriteDeleteBundle(const ir::Program& program, const ir::Gateway& gateway, base::ByteSink& out);
+
+// The same bundles as strings (diff, tests).
+std::string InstallBundle(const ir::Program& program, const ir::Gateway& gateway);
 std::string DeleteBundle(const ir::Program& program, const ir::Gateway& gateway);
 
 }  // namespace trust::lower::bundle

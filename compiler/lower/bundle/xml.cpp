@@ -44,20 +44,12 @@ Element& Element::Attr(std::string_view name, std::string_view value) {
   return *this;
 }
 
-Document::Document() { printer_.PushDeclaration(kDeclaration); }
+Document::Document(base::ByteSink& out) : out_(out) { printer_.PushDeclaration(kDeclaration); }
 
 void Document::AddComment(std::string_view text) {
   printer_.PushComment(CommentSafe(text).c_str());
 }
 
 Element Document::AddRoot(const char* name) { return Element(printer_, name); }
-
-std::string Document::Take() {
-  while (!out_.empty() && out_.back() == '\n') {
-    out_.pop_back();
-  }
-  out_.push_back('\n');
-  return std::move(out_);
-}
 
 }  // namespace trust::lower::bundle::xml

@@ -16,14 +16,17 @@
 #include <string>
 #include <string_view>
 
+#include "base/byte_sink.h"
+
 namespace trust::lower::bundle::xml {
 
 class Element;
 
-// The output: an XML declaration (version 1.0, UTF-8), optional comments, one root element.
+// The output: an XML declaration (version 1.0, UTF-8), optional comments, one root element,
+// written into `out` as it is printed.
 class Document {
  public:
-  Document();
+  explicit Document(base::ByteSink& out);
   Document(const Document&) = delete;
   Document& operator=(const Document&) = delete;
 
@@ -32,32 +35,29 @@ class Document {
   void AddComment(std::string_view text);
   // Opens the root element; call once, after the comments.
   Element AddRoot(const char* name);
-  // Makes room for a document of about `bytes`, so that a large bundle is not copied each
-  // time its buffer doubles (the copies, not the bundle, were a build's peak memory).
-  void Reserve(size_t bytes) { out_.reserve(bytes); }
-  // The document indented by four spaces per level, ending with a single "\n". Call after the
+  // Ends the document, indented by four spaces per level, with a single "\n". Call after the
   // root element has been closed.
-  std::string Take();
+  void Finish() { out_.Finish(); }
 
  private:
   friend class Element;
 
-  // XMLPrinter writing straight into a std::string (instead of its own buffer, which would
-  // then be copied).
-  class StringPrinter : public tinyxml2::XMLPrinter {
+  // XMLPrinter writing straight into a sink (instead of its own buffer, which would grow with
+  // the document).
+  class SinkPrinter : public tinyxml2::XMLPrinter {
    public:
-    explicit StringPrinter(std::string& out) : tinyxml2::XMLPrinter(nullptr, false), out_(out) {}
+    explicit SinkPrinter(base::ByteSink& out) : tinyxml2::XMLPrinter(nullptr, false), out_(out) {}
 
    protected:
-    void Write(const char* data, size_t size) override { out_.append(data, size); }
-    void Putc(char ch) override { out_.push_back(ch); }
+    void Write(const char* data, size_t size) override { out_.Write(std::string_view(data, size)); }
+    void Putc(char ch) override { out_.Put(ch); }
 
    private:
-    std::string& out_;
+    base::ByteSink& out_;
   };
 
-  std::string out_;
-  StringPrinter printer_{out_};
+  base::TrailingNewlines out_;
+  SinkPrinter printer_{out_};
 };
 
 // An open element; closed when it goes out of scope. Neither copyable nor movable: returned

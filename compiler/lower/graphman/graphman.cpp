@@ -175,14 +175,22 @@ void WriteList(trust::manifest::JsonObjectStream<json>& out, std::string_view ke
 // (JsonObjectStream), so a bundle of 25,000 certificates is never a JSON tree in memory. Never
 // throws: a string that is not UTF-8 (sema refuses those in sources; certificate fields come
 // from OpenSSL) is written with U+FFFD instead.
-std::string Print(const Plan& plan, const Selection& selected, std::string_view action) {
-  trust::manifest::JsonObjectStream<json> out;
+void Print(const Plan& plan, const Selection& selected, std::string_view action,
+           base::ByteSink& sink) {
+  trust::manifest::JsonObjectStream<json> out(sink);
   WriteList(out, "federatedIdps", EntityKind::kProvider, plan, selected);
   WriteList(out, "federatedUsers", EntityKind::kUser, plan, selected);
   out.Member("properties", {{"defaultAction", action}});
   WriteList(out, "revocationCheckPolicies", EntityKind::kPolicy, plan, selected);
   WriteList(out, "trustedCerts", EntityKind::kTrustedCert, plan, selected);
-  return out.Finish();
+  out.Finish();
+}
+
+std::string PrintToString(const Plan& plan, const Selection& selected, std::string_view action) {
+  std::string text;
+  base::StringSink sink(text);
+  Print(plan, selected, action, sink);
+  return text;
 }
 
 Selection All(const Plan& plan) {
@@ -200,19 +208,36 @@ std::string Key(const PlannedEntity& entity) {
   return "provider\n" + entity.name;
 }
 
-std::string WriteBundle(const ir::Program& program, const ir::Gateway& gateway, Kind kind) {
+void WriteBundle(const ir::Program& program, const ir::Gateway& gateway, Kind kind,
+                 base::ByteSink& out) {
   Plan plan = bundle::MakePlan(program, gateway);
-  return Print(plan, All(plan), kind == Kind::kInstall ? "NEW_OR_UPDATE" : "DELETE");
+  Print(plan, All(plan), kind == Kind::kInstall ? "NEW_OR_UPDATE" : "DELETE", out);
 }
 
 }  // namespace
 
+void WriteInstallBundle(const ir::Program& program, const ir::Gateway& gateway,
+                        base::ByteSink& out) {
+  WriteBundle(program, gateway, Kind::kInstall, out);
+}
+
+void WriteDeleteBundle(const ir::Program& program, const ir::Gateway& gateway,
+                       base::ByteSink& out) {
+  WriteBundle(program, gateway, Kind::kDelete, out);
+}
+
 std::string InstallBundle(const ir::Program& program, const ir::Gateway& gateway) {
-  return WriteBundle(program, gateway, Kind::kInstall);
+  std::string text;
+  base::StringSink out(text);
+  WriteInstallBundle(program, gateway, out);
+  return text;
 }
 
 std::string DeleteBundle(const ir::Program& program, const ir::Gateway& gateway) {
-  return WriteBundle(program, gateway, Kind::kDelete);
+  std::string text;
+  base::StringSink out(text);
+  WriteDeleteBundle(program, gateway, out);
+  return text;
 }
 
 std::string MigrationBundle(const ir::Program& old_program, const ir::Gateway& old_gateway,
@@ -229,7 +254,7 @@ std::string MigrationBundle(const ir::Program& old_program, const ir::Gateway& o
     if (!kept.contains(Key(entity))) gone.push_back(&entity);
   }
   // Provider references are indices into the old plan: resolve them there.
-  return Print(plan, gone, "DELETE");
+  return PrintToString(plan, gone, "DELETE");
 }
 
 }  // namespace trust::lower::graphman

@@ -17,15 +17,21 @@
 
 #include <string>
 
+#include "base/byte_sink.h"
 #include "compiler/ir/ir.h"
 
 namespace trust::lower::graphman {
 
 // The bundle installing every trust entity of `gateway`
-// (`properties.defaultAction` NEW_OR_UPDATE).
-std::string InstallBundle(const ir::Program& program, const ir::Gateway& gateway);
+// (`properties.defaultAction` NEW_OR_UPDATE), written into `out` as it is made.
+void WriteInstallBundle(const ir::Program& program, const ir::Gateway& gateway,
+                        base::ByteSink& out);
 
 // The same entities with `properties.defaultAction` DELETE.
+void WriteDeleteBundle(const ir::Program& program, const ir::Gateway& gateway, base::ByteSink& out);
+
+// The same bundles as strings (diff, tests).
+std::string InstallBundle(const ir::Program& program, const ir::Gateway& gateway);
 std::string DeleteBundle(const ir::Program& program, const ir::Gateway& gateway);
 
 // Rotation and removal: the bundle deleting what `old_gateway` (of `old_program`) has and the

@@ -1,0 +1,42 @@
+// Where bytes go as they are produced: a file being written, a hash, a string. Writers of large
+// outputs (bundles, manifests) write into a sink piece by piece, so that no output has to exist
+// whole in memory.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace trust::base {
+
+class ByteSink {
+ public:
+  virtual ~ByteSink() = default;
+  virtual void Write(std::string_view bytes) = 0;
+  void Put(char c) { Write(std::string_view(&c, 1)); }
+};
+
+// Appends to a string: for tests and for outputs that are small or compared in memory.
+class StringSink : public ByteSink {
+ public:
+  explicit StringSink(std::string& out) : out_(out) {}
+  void Write(std::string_view bytes) override { out_.append(bytes); }
+
+ private:
+  std::string& out_;
+};
+
+// Holds back a run of "\n" until more text follows, so that the output can end in exactly one
+// newline however many the writer before it printed (Finish).
+class TrailingNewlines : public ByteSink {
+ public:
+  explicit TrailingNewlines(ByteSink& out) : out_(out) {}
+  void Write(std::string_view bytes) override;
+  // Ends the output with a single "\n".
+  void Finish();
+
+ private:
+  ByteSink& out_;
+  size_t held_ = 0;
+};
+
+}  // namespace trust::base
