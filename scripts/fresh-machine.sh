@@ -15,7 +15,8 @@
 #
 # Only the bare debootstrap output is cached between runs (FRESH_CACHE, default
 # /var/cache/trustc/fresh-machine); everything after it starts from nothing each time. The
-# mirror is the one this machine's apt uses (FRESH_MIRROR overrides it). The root is built
+# mirror is the one this machine's apt uses (FRESH_MIRROR overrides it; security updates come
+# from MIRROR-security unless FRESH_SECURITY_MIRROR says otherwise). The root is built
 # under TMPDIR and removed at the end, after /proc, /sys and /dev are unmounted whatever
 # happens. Needs root (chroot, mount); installs debootstrap when it is missing.
 #   scripts/fresh-machine.sh [--keep]     --keep leaves the root in place for a look inside
@@ -29,11 +30,14 @@ keep=false
 git diff --quiet HEAD 2>/dev/null ||
   echo "fresh-machine.sh: note: uncommitted changes are not part of the test (it clones HEAD)"
 
-# The mirror this machine's apt already uses: a deb822 source's URIs, else a one-line source.
+# The mirror this machine's apt already uses: a deb822 source's URIs, else a one-line source
+# (the release's, not the security archive's).
 host_mirror() {
   local uri
-  uri=$(grep -hsE '^URIs:' /etc/apt/sources.list.d/*.sources | awk '{print $2}' | head -n1)
-  [[ -n $uri ]] || uri=$(grep -hsE '^deb ' /etc/apt/sources.list | awk '{print $2}' | head -n1)
+  uri=$(grep -hsE '^URIs:' /etc/apt/sources.list.d/*.sources | awk '{print $2}' |
+    grep -v -- '-security' | head -n1)
+  [[ -n $uri ]] || uri=$(grep -hsE '^deb ' /etc/apt/sources.list | awk '{print $2}' |
+    grep -v -- '-security' | head -n1)
   echo "$uri"
 }
 mirror=${FRESH_MIRROR:-$(host_mirror)}
@@ -80,6 +84,14 @@ trap 'exit 130' INT TERM HUP
 
 mkdir -p "$root"
 tar -C "$root" --numeric-owner -xf "$base"
+# The package sources Debian's installer writes: the release, its updates and its security
+# updates (debootstrap writes the release alone, which no installed machine uses).
+security_mirror=${FRESH_SECURITY_MIRROR:-${mirror%/}-security}
+cat >"$root/etc/apt/sources.list" <<SOURCES
+deb $mirror bookworm main
+deb $mirror bookworm-updates main
+deb $security_mirror bookworm-security main
+SOURCES
 # The network as this machine reaches it: its resolver, and the local certificate authorities
 # it trusts (an egress proxy that inspects TLS signs with one; npm's registry is reached
 # through it). The packages that use them are still installed by the project's scripts.
