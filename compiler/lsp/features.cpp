@@ -5,6 +5,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "compiler/diag/json_text.h"
 #include "compiler/lsp/navigation.h"
 #include "compiler/lsp/text.h"
 #include "compiler/review/explain.h"
@@ -171,13 +172,77 @@ int SymbolKind(ast::DeclKind kind) {
   }
 }
 
-// "children" is optional: leaving out the empty ones keeps a large outline small.
-void AddChildren(json& symbol, json children) {
-  if (!children.empty()) symbol["children"] = std::move(children);
-}
+// The outline as JSON text, written without building a JSON tree: a 10,000-line file has
+// thousands of symbols, and making the tree and then serializing it cost more than the rest of
+// the request. Names are serialized by the library (diag::JsonText); only punctuation and
+// numbers are written here. Keys come in sorted order, as nlohmann's objects print them.
+class OutlineWriter {
+ public:
+  explicit OutlineWriter(const LineIndex& lines) : lines_(lines) { out_ += '['; }
 
-json ItemSymbols(const LineIndex& text, const std::vector<ast::Item>& items) {
-  json children = json::array();
+  // One symbol; `children()` writes its children with more Symbol calls. "children" is left
+  // out when there are none, which keeps a large outline small; "detail" when it is empty.
+  template <typename Children>
+  void Symbol(std::string_view name, std::string_view detail, int kind, source::SourceRange range,
+              source::SourceRange selection, Children children) {
+    Separator();
+    out_ += '{';
+    size_t no_children = out_.size();
+    out_ += "\"children\":[";
+    first_.push_back(true);
+    children();
+    bool any = !first_.back();
+    first_.pop_back();
+    if (any) {
+      out_ += "],";
+    } else {
+      out_.resize(no_children);
+    }
+    if (!detail.empty()) {
+      out_ += "\"detail\":";
+      WriteString(detail);
+      out_ += ',';
+    }
+    out_ += "\"kind\":" + std::to_string(kind) + ",\"name\":";
+    WriteString(name);
+    out_ += ",\"range\":";
+    WriteRange(range);
+    out_ += ",\"selectionRange\":";
+    WriteRange(selection);
+    out_ += '}';
+  }
+
+  std::string Finish() {
+    out_ += ']';
+    return std::move(out_);
+  }
+
+ private:
+  void Separator() {
+    if (!first_.back()) out_ += ',';
+    first_.back() = false;
+  }
+  void WriteString(std::string_view text) { out_ += diag::JsonText(json(text), -1); }
+  void WritePosition(uint32_t offset) {
+    Position at = lines_.PositionOf(offset);
+    out_ += "{\"character\":" + std::to_string(at.character) +
+            ",\"line\":" + std::to_string(at.line) + '}';
+  }
+  void WriteRange(source::SourceRange range) {
+    out_ += "{\"end\":";
+    WritePosition(range.end);
+    out_ += ",\"start\":";
+    WritePosition(range.begin);
+    out_ += '}';
+  }
+
+  const LineIndex& lines_;
+  std::string out_;
+  std::vector<bool> first_{true};  // per open list: nothing written in it yet
+};
+
+// The outline's entries for the items of a block: trusts, identity providers and users.
+void ItemSymbols(OutlineWriter& out, const std::vector<ast::Item>& items) {
   for (const ast::Item& item : items) {
     std::string name;
     if (item.kind == ast::ItemKind::kIdentityProvider && item.name) {
@@ -188,14 +253,9 @@ json ItemSymbols(const LineIndex& text, const std::vector<ast::Item>& items) {
       name = std::string(item.value ? "user name \"" : "user \"") + item.strings[0].raw + "\"";
     }
     if (name.empty()) continue;
-    json symbol{{"name", name},
-                {"kind", 8},  // Field
-                {"range", RangeJson(text, item.range)},
-                {"selectionRange", RangeJson(text, item.keyword_range)}};
-    AddChildren(symbol, ItemSymbols(text, item.children));
-    children.push_back(std::move(symbol));
+    out.Symbol(name, "", 8 /* Field */, item.range, item.keyword_range,
+               [&] { ItemSymbols(out, item.children); });
   }
-  return children;
 }
 
 std::string FormatFailure(const source::SourceManager& sources, const diag::Emitter& emitter,
@@ -233,31 +293,27 @@ json Definition(Workspace& workspace, const json& params) {
   return LocationOf(*place.unit, *symbol->target);
 }
 
-json DocumentSymbols(Workspace& workspace, const json& params) {
+std::string DocumentSymbolsText(Workspace& workspace, const json& params) {
   const Document& document = DocumentOf(workspace, params);
   auto found = workspace.UnitFor(document.path);
-  json symbols = json::array();
-  if (!found) return symbols;
+  if (!found) return "[]";
   const Unit& unit = *found->first;
   const ast::Module& ast = unit.compiled->loaded->modules[found->second].ast;
-  const LineIndex& text = unit.Lines(ast.file);
+  OutlineWriter out(unit.Lines(ast.file));
   for (const ast::Param& param : ast.params) {
-    symbols.push_back({{"name", param.name.name},
-                       {"kind", 14},  // Constant
-                       {"range", RangeJson(text, param.range)},
-                       {"selectionRange", RangeJson(text, param.name.range)}});
+    out.Symbol(param.name.name, "", 14 /* Constant */, param.range, param.name.range, [] {});
   }
   for (const ast::Decl& decl : ast.decls) {
     bool named = !decl.name.name.empty();
-    json symbol{{"name", named ? decl.name.name : "policy"},
-                {"detail", std::string(ast::DeclKindName(decl.kind))},
-                {"kind", SymbolKind(decl.kind)},
-                {"range", RangeJson(text, decl.range)},
-                {"selectionRange", RangeJson(text, named ? decl.name.range : decl.keyword_range)}};
-    AddChildren(symbol, ItemSymbols(text, decl.items));
-    symbols.push_back(std::move(symbol));
+    out.Symbol(named ? decl.name.name : "policy", ast::DeclKindName(decl.kind),
+               SymbolKind(decl.kind), decl.range, named ? decl.name.range : decl.keyword_range,
+               [&] { ItemSymbols(out, decl.items); });
   }
-  return symbols;
+  return out.Finish();
+}
+
+json DocumentSymbols(Workspace& workspace, const json& params) {
+  return json::parse(DocumentSymbolsText(workspace, params));
 }
 
 // The compiled AST of the document when it is current and parsed cleanly: formatting it saves

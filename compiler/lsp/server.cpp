@@ -168,8 +168,10 @@ void Server::ReplyCached(const json& id, const std::string& method, const json& 
   std::string key = method + '\n' + params.at("textDocument").at("uri").get<std::string>();
   auto cached = cached_results_.find(key);
   if (cached == cached_results_.end()) {
-    std::optional<json> result = Request(method, params);
-    cached = cached_results_.emplace(key, diag::JsonText(*result, -1)).first;
+    std::string text = method == "textDocument/documentSymbol"
+                           ? DocumentSymbolsText(workspace_, params)
+                           : diag::JsonText(*Request(method, params), -1);
+    cached = cached_results_.emplace(key, std::move(text)).first;
   }
   // Both parts are serialized by the library; only the envelope is put together here.
   WriteMessage(out_fd_, R"({"jsonrpc":"2.0","id":)" + diag::JsonText(id, -1) + R"(,"result":)" +

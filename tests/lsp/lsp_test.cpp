@@ -245,6 +245,46 @@ TEST_F(LspTest, SymbolsCompletionAndFormatting) {
   EXPECT_NE(formatted.find("\n  trust a {\n"), std::string::npos) << formatted;
 }
 
+// The outline is written as text without a JSON tree (features.cpp, OutlineWriter): the
+// reply must still be the protocol's DocumentSymbol[], names escaped, "children" only where
+// there are some, "detail" only on declarations.
+TEST_F(LspTest, TheOutlineIsDocumentSymbolsWithEscapedNames) {
+  std::string text =
+      "param p = \"x\"\n"
+      "cert a { file \"certs/none.pem\" }\n"
+      "gateway g {\n"
+      "  trust a { for ssl }\n"
+      "  identity_provider idp {\n"
+      "    credentials x509\n"
+      "    user \"Zo\u00eb \\\"Q\\\"\" { dn \"CN=z\" }\n"
+      "  }\n"
+      "}\n";
+  std::string uri = PathToUri((dir_ / "outline.trust").string());
+  Open(uri, text);
+  json reply = client_.Request("textDocument/documentSymbol", {{"textDocument", {{"uri", uri}}}});
+  const json& symbols = reply["result"];
+  ASSERT_EQ(symbols.size(), 3u) << reply.dump();
+  EXPECT_EQ(symbols[0], json::parse(R"({"kind":14,"name":"p",
+      "range":{"start":{"line":0,"character":0},"end":{"line":0,"character":13}},
+      "selectionRange":{"start":{"line":0,"character":6},"end":{"line":0,"character":7}}})"));
+  EXPECT_EQ(symbols[1]["detail"], "certificate");
+  EXPECT_FALSE(symbols[1].contains("children"));
+  const json& gateway = symbols[2];
+  EXPECT_EQ(gateway["name"], "g");
+  EXPECT_EQ(gateway["kind"], 2);
+  EXPECT_EQ(gateway["selectionRange"], json::parse(R"({"start":{"line":2,"character":8},
+      "end":{"line":2,"character":9}})"));
+  ASSERT_EQ(gateway["children"].size(), 2u) << gateway.dump();
+  EXPECT_EQ(gateway["children"][0]["name"], "trust a");
+  EXPECT_FALSE(gateway["children"][0].contains("children"));
+  EXPECT_FALSE(gateway["children"][0].contains("detail"));
+  const json& provider = gateway["children"][1];
+  EXPECT_EQ(provider["name"], "identity_provider idp");
+  ASSERT_EQ(provider["children"].size(), 1u) << provider.dump();
+  EXPECT_EQ(provider["children"][0]["name"], "user \"Zo\u00eb \\\"Q\\\"\"");
+  EXPECT_EQ(provider["children"][0]["kind"], 8);
+}
+
 // The outline and the formatted text are kept between requests: an edit must replace them.
 TEST_F(LspTest, AnEditReplacesTheKeptOutlineAndFormatting) {
   Open(main_uri_, main_);
