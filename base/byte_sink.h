@@ -25,6 +25,16 @@ class StringSink : public ByteSink {
   std::string& out_;
 };
 
+// What `write` (a callable taking a ByteSink&) writes, as a string: the in-memory form of a
+// writer that normally streams (diff and the tests compare bundles as strings).
+template <typename Write>
+std::string WriteToString(Write write) {
+  std::string text;
+  StringSink sink(text);
+  write(sink);
+  return text;
+}
+
 // Holds back a run of "\n" until more text follows, so that the output can end in exactly one
 // newline however many the writer before it printed (Finish).
 class TrailingNewlines : public ByteSink {

@@ -61,10 +61,7 @@ void WriteManifest(const Manifest& manifest, base::ByteSink& out) {
 }
 
 std::string WriteManifest(const Manifest& manifest) {
-  std::string text;
-  base::StringSink out(text);
-  WriteManifest(manifest, out);
-  return text;
+  return base::WriteToString([&](base::ByteSink& out) { WriteManifest(manifest, out); });
 }
 
 }  // namespace trust::manifest

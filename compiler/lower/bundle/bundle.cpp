@@ -89,17 +89,13 @@ void WriteDeleteBundle(const ir::Program& program, const ir::Gateway& gateway,
 }
 
 std::string InstallBundle(const ir::Program& program, const ir::Gateway& gateway) {
-  std::string text;
-  base::StringSink out(text);
-  WriteInstallBundle(program, gateway, out);
-  return text;
+  return base::WriteToString(
+      [&](base::ByteSink& out) { WriteInstallBundle(program, gateway, out); });
 }
 
 std::string DeleteBundle(const ir::Program& program, const ir::Gateway& gateway) {
-  std::string text;
-  base::StringSink out(text);
-  WriteDeleteBundle(program, gateway, out);
-  return text;
+  return base::WriteToString(
+      [&](base::ByteSink& out) { WriteDeleteBundle(program, gateway, out); });
 }
 
 }  // namespace trust::lower::bundle

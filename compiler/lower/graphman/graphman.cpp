@@ -186,13 +186,6 @@ void Print(const Plan& plan, const Selection& selected, std::string_view action,
   out.Finish();
 }
 
-std::string PrintToString(const Plan& plan, const Selection& selected, std::string_view action) {
-  std::string text;
-  base::StringSink sink(text);
-  Print(plan, selected, action, sink);
-  return text;
-}
-
 Selection All(const Plan& plan) {
   Selection all;
   for (const PlannedEntity& entity : plan.entities) all.push_back(&entity);
@@ -227,17 +220,13 @@ void WriteDeleteBundle(const ir::Program& program, const ir::Gateway& gateway,
 }
 
 std::string InstallBundle(const ir::Program& program, const ir::Gateway& gateway) {
-  std::string text;
-  base::StringSink out(text);
-  WriteInstallBundle(program, gateway, out);
-  return text;
+  return base::WriteToString(
+      [&](base::ByteSink& out) { WriteInstallBundle(program, gateway, out); });
 }
 
 std::string DeleteBundle(const ir::Program& program, const ir::Gateway& gateway) {
-  std::string text;
-  base::StringSink out(text);
-  WriteDeleteBundle(program, gateway, out);
-  return text;
+  return base::WriteToString(
+      [&](base::ByteSink& out) { WriteDeleteBundle(program, gateway, out); });
 }
 
 std::string MigrationBundle(const ir::Program& old_program, const ir::Gateway& old_gateway,
@@ -254,7 +243,7 @@ std::string MigrationBundle(const ir::Program& old_program, const ir::Gateway& o
     if (!kept.contains(Key(entity))) gone.push_back(&entity);
   }
   // Provider references are indices into the old plan: resolve them there.
-  return PrintToString(plan, gone, "DELETE");
+  return base::WriteToString([&](base::ByteSink& out) { Print(plan, gone, "DELETE", out); });
 }
 
 }  // namespace trust::lower::graphman
