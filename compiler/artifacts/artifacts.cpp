@@ -42,7 +42,8 @@ std::string SumsLine(const std::string& path, const std::string& sha256) {
 // block and passes it on: the file gets large writes, SHA256SUMS the hash of what it got.
 class HashingSink : public base::ByteSink {
  public:
-  explicit HashingSink(base::ByteSink& out) : out_(out) { block_.reserve(kBlockBytes); }
+  // No reserve: most artifacts are certificates of a few hundred bytes.
+  explicit HashingSink(base::ByteSink& out) : out_(out) {}
   void Write(std::string_view bytes) override {
     block_.append(bytes);
     if (block_.size() >= kBlockBytes) PassOn();

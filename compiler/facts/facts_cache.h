@@ -130,8 +130,9 @@ class FactsCache {
   bool damaged_ = false;                   // the pack holds bytes that are no record
   std::unordered_map<std::string, std::shared_ptr<const x509::Certificate>> memory_;  // raw key
   std::unordered_map<std::string, bool> verdicts_;  // raw key of the pair -> signed
-  // (key, body) of what this process computed, not yet appended
-  std::string pending_;         // empty, or the magic line and the records made since Flush
+  // What this process computed, not yet appended: empty, or the magic line and the records
+  // made since the last Flush (a whole pack, so that a missing one is written as it stands).
+  std::string pending_;
   size_t pending_records_ = 0;  // how many
   size_t decoded_ = 0;
 };

@@ -312,10 +312,6 @@ std::string DocumentSymbolsText(Workspace& workspace, const json& params) {
   return out.Finish();
 }
 
-json DocumentSymbols(Workspace& workspace, const json& params) {
-  return json::parse(DocumentSymbolsText(workspace, params));
-}
-
 // The compiled AST of the document when it is current and parsed cleanly: formatting it saves
 // a parse of the whole file (a third of a formatting request on a 10,000-line file).
 const ast::Module* ParsedAst(Workspace& workspace, const Document& document) {

@@ -36,8 +36,7 @@ nlohmann::json RangeJson(const LineIndex& lines, source::SourceRange range);
 
 nlohmann::json Hover(Workspace& workspace, const nlohmann::json& params);
 nlohmann::json Definition(Workspace& workspace, const nlohmann::json& params);
-nlohmann::json DocumentSymbols(Workspace& workspace, const nlohmann::json& params);
-// The same outline as JSON text, written directly (what the server sends).
+// The outline (DocumentSymbol[]) as JSON text, written directly: the server keeps it as text.
 std::string DocumentSymbolsText(Workspace& workspace, const nlohmann::json& params);
 nlohmann::json Completion(Workspace& workspace, const nlohmann::json& params);
 nlohmann::json Formatting(Workspace& workspace, const nlohmann::json& params);

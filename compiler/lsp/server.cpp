@@ -147,7 +147,6 @@ std::optional<json> Server::Request(const std::string& method, const json& param
   if (dirty_) Publish();
   if (method == "textDocument/hover") return Hover(workspace_, params);
   if (method == "textDocument/definition") return Definition(workspace_, params);
-  if (method == "textDocument/documentSymbol") return DocumentSymbols(workspace_, params);
   if (method == "textDocument/completion") return Completion(workspace_, params);
   if (method == "textDocument/formatting") return Formatting(workspace_, params);
   if (method == "textDocument/references") return References(workspace_, params);
@@ -159,6 +158,9 @@ std::optional<json> Server::Request(const std::string& method, const json& param
   return std::nullopt;
 }
 
+// The two requests whose results are kept until the next analysis, as JSON text: the outline
+// is written as text directly (features.cpp, OutlineWriter), the formatting edits serialized by
+// the library.
 bool Server::IsCacheable(const std::string& method) {
   return method == "textDocument/documentSymbol" || method == "textDocument/formatting";
 }
@@ -170,10 +172,10 @@ void Server::ReplyCached(const json& id, const std::string& method, const json& 
   if (cached == cached_results_.end()) {
     std::string text = method == "textDocument/documentSymbol"
                            ? DocumentSymbolsText(workspace_, params)
-                           : diag::JsonText(*Request(method, params), -1);
+                           : diag::JsonText(Formatting(workspace_, params), -1);
     cached = cached_results_.emplace(key, std::move(text)).first;
   }
-  // Both parts are serialized by the library; only the envelope is put together here.
+  // Only the envelope is put together here; the id is serialized by the library.
   WriteMessage(out_fd_, R"({"jsonrpc":"2.0","id":)" + diag::JsonText(id, -1) + R"(,"result":)" +
                             cached->second + "}");
 }
