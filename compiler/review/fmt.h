@@ -23,6 +23,10 @@
 
 namespace trust::review {
 
+// True when `after` has the tokens of `before` in the same order and the same comments (blanks
+// at their ends aside): the lexer would see the same program, so only the layout differs.
+bool OnlyLayoutDiffers(std::string_view before, std::string_view after);
+
 // Formats a module parsed without syntax errors from `text`.
 std::string Format(const ast::Module& module, std::string_view text);
 
@@ -33,7 +37,9 @@ std::optional<std::string> FormatParsed(const ast::Module& module, std::string_v
 
 // Parses `text` (added to `sources` under `display_path`) and formats it. Returns nullopt when
 // the file has syntax errors (reported to `emitter`, *error left empty) or, defensively, when
-// the formatted text would not parse back with the same comments (*error says so).
+// the formatted text is not provably the same program with the same comments (*error says
+// so): either only the layout changed (OnlyLayoutDiffers) or, when code moved, the output
+// parses back to as many declarations with the same comments.
 std::optional<std::string> FormatSource(const std::string& display_path, std::string text,
                                         source::SourceManager& sources, diag::Emitter& emitter,
                                         std::string* error);

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <stdexcept>
+#include <utility>
 
 #include "tests/support/process.h"
 
@@ -53,6 +54,7 @@ void Client::SendRaw(const std::string& bytes) {
 std::optional<json> Client::Next() {
   std::string body;
   if (reader_->Read(kTimeoutMs, &body) != Reader::Status::kMessage) return std::nullopt;
+  received_ = std::chrono::steady_clock::now();
   json message = json::parse(body);
   if (message.value("method", "") == "textDocument/publishDiagnostics") {
     diagnostics_[message["params"]["uri"]] = message["params"]["diagnostics"];
@@ -70,15 +72,15 @@ json Client::Request(const std::string& method, const json& params) {
 json Client::Response(const json& id) {
   for (auto it = pending_.begin(); it != pending_.end(); ++it) {
     if ((*it)["id"] == id) {
-      json found = *it;
+      json found = std::move(*it);
       pending_.erase(it);
       return found;
     }
   }
   while (std::optional<json> message = Next()) {
     if (!message->contains("id") || message->contains("method")) continue;
-    if ((*message)["id"] == id) return *message;
-    pending_.push_back(*message);
+    if ((*message)["id"] == id) return std::move(*message);
+    pending_.push_back(std::move(*message));
   }
   throw std::runtime_error("no response to request " + id.dump());
 }

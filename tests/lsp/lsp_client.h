@@ -4,6 +4,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -38,6 +39,9 @@ class Client {
   int Stop();
   bool Alive();
   pid_t pid() const { return pid_; }
+  // When the last message read had arrived whole, before it was parsed: what the server's
+  // latency is measured to (a benchmark separates it from this client's own JSON parsing).
+  std::chrono::steady_clock::time_point received() const { return received_; }
 
  private:
   std::optional<nlohmann::json> Next();  // nullopt on timeout or end of output
@@ -49,6 +53,7 @@ class Client {
   int next_id_ = 1;
   std::map<std::string, nlohmann::json> diagnostics_;
   std::vector<nlohmann::json> pending_;  // responses read while waiting for something else
+  std::chrono::steady_clock::time_point received_;
 };
 
 }  // namespace trust::lsp::lsp_test

@@ -143,6 +143,55 @@ TEST(Fmt, StripsTrailingBlanksInComments) {
   EXPECT_EQ(Fmt("a.trust", text), "cert a { file \"a.pem\" }  // why\n\n/* one\n two\n */\n");
 }
 
+// The formatter's fast proof: the lexer's tokens, in order, and the comments must be equal.
+TEST(Fmt, OnlyLayoutDiffersComparesTokensNotBlanks) {
+  EXPECT_TRUE(review::OnlyLayoutDiffers("cert a {file \"x y\"}", "cert a {\n  file \"x y\"\n}\n"));
+  EXPECT_TRUE(review::OnlyLayoutDiffers("\xEF\xBB\xBFtrust a.b", "trust a . b\n"));
+  EXPECT_TRUE(review::OnlyLayoutDiffers("a // c \t\nb", "// c\na b"));  // a comment moved
+  EXPECT_TRUE(review::OnlyLayoutDiffers("/* x  \n y */ a", "a /* x\n y */"));
+
+  EXPECT_FALSE(review::OnlyLayoutDiffers("cert ab", "cert a b"));            // a name split
+  EXPECT_FALSE(review::OnlyLayoutDiffers("trust a for x", "trust afor x"));  // two joined
+  EXPECT_FALSE(review::OnlyLayoutDiffers("expiry warn_within 12d", "expiry warn_within 12 d"));
+  EXPECT_FALSE(review::OnlyLayoutDiffers("note \"a b\"", "note \"a  b\""));  // in a string
+  EXPECT_FALSE(review::OnlyLayoutDiffers("note \"a\\\" b\"", "note \"a\\\"  b\""));
+  EXPECT_FALSE(review::OnlyLayoutDiffers("a b", "b a"));
+  EXPECT_FALSE(review::OnlyLayoutDiffers("a {}", "a"));
+  EXPECT_FALSE(review::OnlyLayoutDiffers("a // c\n", "a\n"));  // a comment lost
+  EXPECT_FALSE(review::OnlyLayoutDiffers("a // c\n", "a // d\n"));
+  EXPECT_FALSE(review::OnlyLayoutDiffers("a /* c */ b", "a / * c * / b"));
+  EXPECT_FALSE(review::OnlyLayoutDiffers("a", "a // c\n"));  // a comment made up
+}
+
+// Every program is proven by the token comparison, except where the layout moves code: an
+// import or a param written after a declaration goes to the top (the parse proves those).
+TEST(Fmt, TheTokenProofCoversEveryProgramWhoseCodeStaysInPlace) {
+  std::vector<fs::path> files = RootPrograms();
+  for (const fs::path& fixture : FmtFixtures()) files.push_back(fixture);
+  size_t moved = 0;
+  for (const fs::path& file : files) {
+    SCOPED_TRACE(file.string());
+    std::string text = ReadText(file);
+    source::SourceManager sources;
+    diag::Emitter emitter;
+    source::FileId id = sources.Add(file.filename().string(), text);
+    ast::Module module = parse::Parse(sources.file(id), id, emitter);
+    uint32_t first_decl = module.decls.empty() ? UINT32_MAX : module.decls[0].range.begin;
+    uint32_t last_header = 0;
+    for (const auto& import : module.imports)
+      last_header = std::max(last_header, import.range.begin);
+    for (const auto& param : module.params) last_header = std::max(last_header, param.range.begin);
+    bool code_moves = last_header > first_decl ||
+                      (!module.params.empty() && !module.imports.empty() &&
+                       module.params[0].range.begin < module.imports.back().range.begin);
+    moved += code_moves ? 1 : 0;
+    std::optional<std::string> formatted = Fmt(file, text);
+    ASSERT_TRUE(formatted.has_value());
+    EXPECT_EQ(review::OnlyLayoutDiffers(text, *formatted), !code_moves);
+  }
+  EXPECT_LT(moved, files.size() / 4) << "most programs keep their code in place";
+}
+
 TEST(FmtCommand, CheckWriteAndStdout) {
   TempDir temp;
   std::string messy = "cert a {file \"a.pem\"}\n";
