@@ -283,6 +283,18 @@ std::map<std::string, std::string> ReadHashLines(const fs::path& file) {
   return by_path;
 }
 
+// The same, but every line must be one (SHA256SUMS as written, nothing else): false otherwise.
+bool ReadStrictHashLines(const fs::path& file, std::map<std::string, std::string>* by_path) {
+  std::ifstream in(file);
+  if (!in) return false;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.size() < 67 || line.compare(64, 2, "  ") != 0) return false;
+    by_path->emplace(line.substr(66), line.substr(0, 64));
+  }
+  return !in.bad();
+}
+
 PreviousBuild ReadPreviousBuild(const fs::path& dir) {
   PreviousBuild previous;
   if (dir.empty()) return previous;
@@ -630,13 +642,45 @@ bool WriteAtomically(const ArtifactSet& files, const std::string& dir, std::stri
 }
 
 bool WriteBuild(const std::vector<Artifact>& artifacts, const std::string& dir, BuildStats* stats,
-                source::PhaseTimes* timings, std::string* error) {
+                source::PhaseTimes* timings, std::string* error,
+                const std::optional<std::string>& build_record) {
   auto fill = [&](const PreviousBuild& previous, Staging& staging) {
     std::string inputs = InputsRecord(artifacts);
+    std::vector<Artifact> records = {Fixed(std::string(kInputsFile), inputs)};
+    if (build_record) records.push_back(Fixed(std::string(kBuildRecordFile), *build_record));
     return WriteTree(artifacts, previous, staging, stats, error) &&
-           WriteTree({Fixed(std::string(kInputsFile), inputs)}, previous, staging, nullptr, error);
+           WriteTree(records, previous, staging, nullptr, error);
   };
   return WriteStaged(dir, fill, timings, error);
+}
+
+std::optional<size_t> VerifyBuild(const std::string& dir) {
+  std::error_code ec;
+  if (!fs::is_directory(fs::symlink_status(dir, ec))) return std::nullopt;
+  std::map<std::string, std::string> sums;
+  if (!ReadStrictHashLines(fs::path(dir) / "SHA256SUMS", &sums) || sums.empty()) {
+    return std::nullopt;
+  }
+  size_t verified = 0;
+  fs::recursive_directory_iterator it(dir, ec), end;
+  for (; !ec && it != end; it.increment(ec)) {
+    fs::file_status status = it->symlink_status(ec);
+    if (ec) return std::nullopt;
+    if (fs::is_directory(status)) continue;
+    std::string path = it->path().lexically_relative(dir).generic_string();
+    bool record = path == "SHA256SUMS" || path == kInputsFile || path == kBuildRecordFile;
+    if (record && fs::is_regular_file(status)) continue;
+    auto listed = sums.find(path);
+    if (!fs::is_regular_file(status) || listed == sums.end()) return std::nullopt;
+    int fd = ::open(it->path().c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) return std::nullopt;
+    std::optional<std::string> actual = HashFile(fd);
+    ::close(fd);
+    if (actual != listed->second) return std::nullopt;
+    ++verified;
+  }
+  if (ec || verified != sums.size()) return std::nullopt;
+  return verified;
 }
 
 }  // namespace trust::artifacts

@@ -45,6 +45,16 @@ std::optional<std::string> MakeBytes(const Artifact& artifact, std::string* erro
 // artifact, and it only ever allows reuse of a file that still hashes to SHA256SUMS.
 inline constexpr std::string_view kInputsFile = ".trustc-inputs";
 
+// The file in the output directory recording what a clean build was made from as a whole (see
+// compiler/driver/up_to_date.h); like .trustc-inputs, a build record and not in SHA256SUMS.
+inline constexpr std::string_view kBuildRecordFile = ".trustc-build";
+
+// The number of artifacts in `dir` when it holds exactly the files its SHA256SUMS lists, each
+// a regular file (not a link) with the listed SHA-256, besides SHA256SUMS and the two build
+// records; nullopt otherwise (a file changed, missing or added, a link, a signature, no
+// SHA256SUMS). What a build that keeps `dir` as it is must first make sure of.
+std::optional<size_t> VerifyBuild(const std::string& dir);
+
 // Everything `trustc build` writes, in the order it writes it: bundles, manifests and
 // certificates for every gateway and keystore of the program, sorted by path, then SHA256SUMS
 // and, with a `sign_key`, SHA256SUMS.sig. Made lazily; SHA256SUMS records each artifact as it is
@@ -59,9 +69,10 @@ std::optional<ArtifactSet> Collect(const std::vector<Artifact>& artifacts, std::
 ArtifactSet Collect(const ir::Program& program, std::string_view generator);
 
 // `trustc build`: writes `artifacts` (a ListArtifacts list) one at a time, reusing those of
-// the build in `dir` whose input key is unchanged, then .trustc-inputs, all or nothing as
-// WriteAtomically does. A reusable file of the previous build that no longer hashes to its
-// SHA256SUMS is made again, and `notes` gets a line saying so.
+// the build in `dir` whose input key is unchanged, then .trustc-inputs and, when given, the
+// `build_record` (.trustc-build), all or nothing as WriteAtomically does. A reusable file of the
+// previous build that no longer hashes to its SHA256SUMS is made again, and `notes` gets a line
+// saying so.
 struct BuildStats {
   size_t reused = 0;  // artifacts linked from the previous build
   size_t made = 0;    // artifacts lowered (or copied) and written
@@ -70,7 +81,8 @@ struct BuildStats {
 // With `timings` (--timings), the time goes to "lower+write", "flush" (making the staged tree
 // durable) and "swap" (putting it in place and removing the previous build).
 bool WriteBuild(const std::vector<Artifact>& artifacts, const std::string& dir, BuildStats* stats,
-                source::PhaseTimes* timings, std::string* error);
+                source::PhaseTimes* timings, std::string* error,
+                const std::optional<std::string>& build_record = std::nullopt);
 
 // Detached signature of `data` with the PEM private key in `key_path` (RSA or EC, SHA-256), in
 // the form `openssl dgst -sha256 -sign` writes. On failure returns nullopt and sets *error.

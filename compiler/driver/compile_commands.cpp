@@ -6,6 +6,7 @@
 #include "base/version.h"
 #include "compiler/artifacts/artifacts.h"
 #include "compiler/driver/cli_support.h"
+#include "compiler/driver/up_to_date.h"
 
 namespace trust::driver {
 namespace {
@@ -45,9 +46,26 @@ struct BuildFlags {
   bool timings = false;
 };
 
+// When the output directory is up to date (driver/up_to_date.h), says so and returns true. Only
+// for text diagnostics: JSON and SARIF consumers get every note of a full build.
+bool KeepUpToDate(const BuildFlags& build, const CommonFlags& flags,
+                  const CompileOptions& options) {
+  if (flags.diagnostics_format != "text") return false;
+  auto check = [&] { return KeptUpToDate(options, build.out_dir); };
+  std::optional<KeptBuild> kept =
+      options.timings ? options.timings->Measure("up-to-date check", check) : check();
+  if (!kept || flags.quiet) return kept.has_value();
+  SummaryStream(flags) << build.file << ": 0 error(s), 0 warning(s), " << kept->notes
+                       << " note(s); " << build.out_dir << " is up to date (the " << kept->artifacts
+                       << " files SHA256SUMS lists were made from the same inputs"
+                       << (kept->notes > 0 ? "; `trustc check` shows the notes" : "") << ")\n";
+  return true;
+}
+
 // Compiles, then writes the artifacts one at a time into a staging directory that replaces the
 // output directory only when every file is written.
 int BuildWith(const BuildFlags& build, const CommonFlags& flags, const CompileOptions& options) {
+  if (KeepUpToDate(build, flags, options)) return 0;
   std::unique_ptr<Compilation> compilation = Compile(options);
   if (Report(*compilation, flags) || !compilation->program) return 1;
   // Parsing freed its syntax trees, but glibc keeps freed pages for reuse; hand them back so
@@ -57,7 +75,8 @@ int BuildWith(const BuildFlags& build, const CommonFlags& flags, const CompileOp
   std::string error;
   artifacts::BuildStats stats;
   bool written =
-      artifacts::WriteBuild(compilation->artifacts, build.out_dir, &stats, options.timings, &error);
+      artifacts::WriteBuild(compilation->artifacts, build.out_dir, &stats, options.timings, &error,
+                            MakeBuildRecord(*compilation, options));
   for (const std::string& note : stats.notes) std::cerr << "trustc: note: " << note << "\n";
   if (!written) {
     std::cerr << "trustc: error: " << error << "\n";

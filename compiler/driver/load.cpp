@@ -64,6 +64,7 @@ class Loader {
     Module module;
     module.display_path = options_.root_path;
     module.real_path = real;
+    module.named_path = root;
     module.display_dir = root.parent_path();
     Add(std::move(module), std::move(*text));
     LoadImports(0);
@@ -252,7 +253,8 @@ class Loader {
                     "standard library modules import only `std/` modules");
       return std::nullopt;
     }
-    fs::path real = RealPath(importer.real_path.parent_path() / path);
+    fs::path named = importer.real_path.parent_path() / path;
+    fs::path real = RealPath(named);
     fs::path display = (importer.display_dir / path).lexically_normal();
     if (!options_.allow_outside_root && !InsideRoot(program_.project_root, real)) {
       emitter_.Emit(diag::Kind::outside_root, import.path.range,
@@ -261,11 +263,11 @@ class Loader {
       return std::nullopt;
     }
     if (auto found = Existing(real.string(), import)) return Finish(found);
-    return LoadFile(real, display, import);
+    return LoadFile(named, real, display, import);
   }
 
-  std::optional<size_t> LoadFile(const fs::path& real, const fs::path& display,
-                                 const ast::Import& import) {
+  std::optional<size_t> LoadFile(const fs::path& named, const fs::path& real,
+                                 const fs::path& display, const ast::Import& import) {
     std::string error;
     std::optional<std::string> text = ReadSource(real, &error);
     if (!text) {
@@ -282,6 +284,7 @@ class Loader {
     Module module;
     module.display_path = display.generic_string();
     module.real_path = real;
+    module.named_path = named;
     module.display_dir = display.parent_path();
     size_t index = Add(std::move(module), std::move(*text));
     LoadImports(index);

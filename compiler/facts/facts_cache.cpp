@@ -472,8 +472,9 @@ fs::path FactsCache::DefaultDirectory() {
   return {};
 }
 
-x509::LoadResult FactsCache::Load(std::string_view file_bytes) {
+x509::LoadResult FactsCache::Load(std::string_view file_bytes, std::string* file_sha256) {
   std::string key = RawSha256(file_bytes);
+  if (file_sha256 != nullptr) *file_sha256 = base::Hex(key);
   if (auto it = memory_.find(key); it != memory_.end()) return it->second;
   if (!pack_read_) ReadPack();
   std::optional<std::string_view> body = BodyOnDisk(key);

@@ -5,6 +5,8 @@
 
 #include <array>
 #include <cstdint>
+#include <filesystem>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -194,9 +196,28 @@ struct Policy {
   std::map<std::string, RuleLevel> rule_levels;  // lint rule id -> level
 };
 
+// The build times at which every date rule decides as it did at the program's `build_time`
+// (both ends included): a build at any of them reports the same. `trustc build` keeps an
+// up-to-date output directory only inside it (compiler/driver/up_to_date.h).
+struct DateWindow {
+  int64_t from = std::numeric_limits<int64_t>::min();
+  int64_t until = std::numeric_limits<int64_t>::max();
+};
+
+// A certificate file as the program read it, for the up-to-date check: the path the compiler
+// resolved (a module's directory joined with the `file` text), where it led, and the SHA-256 of
+// the bytes read ("" when they were not read but remembered by a language-server session).
+struct CertFileRead {
+  std::filesystem::path named;
+  std::filesystem::path real;
+  std::string sha256;
+};
+
 struct Program {
   std::string root_source;  // the root file, relative to the project root
   int64_t build_time = 0;   // seconds since the epoch: --now, SOURCE_DATE_EPOCH or the clock
+  DateWindow dates;
+  std::vector<CertFileRead> cert_files;
   std::vector<Cert> certs;
   std::vector<Gateway> gateways;
   std::vector<Keystore> keystores;

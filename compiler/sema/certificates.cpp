@@ -68,8 +68,12 @@ std::optional<ir::CertId> Context::CertFor(const ast::Ref& ref, size_t m) {
 
 namespace {
 
-std::optional<std::shared_ptr<const x509::Certificate>> ReadCertificate(
-    Context& cx, const fs::path& path, const ast::Str& file, const std::string& expanded) {
+// Reads and decodes the certificate file at `path`; *file_sha256 gets the SHA-256 of its bytes.
+std::optional<std::shared_ptr<const x509::Certificate>> ReadCertificate(Context& cx,
+                                                                        const fs::path& path,
+                                                                        const ast::Str& file,
+                                                                        const std::string& expanded,
+                                                                        std::string* file_sha256) {
   std::string error;
   std::optional<std::string> bytes =
       base::ReadRegularFile(path, limits::kMaxCertificateBytes, &error);
@@ -83,7 +87,7 @@ std::optional<std::shared_ptr<const x509::Certificate>> ReadCertificate(
                     file.range, "cannot read certificate file " + shown + ": " + error);
     return std::nullopt;
   }
-  x509::LoadResult result = cx.cert_cache.Load(*bytes);
+  x509::LoadResult result = cx.cert_cache.Load(*bytes, file_sha256);
   if (const auto* failure = std::get_if<x509::LoadError>(&result)) {
     cx.emitter.Emit(LoadErrorKind(failure->kind), file.range,
                     "certificate file " + shown + ": " + failure->message);
@@ -145,9 +149,14 @@ void Context::LoadCertFile(const fs::path& named, const ast::Str& file, const st
                      " is outside the project root; pass --allow-outside-root to allow it");
   } else if (known != nullptr) {
     cert.certificate = known->certificate;
-  } else if (auto certificate = ReadCertificate(*this, real, file, expanded)) {
-    cert.certificate = *certificate;
-    if (stamp) options.session->Remember(named, *stamp, {real, *certificate});
+    out.cert_files.push_back({named, real, ""});  // not read now: no bytes to vouch for
+  } else {
+    std::string sha256;
+    if (auto certificate = ReadCertificate(*this, real, file, expanded, &sha256)) {
+      cert.certificate = *certificate;
+      out.cert_files.push_back({named, real, std::move(sha256)});
+      if (stamp) options.session->Remember(named, *stamp, {real, *certificate});
+    }
   }
 }
 

@@ -3,6 +3,7 @@
 // trust (there only) waives it; allows that waive nothing draw `unused_allow`.
 #include <algorithm>
 #include <cctype>
+#include <limits>
 
 #include "compiler/sema/context.h"
 #include "runtime/x509/dn.h"
@@ -30,20 +31,41 @@ std::optional<diag::Severity> LevelFor(const Context& cx, diag::Kind rule) {
 
 std::string CertLabel(const ir::Cert& cert) { return "certificate " + diag::Quote(cert.name); }
 
+// a - b, held at the ends of int64_t (dates from a hostile certificate may be anything).
+int64_t SaturatingSub(int64_t a, int64_t b) {
+  int64_t out = 0;
+  if (!__builtin_sub_overflow(a, b, &out)) return out;
+  return b > 0 ? std::numeric_limits<int64_t>::min() : std::numeric_limits<int64_t>::max();
+}
+
+// now > t. Every date rule decides through this, which narrows the program's window of build
+// times that decide alike to the side of `t` that `now` is on.
+bool IsAfter(ir::DateWindow& window, int64_t now, int64_t t) {
+  if (now > t) {
+    window.from = std::max(window.from, t + 1);  // t < now, so t + 1 does not overflow
+    return true;
+  }
+  window.until = std::min(window.until, t);
+  return false;
+}
+
 void LintValidity(Context& cx, const ir::Cert& cert) {
   const x509::CertFacts& facts = cert.certificate->facts();
   int64_t now = cx.out.build_time;
+  ir::DateWindow& window = cx.out.dates;
   std::string build = " (build time " + x509::FormatUtc(now) + ")";
-  if (facts.not_after < now) {
+  if (IsAfter(window, now, facts.not_after)) {
     ReportLint(cx, diag::Kind::expired, cert.range,
                CertLabel(cert) + " expired on " + x509::FormatUtc(facts.not_after) + build,
                {&cert.allows});
-  } else if (facts.not_before > now) {
+  } else if (!IsAfter(window, now, SaturatingSub(facts.not_before, 1))) {  // now < not_before
     ReportLint(
         cx, diag::Kind::not_yet_valid, cert.range,
         CertLabel(cert) + " is not valid before " + x509::FormatUtc(facts.not_before) + build,
         {&cert.allows});
-  } else if (facts.not_after - now < cx.out.policy.warn_within_days * kSecondsPerDay) {
+  } else if (IsAfter(
+                 window, now,
+                 SaturatingSub(facts.not_after, cx.out.policy.warn_within_days * kSecondsPerDay))) {
     ReportLint(cx, diag::Kind::expires_soon, cert.range,
                CertLabel(cert) + " expires on " + x509::FormatUtc(facts.not_after) + ", within " +
                    std::to_string(cx.out.policy.warn_within_days) + " days" + build,

@@ -24,8 +24,11 @@ namespace trust::sema {
 
 struct Module {
   ast::Module ast;
-  std::string display_path;           // as shown in diagnostics
-  std::filesystem::path real_path;    // resolved; empty for embedded stdlib modules
+  std::string display_path;         // as shown in diagnostics
+  std::filesystem::path real_path;  // resolved; empty for embedded stdlib modules
+  // What was resolved to real_path: the importing module's directory joined with the import's
+  // text (the root: the path given); empty for the standard library.
+  std::filesystem::path named_path;
   std::filesystem::path display_dir;  // display path of the directory, for relative imports
   bool is_stdlib = false;
   std::string stdlib_name;                // "layer7" for std/layer7

@@ -7,10 +7,12 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <sstream>
 
 #include "compiler/artifacts/artifacts.h"
+#include "tests/support/process.h"
 #include "tests/support/temp_tree.h"
 
 namespace trust {
@@ -223,6 +225,185 @@ TEST_F(BuildTest, ARebuildIsByteIdenticalToAColdBuild) {
   std::ofstream(bundle, std::ios::trunc) << text;
   ASSERT_EQ(Trustc("build main.trust -o " + Quoted(out), project), 0);
   EXPECT_TRUE(matches_cold_build()) << "after an artifact was tampered with";
+}
+
+// A build whose inputs did not change keeps the output directory as it is (its inode stays:
+// a build that writes replaces the directory as a whole); any change to what it was made from,
+// or to the directory itself, builds again, and the result is still a cold build's.
+class UpToDateTest : public BuildTest {
+ protected:
+  void SetUp() override {
+    project_ = CopyExample("p");
+    // A local module too, so that an imported file is among the inputs.
+    std::string main = test::ReadFile(project_ / "main.trust");
+    std::ofstream(project_ / "main.trust", std::ios::trunc) << "import \"./local/defs\"\n" << main;
+    fs::create_directories(project_ / "local");
+    std::ofstream(project_ / "local" / "defs.trust")
+        << "cert extra_ca {\n  file \"../certs/dev/gateway-ca.pem\"\n"
+        << "  allow unused_cert because \"for the next gateway\"\n}\n";
+  }
+
+  // Builds into out_, at a fixed time inside the example's certificates' validity unless
+  // `extra` gives one.
+  int Build(const std::string& extra = "") {
+    std::string now = extra.find("--now") == std::string::npos ? " --now 2030-01-01T00:00:00Z" : "";
+    return Trustc("build main.trust -o " + Quoted(out_) + now + " " + extra, project_);
+  }
+
+  static void Replace(const fs::path& file, const std::string& from, const std::string& to) {
+    std::string text = test::ReadFile(file);
+    size_t at = text.find(from);
+    ASSERT_NE(at, std::string::npos) << from;
+    text.replace(at, from.size(), to);
+    std::ofstream(file, std::ios::trunc) << text;
+  }
+
+  ino_t OutInode() const {
+    struct stat st {};
+    return ::stat(out_.c_str(), &st) == 0 ? st.st_ino : 0;
+  }
+
+  // Builds again; true when the directory was kept rather than written.
+  bool Kept(const std::string& extra = "") {
+    ino_t before = OutInode();
+    EXPECT_EQ(Build(extra), 0);
+    return OutInode() == before;
+  }
+
+  // What a build of `project` into ../out at `now` prints (both streams).
+  std::string Said(const std::string& now, const fs::path& project) {
+    test::ProcessResult result = test::RunProcess(
+        {TRUSTC_PATH, "build", "main.trust", "-o", "../out", "--now", now}, {.cwd = project});
+    return result.out + result.err;
+  }
+
+  bool MatchesAColdBuild(const std::string& extra = "") {
+    fs::path cold = tmp_ / ("cold-" + std::to_string(++cold_builds_));
+    EXPECT_EQ(Trustc("build main.trust -o " + Quoted(cold) + " --now 2030-01-01T00:00:00Z " + extra,
+                     project_),
+              0);
+    return ReadTree(out_) == ReadTree(cold);
+  }
+
+  fs::path project_;
+  fs::path out_ = tmp_ / "out";
+  int cold_builds_ = 0;
+};
+
+// An edit of layout or comments alone cannot change what is built: the directory is kept, and
+// it is still what a cold build of the edited sources writes.
+TEST_F(UpToDateTest, AnEditOfLayoutOrCommentsKeepsTheDirectory) {
+  ASSERT_EQ(Build(), 0);
+  Replace(project_ / "main.trust", "cert eta_server { file", "cert eta_server {\n  /* why */ file");
+  std::ofstream(project_ / "main.trust", std::ios::app) << "\n\n// a closing comment\n";
+  std::ofstream(project_ / "local" / "defs.trust", std::ios::app) << "/* more */";
+  EXPECT_TRUE(Kept());
+  EXPECT_TRUE(MatchesAColdBuild());
+  // The same edit inside a string is a change.
+  Replace(project_ / "main.trust", "\"API Gateway SSL\"", "\"API  Gateway SSL\"");
+  EXPECT_FALSE(Kept());
+  EXPECT_TRUE(MatchesAColdBuild());
+}
+
+TEST_F(UpToDateTest, AnUnchangedProjectKeepsTheDirectoryAndSaysSo) {
+  ASSERT_EQ(Build(), 0);
+  ASSERT_TRUE(fs::is_regular_file(out_ / ".trustc-build"));
+  auto before = ReadTree(out_);
+  EXPECT_TRUE(Kept());
+  EXPECT_EQ(ReadTree(out_), before);
+  std::string said = Said("2030-06-01T00:00:00Z", project_);
+  // The example's two notes (revocation off, on purpose) are counted, not repeated.
+  EXPECT_NE(said.find("2 note(s); ../out is up to date (the 8 files"), std::string::npos) << said;
+  EXPECT_EQ(said.find("revocation checking is off"), std::string::npos) << said;
+  // JSON and SARIF consumers get every diagnostic of a full build.
+  EXPECT_FALSE(Kept("--diagnostics-format json"));
+  EXPECT_TRUE(MatchesAColdBuild());
+  // The record names no absolute path: a copied project with its build stays up to date.
+  EXPECT_EQ(test::ReadFile(out_ / ".trustc-build").find(tmp_.string()), std::string::npos);
+  fs::path copy = tmp_ / "copy";
+  fs::create_directories(copy);
+  fs::copy(project_, copy / "p", fs::copy_options::recursive);
+  fs::copy(out_, copy / "out", fs::copy_options::recursive);
+  said = Said("2030-01-01T00:00:00Z", copy / "p");
+  EXPECT_NE(said.find("../out is up to date"), std::string::npos) << said;
+}
+
+TEST_F(UpToDateTest, EveryChangedInputBuildsAgain) {
+  const fs::path certs = project_ / "certs" / "dev";
+  const std::vector<std::pair<std::string, std::function<void()>>> changes = {
+      {"a token of the root",
+       [&] { Replace(project_ / "main.trust", "\"API Gateway SSL\"", "\"SSL\""); }},
+      {"a token of an imported module",
+       [&] { Replace(project_ / "local" / "defs.trust", "next gateway", "gateway after next"); }},
+      {"a certificate file",
+       [&] {
+         fs::copy_file(certs / "eta_server.pem", certs / "eta2_server.cer",
+                       fs::copy_options::overwrite_existing);
+       }},
+      {"a certificate path that now leads elsewhere (same bytes)",
+       [&] {
+         fs::copy_file(certs / "endpoint-ca.pem", certs / "endpoint-ca-copy.pem");
+         fs::remove(certs / "endpoint-ca.pem");
+         fs::create_symlink("endpoint-ca-copy.pem", certs / "endpoint-ca.pem");
+       }},
+      {"an artifact tampered with",
+       [&] {
+         std::ofstream(out_ / "gateways" / "api_gateway.install.bundle", std::ios::app) << " ";
+       }},
+      {"an artifact removed",
+       [&] { fs::remove(out_ / "keystores" / "connector_xpress.manifest.json"); }},
+      {"a file added to the directory", [&] { std::ofstream(out_ / "gateways" / "extra") << "x"; }},
+      {"an artifact replaced by a link to its own bytes",
+       [&] {
+         fs::path bundle = out_ / "gateways" / "api_gateway.delete.bundle";
+         fs::copy_file(bundle, tmp_ / "outside.bundle");
+         fs::remove(bundle);
+         fs::create_symlink(tmp_ / "outside.bundle", bundle);
+       }},
+      {"the build record damaged",
+       [&] { std::ofstream(out_ / ".trustc-build", std::ios::trunc) << "{\"format\": 1"; }},
+  };
+  ASSERT_EQ(Build(), 0);
+  for (const auto& [what, change] : changes) {
+    SCOPED_TRACE(what);
+    ASSERT_TRUE(Kept()) << "before the change";
+    change();
+    EXPECT_FALSE(Kept());
+    EXPECT_TRUE(MatchesAColdBuild());
+  }
+}
+
+TEST_F(UpToDateTest, OtherDefinesOrAnotherDateWindowBuildAgain) {
+  // A second stage with the same certificates: -D changes the files read, not only their bytes.
+  fs::copy(project_ / "certs" / "dev", project_ / "certs" / "prod");
+  ASSERT_EQ(Build(), 0);
+  EXPECT_FALSE(Kept("-D stage=prod"));
+  EXPECT_TRUE(Kept("-D stage=prod"));
+  EXPECT_FALSE(Kept());
+  // The example's certificates are valid from 2025 to 2065: any time from their notBefore to
+  // 30 days before their notAfter decides alike; a time after that warns that they expire.
+  EXPECT_TRUE(Kept("--now 2025-01-01T00:00:00Z"));
+  EXPECT_TRUE(Kept("--now 2064-12-01T00:00:00Z"));
+  std::string said = Said("2064-12-31T00:00:00Z", project_);
+  EXPECT_NE(said.find("expires on"), std::string::npos) << said;
+  // A build with warnings vouches for nothing: the next one reports them again.
+  EXPECT_FALSE(fs::exists(out_ / ".trustc-build"));
+  said = Said("2064-12-31T00:00:00Z", project_);
+  EXPECT_NE(said.find("expires on"), std::string::npos) << said;
+}
+
+TEST_F(UpToDateTest, ASignedBuildIsAlwaysMadeAgain) {
+  fs::path key = tmp_ / "key.pem";
+  ASSERT_EQ(Shell("openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out " +
+                  Quoted(key) + " 2>/dev/null"),
+            0);
+  ASSERT_EQ(Build("--sign-key " + Quoted(key)), 0);
+  EXPECT_FALSE(fs::exists(out_ / ".trustc-build"));
+  EXPECT_FALSE(Kept("--sign-key " + Quoted(key)));
+  // Nor does an unsigned build keep a signed directory: SHA256SUMS.sig is not its to keep.
+  ASSERT_EQ(Build("--sign-key " + Quoted(key)), 0);
+  EXPECT_FALSE(Kept());
+  EXPECT_FALSE(fs::exists(out_ / "SHA256SUMS.sig"));
 }
 
 TEST(WriteAtomically, AFailureWhileWritingLeavesNoPartialDirectory) {

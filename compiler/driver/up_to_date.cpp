@@ -1,0 +1,179 @@
+#include "compiler/driver/up_to_date.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "base/build_id.h"
+#include "base/digest.h"
+#include "base/file_read.h"
+#include "base/version.h"
+#include "compiler/limits.h"
+#include "compiler/parse/lexical_form.h"
+
+namespace trust::driver {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+constexpr int kRecordFormat = 1;
+// Every file of the record is read under one limit, the larger of the two the compiler uses:
+// a file grown past its own limit no longer hashes the same, which is enough to build.
+constexpr size_t kReadLimit = std::max(limits::kMaxSourceBytes, limits::kMaxCertificateBytes);
+// A record is a few lines per file read; a larger one is not ours.
+constexpr size_t kMaxRecordBytes = 64 * 1024 * 1024;
+
+bool Eligible(const CompileOptions& options) {
+  return options.sign_key.empty() && !options.stdlib_dir && !options.allow_outside_root &&
+         options.overlay == nullptr && options.session == nullptr && !options.partial;
+}
+
+// Everything besides the files read that decides what a build writes. Paths are not in it:
+// the record names files relative to the project root, and a build is the same wherever the
+// project is (a copied project with its output directory stays up to date).
+std::string Key(const CompileOptions& options, const fs::path& root_file) {
+  json key = {{"trustc", TRUST_VERSION},
+              {"build_id", base::ExecutableBuildId()},
+              {"root_file", root_file.filename().string()},
+              {"defines", options.defines},
+              {"no_baseline", options.no_baseline}};
+  return base::Sha256Hex(key.dump());
+}
+
+// The root file as the loader resolves it.
+fs::path RootFile(const CompileOptions& options) {
+  std::error_code ec;
+  return fs::weakly_canonical(fs::absolute(options.root_path, ec), ec);
+}
+
+// A module counts by its lexical form (a change of layout or comments compiles alike), a
+// certificate file by its bytes.
+enum class Content { kSource, kCertificate };
+
+std::string ContentSha256(std::string_view bytes, Content content) {
+  return base::Sha256Hex(content == Content::kSource ? parse::LexicalForm(bytes)
+                                                     : std::string(bytes));
+}
+
+std::optional<std::string> FileSha256(const fs::path& path, Content content) {
+  std::string reason;
+  std::optional<std::string> bytes = base::ReadRegularFile(path.string(), kReadLimit, &reason);
+  if (!bytes) return std::nullopt;
+  return ContentSha256(*bytes, content);
+}
+
+// [named, real, sha256] with both paths relative to the project root (lexically: `named` keeps
+// its `..` and links for resolving again), or nullopt when one is not under the root.
+std::optional<json> FileEntry(const fs::path& root, const fs::path& named, const fs::path& real,
+                              const std::string& sha256) {
+  fs::path named_relative = named.lexically_relative(root);
+  fs::path real_relative = real.lexically_relative(root);
+  if (sha256.empty() || named_relative.empty() || real_relative.empty() ||
+      *real_relative.begin() == "..") {
+    return std::nullopt;
+  }
+  return json::array({named_relative.generic_string(), real_relative.generic_string(), sha256});
+}
+
+// Resolves [named, real, sha256] again: the named path must still lead to the same real file,
+// with the same content.
+bool StillTheSame(const fs::path& root, const json& entry, Content content) {
+  if (!entry.is_array() || entry.size() != 3 || !entry[0].is_string() || !entry[1].is_string() ||
+      !entry[2].is_string()) {
+    return false;
+  }
+  fs::path real = root / entry[1].get<std::string>();
+  if (sema::RealPath(root / entry[0].get<std::string>()) != real) return false;
+  return FileSha256(real, content) == entry[2].get<std::string>();
+}
+
+bool AllStillTheSame(const fs::path& root, const json& entries, Content content) {
+  return entries.is_array() &&
+         std::all_of(entries.begin(), entries.end(),
+                     [&](const json& entry) { return StillTheSame(root, entry, content); });
+}
+
+std::optional<json> ReadRecord(const std::string& out_dir) {
+  std::string reason;
+  std::optional<std::string> text =
+      base::ReadRegularFile((fs::path(out_dir) / artifacts::kBuildRecordFile).string(),
+                            kMaxRecordBytes, &reason, base::Links::kRefuse);
+  if (!text) return std::nullopt;
+  json record = json::parse(*text, nullptr, /*allow_exceptions=*/false);
+  if (!record.is_object() || record.value("format", 0) != kRecordFormat) return std::nullopt;
+  return record;
+}
+
+bool InsideDates(const json& record, int64_t build_time) {
+  const json& dates = record["dates"];
+  return dates.is_array() && dates.size() == 2 && dates[0].is_number_integer() &&
+         dates[1].is_number_integer() && dates[0].get<int64_t>() <= build_time &&
+         build_time <= dates[1].get<int64_t>();
+}
+
+}  // namespace
+
+std::optional<std::string> MakeBuildRecord(const Compilation& compilation,
+                                           const CompileOptions& options) {
+  if (!Eligible(options) || !compilation.program || !compilation.loaded) return std::nullopt;
+  size_t notes = 0;
+  for (const diag::Diagnostic& diagnostic : compilation.emitter.diagnostics()) {
+    if (diagnostic.severity != diag::Severity::Note) return std::nullopt;
+    ++notes;
+  }
+  const sema::LoadedProgram& loaded = *compilation.loaded;
+  const fs::path& root = loaded.project_root;
+  json modules = json::array();
+  for (size_t i = 1; i < loaded.modules.size(); ++i) {
+    const sema::Module& module = loaded.modules[i];
+    if (module.is_stdlib) continue;  // part of this trustc, which the key names
+    std::string sha256 =
+        ContentSha256(compilation.sources.file(module.ast.file).text(), Content::kSource);
+    auto entry = FileEntry(root, module.named_path, module.real_path, sha256);
+    if (!entry) return std::nullopt;
+    modules.push_back(std::move(*entry));
+  }
+  json certificates = json::array();
+  for (const ir::CertFileRead& read : compilation.program->cert_files) {
+    auto entry = FileEntry(root, read.named, read.real, read.sha256);
+    if (!entry) return std::nullopt;
+    certificates.push_back(std::move(*entry));
+  }
+  const sema::Module& root_module = loaded.modules[0];
+  json record = {
+      {"format", kRecordFormat},
+      {"key", Key(options, root_module.real_path)},
+      {"dates", {compilation.program->dates.from, compilation.program->dates.until}},
+      {"root", ContentSha256(compilation.sources.file(root_module.ast.file).text(),
+                             Content::kSource)},
+      {"modules", std::move(modules)},
+      {"certificates", std::move(certificates)},
+      {"notes", notes}};
+  return record.dump(1) + "\n";
+}
+
+std::optional<KeptBuild> KeptUpToDate(const CompileOptions& options, const std::string& out_dir) {
+  if (!Eligible(options)) return std::nullopt;
+  std::optional<json> record = ReadRecord(out_dir);
+  fs::path root_file = RootFile(options);
+  if (!record || record->value("key", "") != Key(options, root_file) ||
+      !InsideDates(*record, options.build_time)) {
+    return std::nullopt;
+  }
+  // The loader reads the root through the path given, like this.
+  std::optional<std::string> root_sha256 = FileSha256(options.root_path, Content::kSource);
+  fs::path root = root_file.parent_path();
+  if (!root_sha256 || record->value("root", "") != *root_sha256 ||
+      !AllStillTheSame(root, (*record)["modules"], Content::kSource) ||
+      !AllStillTheSame(root, (*record)["certificates"], Content::kCertificate)) {
+    return std::nullopt;
+  }
+  const json& notes = (*record)["notes"];
+  if (!notes.is_number_unsigned()) return std::nullopt;
+  std::optional<size_t> artifacts = artifacts::VerifyBuild(out_dir);
+  if (!artifacts) return std::nullopt;
+  return KeptBuild{*artifacts, notes.get<size_t>()};
+}
+
+}  // namespace trust::driver
