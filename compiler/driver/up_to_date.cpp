@@ -89,9 +89,9 @@ bool StillTheSame(const fs::path& root, const json& entry, Content content) {
 }
 
 bool AllStillTheSame(const fs::path& root, const json& entries, Content content) {
-  return entries.is_array() &&
-         std::all_of(entries.begin(), entries.end(),
-                     [&](const json& entry) { return StillTheSame(root, entry, content); });
+  return entries.is_array() && std::all_of(entries.begin(), entries.end(), [&](const json& entry) {
+           return StillTheSame(root, entry, content);
+         });
 }
 
 std::optional<json> ReadRecord(const std::string& out_dir) {
@@ -141,15 +141,14 @@ std::optional<std::string> MakeBuildRecord(const Compilation& compilation,
     certificates.push_back(std::move(*entry));
   }
   const sema::Module& root_module = loaded.modules[0];
-  json record = {
-      {"format", kRecordFormat},
-      {"key", Key(options, root_module.real_path)},
-      {"dates", {compilation.program->dates.from, compilation.program->dates.until}},
-      {"root", ContentSha256(compilation.sources.file(root_module.ast.file).text(),
-                             Content::kSource)},
-      {"modules", std::move(modules)},
-      {"certificates", std::move(certificates)},
-      {"notes", notes}};
+  json record = {{"format", kRecordFormat},
+                 {"key", Key(options, root_module.real_path)},
+                 {"dates", {compilation.program->dates.from, compilation.program->dates.until}},
+                 {"root", ContentSha256(compilation.sources.file(root_module.ast.file).text(),
+                                        Content::kSource)},
+                 {"modules", std::move(modules)},
+                 {"certificates", std::move(certificates)},
+                 {"notes", notes}};
   return record.dump(1) + "\n";
 }
 

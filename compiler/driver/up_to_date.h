@@ -11,9 +11,9 @@
 // a time inside the window resolves and hashes each of those files again; when all lead to the
 // same files with the same bytes and the directory still holds exactly what its SHA256SUMS
 // lists (artifacts::VerifyBuild), it is kept as it is: nothing is parsed, checked, lowered or
-// written. Anything else (a changed token or certificate byte, a path that now leads elsewhere, a file added to,
-// changed in or missing from the directory, an unreadable record) means a full build, which
-// writes a new record or none.
+// written. Anything else (a changed token or certificate byte, a path that now leads elsewhere, a
+// file added to, changed in or missing from the directory, an unreadable record) means a full
+// build, which writes a new record or none.
 #pragma once
 
 #include <optional>
@@ -25,7 +25,8 @@ namespace trust::driver {
 
 // The .trustc-build text for a build of `compilation`, or nullopt when the build cannot vouch
 // for everything it was made from or should be reported again: an error or a warning (a note,
-// which marks a choice the program made on purpose, is counted), --sign-key (a signature is made anew),
+// which marks a choice the program made on purpose, is counted), --sign-key (a signature is made
+// anew),
 // --stdlib or --allow-outside-root (files outside the project), a language-server session or
 // an editor overlay (bytes not read from disk).
 std::optional<std::string> MakeBuildRecord(const Compilation& compilation,

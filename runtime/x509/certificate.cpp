@@ -187,18 +187,33 @@ std::optional<std::string_view> FirstInteger(std::string_view der) {
   return std::string_view(reinterpret_cast<const char*>(p), static_cast<size_t>(length));
 }
 
-// Bits of a named curve (its order, as EVP_PKEY_get_bits reports), remembered per curve.
-int CurveBits(int curve_nid) {
+// A named curve, made once per curve and never freed (a handful at most); nullptr when OpenSSL
+// does not know it. Groups are only read once made, so threads may share them.
+const EC_GROUP* CurveGroup(int curve_nid) {
   static std::mutex mutex;
-  static std::map<int, int> bits;
+  static std::map<int, const EC_GROUP*> groups;
   std::lock_guard lock(mutex);
-  auto it = bits.find(curve_nid);
-  if (it != bits.end()) return it->second;
-  EC_GROUP* group = EC_GROUP_new_by_curve_name(curve_nid);
-  int order_bits = group == nullptr ? 0 : EC_GROUP_order_bits(group);
-  EC_GROUP_free(group);
+  auto [it, inserted] = groups.try_emplace(curve_nid, nullptr);
+  if (inserted) {
+    it->second = EC_GROUP_new_by_curve_name(curve_nid);
+    ERR_clear_error();
+  }
+  return it->second;
+}
+
+// Bits of the EC public key `point` on `curve_nid` (the curve's order, as EVP_PKEY_get_bits
+// reports), or 0 when OpenSSL would not decode it: an unknown curve, or a point that is not on
+// the curve or not of the curve's length.
+int EcKeyBits(int curve_nid, std::string_view point) {
+  const EC_GROUP* group = CurveGroup(curve_nid);
+  if (group == nullptr) return 0;
+  std::unique_ptr<EC_POINT, decltype(&EC_POINT_free)> decoded(EC_POINT_new(group), EC_POINT_free);
+  bool valid =
+      decoded != nullptr &&
+      EC_POINT_oct2point(group, decoded.get(), reinterpret_cast<const unsigned char*>(point.data()),
+                         point.size(), nullptr) == 1;
   ERR_clear_error();
-  return bits[curve_nid] = order_bits;
+  return valid ? EC_GROUP_order_bits(group) : 0;
 }
 
 // Key type and size read from the SubjectPublicKeyInfo itself: decoding the key through the
@@ -231,9 +246,11 @@ bool KeyFactsFromSpki(X509* x509, CertFacts* facts) {
     case NID_X9_62_id_ecPublicKey:
       if (parameter_type != V_ASN1_OBJECT) return false;  // explicit curve parameters
       curve = static_cast<const ASN1_OBJECT*>(parameter);
+      // Uncompressed or compressed points only; hybrid ones (rare) go to OpenSSL.
+      if (bits.empty() || (bits[0] != 4 && bits[0] != 2 && bits[0] != 3)) return false;
       facts->key_type = KeyType::kEc;
-      facts->key_bits = CurveBits(OBJ_obj2nid(curve));
-      return facts->key_bits > 0 && !bits.empty() && (bits[0] == 4 || bits[0] == 2 || bits[0] == 3);
+      facts->key_bits = EcKeyBits(OBJ_obj2nid(curve), bits);
+      return facts->key_bits > 0;
     case NID_ED25519:
       facts->key_type = KeyType::kEd25519;
       facts->key_bits = 253;  // as EVP_PKEY_get_bits reports

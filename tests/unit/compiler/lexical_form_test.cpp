@@ -10,7 +10,7 @@ namespace {
 TEST(LexicalForm, BlanksCommentsAndByteOrderMarksAreOneSpace) {
   EXPECT_EQ(LexicalForm("cert a {\n  file \"x.pem\"  // where\n}\n"), "cert a { file \"x.pem\" }");
   EXPECT_EQ(LexicalForm("\xEF\xBB\xBF  cert/* old */a\r\n{\t}"), "cert a { }");
-  EXPECT_EQ(LexicalForm("a/**/b"), "a b");   // a comment separates tokens as a blank does
+  EXPECT_EQ(LexicalForm("a/**/b"), "a b");  // a comment separates tokens as a blank does
   EXPECT_EQ(LexicalForm("a/*x*/ /*y*/b"), "a b");
   EXPECT_EQ(LexicalForm("// only a comment\n"), "");
 }
