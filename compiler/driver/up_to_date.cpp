@@ -63,17 +63,19 @@ std::optional<std::string> FileSha256(const fs::path& path, Content content) {
   return ContentSha256(*bytes, content);
 }
 
-// [named, real, sha256] with both paths relative to the project root (lexically: `named` keeps
-// its `..` and links for resolving again), or nullopt when one is not under the root.
-std::optional<json> FileEntry(const fs::path& root, const fs::path& named, const fs::path& real,
+// [named, real, sha256] from paths relative to the project root (lexically: `named` keeps its
+// `..` and links for resolving again), or nullopt when one is empty or `real` is not under the
+// root.
+std::optional<json> FileEntry(const std::string& named, const std::string& real,
                               const std::string& sha256) {
-  fs::path named_relative = named.lexically_relative(root);
-  fs::path real_relative = real.lexically_relative(root);
-  if (sha256.empty() || named_relative.empty() || real_relative.empty() ||
-      *real_relative.begin() == "..") {
+  if (named.empty() || real.empty() || real == ".." || real.starts_with("../")) {
     return std::nullopt;
   }
-  return json::array({named_relative.generic_string(), real_relative.generic_string(), sha256});
+  return json::array({named, real, sha256});
+}
+
+std::string Relative(const fs::path& path, const fs::path& root) {
+  return path.lexically_relative(root).generic_string();
 }
 
 // Resolves [named, real, sha256] again: the named path must still lead to the same real file,
@@ -130,13 +132,16 @@ std::optional<std::string> MakeBuildRecord(const Compilation& compilation,
     if (module.is_stdlib) continue;  // part of this trustc, which the key names
     std::string sha256 =
         ContentSha256(compilation.sources.file(module.ast.file).text(), Content::kSource);
-    auto entry = FileEntry(root, module.named_path, module.real_path, sha256);
+    auto entry =
+        FileEntry(Relative(module.named_path, root), Relative(module.real_path, root), sha256);
     if (!entry) return std::nullopt;
     modules.push_back(std::move(*entry));
   }
   json certificates = json::array();
   for (const ir::CertFileRead& read : compilation.program->cert_files) {
-    auto entry = FileEntry(root, read.named, read.real, read.sha256);
+    if (!read.read) return std::nullopt;  // no bytes to vouch for
+    auto entry =
+        FileEntry(read.named.empty() ? read.real : read.named, read.real, base::Hex(read.sha256));
     if (!entry) return std::nullopt;
     certificates.push_back(std::move(*entry));
   }

@@ -472,9 +472,10 @@ fs::path FactsCache::DefaultDirectory() {
   return {};
 }
 
-x509::LoadResult FactsCache::Load(std::string_view file_bytes, std::string* file_sha256) {
+x509::LoadResult FactsCache::Load(std::string_view file_bytes,
+                                  std::array<uint8_t, 32>* file_sha256) {
   std::string key = RawSha256(file_bytes);
-  if (file_sha256 != nullptr) *file_sha256 = base::Hex(key);
+  if (file_sha256 != nullptr) std::memcpy(file_sha256->data(), key.data(), file_sha256->size());
   if (auto it = memory_.find(key); it != memory_.end()) return it->second;
   if (!pack_read_) ReadPack();
   std::optional<std::string_view> body = BodyOnDisk(key);

@@ -89,8 +89,9 @@ class FactsCache {
   static std::filesystem::path DefaultDirectory();
 
   // ParseCertificate(file_bytes), served from the cache when possible. With `file_sha256`, also
-  // the SHA-256 of the bytes (hex), which the cache computes for its key anyway.
-  x509::LoadResult Load(std::string_view file_bytes, std::string* file_sha256 = nullptr);
+  // the SHA-256 of the bytes, which the cache computes for its key anyway.
+  x509::LoadResult Load(std::string_view file_bytes,
+                        std::array<uint8_t, 32>* file_sha256 = nullptr);
 
   // certificate.IsSignedBy(issuer), remembered like the facts: checking a signature decodes
   // both certificates, which a warm build should not pay for again.

@@ -5,7 +5,6 @@
 
 #include <array>
 #include <cstdint>
-#include <filesystem>
 #include <limits>
 #include <map>
 #include <memory>
@@ -204,13 +203,16 @@ struct DateWindow {
   int64_t until = std::numeric_limits<int64_t>::max();
 };
 
-// A certificate file as the program read it, for the up-to-date check: the path the compiler
-// resolved (a module's directory joined with the `file` text), where it led, and the SHA-256 of
-// the bytes read ("" when they were not read but remembered by a language-server session).
+// A certificate file as the program read it, for the up-to-date check; one per certificate, so
+// kept small (a 100,000-certificate program holds 100,000 of them).
 struct CertFileRead {
-  std::filesystem::path named;
-  std::filesystem::path real;
-  std::string sha256;
+  // The path the compiler resolved (a module's directory joined with the `file` text) relative
+  // to the project root, lexically: "" when it is `real`, as it is unless a link or `..` led
+  // elsewhere.
+  std::string named;
+  std::string real;                  // where it led, relative to the project root ('/'-separated)
+  bool read = false;                 // false when a language-server session remembered it instead
+  std::array<uint8_t, 32> sha256{};  // of the bytes read
 };
 
 struct Program {

@@ -69,11 +69,9 @@ std::optional<ir::CertId> Context::CertFor(const ast::Ref& ref, size_t m) {
 namespace {
 
 // Reads and decodes the certificate file at `path`; *file_sha256 gets the SHA-256 of its bytes.
-std::optional<std::shared_ptr<const x509::Certificate>> ReadCertificate(Context& cx,
-                                                                        const fs::path& path,
-                                                                        const ast::Str& file,
-                                                                        const std::string& expanded,
-                                                                        std::string* file_sha256) {
+std::optional<std::shared_ptr<const x509::Certificate>> ReadCertificate(
+    Context& cx, const fs::path& path, const ast::Str& file, const std::string& expanded,
+    std::array<uint8_t, 32>* file_sha256) {
   std::string error;
   std::optional<std::string> bytes =
       base::ReadRegularFile(path, limits::kMaxCertificateBytes, &error);
@@ -131,6 +129,12 @@ void CheckDn(Context& cx, const ast::Item& item, const std::string& expected,
 
 }  // namespace
 
+// ir::CertFileRead::named: `named` relative to the project root, "" when that is `real`.
+std::string Context::RelativeNamed(const fs::path& named, const fs::path& real) const {
+  if (named == real) return "";
+  return named.lexically_relative(program.project_root).generic_string();
+}
+
 // Resolves `named` (the module's directory joined with the expanded `file` string), keeps it
 // inside the project root and reads the certificate into `cert`; with a session, a file
 // unchanged since the last check is not resolved or read again.
@@ -149,12 +153,12 @@ void Context::LoadCertFile(const fs::path& named, const ast::Str& file, const st
                      " is outside the project root; pass --allow-outside-root to allow it");
   } else if (known != nullptr) {
     cert.certificate = known->certificate;
-    out.cert_files.push_back({named, real, ""});  // not read now: no bytes to vouch for
+    out.cert_files.push_back({RelativeNamed(named, real), cert.file});  // not read: not `read`
   } else {
-    std::string sha256;
-    if (auto certificate = ReadCertificate(*this, real, file, expanded, &sha256)) {
+    ir::CertFileRead read{RelativeNamed(named, real), cert.file, true};
+    if (auto certificate = ReadCertificate(*this, real, file, expanded, &read.sha256)) {
       cert.certificate = *certificate;
-      out.cert_files.push_back({named, real, std::move(sha256)});
+      out.cert_files.push_back(std::move(read));
       if (stamp) options.session->Remember(named, *stamp, {real, *certificate});
     }
   }

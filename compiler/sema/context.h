@@ -82,6 +82,8 @@ class Context {
   std::optional<ir::CertId> CertFor(const ast::Ref& ref, size_t module);
   void LoadCertFile(const std::filesystem::path& named, const ast::Str& file,
                     const std::string& expanded, ir::Cert& cert);
+  std::string RelativeNamed(const std::filesystem::path& named,
+                            const std::filesystem::path& real) const;
   std::vector<bool> cert_used;
   // Certificate facts by content: each distinct file is decoded at most once (facts_cache.h).
   // The session's when there is one, else this check's own.
