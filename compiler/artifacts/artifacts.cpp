@@ -643,13 +643,16 @@ bool WriteAtomically(const ArtifactSet& files, const std::string& dir, std::stri
 
 bool WriteBuild(const std::vector<Artifact>& artifacts, const std::string& dir, BuildStats* stats,
                 source::PhaseTimes* timings, std::string* error,
-                const std::optional<std::string>& build_record) {
+                const std::function<std::optional<std::string>()>& build_record) {
   auto fill = [&](const PreviousBuild& previous, Staging& staging) {
+    // Fixed artifacts refer to their text: both records stay here until written.
     std::string inputs = InputsRecord(artifacts);
+    if (!WriteTree(artifacts, previous, staging, stats, error)) return false;
+    // Made only now, so that it does not add to the artifacts' peak.
+    std::optional<std::string> build = build_record ? build_record() : std::nullopt;
     std::vector<Artifact> records = {Fixed(std::string(kInputsFile), inputs)};
-    if (build_record) records.push_back(Fixed(std::string(kBuildRecordFile), *build_record));
-    return WriteTree(artifacts, previous, staging, stats, error) &&
-           WriteTree(records, previous, staging, nullptr, error);
+    if (build) records.push_back(Fixed(std::string(kBuildRecordFile), *build));
+    return WriteTree(records, previous, staging, nullptr, error);
   };
   return WriteStaged(dir, fill, timings, error);
 }

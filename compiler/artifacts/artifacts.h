@@ -69,9 +69,9 @@ std::optional<ArtifactSet> Collect(const std::vector<Artifact>& artifacts, std::
 ArtifactSet Collect(const ir::Program& program, std::string_view generator);
 
 // `trustc build`: writes `artifacts` (a ListArtifacts list) one at a time, reusing those of
-// the build in `dir` whose input key is unchanged, then .trustc-inputs and, when given, the
-// `build_record` (.trustc-build), all or nothing as WriteAtomically does. A reusable file of the
-// previous build that no longer hashes to its SHA256SUMS is made again, and `notes` gets a line
+// the build in `dir` whose input key is unchanged, then .trustc-inputs and what `build_record`
+// makes, if anything (.trustc-build), all or nothing as WriteAtomically does. A reusable file of
+// the previous build that no longer hashes to its SHA256SUMS is made again, and `notes` gets a line
 // saying so.
 struct BuildStats {
   size_t reused = 0;  // artifacts linked from the previous build
@@ -82,7 +82,7 @@ struct BuildStats {
 // durable) and "swap" (putting it in place and removing the previous build).
 bool WriteBuild(const std::vector<Artifact>& artifacts, const std::string& dir, BuildStats* stats,
                 source::PhaseTimes* timings, std::string* error,
-                const std::optional<std::string>& build_record = std::nullopt);
+                const std::function<std::optional<std::string>()>& build_record = {});
 
 // Detached signature of `data` with the PEM private key in `key_path` (RSA or EC, SHA-256), in
 // the form `openssl dgst -sha256 -sign` writes. On failure returns nullopt and sets *error.

@@ -76,7 +76,7 @@ int BuildWith(const BuildFlags& build, const CommonFlags& flags, const CompileOp
   artifacts::BuildStats stats;
   bool written =
       artifacts::WriteBuild(compilation->artifacts, build.out_dir, &stats, options.timings, &error,
-                            MakeBuildRecord(*compilation, options));
+                            [&] { return MakeBuildRecord(*compilation, options); });
   for (const std::string& note : stats.notes) std::cerr << "trustc: note: " << note << "\n";
   if (!written) {
     std::cerr << "trustc: error: " << error << "\n";
