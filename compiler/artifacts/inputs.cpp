@@ -2,6 +2,7 @@
 
 #include <cstdint>
 
+#include "base/build_id.h"
 #include "base/version.h"
 #include "compiler/artifacts/sha256.h"
 
@@ -26,7 +27,10 @@ static_assert(sizeof(ir::RevocationCheck) == 120, "update Add(ir::RevocationChec
 class Hasher {
  public:
   explicit Hasher(const ir::Program& program) : program_(program) {
+    // This trustc: its version, and its build ID, which tells two builds under one version
+    // apart (a development build, a patched package).
     Text("trustc " TRUST_VERSION);
+    Text(base::ExecutableBuildId());
     Text(program.root_source);  // bundles name it in their comment
   }
 

@@ -2,7 +2,7 @@
 // artifact of the previous build instead of lowering it again. A key covers everything
 // lowering reads for that artifact (the gateway's or keystore's part of the checked program,
 // the SHA-256 of every certificate it uses, the root source's name that bundles mention) and
-// the trustc version; never a timestamp or a path outside the program.
+// this trustc's version and build ID; never a timestamp or a path outside the program.
 #pragma once
 
 #include <string>
