@@ -187,18 +187,22 @@ std::optional<std::string_view> FirstInteger(std::string_view der) {
   return std::string_view(reinterpret_cast<const char*>(p), static_cast<size_t>(length));
 }
 
-// A named curve, made once per curve and never freed (a handful at most); nullptr when OpenSSL
-// does not know it. Groups are only read once made, so threads may share them.
+using EcGroupPtr = std::unique_ptr<EC_GROUP, decltype(&EC_GROUP_free)>;
+
+// A named curve, made once per curve (a handful at most) and freed at exit (before OpenSSL's
+// own cleanup, which was registered first); nullptr when OpenSSL does not know it. Groups are
+// only read once made, so threads may share them.
 const EC_GROUP* CurveGroup(int curve_nid) {
   static std::mutex mutex;
-  static std::map<int, const EC_GROUP*> groups;
+  static std::map<int, EcGroupPtr> groups;
   std::lock_guard lock(mutex);
-  auto [it, inserted] = groups.try_emplace(curve_nid, nullptr);
-  if (inserted) {
-    it->second = EC_GROUP_new_by_curve_name(curve_nid);
+  auto it = groups.find(curve_nid);
+  if (it == groups.end()) {
+    EcGroupPtr group(EC_GROUP_new_by_curve_name(curve_nid), EC_GROUP_free);
     ERR_clear_error();
+    it = groups.emplace(curve_nid, std::move(group)).first;
   }
-  return it->second;
+  return it->second.get();
 }
 
 // Bits of the EC public key `point` on `curve_nid` (the curve's order, as EVP_PKEY_get_bits
