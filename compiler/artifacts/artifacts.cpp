@@ -271,28 +271,23 @@ struct PreviousBuild {
   std::map<std::string, std::string> inputs;
 };
 
-// "HEX  path" lines, as SHA256SUMS and .trustc-inputs hold them.
-std::map<std::string, std::string> ReadHashLines(const fs::path& file) {
+// "HEX  path" lines, as SHA256SUMS and .trustc-inputs hold them. With `complete`, also whether
+// the file was read whole and every line was one.
+std::map<std::string, std::string> ReadHashLines(const fs::path& file, bool* complete = nullptr) {
   std::map<std::string, std::string> by_path;
   std::ifstream in(file);
+  bool every_line = static_cast<bool>(in);
   std::string line;
   while (std::getline(in, line)) {
     size_t gap = line.find("  ");
-    if (gap == 64) by_path.emplace(line.substr(gap + 2), line.substr(0, gap));
+    if (gap == 64 && line.size() > 66) {
+      by_path.emplace(line.substr(gap + 2), line.substr(0, gap));
+    } else {
+      every_line = false;
+    }
   }
+  if (complete != nullptr) *complete = every_line && !in.bad();
   return by_path;
-}
-
-// The same, but every line must be one (SHA256SUMS as written, nothing else): false otherwise.
-bool ReadStrictHashLines(const fs::path& file, std::map<std::string, std::string>* by_path) {
-  std::ifstream in(file);
-  if (!in) return false;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.size() < 67 || line.compare(64, 2, "  ") != 0) return false;
-    by_path->emplace(line.substr(66), line.substr(0, 64));
-  }
-  return !in.bad();
 }
 
 PreviousBuild ReadPreviousBuild(const fs::path& dir) {
@@ -660,10 +655,9 @@ bool WriteBuild(const std::vector<Artifact>& artifacts, const std::string& dir, 
 std::optional<size_t> VerifyBuild(const std::string& dir) {
   std::error_code ec;
   if (!fs::is_directory(fs::symlink_status(dir, ec))) return std::nullopt;
-  std::map<std::string, std::string> sums;
-  if (!ReadStrictHashLines(fs::path(dir) / "SHA256SUMS", &sums) || sums.empty()) {
-    return std::nullopt;
-  }
+  bool complete = false;
+  std::map<std::string, std::string> sums = ReadHashLines(fs::path(dir) / "SHA256SUMS", &complete);
+  if (!complete || sums.empty()) return std::nullopt;
   size_t verified = 0;
   fs::recursive_directory_iterator it(dir, ec), end;
   for (; !ec && it != end; it.increment(ec)) {
@@ -674,8 +668,10 @@ std::optional<size_t> VerifyBuild(const std::string& dir) {
     bool record = path == "SHA256SUMS" || path == kInputsFile || path == kBuildRecordFile;
     if (record && fs::is_regular_file(status)) continue;
     auto listed = sums.find(path);
-    if (!fs::is_regular_file(status) || listed == sums.end()) return std::nullopt;
-    int fd = ::open(it->path().c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (listed == sums.end()) return std::nullopt;
+    // Kept only if a rebuild could link it: ours, not a link, shared by no other name.
+    struct stat st {};
+    int fd = OpenLinkable(it->path(), &st);
     if (fd < 0) return std::nullopt;
     std::optional<std::string> actual = HashFile(fd);
     ::close(fd);

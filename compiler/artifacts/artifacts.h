@@ -50,9 +50,10 @@ inline constexpr std::string_view kInputsFile = ".trustc-inputs";
 inline constexpr std::string_view kBuildRecordFile = ".trustc-build";
 
 // The number of artifacts in `dir` when it holds exactly the files its SHA256SUMS lists, each
-// a regular file (not a link) with the listed SHA-256, besides SHA256SUMS and the two build
-// records; nullopt otherwise (a file changed, missing or added, a link, a signature, no
-// SHA256SUMS). What a build that keeps `dir` as it is must first make sure of.
+// a file a rebuild could link (ours, mode 0644, not a link, no other name) with the listed
+// SHA-256, besides SHA256SUMS and the two build records; nullopt otherwise (a file changed, missing
+// or added, a link, a signature, no SHA256SUMS). What a build that keeps `dir` as it is must first
+// make sure of.
 std::optional<size_t> VerifyBuild(const std::string& dir);
 
 // Everything `trustc build` writes, in the order it writes it: bundles, manifests and

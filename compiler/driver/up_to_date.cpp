@@ -139,7 +139,6 @@ std::optional<std::string> MakeBuildRecord(const Compilation& compilation,
   }
   json certificates = json::array();
   for (const ir::CertFileRead& read : compilation.program->cert_files) {
-    if (!read.read) return std::nullopt;  // no bytes to vouch for
     auto entry =
         FileEntry(read.named.empty() ? read.real : read.named, read.real, base::Hex(read.sha256));
     if (!entry) return std::nullopt;

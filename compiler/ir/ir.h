@@ -204,14 +204,14 @@ struct DateWindow {
 };
 
 // A certificate file as the program read it, for the up-to-date check; one per certificate, so
-// kept small (a 100,000-certificate program holds 100,000 of them).
+// kept small (a 100,000-certificate program holds 100,000 of them). A language-server session's
+// files are not listed: such a program makes no build record.
 struct CertFileRead {
   // The path the compiler resolved (a module's directory joined with the `file` text) relative
   // to the project root, lexically: "" when it is `real`, as it is unless a link or `..` led
   // elsewhere.
   std::string named;
   std::string real;                  // where it led, relative to the project root ('/'-separated)
-  bool read = false;                 // false when a language-server session remembered it instead
   std::array<uint8_t, 32> sha256{};  // of the bytes read
 };
 

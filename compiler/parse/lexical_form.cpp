@@ -1,5 +1,7 @@
 #include "compiler/parse/lexical_form.h"
 
+#include <algorithm>
+
 namespace trust::parse {
 namespace {
 
@@ -11,22 +13,29 @@ constexpr std::string_view kUnterminated = "\x01unterminated\x01";
 bool IsBlank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 bool IsLineEnd(char c) { return c == '\r' || c == '\n'; }
 
-// The end of the string literal opening at `begin`; *closed says whether a quote ended it.
-size_t StringEnd(std::string_view text, size_t begin, bool* closed) {
+}  // namespace
+
+size_t StringLiteralEnd(std::string_view text, size_t begin, bool* closed) {
   size_t i = begin + 1;
-  while (i < text.size() && !IsLineEnd(text[i])) {
-    if (text[i] == '"') {
-      *closed = true;
-      return i + 1;
-    }
+  while (i < text.size() && !IsLineEnd(text[i]) && text[i] != '"') {
     // A backslash escapes any one byte but a line end (the lexer's '\\' ~[\r\n]).
     i += text[i] == '\\' && i + 1 < text.size() && !IsLineEnd(text[i + 1]) ? 2 : 1;
   }
-  *closed = false;
-  return i;
+  bool quoted = i < text.size() && text[i] == '"';
+  if (closed != nullptr) *closed = quoted;
+  return quoted ? i + 1 : i;
 }
 
-}  // namespace
+size_t CommentEnd(std::string_view text, size_t begin, bool* closed) {
+  if (closed != nullptr) *closed = true;
+  if (text.substr(begin, 2) == "//") {
+    return std::min(text.find_first_of("\r\n", begin), text.size());
+  }
+  size_t close = text.find("*/", begin + 2);
+  if (close != std::string_view::npos) return close + 2;
+  if (closed != nullptr) *closed = false;
+  return text.size();
+}
 
 std::string LexicalForm(std::string_view text) {
   std::string form;
@@ -46,20 +55,14 @@ std::string LexicalForm(std::string_view text) {
     } else if (text.substr(i, kByteOrderMark.size()) == kByteOrderMark) {
       separated = true;
       i += kByteOrderMark.size();
-    } else if (text.substr(i, 2) == "//") {
+    } else if (text.substr(i, 2) == "//" || text.substr(i, 2) == "/*") {
+      bool closed = true;
+      i = CommentEnd(text, i, &closed);
+      if (!closed) keep(kUnterminated);
       separated = true;
-      while (i < text.size() && !IsLineEnd(text[i])) ++i;
-    } else if (text.substr(i, 2) == "/*") {
-      size_t close = text.find("*/", i + 2);
-      if (close == std::string_view::npos) {
-        keep(kUnterminated);
-        break;
-      }
-      separated = true;
-      i = close + 2;
     } else if (c == '"') {
       bool closed = false;
-      size_t end = StringEnd(text, i, &closed);
+      size_t end = StringLiteralEnd(text, i, &closed);
       keep(text.substr(i, end - i));
       if (!closed) keep(kUnterminated);
       i = end;

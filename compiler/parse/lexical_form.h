@@ -16,4 +16,12 @@ namespace trust::parse {
 // reports as an error, is marked so that it never matches a file without one.
 std::string LexicalForm(std::string_view text);
 
+// The end of the string literal whose quote is at `begin`: after its closing quote, or at the
+// end of its line (*closed false: the lexer's UNTERMINATED_STRING).
+size_t StringLiteralEnd(std::string_view text, size_t begin, bool* closed = nullptr);
+
+// The end of the comment (`//` or `/*`) at `begin`: the end of its line, or after its `*/`, or
+// the end of the text (*closed false: the lexer's UNTERMINATED_COMMENT).
+size_t CommentEnd(std::string_view text, size_t begin, bool* closed = nullptr);
+
 }  // namespace trust::parse

@@ -8,6 +8,7 @@
 #include <deque>
 
 #include "base/utf8.h"
+#include "compiler/parse/lexical_form.h"
 #include "compiler/parse/parse.h"
 
 namespace trust::review {
@@ -440,19 +441,6 @@ struct Tokens {
   std::vector<std::string> comments;
 };
 
-size_t StringEnd(std::string_view text, size_t i) {
-  for (++i; i < text.size() && text[i] != '"' && text[i] != '\n' && text[i] != '\r'; ++i) {
-    if (text[i] == '\\' && i + 1 < text.size() && text[i + 1] != '\n' && text[i + 1] != '\r') ++i;
-  }
-  return i < text.size() && text[i] == '"' ? i + 1 : i;
-}
-
-size_t CommentEnd(std::string_view text, size_t i) {
-  if (text[i + 1] == '/') return std::min(text.find_first_of("\r\n", i), text.size());
-  size_t close = text.find("*/", i + 2);
-  return close == std::string_view::npos ? text.size() : close + 2;
-}
-
 Tokens Tokenize(std::string_view text) {
   constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
   Tokens tokens;
@@ -469,13 +457,13 @@ Tokens Tokenize(std::string_view text) {
       continue;
     }
     if (c == '/' && i + 1 < text.size() && (text[i + 1] == '/' || text[i + 1] == '*')) {
-      end = CommentEnd(text, i);
+      end = parse::CommentEnd(text, i);
       tokens.comments.push_back(TrimmedComment(text.substr(i, end - i)));
       i = end;
       continue;
     }
     if (c == '"') {
-      end = StringEnd(text, i);
+      end = parse::StringLiteralEnd(text, i);
     } else if (IsWordByte(c)) {
       while (end < text.size() && IsWordByte(text[end])) ++end;
     }

@@ -153,9 +153,8 @@ void Context::LoadCertFile(const fs::path& named, const ast::Str& file, const st
                      " is outside the project root; pass --allow-outside-root to allow it");
   } else if (known != nullptr) {
     cert.certificate = known->certificate;
-    out.cert_files.push_back({RelativeNamed(named, real), cert.file});  // not read: not `read`
   } else {
-    ir::CertFileRead read{RelativeNamed(named, real), cert.file, true};
+    ir::CertFileRead read{RelativeNamed(named, real), cert.file};
     if (auto certificate = ReadCertificate(*this, real, file, expanded, &read.sha256)) {
       cert.certificate = *certificate;
       out.cert_files.push_back(std::move(read));

@@ -360,6 +360,11 @@ TEST_F(UpToDateTest, EveryChangedInputBuildsAgain) {
          fs::remove(bundle);
          fs::create_symlink(tmp_ / "outside.bundle", bundle);
        }},
+      {"an artifact given a second name outside the directory",
+       [&] {
+         fs::create_hard_link(out_ / "keystores" / "connector_server.manifest.json",
+                              tmp_ / "second-name.json");
+       }},
       {"the build record damaged",
        [&] { std::ofstream(out_ / ".trustc-build", std::ios::trunc) << "{\"format\": 1"; }},
   };
