@@ -6,9 +6,11 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "compiler/source/source.h"
@@ -53,17 +55,47 @@ std::string_view Keyword(ItemKind kind);
 // Items that share a slot replace each other (e.g. `revocation default` / `revocation off`).
 bool IsListItem(ItemKind kind);
 
+// An optional whose value lives on the heap: for the fields most items leave empty, which would
+// otherwise make every item as large as the largest of them (a program of 100,000 certificates
+// holds a few hundred thousand items). Copies copy the value.
+template <typename T>
+class Boxed {
+ public:
+  Boxed() = default;
+  Boxed(std::nullopt_t) {}  // NOLINT(google-explicit-constructor): like std::optional
+  Boxed(T value)            // NOLINT(google-explicit-constructor): like std::optional
+      : value_(std::make_unique<T>(std::move(value))) {}
+  Boxed(const Boxed& other) : value_(other ? std::make_unique<T>(*other) : nullptr) {}
+  Boxed(Boxed&&) noexcept = default;
+  Boxed& operator=(const Boxed& other) {
+    if (this != &other) value_ = other ? std::make_unique<T>(*other) : nullptr;
+    return *this;
+  }
+  Boxed& operator=(Boxed&&) noexcept = default;
+  ~Boxed() = default;
+
+  bool has_value() const { return value_ != nullptr; }
+  explicit operator bool() const { return has_value(); }
+  const T& operator*() const { return *value_; }
+  T& operator*() { return *value_; }
+  const T* operator->() const { return value_.get(); }
+  T* operator->() { return value_.get(); }
+
+ private:
+  std::unique_ptr<T> value_;
+};
+
 struct Item {
   ItemKind kind = ItemKind::kFile;
-  SourceRange range;           // the whole item, body included
-  SourceRange keyword_range;   // the leading keyword
-  std::optional<Ident> name;   // identity_provider NAME; allow RULE; rule RULE
-  std::optional<Ident> value;  // an enumerated keyword: by_id, on, jks, anchors, error, x509, ...
-  std::vector<Ident> words;    // for PURPOSE, ...; credentials ...; forbid_signature HASH, ...
-  std::vector<Str> strings;    // string arguments in source order
-  std::vector<Ref> refs;       // trust CERT, ...; cert CERT
-  std::optional<Ref> from;     // trust CERT from TEMPLATE; identity_provider NAME from TEMPLATE
-  std::optional<Str> alias;    // keystore: trust CERT as "ALIAS"
+  SourceRange range;          // the whole item, body included
+  SourceRange keyword_range;  // the leading keyword
+  Boxed<Ident> name;          // identity_provider NAME; allow RULE; rule RULE
+  Boxed<Ident> value;         // an enumerated keyword: by_id, on, jks, anchors, error, x509, ...
+  std::vector<Ident> words;   // for PURPOSE, ...; credentials ...; forbid_signature HASH, ...
+  std::vector<Str> strings;   // string arguments in source order
+  std::vector<Ref> refs;      // trust CERT, ...; cert CERT
+  Boxed<Ref> from;            // trust CERT from TEMPLATE; identity_provider NAME from TEMPLATE
+  Boxed<Str> alias;           // keystore: trust CERT as "ALIAS"
   std::optional<uint64_t> number;  // min_rsa_bits N; expiry warn_within Nd
   SourceRange number_range;
   bool has_body = false;
@@ -81,7 +113,7 @@ std::string_view DeclKeyword(DeclKind kind);   // "cert", "gateway", "template t
 struct Decl {
   DeclKind kind = DeclKind::kCert;
   Ident name;  // empty for `policy`
-  std::optional<Ref> from;
+  Boxed<Ref> from;
   std::vector<Item> items;
   bool has_body = false;
   SourceRange range;

@@ -7,6 +7,7 @@
 #include "compiler/artifacts/artifacts.h"
 #include "compiler/driver/cli_support.h"
 #include "compiler/driver/up_to_date.h"
+#include "compiler/sema/program.h"
 
 namespace trust::driver {
 namespace {
@@ -68,8 +69,9 @@ int BuildWith(const BuildFlags& build, const CommonFlags& flags, const CompileOp
   if (KeepUpToDate(build, flags, options)) return 0;
   std::unique_ptr<Compilation> compilation = Compile(options);
   if (Report(*compilation, flags) || !compilation->program) return 1;
-  // Parsing freed its syntax trees, but glibc keeps freed pages for reuse; hand them back so
-  // that lowering's peak adds to what the program holds, not to what parsing once held.
+  // Lowering reads only the IR. glibc keeps freed pages for reuse; hand them back so that
+  // lowering's peak adds to what the IR holds, not to what parsing and checking once held.
+  sema::ReleaseSyntaxTrees(*compilation->loaded);
   ::malloc_trim(0);
   // Lowering happens as the artifacts are written, one at a time: "lower+write" includes it.
   std::string error;

@@ -100,10 +100,16 @@ class Reader {
     return text;
   }
   x509::DistinguishedName Dn() {
+    // Sized from the counts, bounded by the bytes left (an RDN takes at least 4, an attribute
+    // 8): every certificate holds two of these, and growing them by doubling left slack.
     x509::DistinguishedName dn;
-    for (uint64_t r = Fixed(4); ok_ && r > 0; --r) {
+    uint64_t rdns = Fixed(4);
+    dn.rdns.reserve(std::min<uint64_t>(rdns, in_.size() / 4));
+    for (uint64_t r = rdns; ok_ && r > 0; --r) {
       x509::Rdn rdn;
-      for (uint64_t a = Fixed(4); ok_ && a > 0; --a) {
+      uint64_t attributes = Fixed(4);
+      rdn.reserve(std::min<uint64_t>(attributes, in_.size() / 8));
+      for (uint64_t a = attributes; ok_ && a > 0; --a) {
         std::string type = Text();
         rdn.push_back({std::move(type), Text()});
       }

@@ -72,7 +72,7 @@ class Context {
                                source::SourceRange where, bool here);
 
   // templates.cpp: the items of a block after merging its `from` chain (template items first).
-  std::vector<ScopedItem> Flatten(const std::optional<ast::Ref>& from, ast::DeclKind template_kind,
+  std::vector<ScopedItem> Flatten(const ast::Boxed<ast::Ref>& from, ast::DeclKind template_kind,
                                   const std::vector<ast::Item>& items, size_t module);
   // Set by Flatten: the `from` chain had an error (already reported), so the merged items are
   // incomplete and "missing item" rules would only repeat it.
@@ -108,7 +108,7 @@ class Context {
   std::optional<std::vector<ast::StrPart>> ParamValue(size_t module, size_t param,
                                                       source::SourceRange use);
   std::optional<std::vector<ast::StrPart>> Expand(const ast::Str& str, size_t module);
-  void Flatten(const std::optional<ast::Ref>& from, ast::DeclKind kind, size_t module, size_t depth,
+  void Flatten(const ast::Boxed<ast::Ref>& from, ast::DeclKind kind, size_t module, size_t depth,
                std::vector<ScopedItem>& flattened);
   void SuggestSimilar(const std::string& name, size_t module, ast::DeclKind kind,
                       std::vector<diag::Note>& notes) const;

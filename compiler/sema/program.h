@@ -41,6 +41,17 @@ struct LoadedProgram {
   bool syntax_errors = false;
 };
 
+// Frees every module's syntax tree, keeping its file id and the module's paths: for a caller
+// done with checking that keeps only the IR, like `trustc build` while it lowers (at 100,000
+// certificates the trees hold about 2 KB a certificate).
+inline void ReleaseSyntaxTrees(LoadedProgram& program) {
+  for (Module& module : program.modules) {
+    ast::Module released;
+    released.file = module.ast.file;
+    module.ast = std::move(released);
+  }
+}
+
 // files.cpp: the project-root rule and file reading, for the loader (modules) and for
 // certificate loading (certificate files).
 

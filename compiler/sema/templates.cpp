@@ -8,7 +8,7 @@
 
 namespace trust::sema {
 
-std::vector<ScopedItem> Context::Flatten(const std::optional<ast::Ref>& from,
+std::vector<ScopedItem> Context::Flatten(const ast::Boxed<ast::Ref>& from,
                                          ast::DeclKind template_kind,
                                          const std::vector<ast::Item>& items, size_t m) {
   std::vector<ScopedItem> flattened;
@@ -19,8 +19,8 @@ std::vector<ScopedItem> Context::Flatten(const std::optional<ast::Ref>& from,
   return flattened;
 }
 
-void Context::Flatten(const std::optional<ast::Ref>& from, ast::DeclKind kind, size_t m,
-                      size_t depth, std::vector<ScopedItem>& flattened) {
+void Context::Flatten(const ast::Boxed<ast::Ref>& from, ast::DeclKind kind, size_t m, size_t depth,
+                      std::vector<ScopedItem>& flattened) {
   if (!from) return;
   std::optional<DeclRef> found = Lookup(*from, m, {kind}, ast::DeclKindName(kind));
   if (!found) return;
