@@ -1,5 +1,7 @@
 #include "compiler/driver/up_to_date.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -17,7 +19,7 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-constexpr int kRecordFormat = 1;
+constexpr int kRecordFormat = 2;
 // Every file of the record is read under one limit, the larger of the two the compiler uses:
 // a file grown past its own limit no longer hashes the same, which is enough to build.
 constexpr size_t kReadLimit = std::max(limits::kMaxSourceBytes, limits::kMaxCertificateBytes);
@@ -81,13 +83,32 @@ std::string Relative(const fs::path& path, const fs::path& root) {
 // Resolves [named, real, sha256] again: the named path must still lead to the same real file,
 // with the same content.
 bool StillTheSame(const fs::path& root, const json& entry, Content content) {
-  if (!entry.is_array() || entry.size() != 3 || !entry[0].is_string() || !entry[1].is_string() ||
+  if (!entry.is_array() || entry.size() < 3 || !entry[0].is_string() || !entry[1].is_string() ||
       !entry[2].is_string()) {
     return false;
   }
   fs::path real = root / entry[1].get<std::string>();
   if (sema::RealPath(root / entry[0].get<std::string>()) != real) return false;
   return FileSha256(real, content) == entry[2].get<std::string>();
+}
+
+// Certificate entries end with the size read: a file whose size changed has changed, which a
+// `stat` tells without resolving and hashing up to 100,000 files first. Only ever a reason to
+// build: a file of the same size is still resolved and hashed.
+bool SizeStillTheSame(const fs::path& root, const json& entry) {
+  if (!entry.is_array() || entry.size() != 4 || !entry[1].is_string() ||
+      !entry[3].is_number_unsigned()) {
+    return false;
+  }
+  struct stat status {};
+  return ::stat((root / entry[1].get<std::string>()).c_str(), &status) == 0 &&
+         static_cast<uint64_t>(status.st_size) == entry[3].get<uint64_t>();
+}
+
+bool AllSizesStillTheSame(const fs::path& root, const json& entries) {
+  return entries.is_array() && std::all_of(entries.begin(), entries.end(), [&](const json& entry) {
+           return SizeStillTheSame(root, entry);
+         });
 }
 
 bool AllStillTheSame(const fs::path& root, const json& entries, Content content) {
@@ -142,6 +163,7 @@ std::optional<std::string> MakeBuildRecord(const Compilation& compilation,
     auto entry =
         FileEntry(read.named.empty() ? read.real : read.named, read.real, base::Hex(read.sha256));
     if (!entry) return std::nullopt;
+    entry->push_back(read.size);
     certificates.push_back(std::move(*entry));
   }
   const sema::Module& root_module = loaded.modules[0];
@@ -169,6 +191,7 @@ std::optional<KeptBuild> KeptUpToDate(const CompileOptions& options, const std::
   fs::path root = root_file.parent_path();
   if (!root_sha256 || record->value("root", "") != *root_sha256 ||
       !AllStillTheSame(root, (*record)["modules"], Content::kSource) ||
+      !AllSizesStillTheSame(root, (*record)["certificates"]) ||
       !AllStillTheSame(root, (*record)["certificates"], Content::kCertificate)) {
     return std::nullopt;
   }

@@ -213,6 +213,7 @@ struct CertFileRead {
   std::string named;
   std::string real;                  // where it led, relative to the project root ('/'-separated)
   std::array<uint8_t, 32> sha256{};  // of the bytes read
+  uint64_t size = 0;                 // how many bytes were read
 };
 
 struct Program {

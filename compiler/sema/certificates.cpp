@@ -77,10 +77,12 @@ std::optional<ir::CertId> Context::CertFor(const ast::Ref& ref, size_t m) {
 
 namespace {
 
-// Reads and decodes the certificate file at `path`; *file_sha256 gets the SHA-256 of its bytes.
-std::optional<std::shared_ptr<const x509::Certificate>> ReadCertificate(
-    Context& cx, const fs::path& path, const ast::Str& file, const std::string& expanded,
-    std::array<uint8_t, 32>* file_sha256) {
+// Reads and decodes the certificate file at `path`; `read` gets the SHA-256 and size of its bytes.
+std::optional<std::shared_ptr<const x509::Certificate>> ReadCertificate(Context& cx,
+                                                                        const fs::path& path,
+                                                                        const ast::Str& file,
+                                                                        const std::string& expanded,
+                                                                        ir::CertFileRead* read) {
   std::string error;
   std::optional<std::string> bytes =
       base::ReadRegularFile(path, limits::kMaxCertificateBytes, &error);
@@ -94,7 +96,8 @@ std::optional<std::shared_ptr<const x509::Certificate>> ReadCertificate(
                     file.range, "cannot read certificate file " + shown + ": " + error);
     return std::nullopt;
   }
-  x509::LoadResult result = cx.cert_cache.Load(*bytes, file_sha256);
+  read->size = bytes->size();
+  x509::LoadResult result = cx.cert_cache.Load(*bytes, &read->sha256);
   if (const auto* failure = std::get_if<x509::LoadError>(&result)) {
     cx.emitter.Emit(LoadErrorKind(failure->kind), file.range,
                     "certificate file " + shown + ": " + failure->message);
@@ -164,7 +167,7 @@ void Context::LoadCertFile(const fs::path& named, const ast::Str& file, const st
     cert.certificate = known->certificate;
   } else {
     ir::CertFileRead read{RelativeNamed(named, real), cert.file};
-    if (auto certificate = ReadCertificate(*this, real, file, expanded, &read.sha256)) {
+    if (auto certificate = ReadCertificate(*this, real, file, expanded, &read)) {
       cert.certificate = *certificate;
       out.cert_files.push_back(std::move(read));
       if (stamp) options.session->Remember(named, *stamp, {real, *certificate});

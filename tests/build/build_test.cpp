@@ -9,6 +9,7 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <regex>
 #include <sstream>
 
 #include "compiler/artifacts/artifacts.h"
@@ -366,7 +367,22 @@ TEST_F(UpToDateTest, EveryChangedInputBuildsAgain) {
                               tmp_ / "second-name.json");
        }},
       {"the build record damaged",
-       [&] { std::ofstream(out_ / ".trustc-build", std::ios::trunc) << "{\"format\": 1"; }},
+       [&] { std::ofstream(out_ / ".trustc-build", std::ios::trunc) << "{\"format\": 2"; }},
+      {"a certificate file's bytes, not its size (found by hashing)",
+       [&] {
+         std::string pem = test::ReadFile(certs / "eta_server.pem");
+         ASSERT_EQ(pem.back(), '\n');
+         pem.back() = ' ';
+         std::ofstream(certs / "eta_server.pem", std::ios::trunc) << pem;
+       }},
+      {"the size the record gives a certificate (found without hashing)",
+       [&] {
+         std::string record = test::ReadFile(out_ / ".trustc-build");
+         std::smatch size;
+         ASSERT_TRUE(std::regex_search(record, size, std::regex("\"[0-9a-f]{64}\",\\s*([0-9]+)")));
+         record.replace(size.position(1), size.length(1), std::to_string(std::stoul(size[1]) + 1));
+         std::ofstream(out_ / ".trustc-build", std::ios::trunc) << record;
+       }},
   };
   ASSERT_EQ(Build(), 0);
   for (const auto& [what, change] : changes) {

@@ -1,10 +1,11 @@
 // The syntax tree's storage: ast::Boxed (an optional on the heap, for the fields most items
 // leave empty) and sema::ReleaseSyntaxTrees (what `trustc build` frees before lowering).
+#include "compiler/ast/ast.h"
+
 #include <gtest/gtest.h>
 
 #include <utility>
 
-#include "compiler/ast/ast.h"
 #include "compiler/sema/program.h"
 
 namespace trust {
