@@ -443,9 +443,9 @@ std::unique_ptr<FactsCache> FactsCache::OverPack(std::string pack, std::string s
   auto cache = std::make_unique<FactsCache>(fs::path(), std::move(producer));
   cache->disk_opened_ = true;  // and dir_fd_ stays -1: nothing is read or written
   cache->secret_ = std::move(secret);
-  cache->pack_ = std::move(pack);
   cache->pack_read_ = true;
-  cache->IndexPack();
+  cache->IndexPack(pack);
+  cache->pack_ = std::move(pack);
   return cache;
 }
 
@@ -461,6 +461,7 @@ bool FactsCache::Used(std::string_view raw_key) const {
 
 FactsCache::~FactsCache() {
   Flush();
+  if (pack_fd_ >= 0) ::close(pack_fd_);
   if (dir_fd_ >= 0) ::close(dir_fd_);
 }
 
@@ -484,7 +485,7 @@ x509::LoadResult FactsCache::Load(std::string_view file_bytes,
   if (file_sha256 != nullptr) std::memcpy(file_sha256->data(), key.data(), file_sha256->size());
   if (auto it = memory_.find(key); it != memory_.end()) return it->second;
   if (!pack_read_) ReadPack();
-  std::optional<std::string_view> body = BodyOnDisk(key);
+  std::optional<std::string> body = BodyOnDisk(key);
   if (auto cached = body ? DecodeBody(*body, key, file_bytes) : nullptr) {
     memory_[key] = cached;
     return cached;
@@ -524,43 +525,71 @@ void FactsCache::ReadPack() {
   if (!OpenDisk()) return;
   int fd = OpenOurs(dir_fd_, kPackName, O_RDONLY);
   if (fd < 0) return;
-  bool read = ReadWhole(fd, kMaxPackBytes, pack_);
-  ::close(fd);
-  if (read) IndexPack();
+  std::string pack;
+  if (!ReadWhole(fd, kMaxPackBytes, pack)) {
+    ::close(fd);
+    return;
+  }
+  IndexPack(pack);
+  pack_fd_ = fd;
 }
 
 // Indexes the pack up to the first bytes that are no record (then it is damaged, or torn by a
 // concurrent append: Flush looks again under the lock). Records are authenticated when looked
 // up, so a build pays only for the records it uses.
-void FactsCache::IndexPack() {
-  if (!pack_.starts_with(kMagic)) {
+void FactsCache::IndexPack(std::string_view pack) {
+  pack_size_ = pack.size();
+  if (!pack.starts_with(kMagic)) {
     // Another version's pack is replaced without a word; anything else is worth one.
-    damaged_ = !pack_.empty() && !pack_.starts_with("trustc facts v");
+    damaged_ = !pack.empty() && !pack.starts_with("trustc facts v");
     return;
   }
   bool clean = false;
-  for (const PackRecord& record :
-       ScanRecords(std::string_view(pack_).substr(kMagic.size()), &clean)) {
-    size_t at = static_cast<size_t>(record.whole.data() - pack_.data()) + 4;
-    on_disk_.emplace(std::string(record.key),
-                     std::string_view(pack_).substr(at, record.whole.size() - 4));
+  for (const PackRecord& record : ScanRecords(pack.substr(kMagic.size()), &clean)) {
+    auto offset = static_cast<uint64_t>(record.whole.data() - pack.data()) + 4;
+    on_disk_.emplace(
+        std::string(record.key),
+        IndexedRecord{offset, static_cast<uint32_t>(record.whole.size() - 4), record.day});
   }
   damaged_ = !clean;
 }
 
+// The bytes IndexPack found at `record`, read again; nullopt if the file no longer has them.
+std::optional<std::string> FactsCache::RecordBytes(const IndexedRecord& record) const {
+  if (pack_fd_ < 0) {
+    if (record.offset + record.size > pack_.size()) return std::nullopt;
+    return pack_.substr(record.offset, record.size);
+  }
+  std::string bytes(record.size, '\0');
+  size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n = ::pread(pack_fd_, bytes.data() + done, bytes.size() - done,
+                        static_cast<off_t>(record.offset + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return std::nullopt;
+    done += static_cast<size_t>(n);
+  }
+  return bytes;
+}
+
 // The body of the first record of `key` that authenticates (another version's or a forged
 // record of the same key does not); notes its stamp, for compaction.
-std::optional<std::string_view> FactsCache::BodyOnDisk(const std::string& key) {
+std::optional<std::string> FactsCache::BodyOnDisk(const std::string& key) {
   auto [begin, end] = on_disk_.equal_range(key);
   for (auto it = begin; it != end; ++it) {
-    Reader stamp(it->second);
+    std::optional<std::string> bytes = RecordBytes(it->second);
+    if (!bytes || bytes->size() < kDayBytes + kTagBytes + kKeyBytes) continue;
+    std::string_view view(*bytes);
+    Reader stamp(view);
     PackRecord record{static_cast<uint32_t>(stamp.Fixed(kDayBytes)),
-                      it->second.substr(kDayBytes, kTagBytes),
-                      it->second.substr(kDayBytes + kTagBytes, kKeyBytes),
-                      it->second.substr(kDayBytes + kTagBytes + kKeyBytes), it->second};
-    if (Authentic(record, secret_, producer_)) {
+                      view.substr(kDayBytes, kTagBytes),
+                      view.substr(kDayBytes + kTagBytes, kKeyBytes),
+                      view.substr(kDayBytes + kTagBytes + kKeyBytes), view};
+    // Read again, so checked again: the file is the one indexed, but only the tag vouches.
+    if (record.day == it->second.day && record.key == key &&
+        Authentic(record, secret_, producer_)) {
       oldest_used_day_ = std::min(oldest_used_day_, record.day);
-      return record.body;
+      return std::string(record.body);
     }
   }
   return std::nullopt;
@@ -570,16 +599,15 @@ std::optional<std::string_view> FactsCache::BodyOnDisk(const std::string& key) {
 bool FactsCache::WantsCompaction(size_t fresh_bytes) const {
   if (!pack_read_ || dir_.empty()) return false;
   uint32_t today = Today();
-  if (damaged_ || pack_.size() + fresh_bytes > options_.compact_at_bytes) return true;
+  if (damaged_ || pack_size_ + fresh_bytes > options_.compact_at_bytes) return true;
   if (oldest_used_day_ < today && today - oldest_used_day_ > options_.refresh_days) return true;
   size_t stale = 0;
   for (const auto& [key, record] : on_disk_) {
-    Reader stamp(record);
-    if (Stale(static_cast<uint32_t>(stamp.Fixed(kDayBytes)), today, options_) && !Used(key)) {
-      stale += 4 + record.size();  // the length field, then the record as indexed
+    if (Stale(record.day, today, options_) && !Used(key)) {
+      stale += 4 + record.size;  // the length field, then the record as indexed
     }
   }
-  return stale > 0 && 2 * stale >= pack_.size();
+  return stale > 0 && 2 * stale >= pack_size_;
 }
 
 // Rewrites the pack, under the exclusive lock held on `fd`, from what it holds now (other
@@ -620,7 +648,7 @@ bool FactsCache::IsSignedBy(const x509::Certificate& certificate, const x509::Ce
       RawSha256("signed-by:" + certificate.facts().sha256 + ":" + issuer.facts().sha256);
   if (auto it = verdicts_.find(key); it != verdicts_.end()) return it->second;
   if (!pack_read_) ReadPack();
-  std::optional<std::string_view> body = BodyOnDisk(key);
+  std::optional<std::string> body = BodyOnDisk(key);
   if (body && body->size() == 2 && (*body)[0] == kVerdict &&
       ((*body)[1] == '0' || (*body)[1] == '1')) {
     return verdicts_[key] = (*body)[1] == '1';

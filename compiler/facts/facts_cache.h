@@ -8,10 +8,11 @@
 //
 // On disk the cache is one append-only pack file, `DIR/certs-v2.pack` (layout in
 // facts_cache.cpp): one file rather than a file per certificate, because creating 10,000 small
-// files cost more than decoding the certificates did. It is read once, on the first Load, and
-// the entries this process decoded are appended in one write, under an exclusive flock, by
-// Flush (the destructor flushes too). Only successful parses are cached: a file with a problem
-// is parsed (and reported) every time.
+// files cost more than decoding the certificates did. It is indexed once, on the first Load (each
+// record this process uses is read again by its offset when asked for), and the entries this
+// process decoded are appended in one write, under an exclusive flock, by Flush (the destructor
+// flushes too). Only successful parses are cached: a file with a problem is parsed (and reported)
+// every time.
 //
 // The cache may be shared (a CI cache restored between jobs) and its facts decide what a build
 // trusts, so a record is believed only if its HMAC-SHA256, under a random per-user key kept in
@@ -110,8 +111,16 @@ class FactsCache {
  private:
   bool OpenDisk();
   void ReadPack();
-  void IndexPack();
-  std::optional<std::string_view> BodyOnDisk(const std::string& key);
+  void IndexPack(std::string_view pack);
+  // Where a record is in the pack: after its length field, `size` bytes (stamp, tag, key and
+  // body), and the day it was stamped.
+  struct IndexedRecord {
+    uint64_t offset = 0;
+    uint32_t size = 0;
+    uint32_t day = 0;
+  };
+  std::optional<std::string> RecordBytes(const IndexedRecord& record) const;
+  std::optional<std::string> BodyOnDisk(const std::string& key);
   void Remember(const std::string& key, const std::string& body);
   uint32_t Today() const;
   bool WantsCompaction(size_t fresh_bytes) const;
@@ -124,10 +133,15 @@ class FactsCache {
   int dir_fd_ = -1;     // the cache directory, once checked
   std::string secret_;  // the HMAC key
   bool pack_read_ = false;
-  std::string pack_;  // the pack file's bytes
-  // raw key -> stamp, tag, key and body of each record of that key (another version may have
-  // one too)
-  std::unordered_multimap<std::string, std::string_view> on_disk_;
+  // The pack as read: its records are read again by offset when asked for (`pack_fd_`, kept
+  // open, so a pack another process replaces meanwhile is not mixed in), never all held: a
+  // 100,000-certificate build held 50 MB of pack beside the certificates made from it. A cache
+  // OverPack has no file and keeps the bytes in `pack_`.
+  int pack_fd_ = -1;
+  std::string pack_;
+  size_t pack_size_ = 0;
+  // raw key -> each record of that key (another version may have one too)
+  std::unordered_multimap<std::string, IndexedRecord> on_disk_;
   uint32_t oldest_used_day_ = UINT32_MAX;  // the oldest stamp of a record this build used
   bool damaged_ = false;                   // the pack holds bytes that are no record
   std::unordered_map<std::string, std::shared_ptr<const x509::Certificate>> memory_;  // raw key
