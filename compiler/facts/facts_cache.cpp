@@ -641,6 +641,38 @@ void FactsCache::Remember(const std::string& key, const std::string& body) {
   if (pending_.empty()) pending_ = kMagic;
   pending_ += Record(today, tag, key, body);
   ++pending_records_;
+  if (pending_.size() >= options_.append_at_bytes) AppendEarly();
+}
+
+// Appends the records made so far, where that is a plain append to a pack of ours in this
+// format with room for them, or makes the first pack (exclusively, as Flush does). Anything
+// else (a damaged, foreign or full pack: to be replaced or compacted) waits for Flush, which
+// decides that with every record of the build known.
+void FactsCache::AppendEarly() {
+  if (damaged_ || !OpenDisk()) return;
+  std::string_view records = std::string_view(pending_).substr(kMagic.size());
+  bool attempted = false;
+  int fd = OpenOurs(dir_fd_, kPackName, O_RDWR | O_APPEND);
+  if (fd < 0) {
+    attempted = errno == ENOENT;
+    if (attempted) PlaceFile(dir_fd_, kPackName, pending_, /*exclusive=*/true);
+  } else {
+    struct stat st {};
+    char magic[kMagic.size()];
+    if (::flock(fd, LOCK_EX) == 0 && ::fstat(fd, &st) == 0 &&
+        static_cast<size_t>(st.st_size) + records.size() <= options_.compact_at_bytes &&
+        ::pread(fd, magic, sizeof magic, 0) == static_cast<ssize_t>(sizeof magic) &&
+        std::string_view(magic, sizeof magic) == kMagic) {
+      attempted = true;
+      WriteAll(fd, records);
+    }
+    ::close(fd);  // releases the lock
+  }
+  // Best effort, like Flush: records that could not be written only cost a decode next time.
+  if (attempted) {
+    std::string().swap(pending_);
+    pending_records_ = 0;
+  }
 }
 
 bool FactsCache::IsSignedBy(const x509::Certificate& certificate, const x509::Certificate& issuer) {

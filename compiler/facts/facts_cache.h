@@ -52,6 +52,9 @@ namespace trust::facts {
 // When Flush rewrites the pack, and what it keeps (see above).
 struct CacheOptions {
   size_t compact_at_bytes = size_t{64} << 20;
+  // New records are appended before Flush once they reach this many bytes, so that a cold
+  // build does not hold them all (about 0.5 KB a certificate) until the end.
+  size_t append_at_bytes = size_t{4} << 20;
   uint32_t keep_days = 30;
   uint32_t refresh_days = 7;
   std::optional<uint32_t> today;  // days since 1970-01-01; unset: the system clock (tests set it)
@@ -122,6 +125,7 @@ class FactsCache {
   std::optional<std::string> RecordBytes(const IndexedRecord& record) const;
   std::optional<std::string> BodyOnDisk(const std::string& key);
   void Remember(const std::string& key, const std::string& body);
+  void AppendEarly();
   uint32_t Today() const;
   bool WantsCompaction(size_t fresh_bytes) const;
   void Compact(int fd, std::string_view fresh);

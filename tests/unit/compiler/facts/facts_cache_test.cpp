@@ -65,6 +65,30 @@ TEST_F(FactsCacheTest, EachDistinctFileIsDecodedOnceInAProcess) {
   EXPECT_EQ(cache.decoded(), 2u);
 }
 
+// A cold build of many certificates appends its records as they reach append_at_bytes instead
+// of holding them all until Flush; below that, nothing is written before Flush.
+TEST_F(FactsCacheTest, ManyNewRecordsAreAppendedBeforeFlush) {
+  const std::string root = ReadCert("root-ca.pem");
+  const std::string leaf = ReadCert("leaf.pem");
+  {
+    FactsCache few{dir_, kProducer};
+    few.Load(root);
+    FactsCache other_process{dir_, kProducer};
+    other_process.Load(root);
+    EXPECT_EQ(other_process.decoded(), 1u) << "appended before Flush";
+  }
+  fs::remove_all(dir_ / "certs-v2.pack");
+  CacheOptions early;
+  early.append_at_bytes = 1;
+  FactsCache many{dir_, kProducer, early};
+  many.Load(root);  // makes the pack
+  many.Load(leaf);  // appends to it
+  FactsCache other_process{dir_, kProducer};
+  ExpectSameFacts(Get(other_process.Load(root)).facts(), Get(many.Load(root)).facts());
+  ExpectSameFacts(Get(other_process.Load(leaf)).facts(), Get(many.Load(leaf)).facts());
+  EXPECT_EQ(other_process.decoded(), 0u);
+}
+
 TEST_F(FactsCacheTest, AHitOnDiskGivesWhatParsingGives) {
   for (const char* name :
        {"root-ca.pem", "ca.der", "ec256.pem", "sha1.pem", "user-alice.pem", "revocation-ca.pem"}) {
