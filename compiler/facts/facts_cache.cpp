@@ -320,6 +320,15 @@ bool ReadWhole(int fd, size_t limit, std::string& out) {
   return true;
 }
 
+// Whether the pack open at `fd` (locked) is one this version appends to: its size (into *st)
+// within kMaxPackBytes, its first line the magic line.
+bool InThisFormat(int fd, struct stat* st) {
+  char magic[kMagic.size()];
+  return ::fstat(fd, st) == 0 && static_cast<size_t>(st->st_size) <= FactsCache::kMaxPackBytes &&
+         ::pread(fd, magic, sizeof magic, 0) == static_cast<ssize_t>(sizeof magic) &&
+         std::string_view(magic, sizeof magic) == kMagic;
+}
+
 bool WriteAll(int fd, std::string_view bytes) {
   while (!bytes.empty()) {
     ssize_t n = ::write(fd, bytes.data(), bytes.size());
@@ -658,11 +667,8 @@ void FactsCache::AppendEarly() {
     if (attempted) PlaceFile(dir_fd_, kPackName, pending_, /*exclusive=*/true);
   } else {
     struct stat st {};
-    char magic[kMagic.size()];
-    if (::flock(fd, LOCK_EX) == 0 && ::fstat(fd, &st) == 0 &&
-        static_cast<size_t>(st.st_size) + records.size() <= options_.compact_at_bytes &&
-        ::pread(fd, magic, sizeof magic, 0) == static_cast<ssize_t>(sizeof magic) &&
-        std::string_view(magic, sizeof magic) == kMagic) {
+    if (::flock(fd, LOCK_EX) == 0 && InThisFormat(fd, &st) &&
+        static_cast<size_t>(st.st_size) + records.size() <= options_.compact_at_bytes) {
       attempted = true;
       WriteAll(fd, records);
     }
@@ -705,10 +711,7 @@ void FactsCache::Flush() {
   } else {
     if (::flock(fd, LOCK_EX) == 0) {
       struct stat st {};
-      char magic[kMagic.size()];
-      bool start_over = ::fstat(fd, &st) != 0 || static_cast<size_t>(st.st_size) > kMaxPackBytes ||
-                        ::pread(fd, magic, sizeof magic, 0) != static_cast<ssize_t>(sizeof magic) ||
-                        std::string_view(magic, sizeof magic) != kMagic;
+      bool start_over = !InThisFormat(fd, &st);
       // Our own file in an old or foreign format, or too large to read, is replaced whole, a
       // full or stale one compacted (never truncated in place: a reader may hold it);
       // otherwise the records are appended.
