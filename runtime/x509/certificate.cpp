@@ -701,10 +701,7 @@ Certificate::Certificate(std::vector<uint8_t> der, CertFacts facts)
 
 X509* Certificate::x509() const {
   std::call_once(decoded_, [this] {
-    if (x509_ != nullptr) return;
-    const unsigned char* in = der_.data();
-    x509_.reset(d2i_X509(nullptr, &in, static_cast<long>(der_.size())));
-    ERR_clear_error();
+    if (x509_ == nullptr) x509_ = DecodeWithKey(der_);
   });
   return x509_.get();
 }
@@ -717,9 +714,7 @@ bool Certificate::IsSignedBy(const Certificate& issuer) const {
   // The issuer stays decoded (a CA signs many of a program's certificates); this one is decoded
   // for the check only: it is usually a leaf, checked once, and keeping every leaf decoded held
   // a few hundred bytes to kilobytes per certificate until the end of a build.
-  const unsigned char* in = der_.data();
-  X509Ptr decoded(d2i_X509(nullptr, &in, static_cast<long>(der_.size())));
-  ERR_clear_error();
+  X509Ptr decoded = DecodeWithKey(der_);
   return decoded != nullptr && VerifiesWith(decoded.get(), X509_get0_pubkey(issuer_x509));
 }
 
