@@ -200,7 +200,7 @@ fs::path ChainFile(const fs::path& first, size_t index) {
 
 std::string CertBlock(const x509::Certificate& cert, const fs::path& file) {
   const x509::CertFacts& facts = cert.facts();
-  std::string cn = x509::CommonName(facts.subject_dn).value_or(file.stem().string());
+  std::string cn = x509::CommonName(facts.SubjectDn()).value_or(file.stem().string());
   return "cert " + importer::Identifier(cn, "pinned") + " {\n  file    " +
          importer::Quote(file.generic_string()) + "\n  subject " + importer::Quote(facts.subject) +
          "\n  sha256  " + importer::Quote(facts.sha256) + "\n}\n";

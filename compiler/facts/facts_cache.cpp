@@ -34,7 +34,7 @@ namespace fs = std::filesystem;
 // and the key is its SHA-256). A signature verdict's key is the SHA-256 of "signed-by:" + both
 // certificates' sha256, and its body is kVerdict followed by '0' or '1' (a certificate's body
 // is never that short).
-constexpr std::string_view kMagic = "trustc facts v5\n";
+constexpr std::string_view kMagic = "trustc facts v6\n";
 constexpr std::string_view kPackName = "certs-v2.pack";
 constexpr std::string_view kKeyName = "hmac-key";
 constexpr size_t kKeyBytes = 32;
@@ -140,8 +140,12 @@ std::string EncodeBody(const x509::Certificate& certificate, bool der_is_file) {
   Writer w;
   w.Text(f.subject);
   w.Text(f.issuer);
-  w.Dn(f.subject_dn);
-  w.Dn(f.issuer_dn);
+  // The structures only of names whose text does not give them back (CertFacts::SetNames).
+  w.Fixed(static_cast<uint64_t>(f.subject_kept != nullptr) |
+              static_cast<uint64_t>(f.issuer_kept != nullptr) << 1,
+          1);
+  if (f.subject_kept) w.Dn(*f.subject_kept);
+  if (f.issuer_kept) w.Dn(*f.issuer_kept);
   w.Text(f.serial_decimal);
   w.Fixed(static_cast<uint64_t>(f.not_before), 8);
   w.Fixed(static_cast<uint64_t>(f.not_after), 8);
@@ -169,8 +173,9 @@ std::shared_ptr<const x509::Certificate> DecodeBody(std::string_view body, const
   x509::CertFacts f;
   f.subject = r.Text();
   f.issuer = r.Text();
-  f.subject_dn = r.Dn();
-  f.issuer_dn = r.Dn();
+  uint64_t kept = r.Fixed(1);
+  if (kept & 1) f.subject_kept = std::make_shared<const x509::DistinguishedName>(r.Dn());
+  if (kept & 2) f.issuer_kept = std::make_shared<const x509::DistinguishedName>(r.Dn());
   f.serial_decimal = r.Text();
   f.not_before = static_cast<int64_t>(r.Fixed(8));
   f.not_after = static_cast<int64_t>(r.Fixed(8));
@@ -187,7 +192,8 @@ std::shared_ptr<const x509::Certificate> DecodeBody(std::string_view body, const
   f.ocsp_urls = r.Texts();
   f.crl_urls = r.Texts();
   std::string der = der_is_file ? std::string(file_bytes) : r.Text();
-  if (!r.done() || key_type > static_cast<uint64_t>(x509::KeyType::kOther) || der.empty()) {
+  if (!r.done() || kept > 3 || key_type > static_cast<uint64_t>(x509::KeyType::kOther) ||
+      der.empty()) {
     return nullptr;
   }
   f.key_type = static_cast<x509::KeyType>(key_type);

@@ -125,7 +125,7 @@ void AttachUserCert(Estate* estate, const ImportedGateway& gateway,
                     const NoteSink& note) {
   std::string error, why;
   std::optional<x509::DistinguishedName> dn = x509::ParseDn(user->dn, &error);
-  if (!dn || !x509::DnEqual(certificate->facts().subject_dn, *dn)) {
+  if (!dn || !x509::DnEqual(certificate->facts().SubjectDn(), *dn)) {
     why = "its subject is not the user's subject DN";
   } else if (!provider.certs.empty() &&
              !SignedByClientSigner(*estate, gateway, provider, *certificate)) {

@@ -87,7 +87,7 @@ class Writer {
     }
     for (size_t i = 0; i < estate_.certs.size(); ++i) {
       const ImportedCert& cert = estate_.certs[i];
-      std::string base = x509::CommonName(cert.certificate->facts().subject_dn)
+      std::string base = x509::CommonName(cert.certificate->facts().SubjectDn())
                              .value_or(display_[i].empty() ? cert.first_name : display_[i]);
       // An entity name that is already an identifier (trustc's own default) is kept as is.
       bool verbatim = IsIdentifier(display_[i]) && !top_.Taken(display_[i]);
@@ -138,7 +138,7 @@ class Writer {
   static bool SubjectRoundTrips(const x509::CertFacts& facts) {
     std::string error;
     std::optional<x509::DistinguishedName> dn = x509::ParseDn(facts.subject, &error);
-    return !facts.subject.empty() && dn && x509::DnEqual(*dn, facts.subject_dn);
+    return !facts.subject.empty() && dn && x509::DnEqual(*dn, facts.SubjectDn());
   }
 
   void Gateway(const ImportedGateway& gateway) {

@@ -211,8 +211,8 @@ std::optional<ir::CertId> Context::LoadCert(DeclRef ref) {
     if (it.kind == ItemKind::kSha256) CheckPin(*this, it, *text, cert);
     if (!cert.certificate) continue;
     const x509::CertFacts& facts = cert.certificate->facts();
-    if (it.kind == ItemKind::kSubject) CheckDn(*this, it, *text, facts.subject_dn, facts.subject);
-    if (it.kind == ItemKind::kIssuer) CheckDn(*this, it, *text, facts.issuer_dn, facts.issuer);
+    if (it.kind == ItemKind::kSubject) CheckDn(*this, it, *text, facts.SubjectDn(), facts.subject);
+    if (it.kind == ItemKind::kIssuer) CheckDn(*this, it, *text, facts.IssuerDn(), facts.issuer);
   }
   if (cert.display_name.empty()) {
     const ScopedItem* name = Last(items, {ItemKind::kName});

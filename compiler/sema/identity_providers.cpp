@@ -225,7 +225,7 @@ void ProviderBuilder::CheckUserCert(const ir::User& user, const x509::Distinguis
                                     const ast::Ref& ref, ir::CertId id) {
   if (!cx_.out.cert(id).certificate) return;
   const x509::Certificate& certificate = *cx_.out.cert(id).certificate;
-  if (dn != nullptr && !x509::DnEqual(certificate.facts().subject_dn, *dn)) {
+  if (dn != nullptr && !x509::DnEqual(certificate.facts().SubjectDn(), *dn)) {
     cx_.emitter.Emit(
         diag::Kind::user_cert_subject_mismatch, ref.range,
         "the subject of " + diag::Quote(ref.Text()) + " differs from user " +

@@ -328,10 +328,8 @@ std::variant<CertFacts, LoadError> ComputeFacts(X509* x509, std::span<const uint
                  "the certificate has invalid or duplicate extensions");
   }
   CertFacts facts;
-  facts.subject_dn = DnFromX509Name(X509_get_subject_name(x509));
-  facts.issuer_dn = DnFromX509Name(X509_get_issuer_name(x509));
-  facts.subject = FormatDn(facts.subject_dn);
-  facts.issuer = FormatDn(facts.issuer_dn);
+  facts.SetNames(DnFromX509Name(X509_get_subject_name(x509)),
+                 DnFromX509Name(X509_get_issuer_name(x509)));
   facts.serial_decimal = SerialDecimal(X509_get0_serialNumber(x509));
   const std::optional<int64_t> not_before = ToUnixSeconds(X509_get0_notBefore(x509));
   const std::optional<int64_t> not_after = ToUnixSeconds(X509_get0_notAfter(x509));
@@ -693,6 +691,28 @@ LoadResult ParseAny(std::string_view bytes) {
 
 }  // namespace
 
+void CertFacts::SetNames(const DistinguishedName& subject_dn, const DistinguishedName& issuer_dn) {
+  // The text, and the structure too when the text would not give it back exactly.
+  auto set = [](const DistinguishedName& dn, std::string* text,
+                std::shared_ptr<const DistinguishedName>* kept) {
+    *text = FormatDn(dn);
+    std::string error;
+    std::optional<DistinguishedName> parsed = ParseDn(*text, &error);
+    *kept = parsed && *parsed == dn ? nullptr : std::make_shared<const DistinguishedName>(dn);
+  };
+  set(subject_dn, &subject, &subject_kept);
+  set(issuer_dn, &issuer, &issuer_kept);
+}
+
+DistinguishedName CertFacts::NameFromText(const std::string& text,
+                                          const std::shared_ptr<const DistinguishedName>& kept) {
+  if (kept != nullptr) return *kept;
+  std::string error;
+  // Parses: SetNames kept the structure of any text that does not (and the facts cache
+  // authenticates what it stores). An empty name, which matches no other, if it ever did not.
+  return ParseDn(text, &error).value_or(DistinguishedName{});
+}
+
 Certificate::Certificate(X509Ptr x509, std::vector<uint8_t> der, CertFacts facts)
     : x509_(std::move(x509)), der_(std::move(der)), facts_(std::move(facts)) {}
 
@@ -708,7 +728,7 @@ X509* Certificate::x509() const {
 
 bool Certificate::IsSignedBy(const Certificate& issuer) const {
   // Names first: they are in the facts, while the signature needs both keys decoded.
-  if (!DnEqual(facts_.issuer_dn, issuer.facts().subject_dn)) return false;
+  if (!DnEqual(facts_.IssuerDn(), issuer.facts().SubjectDn())) return false;
   X509* issuer_x509 = issuer.x509();
   if (issuer_x509 == nullptr) return false;
   // The issuer stays decoded (a CA signs many of a program's certificates); this one is decoded

@@ -16,6 +16,7 @@
 #include <iterator>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -267,7 +268,7 @@ TEST(PemCertificateTest, ReadsFactsFromPem) {
   const CertFacts& facts = cert->facts();
   EXPECT_EQ(facts.subject, "CN=leaf.example.com,OU=Web,O=Example,C=US");
   EXPECT_EQ(facts.issuer, facts.subject);
-  EXPECT_EQ(facts.subject_dn.rdns.size(), 4U);
+  EXPECT_EQ(facts.SubjectDn().rdns.size(), 4U);
   EXPECT_EQ(facts.serial_decimal, "123456789012345678901234567890");
   EXPECT_EQ(facts.not_before, Utc(2020, 1, 1));
   EXPECT_EQ(facts.not_after, Utc(2090, 1, 1));  // GeneralizedTime: after 2049
@@ -395,7 +396,7 @@ TEST(PemCertificateTest, RootSignsLeaf) {
   EXPECT_TRUE(root->facts().self_signed);
   EXPECT_FALSE(leaf->facts().self_signed);
   EXPECT_EQ(leaf->facts().issuer, "CN=Root,C=US");
-  EXPECT_TRUE(DnEqual(leaf->facts().issuer_dn, root->facts().subject_dn));
+  EXPECT_TRUE(DnEqual(leaf->facts().IssuerDn(), root->facts().SubjectDn()));
   EXPECT_EQ(ERR_peek_error(), 0UL);
 }
 
@@ -407,6 +408,34 @@ TEST(PemCertificateTest, SameNamesButForeignSignatureIsNotSelfSigned) {
   ASSERT_NE(cert, nullptr);
   EXPECT_EQ(cert->facts().subject, cert->facts().issuer);
   EXPECT_FALSE(cert->facts().self_signed);
+}
+
+TEST(CertFactsTest, NamesAreKeptAsTextAndGivenBackExactly) {
+  std::string error;
+  const std::optional<DistinguishedName> subject = ParseDn("CN=a\\,b+OU=x,O=y,C=US", &error);
+  const std::optional<DistinguishedName> issuer = ParseDn("CN=Root,C=US", &error);
+  ASSERT_TRUE(subject && issuer) << error;
+  CertFacts facts;
+  facts.SetNames(*subject, *issuer);
+  EXPECT_EQ(facts.subject, "CN=a\\,b+OU=x,O=y,C=US");
+  EXPECT_EQ(facts.issuer, "CN=Root,C=US");
+  EXPECT_EQ(facts.subject_kept, nullptr);  // the text gives it back: only the text is held
+  EXPECT_EQ(facts.issuer_kept, nullptr);
+  EXPECT_EQ(facts.SubjectDn(), *subject);
+  EXPECT_EQ(facts.IssuerDn(), *issuer);
+}
+
+TEST(CertFactsTest, ANameItsTextWouldChangeIsKeptAsDecoded) {
+  // A type spelled otherwise than the parser's canonical spelling parses back as "CN": equal
+  // to the language, but not the exact name, so the structure is kept.
+  DistinguishedName odd{{{DnAttribute{"cn", "x"}}}};
+  DistinguishedName plain{{{DnAttribute{"CN", "x"}}}};
+  CertFacts facts;
+  facts.SetNames(odd, plain);
+  ASSERT_NE(facts.subject_kept, nullptr);
+  EXPECT_EQ(facts.issuer_kept, nullptr);
+  EXPECT_EQ(facts.SubjectDn(), odd);
+  EXPECT_EQ(facts.IssuerDn(), plain);
 }
 
 TEST(PemCertificateTest, ExpiredValidityDates) {
