@@ -38,9 +38,13 @@ export HOME=$tmp/home ANSIBLE_HOME=$tmp/ansible-home ANSIBLE_LOCAL_TEMP=$tmp/ans
   ANSIBLE_COLLECTIONS_PATH=$tmp/collections ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false \
   ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0 LC_ALL=C.UTF-8
 mkdir -p "$HOME"
+# The modules run on the interpreter itself, not on whatever `python3` on PATH is: that may be
+# a shim (pyenv's runs a shell and a dozen helper processes per call, which was most of this
+# test's time: 4.5 minutes, both cores busy).
+python=$(python3 -c 'import sys; print(sys.executable)')
 cat >"$ANSIBLE_CONFIG" <<EOF
 [defaults]
-interpreter_python = $(command -v python3)
+interpreter_python = $python
 retry_files_enabled = false
 stdout_callback = default
 forks = 3
