@@ -469,8 +469,12 @@ uint32_t FactsCache::Today() const {
   return static_cast<uint32_t>(std::time(nullptr) / 86400);
 }
 
+FactsCache::RawKey::RawKey(std::string_view raw) {
+  std::memcpy(bytes.data(), raw.data(), std::min(raw.size(), bytes.size()));
+}
+
 bool FactsCache::Used(std::string_view raw_key) const {
-  std::string key(raw_key);
+  RawKey key(raw_key);
   return memory_.contains(key) || verdicts_.contains(key);
 }
 
@@ -498,11 +502,12 @@ x509::LoadResult FactsCache::Load(std::string_view file_bytes,
                                   std::array<uint8_t, 32>* file_sha256) {
   std::string key = RawSha256(file_bytes);
   if (file_sha256 != nullptr) std::memcpy(file_sha256->data(), key.data(), file_sha256->size());
-  if (auto it = memory_.find(key); it != memory_.end()) return it->second;
+  const RawKey map_key(key);
+  if (auto it = memory_.find(map_key); it != memory_.end()) return it->second;
   if (!pack_read_) ReadPack();
   std::optional<std::string> body = BodyOnDisk(key);
   if (auto cached = body ? DecodeBody(*body, key, file_bytes) : nullptr) {
-    memory_[key] = cached;
+    memory_[map_key] = cached;
     return cached;
   }
   ++decoded_;
@@ -517,7 +522,7 @@ x509::LoadResult FactsCache::Load(std::string_view file_bytes,
   // above all) is most of a cold build's memory; the few certificates whose signatures are
   // checked decode again when asked, as on a warm build.
   auto kept = std::make_shared<const x509::Certificate>(der, (*certificate)->facts());
-  memory_[key] = kept;
+  memory_[map_key] = kept;
   return kept;
 }
 
@@ -563,7 +568,7 @@ void FactsCache::IndexPack(std::string_view pack) {
   for (const PackRecord& record : ScanRecords(pack.substr(kMagic.size()), &clean)) {
     auto offset = static_cast<uint64_t>(record.whole.data() - pack.data()) + 4;
     on_disk_.emplace(
-        std::string(record.key),
+        RawKey(record.key),
         IndexedRecord{offset, static_cast<uint32_t>(record.whole.size() - 4), record.day});
   }
   damaged_ = !clean;
@@ -590,7 +595,7 @@ std::optional<std::string> FactsCache::RecordBytes(const IndexedRecord& record) 
 // The body of the first record of `key` that authenticates (another version's or a forged
 // record of the same key does not); notes its stamp, for compaction.
 std::optional<std::string> FactsCache::BodyOnDisk(const std::string& key) {
-  auto [begin, end] = on_disk_.equal_range(key);
+  auto [begin, end] = on_disk_.equal_range(RawKey(key));
   for (auto it = begin; it != end; ++it) {
     std::optional<std::string> bytes = RecordBytes(it->second);
     if (!bytes || bytes->size() < kDayBytes + kTagBytes + kKeyBytes) continue;
@@ -618,7 +623,7 @@ bool FactsCache::WantsCompaction(size_t fresh_bytes) const {
   if (oldest_used_day_ < today && today - oldest_used_day_ > options_.refresh_days) return true;
   size_t stale = 0;
   for (const auto& [key, record] : on_disk_) {
-    if (Stale(record.day, today, options_) && !Used(key)) {
+    if (Stale(record.day, today, options_) && !Used(key.view())) {
       stale += 4 + record.size;  // the length field, then the record as indexed
     }
   }
@@ -690,15 +695,16 @@ void FactsCache::AppendEarly() {
 bool FactsCache::IsSignedBy(const x509::Certificate& certificate, const x509::Certificate& issuer) {
   std::string key =
       RawSha256("signed-by:" + certificate.facts().sha256 + ":" + issuer.facts().sha256);
-  if (auto it = verdicts_.find(key); it != verdicts_.end()) return it->second;
+  const RawKey map_key(key);
+  if (auto it = verdicts_.find(map_key); it != verdicts_.end()) return it->second;
   if (!pack_read_) ReadPack();
   std::optional<std::string> body = BodyOnDisk(key);
   if (body && body->size() == 2 && (*body)[0] == kVerdict &&
       ((*body)[1] == '0' || (*body)[1] == '1')) {
-    return verdicts_[key] = (*body)[1] == '1';
+    return verdicts_[map_key] = (*body)[1] == '1';
   }
   bool signed_by = certificate.IsSignedBy(issuer);
-  verdicts_[key] = signed_by;
+  verdicts_[map_key] = signed_by;
   Remember(key, std::string{kVerdict, signed_by ? '1' : '0'});
   return signed_by;
 }

@@ -33,6 +33,7 @@
 // outputs do not depend on it.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -112,6 +113,18 @@ class FactsCache {
   bool Used(std::string_view raw_key) const;
 
  private:
+  // A raw SHA-256 (of a file, or of a signature question) as the maps' key, held inline: as a
+  // std::string, each of a large build's 100,000 keys was a heap block of its own, in two maps.
+  struct RawKey {
+    std::array<char, 32> bytes{};
+    explicit RawKey(std::string_view raw);
+    std::string_view view() const { return {bytes.data(), bytes.size()}; }
+    bool operator==(const RawKey&) const = default;
+  };
+  struct RawKeyHash {
+    size_t operator()(const RawKey& key) const { return std::hash<std::string_view>{}(key.view()); }
+  };
+
   bool OpenDisk();
   void ReadPack();
   void IndexPack(std::string_view pack);
@@ -145,11 +158,11 @@ class FactsCache {
   std::string pack_;
   size_t pack_size_ = 0;
   // raw key -> each record of that key (another version may have one too)
-  std::unordered_multimap<std::string, IndexedRecord> on_disk_;
+  std::unordered_multimap<RawKey, IndexedRecord, RawKeyHash> on_disk_;
   uint32_t oldest_used_day_ = UINT32_MAX;  // the oldest stamp of a record this build used
   bool damaged_ = false;                   // the pack holds bytes that are no record
-  std::unordered_map<std::string, std::shared_ptr<const x509::Certificate>> memory_;  // raw key
-  std::unordered_map<std::string, bool> verdicts_;  // raw key of the pair -> signed
+  std::unordered_map<RawKey, std::shared_ptr<const x509::Certificate>, RawKeyHash> memory_;
+  std::unordered_map<RawKey, bool, RawKeyHash> verdicts_;  // the pair's key -> signed
   // What this process computed, not yet appended: empty, or the magic line and the records
   // made since the last Flush (a whole pack, so that a missing one is written as it stands).
   std::string pending_;
