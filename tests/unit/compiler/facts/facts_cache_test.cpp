@@ -5,9 +5,15 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <sstream>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
 
 #include "base/digest.h"
 #include "tests/support/temp_tree.h"
@@ -106,6 +112,37 @@ TEST_F(FactsCacheTest, AHitOnDiskGivesWhatParsingGives) {
     EXPECT_EQ(Get(parsed).der(), Get(cached).der());
     ASSERT_NE(Get(cached).x509(), nullptr);  // decoded on demand
   }
+}
+
+// A name whose text does not give it back exactly keeps its structure (x509::CertFacts), and
+// the pack must store that too. The peer corpus of dn_vectors_test.cpp (Debian's
+// python3-cryptography-vectors, a test dependency) has such names.
+TEST_F(FactsCacheTest, NamesKeptAsStructuresComeBackFromThePack) {
+  const fs::path vectors = "/usr/lib/python3/dist-packages/cryptography_vectors/x509";
+  if (!fs::exists(vectors)) {
+    if (std::getenv("CI") != nullptr) FAIL() << vectors << " is missing";
+    GTEST_SKIP() << "python3-cryptography-vectors is not installed";
+  }
+  std::vector<std::pair<std::string, std::shared_ptr<const x509::Certificate>>> kept;
+  FactsCache first(dir_, kProducer);
+  for (const auto& entry : fs::recursive_directory_iterator(vectors)) {
+    if (!entry.is_regular_file()) continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::stringstream bytes;
+    bytes << in.rdbuf();
+    x509::LoadResult result = first.Load(bytes.str());
+    const auto* certificate = std::get_if<std::shared_ptr<const x509::Certificate>>(&result);
+    if (certificate == nullptr) continue;
+    const x509::CertFacts& facts = (*certificate)->facts();
+    if (facts.subject_kept || facts.issuer_kept) kept.emplace_back(bytes.str(), *certificate);
+  }
+  ASSERT_FALSE(kept.empty()) << "no name of the corpus is kept as a structure any more";
+  first.Flush();
+  FactsCache second(dir_, kProducer);  // a later process
+  for (const auto& [bytes, parsed] : kept) {
+    ExpectSameFacts(parsed->facts(), Get(second.Load(bytes)).facts());
+  }
+  EXPECT_EQ(second.decoded(), 0u);
 }
 
 TEST_F(FactsCacheTest, SignatureChecksWorkOnCachedCertificates) {
