@@ -134,11 +134,14 @@ class Writer {
     out_ += "}\n";
   }
 
-  // The subject is written only when the compiler will read it back as the same DN.
+  // The subject is written only when the compiler will read it back as the same DN: always,
+  // unless the facts had to keep the name's structure (its text does not parse back exactly).
   static bool SubjectRoundTrips(const x509::CertFacts& facts) {
+    if (facts.subject.empty()) return false;
+    if (facts.subject_kept == nullptr) return true;
     std::string error;
     std::optional<x509::DistinguishedName> dn = x509::ParseDn(facts.subject, &error);
-    return !facts.subject.empty() && dn && x509::DnEqual(*dn, facts.SubjectDn());
+    return dn && x509::DnEqual(*dn, *facts.subject_kept);
   }
 
   void Gateway(const ImportedGateway& gateway) {
