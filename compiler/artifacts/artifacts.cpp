@@ -387,7 +387,7 @@ std::vector<Artifact> ContentArtifacts(const ir::Program& program, std::string_v
       // Named by the SHA-256 of its bytes, which are all it is made from.
       add(lower::manifest::CertArtifactPath(*certificate), certificate->facts().sha256,
           [certificate](base::ByteSink& out) {
-            const auto& der = certificate->der();
+            std::vector<uint8_t> der = certificate->der();
             out.Write(std::string_view(reinterpret_cast<const char*>(der.data()), der.size()));
           });
     }

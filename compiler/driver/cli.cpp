@@ -8,6 +8,7 @@
 #include "compiler/driver/cli_support.h"
 #include "compiler/driver/program_doc.h"
 #include "compiler/lsp/lsp_command.h"
+#include "runtime/x509/certificate.h"
 
 namespace trust::driver {
 namespace {
@@ -69,6 +70,10 @@ int RunCli(int argc, char** argv) {
   } catch (const UsageError& e) {
     std::cerr << "trustc: error: " << e.message << "\n";
     return 2;
+  } catch (const x509::DerUnavailable& e) {
+    // Unwinding removed any staging directory: nothing was written.
+    std::cerr << "trustc: error: " << e.what() << "\n";
+    return 1;
   }
   return 2;
 }

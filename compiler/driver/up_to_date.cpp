@@ -160,8 +160,8 @@ std::optional<std::string> MakeBuildRecord(const Compilation& compilation,
   }
   json certificates = json::array();
   for (const ir::CertFileRead& read : compilation.program->cert_files) {
-    auto entry =
-        FileEntry(read.named.empty() ? read.real : read.named, read.real, base::Hex(read.sha256));
+    const std::string& real = compilation.program->cert(read.cert).file;
+    auto entry = FileEntry(read.named.empty() ? real : read.named, real, base::Hex(read.sha256));
     if (!entry) return std::nullopt;
     entry->push_back(read.size);
     certificates.push_back(std::move(*entry));

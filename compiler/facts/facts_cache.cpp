@@ -92,10 +92,12 @@ class Reader {
     in_.remove_prefix(static_cast<size_t>(bytes));
     return value;
   }
-  std::string Text() {
+  std::string Text() { return std::string(TextView()); }
+  // The same, pointing into the input.
+  std::string_view TextView() {
     size_t size = Fixed(4);
     if (!Need(size)) return {};
-    std::string text(in_.substr(0, size));
+    std::string_view text = in_.substr(0, size);
     in_.remove_prefix(size);
     return text;
   }
@@ -160,15 +162,21 @@ std::string EncodeBody(const x509::Certificate& certificate, bool der_is_file) {
   w.Texts(f.ocsp_urls);
   w.Texts(f.crl_urls);
   if (!der_is_file) {
-    const auto& der = certificate.der();
+    std::vector<uint8_t> der = certificate.der();
     w.Text(std::string_view(reinterpret_cast<const char*>(der.data()), der.size()));
   }
   return std::move(w.bytes());
 }
 
-// `key` is the file's SHA-256 (raw).
-std::shared_ptr<const x509::Certificate> DecodeBody(std::string_view body, const std::string& key,
-                                                    std::string_view file_bytes) {
+// A record's facts and the certificate's DER (the file's bytes, or the record's for PEM).
+struct DecodedBody {
+  x509::CertFacts facts;
+  std::string_view der;
+};
+
+// `key` is the file's SHA-256 (raw); the DER may point into `body` or `file_bytes`.
+std::optional<DecodedBody> DecodeBody(std::string_view body, const std::string& key,
+                                      std::string_view file_bytes) {
   Reader r(body);
   x509::CertFacts f;
   f.subject = r.Text();
@@ -191,17 +199,16 @@ std::shared_ptr<const x509::Certificate> DecodeBody(std::string_view body, const
   f.sha256 = r.Text();
   f.ocsp_urls = r.Texts();
   f.crl_urls = r.Texts();
-  std::string der = der_is_file ? std::string(file_bytes) : r.Text();
+  std::string_view der = der_is_file ? file_bytes : r.TextView();
   if (!r.done() || kept > 3 || key_type > static_cast<uint64_t>(x509::KeyType::kOther) ||
       der.empty()) {
-    return nullptr;
+    return std::nullopt;
   }
   f.key_type = static_cast<x509::KeyType>(key_type);
   // A DER file's key is its DER's hash already; PEM's DER is checked against the recorded hash.
-  if (!der_is_file && base::Sha256Hex(der) != f.sha256) return nullptr;
-  if (der_is_file && base::Hex(key) != f.sha256) return nullptr;
-  return std::make_shared<const x509::Certificate>(std::vector<uint8_t>(der.begin(), der.end()),
-                                                   std::move(f));
+  if (!der_is_file && base::Sha256Hex(der) != f.sha256) return std::nullopt;
+  if (der_is_file && base::Hex(key) != f.sha256) return std::nullopt;
+  return DecodedBody{std::move(f), der};
 }
 
 std::string Tag(std::string_view secret, std::string_view producer, std::string_view key,
@@ -506,24 +513,41 @@ x509::LoadResult FactsCache::Load(std::string_view file_bytes,
   if (auto it = memory_.find(map_key); it != memory_.end()) return it->second;
   if (!pack_read_) ReadPack();
   std::optional<std::string> body = BodyOnDisk(key);
-  if (auto cached = body ? DecodeBody(*body, key, file_bytes) : nullptr) {
-    memory_[map_key] = cached;
-    return cached;
+  if (std::optional<DecodedBody> cached =
+          body ? DecodeBody(*body, key, file_bytes) : std::nullopt) {
+    auto kept = Keep(cached->der, std::move(cached->facts));
+    memory_[map_key] = kept;
+    return kept;
   }
   ++decoded_;
   x509::LoadResult result = x509::ParseCertificate(file_bytes);
   auto* certificate = std::get_if<std::shared_ptr<const x509::Certificate>>(&result);
   if (certificate == nullptr) return result;
-  const auto& der = (*certificate)->der();
-  bool der_is_file =
-      std::string_view(reinterpret_cast<const char*>(der.data()), der.size()) == file_bytes;
-  Remember(key, EncodeBody(**certificate, der_is_file));
+  std::vector<uint8_t> der = (*certificate)->der();
+  std::string_view der_bytes(reinterpret_cast<const char*>(der.data()), der.size());
+  Remember(key, EncodeBody(**certificate, der_bytes == file_bytes));
   // Kept: the facts and the DER, as a cache hit gives them. The decoded X509 (its public key
   // above all) is most of a cold build's memory; the few certificates whose signatures are
   // checked decode again when asked, as on a warm build.
-  auto kept = std::make_shared<const x509::Certificate>(der, (*certificate)->facts());
+  auto kept = Keep(der_bytes, (*certificate)->facts());
   memory_[map_key] = kept;
   return kept;
+}
+
+std::shared_ptr<const x509::Certificate> FactsCache::Keep(std::string_view der,
+                                                          x509::CertFacts facts) {
+  if (options_.spill_der && !spill_opened_) {
+    spill_opened_ = true;
+    if (OpenDisk()) spill_ = DerSpill::Open(dir_fd_);
+  }
+  if (spill_ != nullptr) {
+    if (std::optional<uint64_t> at = spill_->Append(der)) {
+      return std::make_shared<const x509::Certificate>(
+          spill_, *at, static_cast<uint32_t>(der.size()), std::move(facts));
+    }
+  }
+  return std::make_shared<const x509::Certificate>(std::vector<uint8_t>(der.begin(), der.end()),
+                                                   std::move(facts));
 }
 
 // Opens the directory and the secret; false (memory only) if either is not to be had.
@@ -565,12 +589,16 @@ void FactsCache::IndexPack(std::string_view pack) {
     return;
   }
   bool clean = false;
-  for (const PackRecord& record : ScanRecords(pack.substr(kMagic.size()), &clean)) {
+  std::vector<PackRecord> records = ScanRecords(pack.substr(kMagic.size()), &clean);
+  on_disk_.reserve(records.size());
+  for (const PackRecord& record : records) {
     auto offset = static_cast<uint64_t>(record.whole.data() - pack.data()) + 4;
-    on_disk_.emplace(
-        RawKey(record.key),
-        IndexedRecord{offset, static_cast<uint32_t>(record.whole.size() - 4), record.day});
+    on_disk_.push_back(
+        {RawKey(record.key),
+         IndexedRecord{offset, static_cast<uint32_t>(record.whole.size() - 4), record.day}});
   }
+  std::stable_sort(on_disk_.begin(), on_disk_.end(),
+                   [](const IndexEntry& a, const IndexEntry& b) { return a.key < b.key; });
   damaged_ = !clean;
 }
 
@@ -595,9 +623,12 @@ std::optional<std::string> FactsCache::RecordBytes(const IndexedRecord& record) 
 // The body of the first record of `key` that authenticates (another version's or a forged
 // record of the same key does not); notes its stamp, for compaction.
 std::optional<std::string> FactsCache::BodyOnDisk(const std::string& key) {
-  auto [begin, end] = on_disk_.equal_range(RawKey(key));
+  IndexEntry wanted{RawKey(key), {}};
+  auto [begin, end] =
+      std::equal_range(on_disk_.begin(), on_disk_.end(), wanted,
+                       [](const IndexEntry& a, const IndexEntry& b) { return a.key < b.key; });
   for (auto it = begin; it != end; ++it) {
-    std::optional<std::string> bytes = RecordBytes(it->second);
+    std::optional<std::string> bytes = RecordBytes(it->record);
     if (!bytes || bytes->size() < kDayBytes + kTagBytes + kKeyBytes) continue;
     std::string_view view(*bytes);
     Reader stamp(view);
@@ -606,7 +637,7 @@ std::optional<std::string> FactsCache::BodyOnDisk(const std::string& key) {
                       view.substr(kDayBytes + kTagBytes, kKeyBytes),
                       view.substr(kDayBytes + kTagBytes + kKeyBytes), view};
     // Read again, so checked again: the file is the one indexed, but only the tag vouches.
-    if (record.day == it->second.day && record.key == key &&
+    if (record.day == it->record.day && record.key == key &&
         Authentic(record, secret_, producer_)) {
       oldest_used_day_ = std::min(oldest_used_day_, record.day);
       return std::string(record.body);

@@ -46,6 +46,7 @@
 #include <utility>
 #include <vector>
 
+#include "compiler/facts/der_spill.h"
 #include "runtime/x509/certificate.h"
 
 namespace trust::facts {
@@ -62,6 +63,11 @@ struct CacheOptions {
   // A damaged pack is rebuilt, never an error: the message goes here (unset: standard error,
   // prefixed "trustc: warning: "). The cache is not part of the program: no diagnostic.
   std::function<void(const std::string&)> warn;
+  // Keep the DER of the certificates Load gives out in an unnamed file of the cache directory
+  // (der_spill.h) rather than in memory, when the directory can be had: for a check that holds
+  // every certificate of a program at once (not a language-server session, whose certificates
+  // outlive many checks and are few).
+  bool spill_der = false;
 };
 
 // Rewrites `pack` (a pack file's bytes) for Flush, and for tests and the fuzz target: the magic
@@ -120,6 +126,7 @@ class FactsCache {
     explicit RawKey(std::string_view raw);
     std::string_view view() const { return {bytes.data(), bytes.size()}; }
     bool operator==(const RawKey&) const = default;
+    bool operator<(const RawKey& other) const { return bytes < other.bytes; }
   };
   struct RawKeyHash {
     size_t operator()(const RawKey& key) const { return std::hash<std::string_view>{}(key.view()); }
@@ -138,6 +145,8 @@ class FactsCache {
   std::optional<std::string> RecordBytes(const IndexedRecord& record) const;
   std::optional<std::string> BodyOnDisk(const std::string& key);
   void Remember(const std::string& key, const std::string& body);
+  // The certificate Load gives out: `der` spilled (CacheOptions::spill_der) or held.
+  std::shared_ptr<const x509::Certificate> Keep(std::string_view der, x509::CertFacts facts);
   void AppendEarly();
   uint32_t Today() const;
   bool WantsCompaction(size_t fresh_bytes) const;
@@ -157,8 +166,14 @@ class FactsCache {
   int pack_fd_ = -1;
   std::string pack_;
   size_t pack_size_ = 0;
-  // raw key -> each record of that key (another version may have one too)
-  std::unordered_multimap<RawKey, IndexedRecord, RawKeyHash> on_disk_;
+  // Each record of the pack by raw key (another version may have one of the same key), sorted by
+  // key and, within a key, in pack order: a sorted array rather than a hash table, whose node
+  // per record cost a 100,000-certificate build twice the memory and as many allocations.
+  struct IndexEntry {
+    RawKey key;
+    IndexedRecord record;
+  };
+  std::vector<IndexEntry> on_disk_;
   uint32_t oldest_used_day_ = UINT32_MAX;  // the oldest stamp of a record this build used
   bool damaged_ = false;                   // the pack holds bytes that are no record
   std::unordered_map<RawKey, std::shared_ptr<const x509::Certificate>, RawKeyHash> memory_;
@@ -168,6 +183,8 @@ class FactsCache {
   std::string pending_;
   size_t pending_records_ = 0;  // how many
   size_t decoded_ = 0;
+  bool spill_opened_ = false;
+  std::shared_ptr<DerSpill> spill_;  // where Keep puts the DER, once opened
 };
 
 }  // namespace trust::facts

@@ -208,10 +208,10 @@ struct DateWindow {
 // files are not listed: such a program makes no build record.
 struct CertFileRead {
   // The path the compiler resolved (a module's directory joined with the `file` text) relative
-  // to the project root, lexically: "" when it is `real`, as it is unless a link or `..` led
-  // elsewhere.
+  // to the project root, lexically: "" when it is where it led, as it is unless a link or `..`
+  // led elsewhere.
   std::string named;
-  std::string real;                  // where it led, relative to the project root ('/'-separated)
+  CertId cert;                       // the certificate read: its `file` is where the path led
   std::array<uint8_t, 32> sha256{};  // of the bytes read
   uint64_t size = 0;                 // how many bytes were read
 };

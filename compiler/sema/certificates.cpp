@@ -150,8 +150,8 @@ std::string Context::RelativeNamed(const fs::path& named, const fs::path& real) 
 // Resolves `named` (the module's directory joined with the expanded `file` string), keeps it
 // inside the project root and reads the certificate into `cert`; with a session, a file
 // unchanged since the last check is not resolved or read again.
-void Context::LoadCertFile(const fs::path& named, const ast::Str& file, const std::string& expanded,
-                           ir::Cert& cert) {
+std::optional<ir::CertFileRead> Context::LoadCertFile(const fs::path& named, const ast::Str& file,
+                                                      const std::string& expanded, ir::Cert& cert) {
   std::optional<CheckSession::FileStamp> stamp;
   const CheckSession::CertificateFile* known = nullptr;
   if (options.session != nullptr && (stamp = CheckSession::Stamp(named))) {
@@ -166,13 +166,15 @@ void Context::LoadCertFile(const fs::path& named, const ast::Str& file, const st
   } else if (known != nullptr) {
     cert.certificate = known->certificate;
   } else {
-    ir::CertFileRead read{RelativeNamed(named, real), cert.file};
+    ir::CertFileRead read;
+    read.named = RelativeNamed(named, real);
     if (auto certificate = ReadCertificate(*this, real, file, expanded, &read)) {
       cert.certificate = *certificate;
-      out.cert_files.push_back(std::move(read));
       if (stamp) options.session->Remember(named, *stamp, {real, *certificate});
+      return read;
     }
   }
+  return std::nullopt;
 }
 
 std::optional<ir::CertId> Context::LoadCert(DeclRef ref) {
@@ -185,6 +187,7 @@ std::optional<ir::CertId> Context::LoadCert(DeclRef ref) {
   cert.from_stdlib = module(ref.module).is_stdlib;
   std::vector<ScopedItem> items = Flatten(std::nullopt, ast::DeclKind::kCert, d.items, ref.module);
   const ScopedItem* file = Last(items, {ItemKind::kFile});
+  std::optional<ir::CertFileRead> read;
   if (file == nullptr) {
     emitter.Emit(diag::Kind::missing_item, d.name.range,
                  "certificate " + diag::Quote(d.name.name) + " has no `file`");
@@ -194,8 +197,8 @@ std::optional<ir::CertId> Context::LoadCert(DeclRef ref) {
     emitter.Emit(diag::Kind::outside_root, file->item->strings[0].range,
                  "a standard library module cannot name certificate files");
   } else if (auto path = Interpolate(file->item->strings[0], ref.module, EnvPolicy::kForbidden)) {
-    LoadCertFile(module(ref.module).real_path.parent_path() / *path, file->item->strings[0], *path,
-                 cert);
+    read = LoadCertFile(module(ref.module).real_path.parent_path() / *path, file->item->strings[0],
+                        *path, cert);
   }
   for (const ScopedItem& item : items) {
     const ast::Item& it = *item.item;
@@ -220,6 +223,10 @@ std::optional<ir::CertId> Context::LoadCert(DeclRef ref) {
                  "certificate `name` is empty");
   }
   ir::CertId id{static_cast<uint32_t>(out.certs.size())};
+  if (read) {
+    read->cert = id;
+    out.cert_files.push_back(std::move(*read));
+  }
   out.certs.push_back(std::move(cert));
   cert_used.push_back(false);
   cert_ids_[ref] = id;

@@ -80,8 +80,10 @@ class Context {
 
   // certificates.cpp: the CertId of a cert declaration (loaded on first use).
   std::optional<ir::CertId> CertFor(const ast::Ref& ref, size_t module);
-  void LoadCertFile(const std::filesystem::path& named, const ast::Str& file,
-                    const std::string& expanded, ir::Cert& cert);
+  // What was read, when a file was (its `cert` is left for the caller to set).
+  std::optional<ir::CertFileRead> LoadCertFile(const std::filesystem::path& named,
+                                               const ast::Str& file, const std::string& expanded,
+                                               ir::Cert& cert);
   std::string RelativeNamed(const std::filesystem::path& named,
                             const std::filesystem::path& real) const;
   std::vector<bool> cert_used;

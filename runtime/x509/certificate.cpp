@@ -719,9 +719,17 @@ Certificate::Certificate(X509Ptr x509, std::vector<uint8_t> der, CertFacts facts
 Certificate::Certificate(std::vector<uint8_t> der, CertFacts facts)
     : der_(std::move(der)), facts_(std::move(facts)) {}
 
+Certificate::Certificate(std::shared_ptr<const DerStore> store, uint64_t offset, uint32_t size,
+                         CertFacts facts)
+    : store_(std::move(store)), stored_at_(offset), stored_size_(size), facts_(std::move(facts)) {}
+
+std::vector<uint8_t> Certificate::der() const {
+  return store_ != nullptr ? store_->Read(stored_at_, stored_size_) : der_;
+}
+
 X509* Certificate::x509() const {
   std::call_once(decoded_, [this] {
-    if (x509_ == nullptr) x509_ = DecodeWithKey(der_);
+    if (x509_ == nullptr) x509_ = DecodeWithKey(der());
   });
   return x509_.get();
 }
@@ -734,7 +742,7 @@ bool Certificate::IsSignedBy(const Certificate& issuer) const {
   // The issuer stays decoded (a CA signs many of a program's certificates); this one is decoded
   // for the check only: it is usually a leaf, checked once, and keeping every leaf decoded held
   // a few hundred bytes to kilobytes per certificate until the end of a build.
-  X509Ptr decoded = DecodeWithKey(der_);
+  X509Ptr decoded = DecodeWithKey(der());
   return decoded != nullptr && VerifiesWith(decoded.get(), X509_get0_pubkey(issuer_x509));
 }
 

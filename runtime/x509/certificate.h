@@ -9,6 +9,7 @@
 #include <mutex>
 #include <optional>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -62,14 +63,37 @@ struct CertFacts {
                                         const std::shared_ptr<const DistinguishedName>& kept);
 };
 
+// Where certificates that do not hold their DER keep it: a large build checks its certificates
+// by their facts and needs the DER of most of them only when it writes bundles, so the compiler
+// spills it to a file (compiler/facts/der_spill.h) instead of holding 70 MB at 100,000
+// certificates.
+class DerStore {
+ public:
+  virtual ~DerStore() = default;
+  // The `size` bytes stored at `offset`; throws DerUnavailable when they cannot be read back.
+  virtual std::vector<uint8_t> Read(uint64_t offset, uint32_t size) const = 0;
+};
+
+// A stored DER that cannot be read back (an I/O error on the store's file): the command stops
+// with this message rather than go on without the certificate's bytes.
+class DerUnavailable : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 class Certificate {
  public:
   Certificate(X509Ptr x509, std::vector<uint8_t> der, CertFacts facts);
   // From facts computed earlier (FactsCache): the X509 object is decoded only if asked for,
   // because decoding (its public key above all) is what loading a certificate costs.
   Certificate(std::vector<uint8_t> der, CertFacts facts);
+  // The same with the DER kept in `store` (`size` bytes at `offset`), read back when asked for.
+  Certificate(std::shared_ptr<const DerStore> store, uint64_t offset, uint32_t size,
+              CertFacts facts);
   const CertFacts& facts() const { return facts_; }
-  const std::vector<uint8_t>& der() const { return der_; }
+  // The DER, held or read back from its store (which may throw DerUnavailable).
+  std::vector<uint8_t> der() const;
+  bool der_stored() const { return store_ != nullptr; }  // in a DerStore rather than held
   X509* x509() const;
   // True if this certificate names `issuer` as its issuer and `issuer`'s public key verifies
   // its signature.
@@ -78,7 +102,10 @@ class Certificate {
  private:
   mutable std::once_flag decoded_;
   mutable X509Ptr x509_;
-  std::vector<uint8_t> der_;
+  std::vector<uint8_t> der_;               // empty when the store keeps it
+  std::shared_ptr<const DerStore> store_;  // set when it does
+  uint64_t stored_at_ = 0;
+  uint32_t stored_size_ = 0;
   CertFacts facts_;
 };
 

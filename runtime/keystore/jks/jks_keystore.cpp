@@ -93,7 +93,8 @@ class JksKeystore : public Keystore {
     entry.tag = jks::kTagTrustedCert;
     entry.alias = std::move(alias);
     entry.timestamp_ms = cert.facts().not_before * 1000;
-    entry.chain.push_back({"X.509", std::string(cert.der().begin(), cert.der().end())});
+    std::vector<uint8_t> der = cert.der();
+    entry.chain.push_back({"X.509", std::string(der.begin(), der.end())});
     return entry;
   }
 

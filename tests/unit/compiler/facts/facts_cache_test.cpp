@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -156,6 +157,37 @@ TEST_F(FactsCacheTest, SignatureChecksWorkOnCachedCertificates) {
   EXPECT_EQ(cache.decoded(), 0u);
   EXPECT_TRUE(Get(leaf).IsSignedBy(Get(issuer)));
   EXPECT_FALSE(Get(issuer).IsSignedBy(Get(leaf)));
+}
+
+// A check's cache (CacheOptions::spill_der) keeps the DER in its directory's spill file: what
+// comes back is what parsing gives, decoded or not, on a miss and on a hit; without a directory
+// the DER stays in memory.
+TEST_F(FactsCacheTest, SpilledDerComesBackExactly) {
+  CacheOptions spilling;
+  spilling.spill_der = true;
+  std::string alice = ReadCert("user-alice.pem");
+  std::string ca = ReadCert("client-ca.pem");
+  FactsCache(dir_, kProducer).Load(ca);  // a hit below; alice is a miss
+  FactsCache cache(dir_, kProducer, spilling);
+  x509::LoadResult leaf = cache.Load(alice);
+  x509::LoadResult issuer = cache.Load(ca);
+  EXPECT_EQ(cache.decoded(), 1u);
+  for (const auto* result : {&leaf, &issuer}) {
+    EXPECT_TRUE(Get(*result).der_stored());
+    x509::LoadResult parsed = x509::ParseCertificate(result == &leaf ? alice : ca);
+    EXPECT_EQ(Get(*result).der(), Get(parsed).der());
+    ExpectSameFacts(Get(*result).facts(), Get(parsed).facts());
+  }
+  EXPECT_TRUE(Get(leaf).IsSignedBy(Get(issuer)));
+  EXPECT_FALSE(Get(issuer).IsSignedBy(Get(leaf)));
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(dir_)) names.push_back(entry.path().filename());
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"certs-v2.pack", "hmac-key"}))
+      << "a spill file has a name";
+
+  FactsCache no_disk(fs::path(), kProducer, spilling);
+  EXPECT_FALSE(Get(no_disk.Load(alice)).der_stored());
 }
 
 // Bytes of the pack are flipped (every header byte, then every 7th) and the pack is cut at

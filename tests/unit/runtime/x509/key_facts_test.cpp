@@ -48,8 +48,9 @@ TEST(KeyFactsTest, MatchWhatOpenSslDecodes) {
       const auto* loaded = std::get_if<std::shared_ptr<const Certificate>>(&result);
       if (loaded == nullptr) continue;
       const Certificate& cert = **loaded;
-      const unsigned char* der = cert.der().data();
-      X509Ptr x509(d2i_X509(nullptr, &der, static_cast<long>(cert.der().size())));
+      std::vector<uint8_t> bytes_der = cert.der();
+      const unsigned char* der = bytes_der.data();
+      X509Ptr x509(d2i_X509(nullptr, &der, static_cast<long>(bytes_der.size())));
       ASSERT_NE(x509, nullptr) << entry.path();
       const EVP_PKEY* key = X509_get0_pubkey(x509.get());
       KeyType type = key ? ExpectedType(key) : KeyType::kOther;

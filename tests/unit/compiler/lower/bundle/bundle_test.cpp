@@ -133,8 +133,9 @@ TEST(BundleTest, CertificateData) {
                           reinterpret_cast<const unsigned char*>(encoded.data()),
                           static_cast<int>(encoded.size()));
   ASSERT_GE(n, 0);
-  der.resize(c.der().size());  // EVP_DecodeBlock keeps the padding bytes
-  EXPECT_EQ(der, std::string(c.der().begin(), c.der().end()));
+  std::vector<uint8_t> expected = c.der();
+  der.resize(expected.size());  // EVP_DecodeBlock keeps the padding bytes
+  EXPECT_EQ(der, std::string(expected.begin(), expected.end()));
 }
 
 TEST(BundleTest, DefaultTrustWritesAllEightKeysInTableOrder) {
