@@ -1,13 +1,10 @@
 // `trustc check` and `trustc build`.
-#include <malloc.h>
-
 #include <iostream>
 
 #include "base/version.h"
 #include "compiler/artifacts/artifacts.h"
 #include "compiler/driver/cli_support.h"
 #include "compiler/driver/up_to_date.h"
-#include "compiler/sema/program.h"
 
 namespace trust::driver {
 namespace {
@@ -31,6 +28,7 @@ int RunCheck(const CheckFlags& check, const CommonFlags& flags) {
     CompileOptions options = MakeOptions(file, flags);
     if (check.timings) options.timings = &times;
     options.no_baseline = check.no_baseline;
+    options.release_syntax_trees = true;
     std::unique_ptr<Compilation> compilation = Compile(options);
     bool file_failed = Report(*compilation, flags);
     failed = failed || file_failed;
@@ -69,10 +67,6 @@ int BuildWith(const BuildFlags& build, const CommonFlags& flags, const CompileOp
   if (KeepUpToDate(build, flags, options)) return 0;
   std::unique_ptr<Compilation> compilation = Compile(options);
   if (Report(*compilation, flags) || !compilation->program) return 1;
-  // Lowering reads only the IR. glibc keeps freed pages for reuse; hand them back so that
-  // lowering's peak adds to what the IR holds, not to what parsing and checking once held.
-  sema::ReleaseSyntaxTrees(*compilation->loaded);
-  ::malloc_trim(0);
   // Lowering happens as the artifacts are written, one at a time: "lower+write" includes it.
   std::string error;
   artifacts::BuildStats stats;
@@ -99,6 +93,7 @@ int RunBuild(const BuildFlags& build, const CommonFlags& flags) {
   source::PhaseTimes times;
   CompileOptions options = MakeOptions(build.file, flags);
   options.sign_key = build.sign_key;
+  options.release_syntax_trees = true;  // lowering reads only the IR
   if (build.timings) options.timings = &times;
   int status = BuildWith(build, flags, options);
   if (build.timings) PrintTimings(build.file, times);

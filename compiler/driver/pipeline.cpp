@@ -1,5 +1,7 @@
 #include "compiler/driver/pipeline.h"
 
+#include <malloc.h>
+
 #include "base/version.h"
 #include "compiler/driver/load.h"
 #include "compiler/sema/sema.h"
@@ -19,6 +21,12 @@ std::unique_ptr<Compilation> Compile(const CompileOptions& options) {
                   {options.defines, options.allow_outside_root, options.build_time, options.timings,
                    options.partial, options.no_baseline, options.session},
                   result->sources, result->emitter);
+  if (options.release_syntax_trees) {
+    sema::ReleaseSyntaxTrees(*result->loaded);
+    // glibc keeps freed pages for reuse; hand them back, so that what comes after (the artifact
+    // list, lowering) adds to what the IR holds, not to what parsing and checking once held.
+    ::malloc_trim(0);
+  }
   // A partial program (errors, kept for answers) is never lowered: it is not output.
   if (!result->program || result->emitter.HasErrors()) return result;
   result->artifacts = artifacts::ListArtifacts(

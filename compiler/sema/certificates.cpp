@@ -59,9 +59,8 @@ void Context::LoadAllCerts() {
       if (decl.kind != ast::DeclKind::kCert) continue;
       std::optional<ir::CertId> id = LoadCert({m, d});
       // A second declaration of a name (`duplicate_decl`) cannot be referenced: not "unused".
-      auto symbol = scopes_[m].find(decl.name.name);
-      bool shadowed =
-          symbol == scopes_[m].end() || symbol->second.is_param || symbol->second.index != d;
+      const Symbol* symbol = FindSymbol(m, decl.name.name);
+      bool shadowed = symbol == nullptr || symbol->is_param || symbol->index != d;
       if (id && shadowed) cert_used[id->index] = true;
     }
   }
@@ -178,7 +177,10 @@ std::optional<ir::CertFileRead> Context::LoadCertFile(const fs::path& named, con
 }
 
 std::optional<ir::CertId> Context::LoadCert(DeclRef ref) {
-  if (auto it = cert_ids_.find(ref); it != cert_ids_.end()) return it->second;
+  if (cert_ids_.size() <= ref.module) cert_ids_.resize(program.modules.size());
+  std::vector<std::optional<ir::CertId>>& ids = cert_ids_[ref.module];
+  if (ids.empty()) ids.resize(module(ref.module).ast.decls.size());
+  if (ids[ref.decl]) return ids[ref.decl];
   const ast::Decl& d = decl(ref);
   ir::Cert cert;
   cert.name = QualifiedName(ref);
@@ -229,7 +231,7 @@ std::optional<ir::CertId> Context::LoadCert(DeclRef ref) {
   }
   out.certs.push_back(std::move(cert));
   cert_used.push_back(false);
-  cert_ids_[ref] = id;
+  ids[ref.decl] = id;
   return id;
 }
 

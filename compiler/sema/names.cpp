@@ -87,12 +87,22 @@ void Context::BuildScopes() {
                      {{it->second, "first declared here"}});
         return;
       }
-      scopes_[m][name.name] = symbol;
+      scopes_[m].emplace_back(name.name, symbol);
     };
     const ast::Module& ast = module(m).ast;
+    scopes_[m].reserve(ast.params.size() + ast.decls.size());
     for (size_t p = 0; p < ast.params.size(); ++p) declare(ast.params[p].name, {true, p});
     for (size_t d = 0; d < ast.decls.size(); ++d) declare(ast.decls[d].name, {false, d});
+    std::sort(scopes_[m].begin(), scopes_[m].end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
   }
+}
+
+const Context::Symbol* Context::FindSymbol(size_t m, std::string_view name) const {
+  const Scope& scope = scopes_[m];
+  auto it = std::lower_bound(scope.begin(), scope.end(), name,
+                             [](const auto& entry, std::string_view n) { return entry.first < n; });
+  return it != scope.end() && it->first == name ? &it->second : nullptr;
 }
 
 void Context::SuggestSimilar(const std::string& name, size_t m, ast::DeclKind kind,
@@ -127,23 +137,23 @@ std::optional<DeclRef> Context::Lookup(const ast::Ref& ref, size_t m,
     }
     target = it->second;
   }
-  auto found = scopes_[target].find(ref.name.name);
-  if (found != scopes_[target].end() && found->second.is_param) {
-    const ast::Param& param = module(target).ast.params[found->second.index];
+  const Symbol* found = FindSymbol(target, ref.name.name);
+  if (found != nullptr && found->is_param) {
+    const ast::Param& param = module(target).ast.params[found->index];
     emitter.Emit(diag::Kind::wrong_kind, ref.range,
                  diag::Quote(ref.Text()) + " is a param, expected " + Article(what) + " " +
                      std::string(what),
                  {{param.name.range, diag::Quote(ref.Text()) + " is declared here"}});
     return std::nullopt;
   }
-  if (found == scopes_[target].end()) {
+  if (found == nullptr) {
     std::vector<diag::Note> notes;
     SuggestSimilar(ref.name.name, target, *kinds.begin(), notes);
     emitter.Emit(diag::Kind::unknown_name, ref.range,
                  "unknown " + std::string(what) + " " + diag::Quote(ref.Text()), std::move(notes));
     return std::nullopt;
   }
-  DeclRef result{target, found->second.index};
+  DeclRef result{target, found->index};
   const ast::Decl& d = decl(result);
   if (std::find(kinds.begin(), kinds.end(), d.kind) == kinds.end()) {
     emitter.Emit(diag::Kind::wrong_kind, ref.range,
