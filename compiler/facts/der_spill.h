@@ -2,8 +2,9 @@
 // facts and reads most of their DER only when it writes bundles; at 100,000 certificates holding
 // it all was 70 MB of the peak. The file is made unnamed (O_TMPFILE) in the facts cache's
 // directory (ours, 0700): no other process can open it by name, nothing is left behind, and
-// the disk, not this process, holds the bytes until they are read back. It goes when the last
-// certificate referring to it does.
+// the file system, not this process's memory, holds the bytes until they are read back. It
+// goes when the last certificate referring to it does; it is never synced (an unlinked file's
+// dirty pages are dropped, not written, when it goes).
 #pragma once
 
 #include <cstdint>
