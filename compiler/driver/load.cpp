@@ -8,7 +8,6 @@
 #include "base/file_read.h"
 #include "compiler/limits.h"
 #include "compiler/parse/parse.h"
-#include "compiler/parse/tree_cache.h"
 #include "stdlib/stdlib.h"
 
 namespace trust::driver {
@@ -96,29 +95,12 @@ class Loader {
     if (text.starts_with("\xEF\xBB\xBF")) text.erase(0, 3);
     source::FileId id = sources_.Add(module.display_path, std::move(text));
     int errors_before = emitter_.CountAtLeast(diag::Severity::Error);
-    module.ast = ParseOrReuse(sources_.file(id), id);
+    module.ast = parse::Parse(sources_.file(id), id, emitter_);
     if (emitter_.CountAtLeast(diag::Severity::Error) > errors_before) program_.syntax_errors = true;
     std::string key = module.is_stdlib ? "std/" + module.stdlib_name : module.real_path.string();
     program_.modules.push_back(std::move(module));
     index_of_[key] = program_.modules.size() - 1;
     return program_.modules.size() - 1;
-  }
-
-  // The module's syntax tree as kept from an earlier parse of the same text, or parsed (and
-  // kept when the parser reported nothing: a tree that came with diagnostics is parsed again,
-  // so that they are reported again).
-  ast::Module ParseOrReuse(const source::SourceFile& file, source::FileId id) {
-    if (options_.trees == nullptr) return parse::Parse(file, id, emitter_);
-    std::string key = parse::TreeKey(file.text());
-    if (std::optional<std::string> bytes = options_.trees->StoredBytes(key)) {
-      if (auto tree = parse::DecodeTree(*bytes, id, file.text().size())) return std::move(*tree);
-    }
-    size_t diagnostics_before = emitter_.diagnostics().size();
-    ast::Module tree = parse::Parse(file, id, emitter_);
-    if (emitter_.diagnostics().size() == diagnostics_before) {
-      options_.trees->StoreBytes(key, parse::EncodeTree(tree));
-    }
-    return tree;
   }
 
   void LoadImports(size_t index) {

@@ -8,7 +8,6 @@
 #include <string>
 
 #include "compiler/diag/diagnostic.h"
-#include "compiler/facts/facts_cache.h"
 #include "compiler/sema/program.h"
 #include "compiler/source/source.h"
 
@@ -21,9 +20,6 @@ struct LoadOptions {
   // Editor buffers (trustc lsp): resolved absolute path -> text, consulted before the disk for
   // the root and every relative import. Null: read the disk only.
   const std::map<std::string, std::string>* overlay = nullptr;
-  // Where the syntax trees of modules parsed before are kept (parse/tree_cache.h); null: parse
-  // every module. Not a language server's: its buffers change at every keystroke.
-  facts::FactsCache* trees = nullptr;
 };
 
 std::optional<sema::LoadedProgram> LoadProgram(const LoadOptions& options,

@@ -482,7 +482,7 @@ FactsCache::RawKey::RawKey(std::string_view raw) {
 
 bool FactsCache::Used(std::string_view raw_key) const {
   RawKey key(raw_key);
-  return memory_.contains(key) || verdicts_.contains(key) || stored_bytes_used_.contains(key);
+  return memory_.contains(key) || verdicts_.contains(key);
 }
 
 FactsCache::~FactsCache() {
@@ -738,18 +738,6 @@ bool FactsCache::IsSignedBy(const x509::Certificate& certificate, const x509::Ce
   verdicts_[map_key] = signed_by;
   Remember(key, std::string{kVerdict, signed_by ? '1' : '0'});
   return signed_by;
-}
-
-std::optional<std::string> FactsCache::StoredBytes(std::string_view raw_key) {
-  if (!pack_read_) ReadPack();
-  std::optional<std::string> body = BodyOnDisk(std::string(raw_key));
-  if (body) stored_bytes_used_.emplace(raw_key);
-  return body;
-}
-
-void FactsCache::StoreBytes(std::string_view raw_key, const std::string& bytes) {
-  stored_bytes_used_.emplace(raw_key);
-  Remember(std::string(raw_key), bytes);
 }
 
 void FactsCache::Flush() {

@@ -1,6 +1,4 @@
-// A content-addressed cache of certificate facts, in memory and on disk. The pack also keeps
-// bytes of other kinds under keys that name what they were made from (StoreBytes): the loader's
-// syntax trees (parse/tree_cache.h), authenticated, stamped and compacted like the facts.
+// A content-addressed cache of certificate facts, in memory and on disk.
 //
 // Decoding a certificate with OpenSSL 3.0 (d2i_X509, mostly its public key) costs 100-190 µs;
 // reading and hashing the file costs a tenth of that. The cache is keyed by the SHA-256 of the
@@ -45,7 +43,6 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -110,15 +107,6 @@ class FactsCache {
   // certificate.IsSignedBy(issuer), remembered like the facts: checking a signature decodes
   // both certificates, which a warm build should not pay for again.
   bool IsSignedBy(const x509::Certificate& certificate, const x509::Certificate& issuer);
-
-  // Whether it was given a directory (else it lives in memory only, and keeps nothing).
-  bool has_directory() const { return !dir_.empty(); }
-
-  // Bytes made from content that hashes to `raw_key`, kept in the pack like the facts
-  // (authenticated, stamped, compacted): the parser's syntax trees (parse/tree_cache.h), whose
-  // keys name what they were made from so that they never meet a certificate's. nullopt: none.
-  std::optional<std::string> StoredBytes(std::string_view raw_key);
-  void StoreBytes(std::string_view raw_key, const std::string& bytes);
 
   // Appends what this process decoded to the pack. Best effort: a cache that cannot be written
   // only costs time.
@@ -189,8 +177,7 @@ class FactsCache {
   uint32_t oldest_used_day_ = UINT32_MAX;  // the oldest stamp of a record this build used
   bool damaged_ = false;                   // the pack holds bytes that are no record
   std::unordered_map<RawKey, std::shared_ptr<const x509::Certificate>, RawKeyHash> memory_;
-  std::unordered_map<RawKey, bool, RawKeyHash> verdicts_;     // the pair's key -> signed
-  std::unordered_set<RawKey, RawKeyHash> stored_bytes_used_;  // StoredBytes's hits, StoreBytes
+  std::unordered_map<RawKey, bool, RawKeyHash> verdicts_;  // the pair's key -> signed
   // What this process computed, not yet appended: empty, or the magic line and the records
   // made since the last Flush (a whole pack, so that a missing one is written as it stands).
   std::string pending_;

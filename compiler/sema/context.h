@@ -45,6 +45,9 @@ inline Controls ControlsFor(ast::ItemKind kind) {
 }
 
 class Context {
+  // Declared first: cert_cache may refer to it.
+  std::unique_ptr<facts::FactsCache> own_cert_cache_;
+
  public:
   Context(const LoadedProgram& program, const CheckOptions& options,
           const source::SourceManager& sources, diag::Emitter& emitter);
@@ -87,7 +90,7 @@ class Context {
                             const std::filesystem::path& real) const;
   std::vector<bool> cert_used;
   // Certificate facts by content: each distinct file is decoded at most once (facts_cache.h).
-  // The session's when there is one, else the check's own (CheckOptions::cache).
+  // The session's when there is one, else this check's own.
   facts::FactsCache& cert_cache;
   // Allows (by source position) that waived at least one finding; see lint.cpp.
   std::set<std::pair<source::FileId, uint32_t>> used_allows;

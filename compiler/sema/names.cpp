@@ -39,23 +39,30 @@ std::string KindList(std::initializer_list<ast::DeclKind> kinds) {
   return out;
 }
 
+// A check without a session holds every certificate of the program until the build is written:
+// their DER goes to the cache directory's spill file (facts/der_spill.h).
+facts::CacheOptions SpillingCacheOptions() {
+  facts::CacheOptions options;
+  options.spill_der = true;
+  return options;
+}
+
 }  // namespace
 
 Context::Context(const LoadedProgram& loaded, const CheckOptions& check_options,
                  const source::SourceManager& source_manager, diag::Emitter& diagnostics)
-    : program(loaded),
+    : own_cert_cache_(
+          check_options.session == nullptr
+              // Facts computed by another version (perhaps with a bug since fixed)
+              // are not reused.
+              ? std::make_unique<facts::FactsCache>(facts::FactsCache::DefaultDirectory(),
+                                                    "trustc " TRUST_VERSION, SpillingCacheOptions())
+              : nullptr),
+      program(loaded),
       options(check_options),
       sources(source_manager),
       emitter(diagnostics),
-      cert_cache(*check_options.cache) {}
-
-std::unique_ptr<facts::FactsCache> NewCheckCache() {
-  facts::CacheOptions options;
-  options.spill_der = true;
-  // Facts computed by another version (perhaps with a bug since fixed) are not reused.
-  return std::make_unique<facts::FactsCache>(facts::FactsCache::DefaultDirectory(),
-                                             "trustc " TRUST_VERSION, options);
-}
+      cert_cache(own_cert_cache_ ? *own_cert_cache_ : check_options.session->facts()) {}
 
 std::string Context::QualifiedName(DeclRef ref) const {
   const std::string& name = decl(ref).name.name;

@@ -11,12 +11,10 @@
 
 #include <cstdint>
 #include <map>
-#include <memory>
 #include <optional>
 #include <string>
 
 #include "compiler/diag/diagnostic.h"
-#include "compiler/facts/facts_cache.h"
 #include "compiler/ir/ir.h"
 #include "compiler/sema/program.h"
 #include "compiler/source/phase_times.h"
@@ -24,12 +22,6 @@
 namespace trust::sema {
 
 class CheckSession;  // session.h
-
-// The certificate-facts cache of a check without a session (driver::Compile makes it, and
-// lends it to the loader for syntax trees): on disk (FactsCache::DefaultDirectory), records of
-// this version only, the DER of the certificates it gives out spilled (facts/der_spill.h),
-// since such a check holds every certificate of the program until the build is written.
-std::unique_ptr<facts::FactsCache> NewCheckCache();
 
 struct CheckOptions {
   std::map<std::string, std::string> defines;  // -D NAME=VALUE
@@ -44,8 +36,6 @@ struct CheckOptions {
   bool no_baseline = false;
   // Shared with the checks before and after this one (session.h); null: read everything.
   CheckSession* session = nullptr;
-  // Where certificate facts come from (never null): the session's, or NewCheckCache's.
-  facts::FactsCache* cache = nullptr;
 };
 
 std::optional<ir::Program> Check(const LoadedProgram& program, const CheckOptions& options,

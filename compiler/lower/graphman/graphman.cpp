@@ -47,11 +47,10 @@ json TrustedCert(const PlannedEntity& entity) {
   for (ir::Purpose purpose : ir::AllPurposes()) {
     if (trust.Has(purpose)) trusted_for.push_back(TrustedForValue(purpose));
   }
-  std::vector<uint8_t> der = entity.certificate->der();
   return {
       {"name", entity.name},
-      {"certBase64", bundle::CertBase64(der)},
-      {"thumbprintSha1", bundle::ThumbprintSha1(der)},
+      {"certBase64", bundle::CertBase64(*entity.certificate)},
+      {"thumbprintSha1", bundle::ThumbprintSha1(*entity.certificate)},
       {"subjectDn", entity.certificate->facts().subject},
       {"trustAnchor", trust.anchor},
       {"verifyHostname", trust.verify_hostname},
@@ -81,7 +80,7 @@ json RevocationPolicy(const Plan& plan, const PlannedEntity& entity) {
     const ir::RevocationCheck& check = policy.checks[i];
     json signers = json::array();
     for (size_t index : entity.signers[i]) {
-      signers.push_back(bundle::ThumbprintSha1(plan.entities[index].certificate->der()));
+      signers.push_back(bundle::ThumbprintSha1(*plan.entities[index].certificate));
     }
     items.push_back({{"type", CheckType(check)},
                      {"url", check.url},
@@ -105,7 +104,7 @@ json Provider(const Plan& plan, const PlannedEntity& entity) {
   for (size_t index : entity.references) {
     const PlannedEntity& cert = plan.entities[index];
     trusted.push_back(
-        {{"name", cert.name}, {"thumbprintSha1", bundle::ThumbprintSha1(cert.certificate->der())}});
+        {{"name", cert.name}, {"thumbprintSha1", bundle::ThumbprintSha1(*cert.certificate)}});
   }
   return {
       {"name", entity.name},
@@ -127,8 +126,7 @@ json User(const PlannedEntity& entity) {
   if (!user.first_name.empty()) out["firstName"] = user.first_name;
   if (!user.last_name.empty()) out["lastName"] = user.last_name;
   if (!user.email.empty()) out["email"] = user.email;
-  if (entity.certificate != nullptr)
-    out["certBase64"] = bundle::CertBase64(entity.certificate->der());
+  if (entity.certificate != nullptr) out["certBase64"] = bundle::CertBase64(*entity.certificate);
   return out;
 }
 
@@ -197,7 +195,7 @@ Selection All(const Plan& plan) {
 // What identifies an entity to Graphman: a trusted certificate's thumbprint, a provider's or a
 // revocation policy's name, a user's provider and login.
 std::string Key(const PlannedEntity& entity) {
-  if (entity.trust != nullptr) return "cert\n" + bundle::ThumbprintSha1(entity.certificate->der());
+  if (entity.trust != nullptr) return "cert\n" + bundle::ThumbprintSha1(*entity.certificate);
   if (entity.user != nullptr) return "user\n" + entity.provider_name + "\n" + entity.user->name;
   if (entity.policy != nullptr) return "policy\n" + entity.name;
   return "provider\n" + entity.name;
