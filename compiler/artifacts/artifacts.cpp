@@ -21,6 +21,7 @@
 
 #include "base/digest.h"
 #include "base/file_write.h"
+#include "base/parallel.h"
 #include "base/temp_dir.h"
 #include "compiler/artifacts/inputs.h"
 #include "compiler/artifacts/sha256.h"
@@ -658,7 +659,8 @@ std::optional<size_t> VerifyBuild(const std::string& dir) {
   bool complete = false;
   std::map<std::string, std::string> sums = ReadHashLines(fs::path(dir) / "SHA256SUMS", &complete);
   if (!complete || sums.empty()) return std::nullopt;
-  size_t verified = 0;
+  // Every file but the records must be listed; then each is hashed (base/parallel.h).
+  std::vector<std::pair<fs::path, const std::string*>> listed_files;
   fs::recursive_directory_iterator it(dir, ec), end;
   for (; !ec && it != end; it.increment(ec)) {
     fs::file_status status = it->symlink_status(ec);
@@ -669,17 +671,20 @@ std::optional<size_t> VerifyBuild(const std::string& dir) {
     if (record && fs::is_regular_file(status)) continue;
     auto listed = sums.find(path);
     if (listed == sums.end()) return std::nullopt;
+    listed_files.emplace_back(it->path(), &listed->second);
+  }
+  if (ec || listed_files.size() != sums.size()) return std::nullopt;
+  bool all_same = base::AllHold(listed_files.size(), base::FileCheckThreads(), [&](size_t i) {
     // Kept only if a rebuild could link it: ours, not a link, shared by no other name.
     struct stat st {};
-    int fd = OpenLinkable(it->path(), &st);
-    if (fd < 0) return std::nullopt;
+    int fd = OpenLinkable(listed_files[i].first, &st);
+    if (fd < 0) return false;
     std::optional<std::string> actual = HashFile(fd);
     ::close(fd);
-    if (actual != listed->second) return std::nullopt;
-    ++verified;
-  }
-  if (ec || verified != sums.size()) return std::nullopt;
-  return verified;
+    return actual == *listed_files[i].second;
+  });
+  if (!all_same) return std::nullopt;
+  return listed_files.size();
 }
 
 }  // namespace trust::artifacts

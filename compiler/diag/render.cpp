@@ -119,14 +119,27 @@ nlohmann::ordered_json JsonPlace(const Place& place) {
 
 std::vector<Diagnostic> Sorted(const std::vector<Diagnostic>& diagnostics,
                                const SourceManager& sources) {
-  std::vector<Diagnostic> sorted = diagnostics;
-  auto key = [&](const Diagnostic& d) {
-    Place place = Locate(sources, d.range);
-    return std::make_tuple(place.file, place.begin.line, place.begin.column, Info(d.kind).id,
-                           d.message);
+  // Each diagnostic's place is located once, not at every comparison: a sort makes
+  // O(n log n) comparisons, and locating is a search of the file's line starts.
+  struct Keyed {
+    Place place;
+    std::string_view id;
+    size_t index;  // into `diagnostics`; also the tie-break that keeps the sort stable
   };
-  std::stable_sort(sorted.begin(), sorted.end(),
-                   [&](const Diagnostic& a, const Diagnostic& b) { return key(a) < key(b); });
+  std::vector<Keyed> keyed;
+  keyed.reserve(diagnostics.size());
+  for (size_t i = 0; i < diagnostics.size(); ++i) {
+    keyed.push_back({Locate(sources, diagnostics[i].range), Info(diagnostics[i].kind).id, i});
+  }
+  auto key = [&](const Keyed& k) {
+    return std::tie(k.place.file, k.place.begin.line, k.place.begin.column, k.id,
+                    diagnostics[k.index].message, k.index);
+  };
+  std::sort(keyed.begin(), keyed.end(),
+            [&](const Keyed& a, const Keyed& b) { return key(a) < key(b); });
+  std::vector<Diagnostic> sorted;
+  sorted.reserve(diagnostics.size());
+  for (const Keyed& k : keyed) sorted.push_back(diagnostics[k.index]);
   return sorted;
 }
 

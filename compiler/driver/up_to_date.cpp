@@ -9,6 +9,7 @@
 #include "base/build_id.h"
 #include "base/digest.h"
 #include "base/file_read.h"
+#include "base/parallel.h"
 #include "base/version.h"
 #include "compiler/limits.h"
 #include "compiler/parse/lexical_form.h"
@@ -111,10 +112,11 @@ bool AllSizesStillTheSame(const fs::path& root, const json& entries) {
          });
 }
 
+// The files are resolved and hashed by a few threads (base/parallel.h).
 bool AllStillTheSame(const fs::path& root, const json& entries, Content content) {
-  return entries.is_array() && std::all_of(entries.begin(), entries.end(), [&](const json& entry) {
-           return StillTheSame(root, entry, content);
-         });
+  return entries.is_array() &&
+         base::AllHold(entries.size(), base::FileCheckThreads(),
+                       [&](size_t i) { return StillTheSame(root, entries[i], content); });
 }
 
 std::optional<json> ReadRecord(const std::string& out_dir) {

@@ -19,8 +19,6 @@ using ast::ItemKind;
 using source::SourceRange;
 
 constexpr size_t kColumnLimit = 100;
-// Marks where a trailing comment starts, until AlignComments replaces it with spaces.
-constexpr char kCommentMark = '\x01';
 
 std::string Indent(int level) { return std::string(static_cast<size_t>(level) * 2, ' '); }
 
@@ -109,10 +107,17 @@ struct TopNode {
   uint32_t trailing_end = 0;  // end of the last comment trailing this node on its line
 };
 
+// The printed text, and where each line's trailing comments start (offsets into `text`, in
+// increasing order): kept apart from the text, since a comment may hold any byte.
+struct Printed {
+  std::string text;
+  std::vector<size_t> comment_starts;
+};
+
 class Printer {
  public:
   explicit Printer(std::string_view text) : text_(text) {}
-  std::string Print(const ast::Module& module);
+  Printed Print(const ast::Module& module);
 
  private:
   void Top(const TopNode& node);
@@ -133,6 +138,7 @@ class Printer {
   std::string_view text_;
   std::deque<ast::Comment> pending_;
   std::string out_;
+  std::vector<size_t> comment_starts_;  // see Printed
   uint32_t last_end_ = 0;
   bool block_start_ = true;  // no blank line before the first line of a block or node
 };
@@ -162,8 +168,12 @@ void Printer::Trailing(uint32_t end) {
     bool inside = comment.range.begin < end;
     bool same_line = comment.range.begin >= pos && !HasNewline(text_, pos, comment.range.begin);
     if (!inside && !same_line) break;
-    out_ +=
-        (first ? std::string(1, kCommentMark) : std::string(" ")) + TrimmedComment(comment.text);
+    if (first) {
+      comment_starts_.push_back(out_.size());
+    } else {
+      out_ += " ";
+    }
+    out_ += TrimmedComment(comment.text);
     first = false;
     pos = std::max(pos, comment.range.end);
     bool line_comment = comment.text.starts_with("//");
@@ -375,7 +385,7 @@ std::vector<ast::Comment> Distribute(std::string_view text, const ast::Module& m
   return rest;
 }
 
-std::string Printer::Print(const ast::Module& module) {
+Printed Printer::Print(const ast::Module& module) {
   std::vector<TopNode> nodes = Nodes(module);
   std::vector<ast::Comment> rest = Distribute(text_, module, nodes);
   int previous_group = -1;
@@ -385,37 +395,51 @@ std::string Printer::Print(const ast::Module& module) {
     previous_group = node.group;
     Top(node);
   }
-  if (rest.empty()) return out_;
-  pending_.assign(rest.begin(), rest.end());
-  if (!out_.empty()) out_ += "\n";
-  block_start_ = true;
-  Leading(UINT32_MAX, 0);
-  return out_;
+  if (!rest.empty()) {
+    pending_.assign(rest.begin(), rest.end());
+    if (!out_.empty()) out_ += "\n";
+    block_start_ = true;
+    Leading(UINT32_MAX, 0);
+  }
+  return {std::move(out_), std::move(comment_starts_)};
 }
 
 // Trailing comments of consecutive lines start in one column, two spaces after the longest
 // code among them (as gofmt does), so that hand-aligned comments stay aligned.
-std::string AlignComments(const std::string& text) {
-  std::vector<std::string> lines;
+std::string AlignComments(const Printed& printed) {
+  const std::string& text = printed.text;
+  struct Line {
+    std::string_view text;
+    std::optional<size_t> comment;  // where its trailing comments start, within `text`
+  };
+  std::vector<Line> lines;
   size_t start = 0;
+  auto next_comment = printed.comment_starts.begin();
   for (size_t nl; (nl = text.find('\n', start)) != std::string::npos; start = nl + 1) {
-    lines.push_back(text.substr(start, nl - start));
+    Line line{std::string_view(text).substr(start, nl - start), std::nullopt};
+    if (next_comment != printed.comment_starts.end() && *next_comment <= nl) {
+      line.comment = *next_comment++ - start;
+    }
+    lines.push_back(line);
   }
   std::string out;
   for (size_t i = 0; i < lines.size();) {
     size_t j = i, width = 0;
-    for (; j < lines.size() && lines[j].find(kCommentMark) != std::string::npos; ++j) {
-      width = std::max<size_t>(
-          width, base::CountCodePoints(lines[j].substr(0, lines[j].find(kCommentMark))));
+    for (; j < lines.size() && lines[j].comment; ++j) {
+      width = std::max<size_t>(width,
+                               base::CountCodePoints(lines[j].text.substr(0, *lines[j].comment)));
     }
     if (j == i) {
-      out += lines[i++] + "\n";
+      out.append(lines[i++].text).append("\n");
       continue;
     }
     for (; i < j; ++i) {
-      size_t mark = lines[i].find(kCommentMark);
-      size_t pad = width + 2 - base::CountCodePoints(lines[i].substr(0, mark));
-      out += lines[i].substr(0, mark) + std::string(pad, ' ') + lines[i].substr(mark + 1) + "\n";
+      std::string_view code = lines[i].text.substr(0, *lines[i].comment);
+      size_t pad = width + 2 - base::CountCodePoints(code);
+      out.append(code)
+          .append(pad, ' ')
+          .append(lines[i].text.substr(*lines[i].comment))
+          .append("\n");
     }
   }
   return out + text.substr(start);

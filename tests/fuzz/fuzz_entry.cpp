@@ -11,6 +11,7 @@
 #include <iterator>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,7 @@
 #include "compiler/importer/bundle_reader.h"
 #include "compiler/importer/graphman_reader.h"
 #include "compiler/importer/source_writer.h"
+#include "compiler/review/fmt.h"
 #include "runtime/keystore/keystore.h"
 #include "runtime/manifest/manifest.h"
 #include "runtime/x509/certificate.h"
@@ -127,7 +129,7 @@ std::unique_ptr<driver::Compilation> CompileFile(const fs::path& path) {
 
 namespace {
 
-// The sources of FuzzParse, by resolved path as the loader looks them up: the golden tests'
+// The sources of FuzzCompile, by resolved path as the loader looks them up: the golden tests'
 // lib/*.trust, read once per process, and the input as fuzz.trust (never written to disk). The
 // standard library is embedded in the binary; only certificate files an input names are read.
 struct InMemorySources {
@@ -154,6 +156,25 @@ InMemorySources& Sources() {
 }  // namespace
 
 void FuzzParse(const uint8_t* data, size_t size) {
+  source::SourceManager sources;
+  diag::Emitter emitter;
+  std::string error;
+  std::optional<std::string> formatted =
+      review::FormatSource("fuzz.trust", std::string(View(data, size)), sources, emitter, &error);
+  if (emitter.HasErrors()) {
+    if (formatted) Fail("a file with syntax errors was formatted");
+    return;
+  }
+  // FormatSource checks that the layout is the same program; a refusal is a formatter bug.
+  if (!formatted) Fail("the formatter could not lay out a file that parses");
+  source::SourceManager again_sources;
+  diag::Emitter again_emitter;
+  std::optional<std::string> again =
+      review::FormatSource("fuzz.trust", *formatted, again_sources, again_emitter, &error);
+  if (again != formatted) Fail("formatting a formatted file changed it");
+}
+
+void FuzzCompile(const uint8_t* data, size_t size) {
   InMemorySources& sources = Sources();
   sources.overlay[sources.root].assign(reinterpret_cast<const char*>(data), size);
   driver::CompileOptions options;

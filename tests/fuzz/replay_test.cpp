@@ -38,10 +38,10 @@ class ReplayTest : public testing::TestWithParam<Target> {};
 TEST_P(ReplayTest, CorpusAndRegressions) {
   const Target& target = GetParam();
   fs::path root = fs::path(TRUST_SOURCE_DIR) / "tests/fuzz";
-  std::vector<fs::path> corpus = FilesUnder(root / "corpus" / target.name);
+  std::vector<fs::path> corpus = FilesUnder(root / "corpus" / target.inputs);
   EXPECT_FALSE(corpus.empty()) << "no seed corpus for " << target.name;
   std::vector<fs::path> files = corpus;
-  for (auto& path : FilesUnder(root / "regressions" / target.name)) files.push_back(path);
+  for (auto& path : FilesUnder(root / "regressions" / target.inputs)) files.push_back(path);
   for (const fs::path& path : files) {
     SCOPED_TRACE(path.string());
     std::string bytes = ReadAll(path);

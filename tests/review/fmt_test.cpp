@@ -143,6 +143,15 @@ TEST(Fmt, StripsTrailingBlanksInComments) {
   EXPECT_EQ(Fmt("a.trust", text), "cert a { file \"a.pem\" }  // why\n\n/* one\n two\n */\n");
 }
 
+// Found by fuzz_parse: control bytes in comments once stood for the trailing comments' column.
+TEST(Fmt, KeepsControlBytesInCommentsAndAlignsAroundThem) {
+  std::string text = std::string("// own\x01line\n") + "cert a { file \"a.pem\" } // one\x01\n" +
+                     "cert bb { file \"b.pem\" } /* \x01 */ // two\n";
+  EXPECT_EQ(Fmt("a.trust", text), std::string("// own\x01line\n") +
+                                      "cert a { file \"a.pem\" }  // one\x01\n\n" +
+                                      "cert bb { file \"b.pem\" }  /* \x01 */ // two\n");
+}
+
 // The formatter's fast proof: the lexer's tokens, in order, and the comments must be equal.
 TEST(Fmt, OnlyLayoutDiffersComparesTokensNotBlanks) {
   EXPECT_TRUE(review::OnlyLayoutDiffers("cert a {file \"x y\"}", "cert a {\n  file \"x y\"\n}\n"));

@@ -46,7 +46,7 @@ void WriteCertificateData(const x509::Certificate& certificate, xml::Element& pa
   data.AddText("l7:IssuerName", certificate.facts().issuer);
   data.AddText("l7:SerialNumber", certificate.facts().serial_decimal);
   data.AddText("l7:SubjectName", certificate.facts().subject);
-  data.AddText("l7:Encoded", CertBase64(certificate));
+  data.AddText("l7:Encoded", CertBase64(certificate.der()));
 }
 
 void WriteTrustedCert(const Plan& plan, const PlannedEntity& entity, xml::Element& resource) {

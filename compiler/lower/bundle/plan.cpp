@@ -175,13 +175,9 @@ Plan MakePlan(const ir::Program& program, const ir::Gateway& gateway) {
 }
 
 // EVP_EncodeBlock, unlike the BIO filter, adds no line breaks.
-std::string CertBase64(const x509::Certificate& certificate) {
-  std::vector<uint8_t> der = certificate.der();
-  return Base64(der.data(), der.size());
-}
+std::string CertBase64(const std::vector<uint8_t>& der) { return Base64(der.data(), der.size()); }
 
-std::string ThumbprintSha1(const x509::Certificate& certificate) {
-  std::vector<uint8_t> der = certificate.der();
+std::string ThumbprintSha1(const std::vector<uint8_t>& der) {
   unsigned char digest[SHA_DIGEST_LENGTH];
   SHA1(der.data(), der.size(), digest);
   return Base64(digest, sizeof digest);

@@ -51,10 +51,12 @@ struct Plan {
 
 Plan MakePlan(const ir::Program& program, const ir::Gateway& gateway);
 
-// Base64 of the certificate's DER on one line (no line breaks).
-std::string CertBase64(const x509::Certificate& certificate);
+// Both take the DER (x509::Certificate::der()) rather than the certificate: a stored
+// certificate's DER is read back at every der(), so a caller needing both reads it once.
+// Base64 of a certificate's DER on one line (no line breaks).
+std::string CertBase64(const std::vector<uint8_t>& der);
 
 // Base64 of the SHA-1 of the DER: the identity the gateway gives a trusted certificate.
-std::string ThumbprintSha1(const x509::Certificate& certificate);
+std::string ThumbprintSha1(const std::vector<uint8_t>& der);
 
 }  // namespace trust::lower::bundle

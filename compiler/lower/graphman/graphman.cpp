@@ -47,10 +47,11 @@ json TrustedCert(const PlannedEntity& entity) {
   for (ir::Purpose purpose : ir::AllPurposes()) {
     if (trust.Has(purpose)) trusted_for.push_back(TrustedForValue(purpose));
   }
+  std::vector<uint8_t> der = entity.certificate->der();
   return {
       {"name", entity.name},
-      {"certBase64", bundle::CertBase64(*entity.certificate)},
-      {"thumbprintSha1", bundle::ThumbprintSha1(*entity.certificate)},
+      {"certBase64", bundle::CertBase64(der)},
+      {"thumbprintSha1", bundle::ThumbprintSha1(der)},
       {"subjectDn", entity.certificate->facts().subject},
       {"trustAnchor", trust.anchor},
       {"verifyHostname", trust.verify_hostname},
@@ -80,7 +81,7 @@ json RevocationPolicy(const Plan& plan, const PlannedEntity& entity) {
     const ir::RevocationCheck& check = policy.checks[i];
     json signers = json::array();
     for (size_t index : entity.signers[i]) {
-      signers.push_back(bundle::ThumbprintSha1(*plan.entities[index].certificate));
+      signers.push_back(bundle::ThumbprintSha1(plan.entities[index].certificate->der()));
     }
     items.push_back({{"type", CheckType(check)},
                      {"url", check.url},
@@ -104,7 +105,7 @@ json Provider(const Plan& plan, const PlannedEntity& entity) {
   for (size_t index : entity.references) {
     const PlannedEntity& cert = plan.entities[index];
     trusted.push_back(
-        {{"name", cert.name}, {"thumbprintSha1", bundle::ThumbprintSha1(*cert.certificate)}});
+        {{"name", cert.name}, {"thumbprintSha1", bundle::ThumbprintSha1(cert.certificate->der())}});
   }
   return {
       {"name", entity.name},
@@ -126,7 +127,8 @@ json User(const PlannedEntity& entity) {
   if (!user.first_name.empty()) out["firstName"] = user.first_name;
   if (!user.last_name.empty()) out["lastName"] = user.last_name;
   if (!user.email.empty()) out["email"] = user.email;
-  if (entity.certificate != nullptr) out["certBase64"] = bundle::CertBase64(*entity.certificate);
+  if (entity.certificate != nullptr)
+    out["certBase64"] = bundle::CertBase64(entity.certificate->der());
   return out;
 }
 
@@ -195,7 +197,7 @@ Selection All(const Plan& plan) {
 // What identifies an entity to Graphman: a trusted certificate's thumbprint, a provider's or a
 // revocation policy's name, a user's provider and login.
 std::string Key(const PlannedEntity& entity) {
-  if (entity.trust != nullptr) return "cert\n" + bundle::ThumbprintSha1(*entity.certificate);
+  if (entity.trust != nullptr) return "cert\n" + bundle::ThumbprintSha1(entity.certificate->der());
   if (entity.user != nullptr) return "user\n" + entity.provider_name + "\n" + entity.user->name;
   if (entity.policy != nullptr) return "policy\n" + entity.name;
   return "provider\n" + entity.name;
