@@ -152,6 +152,14 @@ TEST(Fmt, KeepsControlBytesInCommentsAndAlignsAroundThem) {
                                       "cert bb { file \"b.pem\" }  /* \x01 */ // two\n");
 }
 
+// Found by fuzz_parse: a lone CR ends a `//` comment as LF does, so what follows it is on a
+// line of its own the first time already, as it is once the formatter has written LF.
+TEST(Fmt, ALoneCarriageReturnIsALineBreak) {
+  std::optional<std::string> once = Fmt("a.trust", "keystore a // one\r// two\r\r// three\n");
+  EXPECT_EQ(once, "keystore a  // one\n\n// two\n\n// three\n");
+  EXPECT_EQ(Fmt("a.trust", *once), once);
+}
+
 // The formatter's fast proof: the lexer's tokens, in order, and the comments must be equal.
 TEST(Fmt, OnlyLayoutDiffersComparesTokensNotBlanks) {
   EXPECT_TRUE(review::OnlyLayoutDiffers("cert a {file \"x y\"}", "cert a {\n  file \"x y\"\n}\n"));
