@@ -42,7 +42,7 @@ std::string TrimmedComment(std::string_view text) {
 std::string Quoted(const ast::Str& str) { return "\"" + str.raw + "\""; }
 
 // Line breaks are LF, CRLF and a lone CR: the lexer ends a `//` comment at a CR too, and the
-// formatter writes every break as LF, so a lone CR counted as a blank would lay a file out
+// formatter ends its lines with LF, so a lone CR counted as a blank would lay a file out
 // differently the second time (found by fuzz_parse).
 bool HasNewline(std::string_view text, uint32_t begin, uint32_t end) {
   return begin < end &&

@@ -6,12 +6,17 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <ostream>
 #include <string>
 #include <vector>
 
 #include "tests/fuzz/fuzz_entry.h"
 
 namespace trust::fuzz {
+// How GoogleTest shows a target (ctest's labels): by name, not as the bytes of its pointers.
+// In Target's namespace, not the unnamed one, for argument-dependent lookup to find it.
+void PrintTo(const Target& target, std::ostream* out) { *out << target.name; }
+
 namespace {
 namespace fs = std::filesystem;
 
