@@ -2,7 +2,7 @@
 # clang-tidy over the project's own sources (base/, compiler/, runtime/) with the checks of
 # .clang-tidy, two files at a time; any warning fails. Generated ANTLR sources (build/grammar/)
 # and the tests are not checked. Needs build/compile_commands.json and the generated headers, so it
-# builds first (a no-op after scripts/test.sh) unless TIDY_BUILD=0.
+# builds first (a no-op after scripts/test.sh).
 #   scripts/tidy.sh [FILE...]      default: every .cpp under base/, compiler/ and runtime/
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,8 +12,7 @@ if ! command -v clang-tidy >/dev/null; then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends clang-tidy >/dev/null
 fi
-# TIDY_BUILD=0 takes build/ as it is (CI, which has just built it and may be running its tests).
-[[ ${TIDY_BUILD:-1} == 0 ]] || scripts/build.sh >/dev/null
+scripts/build.sh >/dev/null
 files=("$@")
 if [ ${#files[@]} -eq 0 ]; then
   mapfile -t files < <(git ls-files 'base/*.cpp' 'compiler/*.cpp' 'runtime/*.cpp')

@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "compiler/artifacts/artifacts.h"
+#include "tests/support/paths.h"
 #include "tests/support/process.h"
 #include "tests/support/temp_tree.h"
 

@@ -27,6 +27,7 @@
 #include "runtime/keystore/keystore.h"
 #include "runtime/manifest/manifest.h"
 #include "runtime/x509/certificate.h"
+#include "tests/support/paths.h"
 
 namespace trust::fuzz {
 namespace fs = std::filesystem;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "tests/fuzz/fuzz_entry.h"
+#include "tests/support/paths.h"
 
 namespace trust::fuzz {
 // How GoogleTest shows a target (ctest's labels): by name, not as the bytes of its pointers.

@@ -18,6 +18,7 @@
 
 #include "compiler/diag/render.h"
 #include "compiler/driver/options.h"
+#include "tests/support/paths.h"
 
 namespace trust {
 namespace {

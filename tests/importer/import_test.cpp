@@ -14,6 +14,7 @@
 #include "compiler/artifacts/artifacts.h"
 #include "compiler/driver/pipeline.h"
 #include "tests/importer/shell.h"
+#include "tests/support/paths.h"
 #include "tests/support/reference.h"
 
 namespace trust {

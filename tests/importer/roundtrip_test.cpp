@@ -24,6 +24,7 @@
 #include "compiler/driver/pipeline.h"
 #include "compiler/importer/importer.h"
 #include "tests/importer/shell.h"
+#include "tests/support/paths.h"
 
 namespace trust {
 namespace {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "tests/importer/shell.h"
+#include "tests/support/paths.h"
 #include "tests/support/reference.h"
 
 namespace trust {

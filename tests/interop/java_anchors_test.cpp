@@ -3,6 +3,7 @@
 // default TrustManagerFactory. A PKCS#12 truststore must give every anchor even when loaded
 // without a password (javax.net.ssl.trustStorePassword unset); a JKS with its password.
 // Skipped without java.
+#include "tests/support/paths.h"
 #include "tests/support/process.h"
 #include "tests/unit/runtime/apply/apply_fixture.h"
 

@@ -4,6 +4,7 @@
 
 #include <cctype>
 
+#include "tests/support/paths.h"
 #include "tests/support/store_format_param.h"
 #include "tests/unit/runtime/apply/apply_fixture.h"
 

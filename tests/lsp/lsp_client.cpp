@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "tests/support/paths.h"
 #include "tests/support/process.h"
 
 namespace trust::lsp::lsp_test {

@@ -14,6 +14,7 @@
 #include "compiler/lsp/server.h"
 #include "compiler/lsp/text.h"
 #include "tests/lsp/lsp_client.h"
+#include "tests/support/paths.h"
 
 namespace trust::lsp::lsp_test {
 namespace {

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "compiler/driver/pipeline.h"
+#include "tests/support/paths.h"
 #include "tests/support/process.h"
 #include "tests/support/temp_tree.h"
 

@@ -9,6 +9,8 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "tests/support/paths.h"
+
 namespace trust::test {
 
 // ../shared/reference/<part> beside the source tree.

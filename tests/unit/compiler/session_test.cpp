@@ -9,6 +9,7 @@
 
 #include "compiler/diag/render.h"
 #include "compiler/driver/pipeline.h"
+#include "tests/support/paths.h"
 #include "tests/support/temp_tree.h"
 
 namespace trust {

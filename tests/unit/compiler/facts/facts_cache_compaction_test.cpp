@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "compiler/facts/facts_cache.h"
+#include "tests/support/paths.h"
 #include "tests/support/temp_tree.h"
 
 namespace trust::facts {

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "base/digest.h"
+#include "tests/support/paths.h"
 #include "tests/support/temp_tree.h"
 
 namespace trust::facts {

@@ -9,6 +9,7 @@
 
 #include "runtime/apply/commands.h"
 #include "runtime/manifest/manifest.h"
+#include "tests/support/paths.h"
 #include "tests/support/process.h"
 #include "tests/support/temp_tree.h"
 #include "tests/support/test_certs.h"

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "base/digest.h"
+#include "tests/support/paths.h"
 
 namespace trust::x509 {
 namespace {

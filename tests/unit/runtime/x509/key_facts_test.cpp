@@ -12,6 +12,7 @@
 #include <iterator>
 
 #include "runtime/x509/certificate.h"
+#include "tests/support/paths.h"
 
 namespace trust::x509 {
 namespace {

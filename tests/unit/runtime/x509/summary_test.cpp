@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "runtime/x509/certificate.h"
+#include "tests/support/paths.h"
 
 namespace trust::x509 {
 namespace {

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "compiler/lower/bundle/bundle.h"
+#include "tests/support/paths.h"
 #include "tests/support/reference.h"
 #include "tests/unit/compiler/lower/bundle/test_program.h"
 

@@ -1,0 +1,18 @@
+// Where the tests find the checkout, the build tree and trustc. Defined in paths.cpp alone, the
+// one test file compiled with absolute paths: every other one compiles the same wherever the
+// checkout is, so a compiler cache lent to another checkout (scripts/fresh-machine.sh) serves
+// it.
+#pragma once
+
+namespace trust::test_support {
+
+const char* SourceDir();   // the checkout's root
+const char* BinaryDir();   // the build tree's root
+const char* TrustcPath();  // the trustc this build made
+
+}  // namespace trust::test_support
+
+// The names the tests use.
+#define TRUST_SOURCE_DIR (::trust::test_support::SourceDir())
+#define TRUST_BINARY_DIR (::trust::test_support::BinaryDir())
+#define TRUSTC_PATH (::trust::test_support::TrustcPath())
