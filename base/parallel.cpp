@@ -22,6 +22,13 @@ bool AllHold(size_t count, size_t threads, const std::function<bool(size_t)>& ho
   return !failed;
 }
 
+void ForEachIndex(size_t count, size_t threads, const std::function<void(size_t)>& each) {
+  AllHold(count, threads, [&](size_t i) {
+    each(i);
+    return true;
+  });
+}
+
 size_t FileCheckThreads() { return std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 4); }
 
 }  // namespace trust::base

@@ -507,20 +507,48 @@ fs::path FactsCache::DefaultDirectory() {
 
 x509::LoadResult FactsCache::Load(std::string_view file_bytes,
                                   std::array<uint8_t, 32>* file_sha256) {
-  std::string key = RawSha256(file_bytes);
+  ReadyToPrepare();
+  return Load(file_bytes, Prepare(file_bytes), file_sha256);
+}
+
+void FactsCache::ReadyToPrepare() {
+  if (!pack_read_) ReadPack();
+}
+
+FactsCache::Prepared FactsCache::Prepare(std::string_view file_bytes) const {
+  Prepared prepared;
+  prepared.key = RawSha256(file_bytes);
+  if (memory_.contains(RawKey(prepared.key))) return prepared;
+  if (auto body = BodyOnDisk(prepared.key)) {
+    if (std::optional<DecodedBody> cached = DecodeBody(body->first, prepared.key, file_bytes)) {
+      if (cached->der.data() != file_bytes.data()) prepared.record_der = cached->der;
+      prepared.facts = std::move(cached->facts);
+      prepared.day = body->second;
+      return prepared;
+    }
+  }
+  prepared.decoded = x509::ParseCertificate(file_bytes);
+  return prepared;
+}
+
+x509::LoadResult FactsCache::Load(std::string_view file_bytes, Prepared prepared,
+                                  std::array<uint8_t, 32>* file_sha256) {
+  const std::string& key = prepared.key;
   if (file_sha256 != nullptr) std::memcpy(file_sha256->data(), key.data(), file_sha256->size());
   const RawKey map_key(key);
   if (auto it = memory_.find(map_key); it != memory_.end()) return it->second;
-  if (!pack_read_) ReadPack();
-  std::optional<std::string> body = BodyOnDisk(key);
-  if (std::optional<DecodedBody> cached =
-          body ? DecodeBody(*body, key, file_bytes) : std::nullopt) {
-    auto kept = Keep(cached->der, std::move(cached->facts));
+  if (prepared.facts) {
+    oldest_used_day_ = std::min(oldest_used_day_, prepared.day);
+    std::string_view der = prepared.record_der.empty() ? file_bytes : prepared.record_der;
+    auto kept = Keep(der, std::move(*prepared.facts));
     memory_[map_key] = kept;
     return kept;
   }
   ++decoded_;
-  x509::LoadResult result = x509::ParseCertificate(file_bytes);
+  // Decoded by Prepare, unless an earlier Load of the same bytes was in memory then but no
+  // longer (a cache does not forget; this only keeps Load total).
+  x509::LoadResult result =
+      prepared.decoded ? std::move(*prepared.decoded) : x509::ParseCertificate(file_bytes);
   auto* certificate = std::get_if<std::shared_ptr<const x509::Certificate>>(&result);
   if (certificate == nullptr) return result;
   std::vector<uint8_t> der = (*certificate)->der();
@@ -621,8 +649,9 @@ std::optional<std::string> FactsCache::RecordBytes(const IndexedRecord& record) 
 }
 
 // The body of the first record of `key` that authenticates (another version's or a forged
-// record of the same key does not); notes its stamp, for compaction.
-std::optional<std::string> FactsCache::BodyOnDisk(const std::string& key) {
+// record of the same key does not), and its stamp. Const, and so safe from several threads
+// (pread): Prepare calls it.
+std::optional<std::pair<std::string, uint32_t>> FactsCache::BodyOnDisk(std::string_view key) const {
   IndexEntry wanted{RawKey(key), {}};
   auto [begin, end] =
       std::equal_range(on_disk_.begin(), on_disk_.end(), wanted,
@@ -639,8 +668,7 @@ std::optional<std::string> FactsCache::BodyOnDisk(const std::string& key) {
     // Read again, so checked again: the file is the one indexed, but only the tag vouches.
     if (record.day == it->record.day && record.key == key &&
         Authentic(record, secret_, producer_)) {
-      oldest_used_day_ = std::min(oldest_used_day_, record.day);
-      return std::string(record.body);
+      return std::pair{std::string(record.body), record.day};
     }
   }
   return std::nullopt;
@@ -729,9 +757,11 @@ bool FactsCache::IsSignedBy(const x509::Certificate& certificate, const x509::Ce
   const RawKey map_key(key);
   if (auto it = verdicts_.find(map_key); it != verdicts_.end()) return it->second;
   if (!pack_read_) ReadPack();
-  std::optional<std::string> body = BodyOnDisk(key);
-  if (body && body->size() == 2 && (*body)[0] == kVerdict &&
+  auto record = BodyOnDisk(key);
+  const std::string* body = record ? &record->first : nullptr;
+  if (body != nullptr && body->size() == 2 && (*body)[0] == kVerdict &&
       ((*body)[1] == '0' || (*body)[1] == '1')) {
+    oldest_used_day_ = std::min(oldest_used_day_, record->second);
     return verdicts_[map_key] = (*body)[1] == '1';
   }
   bool signed_by = certificate.IsSignedBy(issuer);

@@ -104,6 +104,24 @@ class FactsCache {
   x509::LoadResult Load(std::string_view file_bytes,
                         std::array<uint8_t, 32>* file_sha256 = nullptr);
 
+  // Load in two halves, so that what needs only a file's bytes (hashing them, finding and
+  // authenticating their record, or else decoding the certificate: most of the time Load takes)
+  // can be done for many files by a few threads at once; sema's certificate loading does.
+  // ReadyToPrepare first (it reads the pack's index), then Prepare from any number of threads,
+  // but never while a Load runs; then Load with the same bytes and what Prepare made of them
+  // gives what Load(file_bytes) would.
+  struct Prepared {
+    std::string key;                          // the raw SHA-256 of the file's bytes
+    std::optional<x509::CertFacts> facts;     // from an authentic record of the pack
+    std::string record_der;                   // its DER, unless that is the file's bytes
+    uint32_t day = 0;                         // its stamp
+    std::optional<x509::LoadResult> decoded;  // no record: the bytes decoded
+  };
+  void ReadyToPrepare();
+  Prepared Prepare(std::string_view file_bytes) const;
+  x509::LoadResult Load(std::string_view file_bytes, Prepared prepared,
+                        std::array<uint8_t, 32>* file_sha256);
+
   // certificate.IsSignedBy(issuer), remembered like the facts: checking a signature decodes
   // both certificates, which a warm build should not pay for again.
   bool IsSignedBy(const x509::Certificate& certificate, const x509::Certificate& issuer);
@@ -143,7 +161,8 @@ class FactsCache {
     uint32_t day = 0;
   };
   std::optional<std::string> RecordBytes(const IndexedRecord& record) const;
-  std::optional<std::string> BodyOnDisk(const std::string& key);
+  // The body of the first record of `key` that authenticates, and its stamp.
+  std::optional<std::pair<std::string, uint32_t>> BodyOnDisk(std::string_view key) const;
   void Remember(const std::string& key, const std::string& body);
   // The certificate Load gives out: `der` spilled (CacheOptions::spill_der) or held.
   std::shared_ptr<const x509::Certificate> Keep(std::string_view der, x509::CertFacts facts);

@@ -1,8 +1,10 @@
 // `cert` declarations: the file is read relative to the declaring module, must stay inside the
 // project root, must hold exactly one certificate, and must match its pin and expectations.
+#include <algorithm>
 #include <cctype>
 
 #include "base/file_read.h"
+#include "base/parallel.h"
 #include "compiler/limits.h"
 #include "compiler/sema/context.h"
 #include "compiler/sema/session.h"
@@ -44,26 +46,76 @@ std::optional<std::string> NormalisePin(const std::string& text) {
 
 void Context::LoadAllCerts() {
   cert_used.clear();
-  // Sized once: a 100,000-certificate program grown by doubling held up to half again of these
-  // lists as slack at the peak.
-  size_t declared = 0;
-  for (size_t m = 0; m < program.modules.size(); ++m) {
-    for (const ast::Decl& decl : module(m).ast.decls) declared += decl.kind == ast::DeclKind::kCert;
-  }
-  out.certs.reserve(declared);
-  out.cert_files.reserve(declared);
-  cert_used.reserve(declared);
+  std::vector<DeclRef> certs;
   for (size_t m = 0; m < program.modules.size(); ++m) {
     for (size_t d = 0; d < module(m).ast.decls.size(); ++d) {
-      const ast::Decl& decl = module(m).ast.decls[d];
-      if (decl.kind != ast::DeclKind::kCert) continue;
-      std::optional<ir::CertId> id = LoadCert({m, d});
-      // A second declaration of a name (`duplicate_decl`) cannot be referenced: not "unused".
-      const Symbol* symbol = FindSymbol(m, decl.name.name);
-      bool shadowed = symbol == nullptr || symbol->is_param || symbol->index != d;
-      if (id && shadowed) cert_used[id->index] = true;
+      if (module(m).ast.decls[d].kind == ast::DeclKind::kCert) certs.push_back({m, d});
     }
   }
+  // Sized once: a 100,000-certificate program grown by doubling held up to half again of these
+  // lists as slack at the peak.
+  out.certs.reserve(certs.size());
+  out.cert_files.reserve(certs.size());
+  cert_used.reserve(certs.size());
+  // In batches, so that the files read ahead are a few hundred at a time, never all held.
+  constexpr size_t kBatch = 256;
+  for (size_t first = 0; first < certs.size(); first += kBatch) {
+    std::vector<DeclRef> batch(
+        certs.begin() + static_cast<std::ptrdiff_t>(first),
+        certs.begin() + static_cast<std::ptrdiff_t>(std::min(first + kBatch, certs.size())));
+    PrefetchCertFiles(batch);
+    for (DeclRef ref : batch) {
+      std::optional<ir::CertId> id = LoadCert(ref);
+      // A second declaration of a name (`duplicate_decl`) cannot be referenced: not "unused".
+      const Symbol* symbol = FindSymbol(ref.module, decl(ref).name.name);
+      bool shadowed = symbol == nullptr || symbol->is_param || symbol->index != ref.decl;
+      if (id && shadowed) cert_used[id->index] = true;
+    }
+    prefetched_.clear();
+  }
+}
+
+namespace {
+
+// The `file` string a cert declaration writes itself as plain text (no `${...}`, no template),
+// or null: only such files are read ahead, as LoadCert would resolve them without anything
+// else of the program.
+const ast::Str* LiteralFile(const ast::Decl& decl) {
+  const ast::Str* file = nullptr;
+  for (const ast::Item& item : decl.items) {
+    if (item.kind == ItemKind::kFile && !item.strings.empty()) file = &item.strings[0];
+  }
+  if (file == nullptr || file->parts.size() != 1 ||
+      file->parts[0].kind != ast::StrPart::Kind::kText) {
+    return nullptr;
+  }
+  return file;
+}
+
+}  // namespace
+
+void Context::PrefetchCertFiles(const std::vector<DeclRef>& batch) {
+  // A language-server session knows its files already (LoadCertFile asks it first).
+  if (options.session != nullptr) return;
+  std::vector<PrefetchedCertFile*> files;
+  std::vector<std::string> named;
+  for (DeclRef ref : batch) {
+    const ast::Str* file = module(ref.module).is_stdlib ? nullptr : LiteralFile(decl(ref));
+    if (file == nullptr) continue;
+    std::string path = (module(ref.module).real_path.parent_path() / file->parts[0].text).native();
+    auto [it, added] = prefetched_.try_emplace(path);
+    if (!added) continue;
+    files.push_back(&it->second);
+    named.push_back(path);
+  }
+  cert_cache.ReadyToPrepare();
+  base::ForEachIndex(files.size(), base::FileCheckThreads(), [&](size_t i) {
+    PrefetchedCertFile& file = *files[i];
+    file.real = RealPath(named[i]);
+    if (!options.allow_outside_root && !InsideRoot(program.project_root, file.real)) return;
+    file.bytes = base::ReadRegularFile(file.real, limits::kMaxCertificateBytes, &file.error);
+    if (file.bytes) file.prepared = cert_cache.Prepare(*file.bytes);
+  });
 }
 
 std::optional<ir::CertId> Context::CertFor(const ast::Ref& ref, size_t m) {
@@ -76,15 +128,19 @@ std::optional<ir::CertId> Context::CertFor(const ast::Ref& ref, size_t m) {
 
 namespace {
 
-// Reads and decodes the certificate file at `path`; `read` gets the SHA-256 and size of its bytes.
-std::optional<std::shared_ptr<const x509::Certificate>> ReadCertificate(Context& cx,
-                                                                        const fs::path& path,
-                                                                        const ast::Str& file,
-                                                                        const std::string& expanded,
-                                                                        ir::CertFileRead* read) {
+// Reads and decodes the certificate file at `path`, or takes what `prefetched` read of it;
+// `read` gets the SHA-256 and size of its bytes.
+std::optional<std::shared_ptr<const x509::Certificate>> ReadCertificate(
+    Context& cx, const fs::path& path, const ast::Str& file, const std::string& expanded,
+    Context::PrefetchedCertFile* prefetched, ir::CertFileRead* read) {
   std::string error;
-  std::optional<std::string> bytes =
-      base::ReadRegularFile(path, limits::kMaxCertificateBytes, &error);
+  std::optional<std::string> bytes;
+  if (prefetched != nullptr) {
+    bytes = std::move(prefetched->bytes);
+    error = std::move(prefetched->error);
+  } else {
+    bytes = base::ReadRegularFile(path, limits::kMaxCertificateBytes, &error);
+  }
   // As written, and as expanded when `${...}` made it another path (`-D stage=prod`).
   std::string written = file.parts.empty() ? "" : file.raw;
   std::string shown = diag::Quote(written);
@@ -96,7 +152,10 @@ std::optional<std::shared_ptr<const x509::Certificate>> ReadCertificate(Context&
     return std::nullopt;
   }
   read->size = bytes->size();
-  x509::LoadResult result = cx.cert_cache.Load(*bytes, &read->sha256);
+  x509::LoadResult result =
+      prefetched != nullptr
+          ? cx.cert_cache.Load(*bytes, std::move(prefetched->prepared), &read->sha256)
+          : cx.cert_cache.Load(*bytes, &read->sha256);
   if (const auto* failure = std::get_if<x509::LoadError>(&result)) {
     cx.emitter.Emit(LoadErrorKind(failure->kind), file.range,
                     "certificate file " + shown + ": " + failure->message);
@@ -156,7 +215,12 @@ std::optional<ir::CertFileRead> Context::LoadCertFile(const fs::path& named, con
   if (options.session != nullptr && (stamp = CheckSession::Stamp(named))) {
     known = options.session->Find(named, *stamp);
   }
-  fs::path real = known != nullptr ? known->real : RealPath(named);
+  std::optional<PrefetchedCertFile> prefetched;
+  if (auto it = prefetched_.find(named.native()); it != prefetched_.end()) {
+    prefetched = std::move(it->second);
+    prefetched_.erase(it);
+  }
+  fs::path real = known != nullptr ? known->real : prefetched ? prefetched->real : RealPath(named);
   cert.file = real.lexically_relative(program.project_root).generic_string();
   if (!options.allow_outside_root && !InsideRoot(program.project_root, real)) {
     emitter.Emit(diag::Kind::outside_root, file.range,
@@ -167,7 +231,8 @@ std::optional<ir::CertFileRead> Context::LoadCertFile(const fs::path& named, con
   } else {
     ir::CertFileRead read;
     read.named = RelativeNamed(named, real);
-    if (auto certificate = ReadCertificate(*this, real, file, expanded, &read)) {
+    if (auto certificate = ReadCertificate(*this, real, file, expanded,
+                                           prefetched ? &*prefetched : nullptr, &read)) {
       cert.certificate = *certificate;
       if (stamp) options.session->Remember(named, *stamp, {real, *certificate});
       return read;

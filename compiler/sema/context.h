@@ -86,6 +86,15 @@ class Context {
   std::optional<ir::CertFileRead> LoadCertFile(const std::filesystem::path& named,
                                                const ast::Str& file, const std::string& expanded,
                                                ir::Cert& cert);
+  // A certificate file resolved and read ahead of LoadCert, and what the facts cache made of
+  // its bytes: done for a batch of declarations at a time by a few threads (PrefetchCertFiles),
+  // since resolving, reading and hashing 100,000 small files is mostly waiting on the system.
+  struct PrefetchedCertFile {
+    std::filesystem::path real;  // not read when outside the root: LoadCertFile reports it
+    std::optional<std::string> bytes;
+    std::string error;  // why not, when bytes is empty
+    facts::FactsCache::Prepared prepared;
+  };
   std::string RelativeNamed(const std::filesystem::path& named,
                             const std::filesystem::path& real) const;
   std::vector<bool> cert_used;
@@ -117,6 +126,11 @@ class Context {
   void SuggestSimilar(const std::string& name, size_t module, ast::DeclKind kind,
                       std::vector<diag::Note>& notes) const;
   std::optional<ir::CertId> LoadCert(DeclRef ref);
+
+  void PrefetchCertFiles(const std::vector<DeclRef>& batch);
+  // By named path (the module's directory joined with the `file` string); LoadCertFile takes
+  // an entry out when it uses it.
+  std::unordered_map<std::string, PrefetchedCertFile> prefetched_;
   // The symbol `name` of module `m`, if it declares one.
   const Symbol* FindSymbol(size_t m, std::string_view name) const;
 

@@ -6,12 +6,14 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -114,6 +116,47 @@ TEST_F(FactsCacheTest, AHitOnDiskGivesWhatParsingGives) {
     EXPECT_EQ(Get(parsed).der(), Get(cached).der());
     ASSERT_NE(Get(cached).x509(), nullptr);  // decoded on demand
   }
+}
+
+// Sema prepares a batch of files from a few threads, then loads them one by one: that must give
+// what Load gives, hits (DER and PEM, whose DER is the record's) and misses alike, decode each
+// miss once and record it for the next process.
+TEST_F(FactsCacheTest, PreparedFromSeveralThreadsLoadsAsLoadDoes) {
+  const std::vector<std::string> names = {"root-ca.pem", "ca.der", "ec256.pem", "leaf.pem"};
+  std::vector<std::string> files;
+  for (const std::string& name : names) files.push_back(ReadCert(name));
+  files.push_back("not a certificate");
+  {
+    FactsCache warm(dir_, kProducer);
+    warm.Load(files[0]);
+    warm.Load(files[1]);
+  }  // flushed: the first two are hits below, the rest misses
+  FactsCache cache(dir_, kProducer);
+  cache.ReadyToPrepare();
+  std::vector<FactsCache::Prepared> prepared(files.size());
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < files.size(); ++i) {
+    threads.emplace_back([&, i] { prepared[i] = cache.Prepare(files[i]); });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_TRUE(prepared[0].facts && prepared[1].facts) << "hits";
+  EXPECT_TRUE(prepared[2].decoded && prepared[3].decoded) << "misses";
+  FactsCache plain(fs::path(), kProducer);
+  for (size_t i = 0; i < files.size(); ++i) {
+    std::array<uint8_t, 32> sha256{};
+    x509::LoadResult loaded = cache.Load(files[i], std::move(prepared[i]), &sha256);
+    x509::LoadResult expected = plain.Load(files[i]);
+    EXPECT_EQ(base::Hex(std::span<const uint8_t>(sha256)), base::Sha256Hex(files[i]));
+    ASSERT_EQ(loaded.index(), expected.index()) << i;
+    if (i + 1 == files.size()) continue;  // the failure: no certificate to compare
+    ExpectSameFacts(Get(loaded).facts(), Get(expected).facts());
+    EXPECT_EQ(Get(loaded).der(), Get(expected).der());
+  }
+  EXPECT_EQ(cache.decoded(), 3u) << "the two misses and the failure";
+  cache.Flush();
+  FactsCache later(dir_, kProducer);
+  for (size_t i = 0; i + 1 < files.size(); ++i) later.Load(files[i]);
+  EXPECT_EQ(later.decoded(), 0u) << "the misses were recorded";
 }
 
 // A name whose text does not give it back exactly keeps its structure (x509::CertFacts), and
