@@ -300,13 +300,12 @@ PreviousBuild ReadPreviousBuild(const fs::path& dir) {
   return previous;
 }
 
-enum class Reuse { kNo, kLinked, kTampered };
+enum class Reuse : uint8_t { kNo, kLinkable, kTampered };
 
-// Links the previous build's file for `artifact` into the staging directory when it was made
-// from the same input key and still hashes to what SHA256SUMS lists (then *sha256 is that
-// hash). kTampered: the key matched but the file did not.
-Reuse ReusePrevious(const PreviousBuild& previous, const Artifact& artifact, const fs::path& path,
-                    std::string* sha256) {
+// Whether the previous build's file for `artifact` may be linked into the staging directory:
+// it was made from the same input key and still hashes to what SHA256SUMS lists. kTampered:
+// the key matched but the file did not. Safe to ask from several threads.
+Reuse CheckPrevious(const PreviousBuild& previous, const Artifact& artifact) {
   if (artifact.input_key.empty() || previous.dir.empty()) return Reuse::kNo;
   auto input = previous.inputs.find(artifact.path);
   auto sum = previous.sums.find(artifact.path);
@@ -315,15 +314,22 @@ Reuse ReusePrevious(const PreviousBuild& previous, const Artifact& artifact, con
     return Reuse::kNo;
   }
   struct stat st {};
-  fs::path old = previous.dir / artifact.path;
-  int fd = OpenLinkable(old, &st);
+  int fd = OpenLinkable(previous.dir / artifact.path, &st);
   if (fd < 0) return Reuse::kNo;
   std::optional<std::string> actual = HashFile(fd);
   ::close(fd);
-  if (!actual || *actual != sum->second) return Reuse::kTampered;
-  if (::link(old.c_str(), path.c_str()) != 0) return Reuse::kNo;
-  *sha256 = sum->second;
-  return Reuse::kLinked;
+  return actual && *actual == sum->second ? Reuse::kLinkable : Reuse::kTampered;
+}
+
+// CheckPrevious for each of `files`, from a few threads: re-hashing what a warm build keeps is
+// most of what it spends writing.
+std::vector<Reuse> CheckAllPrevious(const std::vector<Artifact>& files,
+                                    const PreviousBuild& previous) {
+  std::vector<Reuse> reuse(files.size(), Reuse::kNo);
+  if (previous.dir.empty()) return reuse;
+  base::ForEachIndex(files.size(), base::FileCheckThreads(),
+                     [&](size_t i) { reuse[i] = CheckPrevious(previous, files[i]); });
+  return reuse;
 }
 
 // Puts `staged` at `dir`: an atomic exchange when `dir` exists, a rename otherwise.
@@ -538,17 +544,18 @@ namespace {
 // Writes or reuses each of `files` under staging.root; counts both in `stats` when set.
 bool WriteTree(const std::vector<Artifact>& files, const PreviousBuild& previous, Staging& staging,
                BuildStats* stats, std::string* error) {
-  for (const Artifact& artifact : files) {
+  std::vector<Reuse> reuse = CheckAllPrevious(files, previous);
+  for (size_t i = 0; i < files.size(); ++i) {
+    const Artifact& artifact = files[i];
     fs::path path = staging.root / artifact.path;
     if (!MakeParent(staging, path, error)) return false;
-    std::string sha256;
-    Reuse reuse = ReusePrevious(previous, artifact, path, &sha256);
-    if (reuse == Reuse::kLinked) {
-      if (artifact.reused) artifact.reused(sha256);
+    if (reuse[i] == Reuse::kLinkable &&
+        ::link((previous.dir / artifact.path).c_str(), path.c_str()) == 0) {
+      if (artifact.reused) artifact.reused(previous.sums.at(artifact.path));
       if (stats) ++stats->reused;
       continue;
     }
-    if (reuse == Reuse::kTampered && stats) {
+    if (reuse[i] == Reuse::kTampered && stats) {
       stats->notes.push_back(artifact.path + " in " + previous.dir.string() +
                              " does not match its SHA256SUMS (modified since it was built); "
                              "made it again");
