@@ -521,43 +521,49 @@ FactsCache::Prepared FactsCache::Prepare(std::string_view file_bytes) const {
   if (memory_.contains(RawKey(prepared.key))) return prepared;
   if (auto body = BodyOnDisk(prepared.key)) {
     if (std::optional<DecodedBody> cached = DecodeBody(body->first, prepared.key, file_bytes)) {
-      if (cached->der.data() != file_bytes.data()) prepared.record_der = cached->der;
+      if (cached->der.data() != file_bytes.data()) prepared.der = cached->der;
       prepared.facts = std::move(cached->facts);
       prepared.day = body->second;
       return prepared;
     }
   }
-  prepared.decoded = x509::ParseCertificate(file_bytes);
+  prepared.decoded = true;
+  x509::LoadResult result = x509::ParseCertificate(file_bytes);
+  if (auto* failure = std::get_if<x509::LoadError>(&result)) {
+    prepared.failure = std::move(*failure);
+    return prepared;
+  }
+  // Kept: the facts and the DER, as a record gives them. The decoded X509 (its public key above
+  // all) is most of a cold build's memory; the few certificates whose signatures are checked
+  // decode again when asked, as on a warm build.
+  const x509::Certificate& certificate =
+      *std::get<std::shared_ptr<const x509::Certificate>>(result);
+  std::vector<uint8_t> der = certificate.der();
+  std::string_view der_bytes(reinterpret_cast<const char*>(der.data()), der.size());
+  bool der_is_file = der_bytes == file_bytes;
+  if (!der_is_file) prepared.der = der_bytes;
+  prepared.new_record = EncodeBody(certificate, der_is_file);
+  prepared.facts = certificate.facts();
   return prepared;
 }
 
 x509::LoadResult FactsCache::Load(std::string_view file_bytes, Prepared prepared,
                                   std::array<uint8_t, 32>* file_sha256) {
-  const std::string& key = prepared.key;
-  if (file_sha256 != nullptr) std::memcpy(file_sha256->data(), key.data(), file_sha256->size());
-  const RawKey map_key(key);
-  if (auto it = memory_.find(map_key); it != memory_.end()) return it->second;
-  if (prepared.facts) {
-    oldest_used_day_ = std::min(oldest_used_day_, prepared.day);
-    std::string_view der = prepared.record_der.empty() ? file_bytes : prepared.record_der;
-    auto kept = Keep(der, std::move(*prepared.facts));
-    memory_[map_key] = kept;
-    return kept;
+  if (file_sha256 != nullptr) {
+    std::memcpy(file_sha256->data(), prepared.key.data(), file_sha256->size());
   }
-  ++decoded_;
-  // Decoded by Prepare, unless an earlier Load of the same bytes was in memory then but no
-  // longer (a cache does not forget; this only keeps Load total).
-  x509::LoadResult result =
-      prepared.decoded ? std::move(*prepared.decoded) : x509::ParseCertificate(file_bytes);
-  auto* certificate = std::get_if<std::shared_ptr<const x509::Certificate>>(&result);
-  if (certificate == nullptr) return result;
-  std::vector<uint8_t> der = (*certificate)->der();
-  std::string_view der_bytes(reinterpret_cast<const char*>(der.data()), der.size());
-  Remember(key, EncodeBody(**certificate, der_bytes == file_bytes));
-  // Kept: the facts and the DER, as a cache hit gives them. The decoded X509 (its public key
-  // above all) is most of a cold build's memory; the few certificates whose signatures are
-  // checked decode again when asked, as on a warm build.
-  auto kept = Keep(der_bytes, (*certificate)->facts());
+  const RawKey map_key(prepared.key);
+  if (auto it = memory_.find(map_key); it != memory_.end()) return it->second;
+  // Prepared when it was in memory, which a cache never forgets; this only keeps Load total.
+  if (!prepared.facts && !prepared.failure) prepared = Prepare(file_bytes);
+  if (prepared.decoded) {
+    ++decoded_;
+    if (prepared.failure) return std::move(*prepared.failure);
+    Remember(prepared.key, prepared.new_record);
+  } else {
+    oldest_used_day_ = std::min(oldest_used_day_, prepared.day);
+  }
+  auto kept = Keep(prepared.der.empty() ? file_bytes : prepared.der, std::move(*prepared.facts));
   memory_[map_key] = kept;
   return kept;
 }

@@ -110,12 +110,17 @@ class FactsCache {
   // ReadyToPrepare first (it reads the pack's index), then Prepare from any number of threads,
   // but never while a Load runs; then Load with the same bytes and what Prepare made of them
   // gives what Load(file_bytes) would.
+  // Nothing but the key when the certificate was in memory already.
   struct Prepared {
-    std::string key;                          // the raw SHA-256 of the file's bytes
-    std::optional<x509::CertFacts> facts;     // from an authentic record of the pack
-    std::string record_der;                   // its DER, unless that is the file's bytes
-    uint32_t day = 0;                         // its stamp
-    std::optional<x509::LoadResult> decoded;  // no record: the bytes decoded
+    std::string key;                       // the raw SHA-256 of the file's bytes
+    std::optional<x509::CertFacts> facts;  // from an authentic record, or decoded
+    std::string der;                       // the DER, unless that is the file's bytes
+    uint32_t day = 0;                      // the record's stamp
+    // Decoded (no record had it): the record to append, or why the bytes are no certificate.
+    // The decoded X509 itself is not kept (see Load).
+    bool decoded = false;
+    std::string new_record;
+    std::optional<x509::LoadError> failure;
   };
   void ReadyToPrepare();
   Prepared Prepare(std::string_view file_bytes) const;

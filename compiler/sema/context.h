@@ -170,6 +170,7 @@ class TrustIndex {
   const ir::Trust* Find(ir::CertId id) const;
   // Records gateway.trusts.back(), just added.
   void AddLast();
+  void Reserve(size_t trusts) { by_cert_.reserve(trusts); }
 
  private:
   const Context& cx_;

@@ -20,6 +20,17 @@ struct GatewayBuilder {
   TrustIndex trusts{cx, gateway};
   std::unordered_map<std::string, size_t> by_entity_name;  // -> index into gateway.trusts
 
+  // Sized once for the gateway's `trust` items: a gateway of 65,000 trusts grown by doubling
+  // held up to half again of its list, beside its indexes, at the check's peak.
+  void Reserve(const ast::Decl& decl) {
+    size_t count = static_cast<size_t>(
+        std::count_if(decl.items.begin(), decl.items.end(),
+                      [](const ast::Item& item) { return item.kind == ItemKind::kTrust; }));
+    gateway.trusts.reserve(count);
+    trusts.Reserve(count);
+    by_entity_name.reserve(count);
+  }
+
   void AddPurposes(const ast::Item& item, ir::Trust& trust) {
     for (const ast::Ident& word : item.words) {
       if (auto purpose = ir::PurposeFromWord(word.name)) {
@@ -137,6 +148,7 @@ void CheckGateways(Context& cx) {
       builder.gateway.name = cx.QualifiedName({m, d});
       builder.gateway.range = decl.name.range;
       AddRevocationPolicies(cx, m, decl, builder.gateway);
+      builder.Reserve(decl);
       for (const ast::Item& item : decl.items) {
         if (item.kind == ItemKind::kMapping && item.value) {
           builder.gateway.mapping =
