@@ -15,8 +15,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-all=(fuzz_parse fuzz_compile fuzz_cert fuzz_jks fuzz_pkcs12 fuzz_pem_bundle fuzz_manifest
-  fuzz_bundle fuzz_facts_cache fuzz_graphman)
+table=tests/fuzz/targets.tsv  # each target and the directory of its inputs
+mapfile -t all < <(awk '!/^#/ && NF { print $1 }' "$table")
 seconds=60
 campaign_hours=
 if [[ $# -gt 1 && $1 == --campaign ]]; then
@@ -52,13 +52,13 @@ fi
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
-# inputs TARGET: its directory under tests/fuzz/corpus/ and regressions/ (as kTargets in
-# tests/fuzz/fuzz_entry.h says): the two targets reading .trust sources share fuzz_parse's.
+# inputs TARGET: its directory under tests/fuzz/corpus/ and regressions/, as the table says
+# (the two targets reading .trust sources share fuzz_parse's).
 inputs() {
-  case $1 in
-    fuzz_compile) echo fuzz_parse ;;
-    *) echo "$1" ;;
-  esac
+  local dir
+  dir=$(awk -v target="$1" '!/^#/ && $1 == target { print $2 }' "$table")
+  [[ -n $dir ]] || { echo "fuzz.sh: no target $1 in $table" >&2; return 1; }
+  echo "$dir"
 }
 
 # run TARGET: one fuzzing session; its summary goes to $root/TARGET.summary.

@@ -41,9 +41,11 @@ struct Target {
   std::string_view name;
   Entry entry;
   // The directory under corpus/ and regressions/ holding its inputs: its own name, except that
-  // the two targets reading .trust sources share fuzz_parse's (scripts/fuzz.sh likewise).
+  // the two targets reading .trust sources share fuzz_parse's.
   std::string_view inputs;
 };
+// As tests/fuzz/targets.tsv lists them (the build and scripts/fuzz.sh read that table; the
+// replay test checks that the two agree).
 inline constexpr Target kTargets[] = {
     {"fuzz_parse", FuzzParse, "fuzz_parse"},
     {"fuzz_compile", FuzzCompile, "fuzz_parse"},

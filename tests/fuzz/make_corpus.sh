@@ -9,7 +9,10 @@ out=tests/fuzz/corpus
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 rm -rf "$out"
-mkdir -p "$out"/{fuzz_parse,fuzz_cert,fuzz_jks,fuzz_pkcs12,fuzz_pem_bundle,fuzz_manifest,fuzz_bundle,fuzz_facts_cache,fuzz_graphman}
+# One directory per distinct inputs directory of the targets' table.
+awk '!/^#/ && NF { print $2 }' tests/fuzz/targets.tsv | sort -u | while read -r dir; do
+  mkdir -p "$out/$dir"
+done
 
 # Sources: golden tests, their imported libraries, the examples and the standard library.
 for f in tests/golden/*.trust; do [[ ! -f $f ]] || cp "$f" "$out/fuzz_parse/golden_$(basename "$f")"; done

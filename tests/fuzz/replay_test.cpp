@@ -55,6 +55,22 @@ TEST_P(ReplayTest, CorpusAndRegressions) {
   }
 }
 
+// targets.tsv (which the build and scripts/fuzz.sh read) and kTargets (which pairs each name
+// with its entry point) must name the same targets, in the same order, with the same inputs.
+TEST(FuzzTargets, TheTableAndTheEntryPointsAgree) {
+  std::ifstream table(fs::path(TRUST_SOURCE_DIR) / "tests/fuzz/targets.tsv");
+  ASSERT_TRUE(table) << "tests/fuzz/targets.tsv";
+  std::vector<std::string> rows;
+  for (std::string line; std::getline(table, line);) {
+    if (!line.empty() && line[0] != '#') rows.push_back(line);
+  }
+  std::vector<std::string> expected;
+  for (const Target& target : kTargets) {
+    expected.push_back(std::string(target.name) + "\t" + std::string(target.inputs));
+  }
+  EXPECT_EQ(rows, expected);
+}
+
 INSTANTIATE_TEST_SUITE_P(Fuzz, ReplayTest, testing::ValuesIn(kTargets),
                          [](const testing::TestParamInfo<Target>& param_info) {
                            return std::string(param_info.param.name);
