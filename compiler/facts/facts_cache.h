@@ -109,15 +109,15 @@ class FactsCache {
   // can be done for many files by a few threads at once; sema's certificate loading does.
   // ReadyToPrepare first (it reads the pack's index), then Prepare from any number of threads,
   // but never while a Load runs; then Load with the same bytes and what Prepare made of them
-  // gives what Load(file_bytes) would.
-  // Nothing but the key when the certificate was in memory already.
+  // gives what Load(file_bytes) would. A Prepared holds nothing but the key when the certificate
+  // was in memory already.
   struct Prepared {
     std::string key;                       // the raw SHA-256 of the file's bytes
     std::optional<x509::CertFacts> facts;  // from an authentic record, or decoded
     std::string der;                       // the DER, unless that is the file's bytes
     uint32_t day = 0;                      // the record's stamp
     // Decoded (no record had it): the record to append, or why the bytes are no certificate.
-    // The decoded X509 itself is not kept (see Load).
+    // The decoded X509 itself is not kept (see Prepare).
     bool decoded = false;
     std::string new_record;
     std::optional<x509::LoadError> failure;
