@@ -27,9 +27,10 @@ class TempDir {
 
   bool ok() const { return !path_.empty(); }
   const std::filesystem::path& path() const { return path_; }
+  // Removes the directory and what it holds now rather than at destruction (then !ok()).
+  void Remove();
 
  private:
-  void Remove();
   std::filesystem::path path_;
 };
 

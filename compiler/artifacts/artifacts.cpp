@@ -606,11 +606,15 @@ bool WriteStaged(const std::string& dir_text, const FillStaging& fill, source::P
       ReadPreviousBuild(fs::is_directory(fs::symlink_status(dir, ec)) ? dir : fs::path());
   bool ok = source::MeasurePhase(timings, "lower+write", [&] { return fill(previous, staging); }) &&
             source::MeasurePhase(timings, "flush", [&] { return FlushStaging(staging, error); }) &&
-            source::MeasurePhase(timings, "swap",
-                                 [&] { return SwapIntoPlace(staging.root, dir, error); });
-  if (!ok) return false;
-  base::SyncDirectory(parent.string());
-  return true;
+            source::MeasurePhase(timings, "swap", [&] {
+              if (!SwapIntoPlace(staging.root, dir, error)) return false;
+              base::SyncDirectory(parent.string());
+              // The previous build, now under the staging name: one unlink per file it held
+              // (5,000 at 10,000 certificates), timed with the swap that made it so.
+              staging_dir.Remove();
+              return true;
+            });
+  return ok;
 }
 
 // .trustc-inputs: "KEY  path" for every artifact with an input key, in path order.
