@@ -527,7 +527,6 @@ FactsCache::Prepared FactsCache::Prepare(std::string_view file_bytes) const {
       return prepared;
     }
   }
-  prepared.decoded = true;
   x509::LoadResult result = x509::ParseCertificate(file_bytes);
   if (auto* failure = std::get_if<x509::LoadError>(&result)) {
     prepared.failure = std::move(*failure);
@@ -556,7 +555,7 @@ x509::LoadResult FactsCache::Load(std::string_view file_bytes, Prepared prepared
   if (auto it = memory_.find(map_key); it != memory_.end()) return it->second;
   // Prepared when it was in memory, which a cache never forgets; this only keeps Load total.
   if (!prepared.facts && !prepared.failure) prepared = Prepare(file_bytes);
-  if (prepared.decoded) {
+  if (prepared.decoded()) {
     ++decoded_;
     if (prepared.failure) return std::move(*prepared.failure);
     Remember(prepared.key, prepared.new_record);

@@ -118,9 +118,9 @@ class FactsCache {
     uint32_t day = 0;                      // the record's stamp
     // Decoded (no record had it): the record to append, or why the bytes are no certificate.
     // The decoded X509 itself is not kept (see Prepare).
-    bool decoded = false;
     std::string new_record;
     std::optional<x509::LoadError> failure;
+    bool decoded() const { return failure.has_value() || !new_record.empty(); }
   };
   void ReadyToPrepare();
   Prepared Prepare(std::string_view file_bytes) const;

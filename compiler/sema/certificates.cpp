@@ -2,6 +2,7 @@
 // project root, must hold exactly one certificate, and must match its pin and expectations.
 #include <algorithm>
 #include <cctype>
+#include <span>
 
 #include "base/file_read.h"
 #include "base/parallel.h"
@@ -60,9 +61,8 @@ void Context::LoadAllCerts() {
   // In batches, so that the files read ahead are a few hundred at a time, never all held.
   constexpr size_t kBatch = 256;
   for (size_t first = 0; first < certs.size(); first += kBatch) {
-    std::vector<DeclRef> batch(
-        certs.begin() + static_cast<std::ptrdiff_t>(first),
-        certs.begin() + static_cast<std::ptrdiff_t>(std::min(first + kBatch, certs.size())));
+    std::span<const DeclRef> batch =
+        std::span(certs).subspan(first, std::min(kBatch, certs.size() - first));
     PrefetchCertFiles(batch);
     for (DeclRef ref : batch) {
       std::optional<ir::CertId> id = LoadCert(ref);
@@ -94,7 +94,7 @@ const ast::Str* LiteralFile(const ast::Decl& decl) {
 
 }  // namespace
 
-void Context::PrefetchCertFiles(const std::vector<DeclRef>& batch) {
+void Context::PrefetchCertFiles(std::span<const DeclRef> batch) {
   // A language-server session knows its files already (LoadCertFile asks it first).
   if (options.session != nullptr) return;
   std::vector<PrefetchedCertFile*> files;

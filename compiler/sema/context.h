@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -127,7 +128,7 @@ class Context {
                       std::vector<diag::Note>& notes) const;
   std::optional<ir::CertId> LoadCert(DeclRef ref);
 
-  void PrefetchCertFiles(const std::vector<DeclRef>& batch);
+  void PrefetchCertFiles(std::span<const DeclRef> batch);
   // By named path (the module's directory joined with the `file` string); LoadCertFile takes
   // an entry out when it uses it.
   std::unordered_map<std::string, PrefetchedCertFile> prefetched_;
