@@ -94,7 +94,7 @@ bool SyncPath(const fs::path& path, int flags, std::string* error) {
 // wrote, not on the rest of the file system (a syncfs also waits for every other process's
 // dirty pages, seconds after another job deleted a large tree), and waiting for several files
 // at once lets the file system commit them together.
-bool FlushFiles(const std::vector<fs::path>& files, std::string* error) {
+bool FlushFiles(const std::vector<std::string>& files, std::string* error) {
   // Threads mostly wait in the kernel; at 10,000 certificates 32 flushed in 0.14-0.34 s where 4
   // took 0.23-0.55 s (docs/hardening.md).
   constexpr size_t kThreads = 32;
@@ -121,7 +121,9 @@ bool FlushFiles(const std::vector<fs::path>& files, std::string* error) {
 struct Staging {
   fs::path root;
   std::set<fs::path> directories;  // created under root, root included
-  std::vector<fs::path> written;   // files written (not linked) under root
+  // Files written (not linked) under root: plain strings, as a path object's list of
+  // components would double what 50,000 of them hold.
+  std::vector<std::string> written;
 };
 
 bool WriteFile(const fs::path& path, const std::string& bytes, std::string* error) {
@@ -409,39 +411,37 @@ std::vector<Artifact> ContentArtifacts(const ir::Program& program, std::string_v
 // lowers every artifact once.
 class Checksums {
  public:
-  explicit Checksums(std::vector<Artifact> contents) : contents_(std::move(contents)) {}
+  explicit Checksums(std::vector<Artifact> contents)
+      : contents_(std::move(contents)), sha256_(contents_.size()) {}
 
   // Writes the artifact at `index` into `out`, its line recorded.
   bool Make(size_t index, base::ByteSink& out, std::string* error) {
-    const Artifact& artifact = contents_[index];
     HashingSink hashing(out);
-    if (!artifact.make(hashing, error)) return false;
-    lines_[artifact.path] = SumsLine(artifact.path, hashing.Finish());
+    if (!contents_[index].make(hashing, error)) return false;
+    sha256_[index] = hashing.Finish();
     return true;
   }
 
   // The artifact at `index` was reused from the previous build, which hashed to `sha256`.
-  void Record(size_t index, const std::string& sha256) {
-    const std::string& path = contents_[index].path;
-    lines_[path] = sha256 + "  " + path + "\n";
-  }
+  void Record(size_t index, const std::string& sha256) { sha256_[index] = sha256; }
 
-  // In path order; makes the artifacts not made yet.
-  std::optional<std::string> Text(std::string* error) {
-    std::string text;
+  // Writes the lines in path order into `out`, after making the artifacts not made yet.
+  bool Write(base::ByteSink& out, std::string* error) {
     for (size_t i = 0; i < contents_.size(); ++i) {
       DiscardSink nowhere;
-      if (!lines_.contains(contents_[i].path) && !Make(i, nowhere, error)) return std::nullopt;
-      text += lines_.at(contents_[i].path);
+      if (sha256_[i].empty() && !Make(i, nowhere, error)) return false;
     }
-    return text;
+    for (size_t i = 0; i < contents_.size(); ++i) {
+      out.Write(SumsLine(contents_[i].path, sha256_[i]));
+    }
+    return true;
   }
 
   const std::vector<Artifact>& contents() const { return contents_; }
 
  private:
   std::vector<Artifact> contents_;
-  std::map<std::string, std::string> lines_;  // path -> its SHA256SUMS line
+  std::vector<std::string> sha256_;  // by index into contents_: hex, empty until made or reused
 };
 
 }  // namespace
@@ -458,19 +458,18 @@ std::vector<Artifact> ListArtifacts(const ir::Program& program, std::string_view
          [sums, i](base::ByteSink& out, std::string* error) { return sums->Make(i, out, error); },
          content.input_key, [sums, i](const std::string& sha256) { sums->Record(i, sha256); }});
   }
-  list.push_back({"SHA256SUMS",
-                  [sums](base::ByteSink& out, std::string* error) {
-                    std::optional<std::string> text = sums->Text(error);
-                    if (text) out.Write(*text);
-                    return text.has_value();
-                  },
-                  "", nullptr});
+  list.push_back(
+      {"SHA256SUMS",
+       [sums](base::ByteSink& out, std::string* error) { return sums->Write(out, error); }, "",
+       nullptr});
   if (!sign_key.empty()) {
     list.push_back({"SHA256SUMS.sig",
                     [sums, sign_key](base::ByteSink& out, std::string* error) {
-                      std::optional<std::string> text = sums->Text(error);
-                      std::optional<std::string> signature =
-                          text ? Sign(*text, sign_key, error) : std::nullopt;
+                      std::string text;
+                      base::StringSink text_sink(text);
+                      std::optional<std::string> signature = sums->Write(text_sink, error)
+                                                                 ? Sign(text, sign_key, error)
+                                                                 : std::nullopt;
                       if (signature) out.Write(*signature);
                       return signature.has_value();
                     },
@@ -571,7 +570,7 @@ bool WriteTree(const std::vector<Artifact>& files, const PreviousBuild& previous
     } else if (!WriteFile(path, made.held(), error)) {
       return false;
     }
-    staging.written.push_back(path);
+    staging.written.push_back(path.native());
   }
   return true;
 }
@@ -619,7 +618,12 @@ bool WriteStaged(const std::string& dir_text, const FillStaging& fill, source::P
 
 // .trustc-inputs: "KEY  path" for every artifact with an input key, in path order.
 std::string InputsRecord(const std::vector<Artifact>& artifacts) {
+  size_t size = 0;
+  for (const Artifact& artifact : artifacts) {
+    if (!artifact.input_key.empty()) size += artifact.input_key.size() + artifact.path.size() + 3;
+  }
   std::string record;
+  record.reserve(size);  // 50,000 lines at 100,000 certificates: no copy as it grows
   for (const Artifact& artifact : artifacts) {
     if (!artifact.input_key.empty()) record += artifact.input_key + "  " + artifact.path + "\n";
   }

@@ -30,6 +30,10 @@ struct TransformContext {
 };
 
 source::SourceRange TokenRange(const TransformContext& cx, const antlr4::Token* token);
+// A token's text: its bytes in the file, or what ANTLR names a token that error recovery made
+// up (`<missing ID>`). Read from the file, a name costs no UTF-32 round trip, and its string
+// is no larger than the name (ANTLR's is sized for four bytes a character).
+std::string TokenText(const TransformContext& cx, const antlr4::Token* token);
 source::SourceRange ContextRange(const TransformContext& cx, antlr4::ParserRuleContext* ctx);
 
 ast::Module Transform(const TransformContext& cx, grammar::TrustParser::ProgramContext* program);

@@ -220,6 +220,16 @@ source::SourceRange TokenRange(const TransformContext& cx, const antlr4::Token* 
           cx.offsets.ByteOffset(token->getStopIndex() + 1)};
 }
 
+std::string TokenText(const TransformContext& cx, const antlr4::Token* token) {
+  if (token->getType() == antlr4::Token::EOF || token->getStartIndex() == INVALID_INDEX ||
+      token->getStopIndex() == INVALID_INDEX ||
+      token->getStopIndex() + 1 < token->getStartIndex()) {
+    return token->getText();
+  }
+  source::SourceRange range = TokenRange(cx, token);
+  return std::string(cx.text.substr(range.begin, range.end - range.begin));
+}
+
 source::SourceRange ContextRange(const TransformContext& cx, antlr4::ParserRuleContext* ctx) {
   source::SourceRange start = TokenRange(cx, ctx->getStart());
   const antlr4::Token* stop = ctx->getStop();

@@ -22,7 +22,6 @@ class Cooker {
 
   ast::Str Run() {
     ast::Str str;
-    str.raw = std::string(raw_);
     str.range = {file_, base_ - 1, base_ + static_cast<uint32_t>(raw_.size()) + 1};
     while (pos_ < raw_.size()) {
       if (text_.empty()) text_start_ = pos_;
@@ -37,6 +36,7 @@ class Cooker {
       }
     }
     FlushText(str);
+    str.SetRaw(raw_);
     return str;
   }
 

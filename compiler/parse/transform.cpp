@@ -23,7 +23,7 @@ T* As(U* ctx) {
 }
 
 ast::Ident MakeIdent(const TransformContext& cx, antlr4::Token* token) {
-  ast::Ident ident{token->getText(), TokenRange(cx, token)};
+  ast::Ident ident{TokenText(cx, token), TokenRange(cx, token)};
   if (ident.name.size() > limits::kMaxIdentifierBytes) {
     cx.emitter.Emit(diag::Kind::limit_exceeded, ident.range,
                     "name is " + std::to_string(ident.name.size()) +
@@ -58,7 +58,9 @@ ast::Str MakeStr(const TransformContext& cx, TerminalNode* node) {
   // A string conjured by error recovery (`name` without its string) has no text in the file;
   // the syntax error is already reported.
   if (token->getStartIndex() == INVALID_INDEX || range.end < range.begin + 2) {
-    return ast::Str{{}, {cx.file, range.begin, range.begin}, ""};
+    ast::Str conjured;
+    conjured.range = {cx.file, range.begin, range.begin};
+    return conjured;
   }
   std::string_view text = cx.text.substr(range.begin, range.end - range.begin);
   // An unterminated string (reported by the lexer screen) arrives without its closing quote.
@@ -96,17 +98,18 @@ Item ValueItem(const TransformContext& cx, ItemKind kind, antlr4::ParserRuleCont
   return item;
 }
 
-std::optional<uint64_t> ParseNumber(const TransformContext& cx, TerminalNode* node, Item& item) {
-  std::string digits = node->getText();
+ast::Number ParseNumber(const TransformContext& cx, TerminalNode* node) {
+  std::string digits = TokenText(cx, node->getSymbol());
   if (!digits.empty() && digits.back() == 'd') digits.pop_back();
-  item.number_range = TokenRange(cx, node->getSymbol());
+  ast::Number number{std::nullopt, TokenRange(cx, node->getSymbol())};
   // A number conjured by error recovery has no digits; the syntax error is already reported.
-  if (digits.empty() || !std::all_of(digits.begin(), digits.end(), ::isdigit)) return std::nullopt;
+  if (digits.empty() || !std::all_of(digits.begin(), digits.end(), ::isdigit)) return number;
   if (digits.size() > 9) {
-    cx.emitter.Emit(diag::Kind::invalid_value, item.number_range, "number is too large");
-    return std::nullopt;
+    cx.emitter.Emit(diag::Kind::invalid_value, number.range, "number is too large");
+    return number;
   }
-  return std::stoull(digits);
+  number.value = std::stoull(digits);
+  return number;
 }
 
 std::optional<Item> AllowItem(const TransformContext& cx, P::AllowItemContext* ctx) {
@@ -275,7 +278,7 @@ std::optional<Item> NumberItem(const TransformContext& cx, ItemKind kind,
                                antlr4::ParserRuleContext* ctx, TerminalNode* number) {
   Item item = NewItem(cx, kind, ctx);
   if (number == nullptr) return std::nullopt;
-  item.number = ParseNumber(cx, number, item);
+  item.number = ParseNumber(cx, number);
   return item;
 }
 

@@ -39,7 +39,7 @@ std::string TrimmedComment(std::string_view text) {
   return out;
 }
 
-std::string Quoted(const ast::Str& str) { return "\"" + str.raw + "\""; }
+std::string Quoted(const ast::Str& str) { return "\"" + std::string(str.Raw()) + "\""; }
 
 // Line breaks are LF, CRLF and a lone CR: the lexer ends a `//` comment at a CR too, and the
 // formatter ends its lines with LF, so a lone CR counted as a blank would lay a file out
@@ -266,9 +266,10 @@ void Printer::Items(const std::vector<Item>& items, int indent) {
 }
 
 std::string Printer::Number(const Item& item) const {
-  if (!item.number_range.valid()) return item.number ? std::to_string(*item.number) : "0";
-  return std::string(
-      text_.substr(item.number_range.begin, item.number_range.end - item.number_range.begin));
+  if (!item.number) return "0";
+  const ast::Number& number = *item.number;
+  if (!number.range.valid()) return number.value ? std::to_string(*number.value) : "0";
+  return std::string(text_.substr(number.range.begin, number.range.end - number.range.begin));
 }
 
 // One item without its body: the keyword (padded to `pad`), then its arguments in the order

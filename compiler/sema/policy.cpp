@@ -13,9 +13,9 @@ constexpr std::array<std::string_view, 9> kKnownHashes = {
     "md2", "md4", "md5", "sha1", "sha224", "sha256", "sha384", "sha512", "ripemd160"};
 
 bool InRange(Context& cx, const ast::Item& item, uint64_t low, uint64_t high) {
-  if (!item.number) return false;
-  if (*item.number >= low && *item.number <= high) return true;
-  cx.emitter.Emit(diag::Kind::invalid_value, item.number_range,
+  if (!item.number || !item.number->value) return false;
+  if (*item.number->value >= low && *item.number->value <= high) return true;
+  cx.emitter.Emit(diag::Kind::invalid_value, item.number->range,
                   diag::Quote(ast::Keyword(item.kind)) + " must be between " + std::to_string(low) +
                       " and " + std::to_string(high));
   return false;
@@ -53,16 +53,18 @@ void RuleLevel(Context& cx, const ast::Item& item, ir::Policy& policy) {
 void Apply(Context& cx, const ast::Item& item, ir::Policy& policy) {
   switch (item.kind) {
     case ItemKind::kMinRsaBits:
-      if (InRange(cx, item, 512, 16384)) policy.min_rsa_bits = static_cast<int>(*item.number);
+      if (InRange(cx, item, 512, 16384))
+        policy.min_rsa_bits = static_cast<int>(*item.number->value);
       break;
     case ItemKind::kMinEcBits:
-      if (InRange(cx, item, 160, 571)) policy.min_ec_bits = static_cast<int>(*item.number);
+      if (InRange(cx, item, 160, 571)) policy.min_ec_bits = static_cast<int>(*item.number->value);
       break;
     case ItemKind::kForbidSignature:
       ForbidSignatures(cx, item, policy);
       break;
     case ItemKind::kExpiry:
-      if (InRange(cx, item, 0, 3650)) policy.warn_within_days = static_cast<int64_t>(*item.number);
+      if (InRange(cx, item, 0, 3650))
+        policy.warn_within_days = static_cast<int64_t>(*item.number->value);
       break;
     case ItemKind::kRequirePin:
       if (item.value) {

@@ -35,7 +35,7 @@ TEST(CookString, PlainText) {
   EXPECT_TRUE(c.diagnostics.empty());
   ASSERT_EQ(c.str.parts.size(), 1u);
   EXPECT_EQ(c.str.parts[0].text, "certs/root.pem");
-  EXPECT_EQ(c.str.raw, "certs/root.pem");
+  EXPECT_EQ(c.str.Raw(), "certs/root.pem");
   EXPECT_EQ(c.str.range.begin, 10u);
   EXPECT_EQ(c.str.range.end, 10u + 14 + 2);  // with both quotes
   EXPECT_EQ(c.str.parts[0].range.begin, 11u);
@@ -45,6 +45,19 @@ TEST(CookString, EmptyHasNoParts) {
   Cooked c = Cook("");
   EXPECT_TRUE(c.diagnostics.empty());
   EXPECT_TRUE(c.str.parts.empty());
+  EXPECT_EQ(c.str.Raw(), "");
+}
+
+// Raw() is the text as written whether or not the string holds it apart from its parts.
+TEST(CookString, RawIsTheTextAsWritten) {
+  for (std::string_view raw :
+       {R"(a\nb)", "$$", "x${p}", "${env:HOME}", R"(\u{41})", "a$$b", "plain", "a b"}) {
+    Cooked c = Cook(raw);
+    EXPECT_TRUE(c.diagnostics.empty()) << raw;
+    EXPECT_EQ(c.str.Raw(), raw);
+    ast::Str copy = c.str;
+    EXPECT_EQ(copy.Raw(), raw);
+  }
 }
 
 TEST(CookString, Escapes) {
