@@ -19,7 +19,11 @@ class OffsetMap {
   uint32_t ByteOffset(size_t code_point_index) const;
 
  private:
+  // Empty when every character after the skipped byte-order mark is one byte (ASCII, most
+  // sources): a code point's offset is then its index plus first_byte_.
   std::vector<uint32_t> byte_of_code_point_;
+  uint32_t first_byte_ = 0;
+  uint32_t size_ = 0;
 };
 
 struct TransformContext {
