@@ -11,6 +11,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -461,7 +462,7 @@ std::vector<Artifact> ListArtifacts(const ir::Program& program, std::string_view
   list.push_back(
       {"SHA256SUMS",
        [sums](base::ByteSink& out, std::string* error) { return sums->Write(out, error); }, "",
-       nullptr});
+       nullptr, /*after_others=*/true});
   if (!sign_key.empty()) {
     list.push_back({"SHA256SUMS.sig",
                     [sums, sign_key](base::ByteSink& out, std::string* error) {
@@ -473,7 +474,7 @@ std::vector<Artifact> ListArtifacts(const ir::Program& program, std::string_view
                       if (signature) out.Write(*signature);
                       return signature.has_value();
                     },
-                    "", nullptr});
+                    "", nullptr, /*after_others=*/true});
   }
   return list;
 }
@@ -540,10 +541,60 @@ std::optional<std::string> Sign(const std::string& data, const std::string& key_
 
 namespace {
 
-// Writes or reuses each of `files` under staging.root; counts both in `stats` when set.
+enum class Made { kWritten, kLinked, kFailed };
+
+// Makes `artifact` at `path` (its parent exists): streamed to the file when large, else
+// linked from the previous build when it holds the same bytes, else written.
+Made MakeOne(const Artifact& artifact, const fs::path& path, const PreviousBuild& previous,
+             std::string* error) {
+  ArtifactWriter made(path);
+  if (!artifact.make(made, error)) return Made::kFailed;
+  if (made.streamed()) return made.Close(error) ? Made::kWritten : Made::kFailed;
+  if (!previous.dir.empty() && LinkUnchanged(previous.dir / artifact.path, path, made.held())) {
+    return Made::kLinked;
+  }
+  return WriteFile(path, made.held(), error) ? Made::kWritten : Made::kFailed;
+}
+
+// Makes files[i] for each i of `indexes` from a few threads: lowering a gateway's bundles is
+// most of a cold build's CPU time, and writing many small files mostly waits in the kernel.
+// What is written, the first failure and any exception (a certificate's DER that cannot be read
+// back) are taken in list order, so nothing depends on the threads.
+bool MakeAll(const std::vector<Artifact>& files, const std::vector<size_t>& indexes,
+             const PreviousBuild& previous, Staging& staging, BuildStats* stats,
+             std::string* error) {
+  std::vector<Made> made(indexes.size(), Made::kFailed);
+  std::vector<std::string> errors(indexes.size());
+  std::vector<std::exception_ptr> thrown(indexes.size());
+  base::ForEachIndex(indexes.size(), base::FileCheckThreads(), [&](size_t k) {
+    const Artifact& artifact = files[indexes[k]];
+    try {
+      made[k] = MakeOne(artifact, staging.root / artifact.path, previous, &errors[k]);
+    } catch (...) {
+      thrown[k] = std::current_exception();
+    }
+  });
+  for (size_t k = 0; k < indexes.size(); ++k) {
+    if (thrown[k]) std::rethrow_exception(thrown[k]);
+    if (made[k] == Made::kFailed) {
+      *error = errors[k];
+      return false;
+    }
+    if (stats) ++stats->made;
+    if (made[k] == Made::kWritten) {
+      staging.written.push_back((staging.root / files[indexes[k]].path).native());
+    }
+  }
+  return true;
+}
+
+// Writes or reuses each of `files` under staging.root; counts both in `stats` when set. The
+// files that are made are made together (MakeAll), those marked `after_others` then in order.
 bool WriteTree(const std::vector<Artifact>& files, const PreviousBuild& previous, Staging& staging,
                BuildStats* stats, std::string* error) {
   std::vector<Reuse> reuse = CheckAllPrevious(files, previous);
+  std::vector<size_t> to_make;
+  std::vector<size_t> to_make_last;
   for (size_t i = 0; i < files.size(); ++i) {
     const Artifact& artifact = files[i];
     fs::path path = staging.root / artifact.path;
@@ -559,18 +610,11 @@ bool WriteTree(const std::vector<Artifact>& files, const PreviousBuild& previous
                              " does not match its SHA256SUMS (modified since it was built); "
                              "made it again");
     }
-    ArtifactWriter made(path);
-    if (!artifact.make(made, error)) return false;
-    if (stats) ++stats->made;
-    if (made.streamed()) {
-      if (!made.Close(error)) return false;
-    } else if (!previous.dir.empty() &&
-               LinkUnchanged(previous.dir / artifact.path, path, made.held())) {
-      continue;
-    } else if (!WriteFile(path, made.held(), error)) {
-      return false;
-    }
-    staging.written.push_back(path.native());
+    (artifact.after_others ? to_make_last : to_make).push_back(i);
+  }
+  if (!MakeAll(files, to_make, previous, staging, stats, error)) return false;
+  for (size_t i : to_make_last) {
+    if (!MakeAll(files, {i}, previous, staging, stats, error)) return false;
   }
   return true;
 }

@@ -35,6 +35,10 @@ struct Artifact {
   std::string input_key;
   // Called with the file's SHA-256 instead of `make` when the file is reused (for SHA256SUMS).
   std::function<void(const std::string& sha256)> reused;
+  // Made after the other artifacts of its list, one at a time, because `make` reads what they
+  // made (SHA256SUMS and its signature). The others may be made concurrently: their `make`
+  // must be safe to call from several threads at once.
+  bool after_others = false;
 };
 
 // The bytes of `artifact`, made in memory (nullopt and *error on failure).

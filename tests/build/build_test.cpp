@@ -4,15 +4,18 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <map>
+#include <memory>
 #include <regex>
 #include <sstream>
 
 #include "compiler/artifacts/artifacts.h"
+#include "runtime/x509/certificate.h"
 #include "tests/support/paths.h"
 #include "tests/support/process.h"
 #include "tests/support/temp_tree.h"
@@ -498,6 +501,83 @@ TEST(WriteBuild, AFailureAfterPartOfAnArtifactWasStreamedLeavesNothing) {
   size_t entries = 0;
   for ([[maybe_unused]] const auto& entry : fs::directory_iterator(temp.path())) ++entries;
   EXPECT_EQ(entries, 1u) << "a staging directory was left behind";
+}
+
+// An artifact whose make fails with `message` after writing a little.
+artifacts::Artifact Failing(std::string path, std::string message) {
+  return {std::move(path),
+          [message](base::ByteSink& out, std::string* error) {
+            out.Write("partial");
+            *error = message;
+            return false;
+          },
+          "", nullptr};
+}
+
+// Artifacts are made from several threads: the failure reported is the first in list order
+// whichever thread met it, and the directory is left as it was.
+TEST(WriteBuild, TheFirstFailureInListOrderIsReported) {
+  test::TempDir temp("trustc-parallel-fail-test");
+  fs::create_directories(temp.path() / "out");
+  std::ofstream(temp.path() / "out" / "keep") << "kept";
+  for (int run = 0; run < 5; ++run) {
+    std::vector<artifacts::Artifact> list;
+    for (int i = 0; i < 64; ++i) {
+      std::string path = "certs/" + std::to_string(1000 + i) + ".der";
+      list.push_back(i == 10 || i == 40 ? Failing(path, "failed " + std::to_string(i))
+                                        : Streamed(path, 3));
+    }
+    std::string error;
+    EXPECT_FALSE(
+        artifacts::WriteBuild(list, (temp.path() / "out").string(), nullptr, nullptr, &error));
+    EXPECT_EQ(error, "failed 10");
+    EXPECT_EQ(test::ReadFile(temp.path() / "out" / "keep"), "kept");
+    EXPECT_FALSE(fs::exists(temp.path() / "out" / "certs"));
+  }
+}
+
+// An exception from a make (a certificate's DER that cannot be read back) reaches the caller
+// from whichever thread made the artifact, and no staging directory is left behind.
+TEST(WriteBuild, AnExceptionWhileMakingReachesTheCaller) {
+  test::TempDir temp("trustc-parallel-throw-test");
+  std::vector<artifacts::Artifact> list;
+  for (int i = 0; i < 32; ++i) list.push_back(Streamed("certs/" + std::to_string(i), 3));
+  list[20].make = [](base::ByteSink&, std::string*) -> bool {
+    throw x509::DerUnavailable("cannot read back");
+  };
+  std::string error;
+  EXPECT_THROW(
+      artifacts::WriteBuild(list, (temp.path() / "out").string(), nullptr, nullptr, &error),
+      x509::DerUnavailable);
+  EXPECT_TRUE(fs::is_empty(temp.path())) << "a staging directory was left behind";
+}
+
+// An artifact marked after_others is made once every other one is.
+TEST(WriteBuild, AnArtifactMadeAfterOthersSeesThemAllMade) {
+  test::TempDir temp("trustc-after-others-test");
+  auto made = std::make_shared<std::atomic<int>>(0);
+  std::vector<artifacts::Artifact> list;
+  for (int i = 0; i < 100; ++i) {
+    list.push_back({"certs/" + std::to_string(i),
+                    [made](base::ByteSink& out, std::string*) {
+                      out.Write("x");
+                      ++*made;
+                      return true;
+                    },
+                    "", nullptr});
+  }
+  list.push_back({"SUMMARY",
+                  [made](base::ByteSink& out, std::string*) {
+                    out.Write(std::to_string(made->load()));
+                    return true;
+                  },
+                  "", nullptr, /*after_others=*/true});
+  std::string error;
+  artifacts::BuildStats stats;
+  ASSERT_TRUE(artifacts::WriteBuild(list, (temp.path() / "out").string(), &stats, nullptr, &error))
+      << error;
+  EXPECT_EQ(test::ReadFile(temp.path() / "out" / "SUMMARY"), "100");
+  EXPECT_EQ(stats.made, 101u);
 }
 
 }  // namespace
