@@ -94,7 +94,8 @@ bool StillTheSame(const fs::path& root, const json& entry, Content content) {
 }
 
 // Certificate entries end with the size read: a file whose size changed has changed, which a
-// `stat` tells without resolving and hashing up to 100,000 files first. Only ever a reason to
+// `stat` tells without resolving and hashing up to 100,000 files first (from a few threads,
+// like the hashing below). Only ever a reason to
 // build: a file of the same size is still resolved and hashed.
 bool SizeStillTheSame(const fs::path& root, const json& entry) {
   if (!entry.is_array() || entry.size() != 4 || !entry[1].is_string() ||
@@ -107,9 +108,9 @@ bool SizeStillTheSame(const fs::path& root, const json& entry) {
 }
 
 bool AllSizesStillTheSame(const fs::path& root, const json& entries) {
-  return entries.is_array() && std::all_of(entries.begin(), entries.end(), [&](const json& entry) {
-           return SizeStillTheSame(root, entry);
-         });
+  return entries.is_array() &&
+         base::AllHold(entries.size(), base::FileCheckThreads(),
+                       [&](size_t i) { return SizeStillTheSame(root, entries[i]); });
 }
 
 // The files are resolved and hashed by a few threads (base/parallel.h).
