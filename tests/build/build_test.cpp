@@ -25,7 +25,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const fs::path kExample = fs::path(TRUST_SOURCE_DIR) / "examples" / "ca-im-scim";
+const fs::path kExample = fs::path(test_support::SourceDir()) / "examples" / "ca-im-scim";
 
 // Runs a shell command; returns its exit status.
 int Shell(const std::string& command) {
@@ -36,7 +36,7 @@ int Shell(const std::string& command) {
 std::string Quoted(const fs::path& path) { return "'" + path.string() + "'"; }
 
 int Trustc(const std::string& args, const fs::path& cwd = fs::current_path()) {
-  return Shell("cd " + Quoted(cwd) + " && " + Quoted(TRUSTC_PATH) + " " + args +
+  return Shell("cd " + Quoted(cwd) + " && " + Quoted(test_support::TrustcPath()) + " " + args +
                " >/dev/null 2>&1");
 }
 
@@ -85,7 +85,7 @@ TEST_F(BuildTest, WritesTheLayoutOfTheSpec) {
 
 // The second example: a revocation checking policy, mapped before the certificates using it.
 TEST_F(BuildTest, ThePartnerRevocationExampleBuilds) {
-  fs::path example = fs::path(TRUST_SOURCE_DIR) / "examples" / "partner-revocation";
+  fs::path example = fs::path(test_support::SourceDir()) / "examples" / "partner-revocation";
   ASSERT_EQ(Trustc("build " + Quoted(example / "main.trust") + " -o " + Quoted(tmp_ / "out")), 0);
   auto files = ReadTree(tmp_ / "out");
   const std::string& bundle = files["gateways/partner_gateway.install.bundle"];
@@ -102,8 +102,9 @@ TEST_F(BuildTest, TheOutputDirectoryHasTheModeOfAPlainMkdir) {
   for (const auto& [mask, expected] :
        {std::pair{"022", fs::perms(0755)}, {"027", fs::perms(0750)}}) {
     fs::path out = tmp_ / (std::string("out-") + mask);
-    ASSERT_EQ(Shell(std::string("umask ") + mask + " && " + Quoted(TRUSTC_PATH) + " build " +
-                    Quoted(kExample / "main.trust") + " -o " + Quoted(out) + " >/dev/null 2>&1"),
+    ASSERT_EQ(Shell(std::string("umask ") + mask + " && " + Quoted(test_support::TrustcPath()) +
+                    " build " + Quoted(kExample / "main.trust") + " -o " + Quoted(out) +
+                    " >/dev/null 2>&1"),
               0);
     EXPECT_EQ(fs::status(out).permissions() & fs::perms::all, expected) << "umask " << mask;
   }
@@ -195,7 +196,7 @@ TEST_F(BuildTest, ARebuildIsByteIdenticalToAColdBuild) {
     // A fresh facts cache and a fresh output directory: nothing to reuse.
     fs::path cold = tmp_ / ("cold-" + std::to_string(++cold_builds));
     std::string cache = "TRUSTC_CACHE_DIR=" + Quoted(cold.string() + "-cache") + " ";
-    EXPECT_EQ(Shell("cd " + Quoted(project) + " && " + cache + Quoted(TRUSTC_PATH) +
+    EXPECT_EQ(Shell("cd " + Quoted(project) + " && " + cache + Quoted(test_support::TrustcPath()) +
                     " build main.trust -o " + Quoted(cold) + " >/dev/null 2>&1"),
               0);
     return ReadTree(out) == ReadTree(cold);
@@ -278,7 +279,8 @@ class UpToDateTest : public BuildTest {
   // What a build of `project` into ../out at `now` prints (both streams).
   std::string Said(const std::string& now, const fs::path& project) {
     test::ProcessResult result = test::RunProcess(
-        {TRUSTC_PATH, "build", "main.trust", "-o", "../out", "--now", now}, {.cwd = project});
+        {test_support::TrustcPath(), "build", "main.trust", "-o", "../out", "--now", now},
+        {.cwd = project});
     return result.out + result.err;
   }
 

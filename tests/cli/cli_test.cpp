@@ -22,7 +22,9 @@ namespace fs = std::filesystem;
 
 using trust::test::ProcessResult;
 
-std::string CertsDir() { return std::string(TRUST_SOURCE_DIR) + "/tests/golden/certs"; }
+std::string CertsDir() {
+  return std::string(trust::test_support::SourceDir()) + "/tests/golden/certs";
+}
 
 class CliTest : public testing::Test {
  protected:
@@ -41,7 +43,7 @@ class CliTest : public testing::Test {
   // a minimal environment; stderr is a file, never a terminal.
   ProcessResult Trustc(const std::vector<std::string>& args,
                        const std::vector<std::string>& env = {}) {
-    std::vector<std::string> argv = {TRUSTC_PATH};
+    std::vector<std::string> argv = {trust::test_support::TrustcPath()};
     argv.insert(argv.end(), args.begin(), args.end());
     std::vector<std::string> minimal_env = {"PATH=/usr/bin:/bin", "LANG=C"};
     minimal_env.insert(minimal_env.end(), env.begin(), env.end());
@@ -503,7 +505,8 @@ TEST_F(CliTest, SeveralFilesOneFailing) {
 }
 
 TEST_F(CliTest, ExampleScenarioChecksClean) {
-  fs::path example = fs::path(TRUST_SOURCE_DIR) / "examples" / "ca-im-scim" / "main.trust";
+  fs::path example =
+      fs::path(trust::test_support::SourceDir()) / "examples" / "ca-im-scim" / "main.trust";
   ProcessResult run = Trustc({"check", example.string(), "--now", "2027-01-15T00:00:00Z"});
   EXPECT_EQ(run.status, 0) << run.err;
   EXPECT_EQ(run.err.find("warning"), std::string::npos) << run.err;

@@ -52,7 +52,7 @@ const fs::path& ProjectDir() {
     std::string pattern = (fs::temp_directory_path() / "trust-fuzz-XXXXXX").string();
     if (mkdtemp(pattern.data()) == nullptr) Fail("mkdtemp");
     fs::path made(pattern);
-    fs::path golden = fs::path(TRUST_SOURCE_DIR) / "tests/golden";
+    fs::path golden = fs::path(test_support::SourceDir()) / "tests/golden";
     for (const char* sub : {"certs", "lib"}) {
       std::error_code ec;
       fs::copy(golden / sub, made / sub, fs::copy_options::recursive, ec);
@@ -294,7 +294,8 @@ const Reference& GoldenCertificates() {
   static const Reference reference = [] {
     Reference made;
     for (const char* name : {"root-ca.pem", "server-ca.pem", "leaf.pem", "ca.der"}) {
-      made.bytes.push_back(ReadWhole(fs::path(TRUST_SOURCE_DIR) / "tests/golden/certs" / name));
+      made.bytes.push_back(
+          ReadWhole(fs::path(test_support::SourceDir()) / "tests/golden/certs" / name));
       x509::LoadResult parsed = x509::ParseCertificate(made.bytes.back());
       const auto* certificate = std::get_if<std::shared_ptr<const x509::Certificate>>(&parsed);
       if (certificate == nullptr) Fail("a golden certificate did not parse");

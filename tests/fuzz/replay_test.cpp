@@ -43,7 +43,7 @@ class ReplayTest : public testing::TestWithParam<Target> {};
 
 TEST_P(ReplayTest, CorpusAndRegressions) {
   const Target& target = GetParam();
-  fs::path root = fs::path(TRUST_SOURCE_DIR) / "tests/fuzz";
+  fs::path root = fs::path(test_support::SourceDir()) / "tests/fuzz";
   std::vector<fs::path> corpus = FilesUnder(root / "corpus" / target.inputs);
   EXPECT_FALSE(corpus.empty()) << "no seed corpus for " << target.name;
   std::vector<fs::path> files = corpus;
@@ -58,7 +58,7 @@ TEST_P(ReplayTest, CorpusAndRegressions) {
 // targets.tsv (which the build and scripts/fuzz.sh read) and kTargets (which pairs each name
 // with its entry point) must name the same targets, in the same order, with the same inputs.
 TEST(FuzzTargets, TheTableAndTheEntryPointsAgree) {
-  std::ifstream table(fs::path(TRUST_SOURCE_DIR) / "tests/fuzz/targets.tsv");
+  std::ifstream table(fs::path(test_support::SourceDir()) / "tests/fuzz/targets.tsv");
   ASSERT_TRUE(table) << "tests/fuzz/targets.tsv";
   std::vector<std::string> rows;
   for (std::string line; std::getline(table, line);) {

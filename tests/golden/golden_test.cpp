@@ -28,7 +28,7 @@ namespace fs = std::filesystem;
 // The build time of every golden test, unless its args say otherwise.
 constexpr const char* kGoldenNow = "2027-01-15T00:00:00Z";
 
-fs::path GoldenDir() { return fs::path(TRUST_SOURCE_DIR) / "tests" / "golden"; }
+fs::path GoldenDir() { return fs::path(test_support::SourceDir()) / "tests" / "golden"; }
 
 std::string ReadText(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -155,7 +155,7 @@ TEST(GoldenCoverage, EveryDiagnosticIdIsProducedByAGolden) {
 }
 
 TEST(GoldenCoverage, EveryDiagnosticIdIsDocumented) {
-  std::string docs = ReadText(fs::path(TRUST_SOURCE_DIR) / "docs" / "diagnostics.md");
+  std::string docs = ReadText(fs::path(test_support::SourceDir()) / "docs" / "diagnostics.md");
   for (diag::Kind kind : diag::AllKinds()) {
     std::string id(diag::Info(kind).id);
     EXPECT_NE(docs.find("| `" + id + "` |"), std::string::npos)

@@ -184,7 +184,7 @@ TEST_F(ImportTest, ExportStyleBundleTakesGatewayDefaultsForAbsentKeys) {
 TEST_F(ImportTest, RevocationPoliciesAndTheirReferencesImport) {
   driver::CompileOptions options;
   options.root_path =
-      (fs::path(TRUST_SOURCE_DIR) / "tests/golden/revocation_policy.trust").string();
+      (fs::path(test_support::SourceDir()) / "tests/golden/revocation_policy.trust").string();
   options.build_time = kNow;
   auto original = driver::Compile(options);
   ASSERT_TRUE(original->program.has_value());
@@ -280,7 +280,7 @@ std::string BundleOf(const std::string& items) {
          items + "</l7:References><l7:Mappings/></l7:Bundle>\n";
 }
 
-const fs::path kGoldenCerts = fs::path(TRUST_SOURCE_DIR) / "tests/golden/certs";
+const fs::path kGoldenCerts = fs::path(test_support::SourceDir()) / "tests/golden/certs";
 
 TEST_F(ImportTest, FindingsOfImportedCertificatesAreWaivedAsABaseline) {
   std::ofstream(tmp_ / "legacy.bundle")

@@ -34,7 +34,7 @@ namespace fs = std::filesystem;
 // The build time of the golden tests, 2027-01-15T00:00:00Z, used for the examples too.
 constexpr int64_t kGoldenNow = 1799971200;
 
-const fs::path kSource = fs::path(TRUST_SOURCE_DIR);
+const fs::path kSource = fs::path(test_support::SourceDir());
 
 struct Case {
   fs::path root;  // absolute path of the root .trust file

@@ -26,12 +26,13 @@ inline int Shell(const std::string& command) { return RunShell(command).status; 
 inline Result Trustc(const std::string& args,
                      const std::filesystem::path& cwd = std::filesystem::current_path(),
                      const std::string& env = "") {
-  return RunShell(env + " " + Quoted(TRUSTC_PATH) + " " + args, {.cwd = cwd.string()});
+  return RunShell(env + " " + Quoted(test_support::TrustcPath()) + " " + args,
+                  {.cwd = cwd.string()});
 }
 
 // The example project copied to DIR/original and built into DIR/built at a fixed time.
 inline const std::filesystem::path kExample =
-    std::filesystem::path(TRUST_SOURCE_DIR) / "examples" / "ca-im-scim";
+    std::filesystem::path(test_support::SourceDir()) / "examples" / "ca-im-scim";
 
 class TempDirTest : public testing::Test {
  protected:

@@ -26,7 +26,7 @@ namespace fs = std::filesystem;
 using testing::HasSubstr;
 using tinyxml2::XMLElement;
 
-const fs::path kBundles = fs::path(TRUST_SOURCE_DIR) / "tests" / "importer" / "bundles";
+const fs::path kBundles = fs::path(test_support::SourceDir()) / "tests" / "importer" / "bundles";
 constexpr const char* kNowFlag = " --now 2030-01-01T00:00:00Z";
 
 std::string_view LocalName(std::string_view name) {

@@ -24,7 +24,8 @@ class JavaAnchorsTest : public ApplyFixture {
   // "anchors N issuers M aliases a,b" from CountAnchors.java.
   std::string CountAnchors(const std::optional<std::string>& password) {
     std::vector<std::string> argv = {
-        "java", std::string(TRUST_SOURCE_DIR) + "/tests/interop/CountAnchors.java", store_path_};
+        "java", std::string(test_support::SourceDir()) + "/tests/interop/CountAnchors.java",
+        store_path_};
     if (password) {
       argv.push_back(*password);
     }

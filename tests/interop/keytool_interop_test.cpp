@@ -139,7 +139,7 @@ TEST_P(KeytoolInteropTest, KeyEntriesSurviveAnApply) {
 
 TEST_P(KeytoolInteropTest, CliListsKeytoolStore) {
   GenerateKeyAndImport(MakeCert("Imported"));
-  std::string binary = std::string(TRUST_BINARY_DIR) + "/bin/trust-apply";
+  std::string binary = std::string(test_support::BinaryDir()) + "/bin/trust-apply";
   Output out = Shell(std::string(kPasswordVar) + "=changeit '" + binary + "' list '" + store_path_ +
                      "' --password-env " + kPasswordVar);
   ASSERT_EQ(out.status, 0) << out.text;

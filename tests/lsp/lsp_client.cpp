@@ -19,7 +19,7 @@ constexpr int kTimeoutMs = 30000;
 }  // namespace
 
 Client::Client(const std::vector<std::string>& extra_args) {
-  std::vector<std::string> argv = {TRUSTC_PATH, "lsp"};
+  std::vector<std::string> argv = {test_support::TrustcPath(), "lsp"};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   test::PipedProcess server = test::SpawnWithPipes(argv);
   if (server.pid < 0) throw std::runtime_error("cannot start " + argv[0]);

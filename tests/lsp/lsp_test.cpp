@@ -66,7 +66,8 @@ class LspTest : public ::testing::Test {
            ("trust_lsp_test_" + std::to_string(getpid()) + "_" +
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
-    fs::copy(fs::path(TRUST_SOURCE_DIR) / "examples/ca-im-scim", dir_, fs::copy_options::recursive);
+    fs::copy(fs::path(test_support::SourceDir()) / "examples/ca-im-scim", dir_,
+             fs::copy_options::recursive);
     dir_ = fs::canonical(dir_);
     // A second module for cross-module navigation.
     fs::create_directories(dir_ / "lib");

@@ -23,7 +23,7 @@ namespace fs = std::filesystem;
 // 2027-01-15T00:00:00Z, the build time of the golden tests.
 inline constexpr int64_t kNow = 1799971200;
 
-inline fs::path SourceDir() { return fs::path(TRUST_SOURCE_DIR); }
+inline fs::path SourceDir() { return fs::path(test_support::SourceDir()); }
 inline fs::path ReviewDir() { return SourceDir() / "tests" / "review"; }
 
 inline std::string ReadText(const fs::path& path) {
@@ -66,7 +66,8 @@ using test::TempDir;
 // merged into it when `keep_stderr`.
 inline test::ProcessResult Trustc(const std::string& args, const fs::path& cwd,
                                   bool keep_stderr = false) {
-  std::string command = "'" + std::string(TRUSTC_PATH) + "' " + args + (keep_stderr ? " 2>&1" : "");
+  std::string command =
+      "'" + std::string(test_support::TrustcPath()) + "' " + args + (keep_stderr ? " 2>&1" : "");
   return test::RunShell(command, {.env = {"NO_COLOR=1"}, .cwd = cwd.string()});
 }
 

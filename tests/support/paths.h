@@ -11,8 +11,3 @@ const char* BinaryDir();   // the build tree's root
 const char* TrustcPath();  // the trustc this build made
 
 }  // namespace trust::test_support
-
-// The names the tests use.
-#define TRUST_SOURCE_DIR (::trust::test_support::SourceDir())
-#define TRUST_BINARY_DIR (::trust::test_support::BinaryDir())
-#define TRUSTC_PATH (::trust::test_support::TrustcPath())

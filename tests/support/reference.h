@@ -15,7 +15,7 @@ namespace trust::test {
 
 // ../shared/reference/<part> beside the source tree.
 inline std::filesystem::path ReferencePath(const std::filesystem::path& part) {
-  return std::filesystem::path(TRUST_SOURCE_DIR) / ".." / "shared" / "reference" / part;
+  return std::filesystem::path(test_support::SourceDir()) / ".." / "shared" / "reference" / part;
 }
 
 inline bool RunningUnderCi() { return std::getenv("CI") != nullptr; }

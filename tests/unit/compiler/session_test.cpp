@@ -20,7 +20,7 @@ namespace fs = std::filesystem;
 class CheckSessionTest : public testing::Test {
  protected:
   void SetUp() override {
-    fs::copy(fs::path(TRUST_SOURCE_DIR) / "tests" / "golden" / "certs", dir_ / "certs");
+    fs::copy(fs::path(test_support::SourceDir()) / "tests" / "golden" / "certs", dir_ / "certs");
     std::ofstream(dir_ / "main.trust") << "cert ca { file \"certs/ca.pem\" }\n"
                                           "gateway gw { trust ca { for ssl } }\n";
   }

@@ -20,7 +20,7 @@ namespace fs = std::filesystem;
 class TemplateTest : public testing::Test {
  protected:
   void SetUp() override {
-    fs::copy(fs::path(TRUST_SOURCE_DIR) / "tests" / "golden" / "certs", dir_ / "certs");
+    fs::copy(fs::path(test_support::SourceDir()) / "tests" / "golden" / "certs", dir_ / "certs");
   }
 
   // Compiles `source` as main.trust; returns the IR dump, or the diagnostics on error.

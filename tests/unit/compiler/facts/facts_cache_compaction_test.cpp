@@ -29,7 +29,7 @@ std::string ReadBytes(const fs::path& path) {
 }
 
 std::string Cert(const std::string& name) {
-  return ReadBytes(fs::path(TRUST_SOURCE_DIR) / "tests/golden/certs" / name);
+  return ReadBytes(fs::path(test_support::SourceDir()) / "tests/golden/certs" / name);
 }
 
 class CompactionTest : public testing::Test {

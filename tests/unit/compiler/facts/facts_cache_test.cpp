@@ -30,7 +30,8 @@ namespace fs = std::filesystem;
 constexpr const char* kProducer = "trustc test";
 
 std::string ReadCert(const std::string& name) {
-  std::ifstream in(fs::path(TRUST_SOURCE_DIR) / "tests/golden/certs" / name, std::ios::binary);
+  std::ifstream in(fs::path(test_support::SourceDir()) / "tests/golden/certs" / name,
+                   std::ios::binary);
   std::stringstream bytes;
   bytes << in.rdbuf();
   return bytes.str();

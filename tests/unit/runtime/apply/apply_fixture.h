@@ -38,6 +38,8 @@ class ApplyFixture : public ::testing::Test {
 };
 
 // The trust-apply binary of this build.
-inline std::string TrustApplyBinary() { return std::string(TRUST_BINARY_DIR) + "/bin/trust-apply"; }
+inline std::string TrustApplyBinary() {
+  return std::string(test_support::BinaryDir()) + "/bin/trust-apply";
+}
 
 }  // namespace trust::test

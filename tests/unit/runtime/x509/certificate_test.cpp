@@ -622,7 +622,7 @@ TEST(PemCertificateTest, DuplicateExtensionsAreRefused) {
 
 // The checked-in corpus of the golden tests (tests/golden/certs) loads as its README says.
 TEST(PemCertificateTest, GoldenCorpus) {
-  const std::string dir = std::string(TRUST_SOURCE_DIR) + "/tests/golden/certs/";
+  const std::string dir = std::string(test_support::SourceDir()) + "/tests/golden/certs/";
   const auto read = [&dir](const std::string& name) {
     std::ifstream in(dir + name, std::ios::binary);
     EXPECT_TRUE(in.good()) << name;
@@ -652,7 +652,7 @@ TEST(PemCertificateTest, GoldenCorpus) {
 // Revocation checks "from certificate" need these URLs: AIA OCSP and CRL distribution points
 // (full-name URIs), in certificate order; a certificate without the extensions has none.
 TEST(PemCertificateTest, RevocationUrlsAreFacts) {
-  const std::string dir = std::string(TRUST_SOURCE_DIR) + "/tests/golden/certs/";
+  const std::string dir = std::string(test_support::SourceDir()) + "/tests/golden/certs/";
   auto facts = [&dir](const std::string& name) {
     std::ifstream in(dir + name, std::ios::binary);
     std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};

@@ -41,7 +41,8 @@ TEST(KeyFactsTest, MatchWhatOpenSslDecodes) {
   size_t compared = 0;
   for (const char* dir : {"tests/golden/certs", "tests/fuzz/corpus/fuzz_cert",
                           "tests/fuzz/regressions/fuzz_cert", "examples"}) {
-    for (const auto& entry : fs::recursive_directory_iterator(fs::path(TRUST_SOURCE_DIR) / dir)) {
+    for (const auto& entry :
+         fs::recursive_directory_iterator(fs::path(test_support::SourceDir()) / dir)) {
       if (!entry.is_regular_file()) continue;
       std::ifstream in(entry.path(), std::ios::binary);
       std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

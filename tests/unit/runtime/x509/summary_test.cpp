@@ -17,7 +17,7 @@ namespace fs = std::filesystem;
 TEST(SummarizeCertificate, AgreesWithTheFullParseOnEveryCorpusCertificate) {
   int compared = 0;
   for (const auto& entry :
-       fs::directory_iterator(fs::path(TRUST_SOURCE_DIR) / "tests/golden/certs")) {
+       fs::directory_iterator(fs::path(test_support::SourceDir()) / "tests/golden/certs")) {
     std::ifstream in(entry.path(), std::ios::binary);
     std::stringstream bytes;
     bytes << in.rdbuf();

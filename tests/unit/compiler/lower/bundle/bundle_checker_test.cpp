@@ -63,7 +63,7 @@ TEST(BundleCheckerTest, StrictModeRejectsRealExports) {
 // Every bundle the golden programs produce, among them revocation policies whose signers are
 // certificates mapped after the policy (which the gateway resolves at the end of the bundle).
 TEST(BundleCheckerTest, AcceptsEveryGoldenBundle) {
-  std::filesystem::path golden = std::filesystem::path(TRUST_SOURCE_DIR) / "tests/golden";
+  std::filesystem::path golden = std::filesystem::path(test_support::SourceDir()) / "tests/golden";
   size_t checked = 0;
   for (const auto& entry : std::filesystem::directory_iterator(golden)) {
     std::string name = entry.path().filename().string();
@@ -79,7 +79,7 @@ TEST(BundleCheckerTest, AcceptsEveryGoldenBundle) {
 
 // A certificate that references its revocation policy needs the policy mapped first.
 TEST(BundleCheckerTest, RejectsAPolicyMappedAfterItsCertificate) {
-  std::string install = ReadFile(std::filesystem::path(TRUST_SOURCE_DIR) /
+  std::string install = ReadFile(std::filesystem::path(test_support::SourceDir()) /
                                  "tests/golden/revocation_policy.gw.install.bundle");
   tinyxml2::XMLDocument doc;
   ASSERT_EQ(doc.Parse(install.c_str()), tinyxml2::XML_SUCCESS);
