@@ -94,9 +94,9 @@ bool StillTheSame(const fs::path& root, const json& entry, Content content) {
 }
 
 // Certificate entries end with the size read: a file whose size changed has changed, which a
-// `stat` tells without resolving and hashing up to 100,000 files first (from a few threads,
-// like the hashing below). Only ever a reason to
-// build: a file of the same size is still resolved and hashed.
+// `stat` tells without resolving and hashing up to 100,000 files first. Only ever a reason to
+// build: a file of the same size is still resolved and hashed. The files are stat'ed from a
+// few threads, like the hashing below.
 bool SizeStillTheSame(const fs::path& root, const json& entry) {
   if (!entry.is_array() || entry.size() != 4 || !entry[1].is_string() ||
       !entry[3].is_number_unsigned()) {
