@@ -71,7 +71,7 @@ row='%-8s %8s %8s %14s %14s %14s %14s %14s %10s %12s %12s\n'
 # shellcheck disable=SC2059
 printf "$row" N hash parse check build rebuild edit 1-cert build/parse rebuild/hash 1-cert/edit
 # shellcheck disable=SC2059
-printf "$row" '' '(s)' '(s)' '(s / MB)' '(s / MB)' '(s / MB)' '(s / MB)' '(s / MB)' '' '' ''
+printf "$row" '' '(s)' '(s)' '(s / MiB)' '(s / MiB)' '(s / MiB)' '(s / MiB)' '(s / MiB)' '' '' ''
 # swap_certificate A B: exchanges two certificate files (a one-certificate change each time).
 swap_certificate() {
   mv "$1" "$1.swap" && mv "$2" "$1" && mv "$1.swap" "$2"
