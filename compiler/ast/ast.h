@@ -45,9 +45,7 @@ struct Str {
   SourceRange range;  // including the quotes
 
   // The source text between the quotes, exactly as written.
-  std::string_view Raw() const {
-    return raw_.empty() && !parts.empty() ? std::string_view(parts[0].text) : raw_;
-  }
+  const std::string& Raw() const { return raw_.empty() && !parts.empty() ? parts[0].text : raw_; }
   // Set after `parts`: a plain string (one text part without escapes, most strings of a
   // program) is written as it reads, so its text is not held twice.
   void SetRaw(std::string_view raw) {

@@ -301,12 +301,11 @@ DeclFilter TemplatesFor(const std::string& statement_keyword) {
 void AddParams(Items& items, const Unit& unit, size_t module) {
   const sema::Module& self = unit.compiled->loaded->modules[module];
   for (const ast::Param& param : self.ast.params) {
-    items.Add(param.name.name, kConstant, "param = \"" + std::string(param.value.Raw()) + "\"", 0);
+    items.Add(param.name.name, kConstant, "param = \"" + param.value.Raw() + "\"", 0);
   }
   for (const auto& [alias, target] : self.imports) {
     for (const ast::Param& param : unit.compiled->loaded->modules[target].ast.params) {
-      items.Add(alias + "." + param.name.name, kConstant,
-                "param = \"" + std::string(param.value.Raw()) + "\"");
+      items.Add(alias + "." + param.name.name, kConstant, "param = \"" + param.value.Raw() + "\"");
     }
   }
 }

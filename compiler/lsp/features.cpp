@@ -141,9 +141,8 @@ std::string HoverText(Workspace& workspace, const Unit& unit, const Symbol& symb
   const Target& target = *symbol.target;
   const sema::Module& module = unit.compiled->loaded->modules[target.module];
   if (target.param != nullptr) {
-    return "**param** `" + target.param->name.name + "` = `\"" +
-           std::string(target.param->value.Raw()) + "\"`\n\ndeclared at " +
-           WhereText(unit, target.range);
+    return "**param** `" + target.param->name.name + "` = `\"" + target.param->value.Raw() +
+           "\"`\n\ndeclared at " + WhereText(unit, target.range);
   }
   if (target.decl == nullptr) return "**module** `" + module.display_path + "`";
   std::string out = "**" + std::string(ast::DeclKindName(target.decl->kind)) + "** `" +
@@ -251,8 +250,7 @@ void ItemSymbols(OutlineWriter& out, const std::vector<ast::Item>& items) {
     } else if (item.kind == ast::ItemKind::kTrust && !item.refs.empty()) {
       name = "trust " + item.refs[0].Text();
     } else if (item.kind == ast::ItemKind::kUser && !item.strings.empty()) {
-      name = std::string(item.value ? "user name \"" : "user \"") +
-             std::string(item.strings[0].Raw()) + "\"";
+      name = std::string(item.value ? "user name \"" : "user \"") + item.strings[0].Raw() + "\"";
     }
     if (name.empty()) continue;
     out.Symbol(name, "", 8 /* Field */, item.range, item.keyword_range,

@@ -39,7 +39,7 @@ std::string TrimmedComment(std::string_view text) {
   return out;
 }
 
-std::string Quoted(const ast::Str& str) { return "\"" + std::string(str.Raw()) + "\""; }
+std::string Quoted(const ast::Str& str) { return "\"" + str.Raw() + "\""; }
 
 // Line breaks are LF, CRLF and a lone CR: the lexer ends a `//` comment at a CR too, and the
 // formatter ends its lines with LF, so a lone CR counted as a blank would lay a file out

@@ -142,7 +142,7 @@ std::optional<std::shared_ptr<const x509::Certificate>> ReadCertificate(
     bytes = base::ReadRegularFile(path, limits::kMaxCertificateBytes, &error);
   }
   // As written, and as expanded when `${...}` made it another path (`-D stage=prod`).
-  std::string written = file.parts.empty() ? "" : std::string(file.Raw());
+  std::string written = file.parts.empty() ? "" : file.Raw();
   std::string shown = diag::Quote(written);
   if (expanded != written) shown += " (" + diag::Quote(expanded) + ")";
   if (!bytes) {

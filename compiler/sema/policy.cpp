@@ -1,6 +1,7 @@
 // The program's `policy` (docs/language.md, "policy"): lint thresholds and rule levels.
 #include <algorithm>
 #include <array>
+#include <optional>
 
 #include "compiler/sema/context.h"
 
@@ -12,13 +13,15 @@ using ast::ItemKind;
 constexpr std::array<std::string_view, 9> kKnownHashes = {
     "md2", "md4", "md5", "sha1", "sha224", "sha256", "sha384", "sha512", "ripemd160"};
 
-bool InRange(Context& cx, const ast::Item& item, uint64_t low, uint64_t high) {
-  if (!item.number || !item.number->value) return false;
-  if (*item.number->value >= low && *item.number->value <= high) return true;
+// The item's number when it is within [low, high]; else nothing (reported when out of range).
+std::optional<uint64_t> InRange(Context& cx, const ast::Item& item, uint64_t low, uint64_t high) {
+  if (!item.number || !item.number->value) return std::nullopt;
+  uint64_t value = *item.number->value;
+  if (value >= low && value <= high) return value;
   cx.emitter.Emit(diag::Kind::invalid_value, item.number->range,
                   diag::Quote(ast::Keyword(item.kind)) + " must be between " + std::to_string(low) +
                       " and " + std::to_string(high));
-  return false;
+  return std::nullopt;
 }
 
 void ForbidSignatures(Context& cx, const ast::Item& item, ir::Policy& policy) {
@@ -53,18 +56,18 @@ void RuleLevel(Context& cx, const ast::Item& item, ir::Policy& policy) {
 void Apply(Context& cx, const ast::Item& item, ir::Policy& policy) {
   switch (item.kind) {
     case ItemKind::kMinRsaBits:
-      if (InRange(cx, item, 512, 16384))
-        policy.min_rsa_bits = static_cast<int>(*item.number->value);
+      if (auto bits = InRange(cx, item, 512, 16384)) policy.min_rsa_bits = static_cast<int>(*bits);
       break;
     case ItemKind::kMinEcBits:
-      if (InRange(cx, item, 160, 571)) policy.min_ec_bits = static_cast<int>(*item.number->value);
+      if (auto bits = InRange(cx, item, 160, 571)) policy.min_ec_bits = static_cast<int>(*bits);
       break;
     case ItemKind::kForbidSignature:
       ForbidSignatures(cx, item, policy);
       break;
     case ItemKind::kExpiry:
-      if (InRange(cx, item, 0, 3650))
-        policy.warn_within_days = static_cast<int64_t>(*item.number->value);
+      if (auto days = InRange(cx, item, 0, 3650)) {
+        policy.warn_within_days = static_cast<int64_t>(*days);
+      }
       break;
     case ItemKind::kRequirePin:
       if (item.value) {
