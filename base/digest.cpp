@@ -28,10 +28,17 @@ std::string Hex(std::string_view bytes) {
       std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()));
 }
 
+const EVP_MD* Sha256Algorithm() {
+  // Fetched once and never freed: it lives as long as the process, as EVP_sha256()'s does.
+  static const EVP_MD* const fetched = EVP_MD_fetch(nullptr, "SHA2-256", nullptr);
+  return fetched != nullptr ? fetched : EVP_sha256();
+}
+
 std::string Sha256(std::string_view bytes) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned int length = 0;
-  if (EVP_Digest(bytes.data(), bytes.size(), digest.data(), &length, EVP_sha256(), nullptr) != 1) {
+  if (EVP_Digest(bytes.data(), bytes.size(), digest.data(), &length, Sha256Algorithm(), nullptr) !=
+      1) {
     ERR_clear_error();
     return "";
   }

@@ -2,6 +2,8 @@
 // cache key in the project is one of these.
 #pragma once
 
+#include <openssl/types.h>
+
 #include <cstdint>
 #include <span>
 #include <string>
@@ -14,6 +16,11 @@ std::string Hex(std::string_view bytes);
 std::string Hex(std::span<const uint8_t> bytes);
 // The two lower-case hex digits of one byte ("0a"): for escapes like "\x0a".
 std::string HexByte(unsigned char byte);
+
+// SHA-256, looked up once. OpenSSL 3 looks up EVP_sha256() by name at each use (a lock and a
+// search of its algorithm table): for a certificate of a few hundred bytes, as long as hashing
+// it, and a build hashes every certificate file.
+const EVP_MD* Sha256Algorithm();
 
 // The 32 raw bytes of SHA-256(bytes).
 std::string Sha256(std::string_view bytes);

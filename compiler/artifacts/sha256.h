@@ -8,12 +8,14 @@
 #include <string>
 #include <string_view>
 
+#include "base/digest.h"
+
 namespace trust::artifacts {
 
 class Sha256 {
  public:
   Sha256() : ctx_(EVP_MD_CTX_new(), EVP_MD_CTX_free) {
-    EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr);
+    EVP_DigestInit_ex(ctx_.get(), base::Sha256Algorithm(), nullptr);
   }
 
   void Update(const void* data, size_t size) { EVP_DigestUpdate(ctx_.get(), data, size); }

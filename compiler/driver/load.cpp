@@ -5,7 +5,9 @@
 #include <climits>
 #include <system_error>
 
+#include "base/digest.h"
 #include "base/file_read.h"
+#include "compiler/ast/ast_codec.h"
 #include "compiler/limits.h"
 #include "compiler/parse/parse.h"
 #include "stdlib/stdlib.h"
@@ -95,12 +97,34 @@ class Loader {
     if (text.starts_with("\xEF\xBB\xBF")) text.erase(0, 3);
     source::FileId id = sources_.Add(module.display_path, std::move(text));
     int errors_before = emitter_.CountAtLeast(diag::Severity::Error);
-    module.ast = parse::Parse(sources_.file(id), id, emitter_);
+    module.ast = ParseModule(id);
     if (emitter_.CountAtLeast(diag::Severity::Error) > errors_before) program_.syntax_errors = true;
     std::string key = module.is_stdlib ? "std/" + module.stdlib_name : module.real_path.string();
     program_.modules.push_back(std::move(module));
     index_of_[key] = program_.modules.size() - 1;
     return program_.modules.size() - 1;
+  }
+
+  // The tree of a module an earlier build parsed, from the same text with the same parser (the
+  // key says both), is decoded from the cache instead, in a fraction of the time. Only a
+  // parse that reported nothing is kept, so a tree from the cache is one that parsed without a
+  // word, and reports none.
+  ast::Module ParseModule(source::FileId id) {
+    const source::SourceFile& file = sources_.file(id);
+    if (options_.parse_cache == nullptr) return parse::Parse(file, id, emitter_);
+    std::string key = ParsedModuleKey(file.text());
+    if (std::optional<std::string> kept = options_.parse_cache->Recall(key)) {
+      if (std::optional<ast::Module> module = ast::DecodeModule(*kept, file.text(), id)) {
+        return std::move(*module);
+      }
+    }
+    size_t reported_before = emitter_.diagnostics().size();
+    ast::Module module = parse::Parse(file, id, emitter_);
+    if (emitter_.diagnostics().size() == reported_before) {
+      std::string encoded = ast::EncodeModule(module, file.text());
+      if (!encoded.empty()) options_.parse_cache->Store(key, encoded);
+    }
+    return module;
   }
 
   void LoadImports(size_t index) {
@@ -300,6 +324,12 @@ class Loader {
 };
 
 }  // namespace
+
+std::string ParsedModuleKey(std::string_view text) {
+  // The label keeps the key apart from every other result the facts cache holds.
+  return base::Sha256("trustc parsed module\n" + parse::ParserFingerprint() + "\n" +
+                      std::string(text));
+}
 
 std::optional<LoadedProgram> LoadProgram(const LoadOptions& options, source::SourceManager& sources,
                                          diag::Emitter& emitter) {

@@ -10,16 +10,20 @@ namespace trust::driver {
 
 std::unique_ptr<Compilation> Compile(const CompileOptions& options) {
   auto result = std::make_unique<Compilation>();
+  // One cache for the whole compilation: the loader keeps syntax trees in it, the check
+  // certificate facts. The language server's session has a cache of its own, and parses.
+  std::unique_ptr<facts::FactsCache> cache =
+      options.session == nullptr ? sema::BuildFactsCache() : nullptr;
   result->loaded = source::MeasurePhase(options.timings, "parse", [&] {
-    return LoadProgram(
-        {options.root_path, options.stdlib_dir, options.allow_outside_root, options.overlay},
-        result->sources, result->emitter);
+    return LoadProgram({options.root_path, options.stdlib_dir, options.allow_outside_root,
+                        options.overlay, cache.get()},
+                       result->sources, result->emitter);
   });
   if (!result->loaded || result->loaded->syntax_errors) return result;
   result->program =
       sema::Check(*result->loaded,
                   {options.defines, options.allow_outside_root, options.build_time, options.timings,
-                   options.partial, options.no_baseline, options.session},
+                   options.partial, options.no_baseline, options.session, cache.get()},
                   result->sources, result->emitter);
   if (options.release_syntax_trees) {
     sema::ReleaseSyntaxTrees(*result->loaded);

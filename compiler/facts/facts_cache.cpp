@@ -44,13 +44,6 @@ constexpr size_t kRecordHeader = 4 + kDayBytes + kTagBytes + kKeyBytes;
 constexpr size_t kMaxBodyBytes = size_t{4} << 20;  // a certificate file is at most 1 MiB
 constexpr char kVerdict = 'V';
 
-std::string RawSha256(std::string_view bytes) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr);
-  return std::string(reinterpret_cast<char*>(digest), length);
-}
-
 class Writer {
  public:
   void Fixed(uint64_t value, int bytes) {
@@ -221,7 +214,7 @@ std::string Tag(std::string_view secret, std::string_view producer, std::string_
   message += body;
   unsigned char tag[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
-  if (HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+  if (HMAC(base::Sha256Algorithm(), secret.data(), static_cast<int>(secret.size()),
            reinterpret_cast<const unsigned char*>(message.data()), message.size(), tag,
            &length) == nullptr) {
     return {};
@@ -482,7 +475,7 @@ FactsCache::RawKey::RawKey(std::string_view raw) {
 
 bool FactsCache::Used(std::string_view raw_key) const {
   RawKey key(raw_key);
-  return memory_.contains(key) || verdicts_.contains(key);
+  return memory_.contains(key) || verdicts_.contains(key) || recalled_.contains(key);
 }
 
 FactsCache::~FactsCache() {
@@ -517,7 +510,7 @@ void FactsCache::ReadyToPrepare() {
 
 FactsCache::Prepared FactsCache::Prepare(std::string_view file_bytes) const {
   Prepared prepared;
-  prepared.key = RawSha256(file_bytes);
+  prepared.key = base::Sha256(file_bytes);
   if (memory_.contains(RawKey(prepared.key))) return prepared;
   if (auto body = BodyOnDisk(prepared.key)) {
     if (std::optional<DecodedBody> cached = DecodeBody(body->first, prepared.key, file_bytes)) {
@@ -717,7 +710,7 @@ void FactsCache::Compact(int fd, std::string_view fresh) {
 
 // The record is made now, ready to write: holding the facts and the finished records side by
 // side until Flush would double what this process writes.
-void FactsCache::Remember(const std::string& key, const std::string& body) {
+void FactsCache::Remember(std::string_view key, std::string_view body) {
   if (dir_.empty() || !OpenDisk()) return;
   uint32_t today = Today();
   std::string tag = Tag(secret_, producer_, key, today, body);
@@ -758,7 +751,7 @@ void FactsCache::AppendEarly() {
 
 bool FactsCache::IsSignedBy(const x509::Certificate& certificate, const x509::Certificate& issuer) {
   std::string key =
-      RawSha256("signed-by:" + certificate.facts().sha256 + ":" + issuer.facts().sha256);
+      base::Sha256("signed-by:" + certificate.facts().sha256 + ":" + issuer.facts().sha256);
   const RawKey map_key(key);
   if (auto it = verdicts_.find(map_key); it != verdicts_.end()) return it->second;
   if (!pack_read_) ReadPack();
@@ -773,6 +766,22 @@ bool FactsCache::IsSignedBy(const x509::Certificate& certificate, const x509::Ce
   verdicts_[map_key] = signed_by;
   Remember(key, std::string{kVerdict, signed_by ? '1' : '0'});
   return signed_by;
+}
+
+std::optional<std::string> FactsCache::Recall(std::string_view key) {
+  if (key.size() != kKeyBytes) return std::nullopt;
+  if (!pack_read_) ReadPack();
+  auto record = BodyOnDisk(key);
+  if (!record) return std::nullopt;
+  recalled_.insert(RawKey(key));
+  oldest_used_day_ = std::min(oldest_used_day_, record->second);
+  return std::move(record->first);
+}
+
+void FactsCache::Store(std::string_view key, std::string_view body) {
+  if (key.size() != kKeyBytes || body.size() > kMaxBodyBytes) return;
+  recalled_.insert(RawKey(key));
+  Remember(key, body);
 }
 
 void FactsCache::Flush() {

@@ -43,6 +43,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -131,6 +132,15 @@ class FactsCache {
   // both certificates, which a warm build should not pay for again.
   bool IsSignedBy(const x509::Certificate& certificate, const x509::Certificate& issuer);
 
+  // Any other result computed from content, kept like the facts (authenticated, stamped,
+  // compacted with them): the parse cache's syntax trees (driver/load.cpp). `key` is the raw
+  // SHA-256 of everything the result depends on, led by a label of the caller's own (as
+  // IsSignedBy's "signed-by:"), so that two kinds of result never share a key. A body larger
+  // than a record may be is not kept. Recall gives nothing for a key never stored, or whose
+  // record does not authenticate.
+  std::optional<std::string> Recall(std::string_view key);
+  void Store(std::string_view key, std::string_view body);
+
   // Appends what this process decoded to the pack. Best effort: a cache that cannot be written
   // only costs time.
   void Flush();
@@ -168,7 +178,7 @@ class FactsCache {
   std::optional<std::string> RecordBytes(const IndexedRecord& record) const;
   // The body of the first record of `key` that authenticates, and its stamp.
   std::optional<std::pair<std::string, uint32_t>> BodyOnDisk(std::string_view key) const;
-  void Remember(const std::string& key, const std::string& body);
+  void Remember(std::string_view key, std::string_view body);
   // The certificate Load gives out: `der` spilled (CacheOptions::spill_der) or held.
   std::shared_ptr<const x509::Certificate> Keep(std::string_view der, x509::CertFacts facts);
   void AppendEarly();
@@ -202,6 +212,7 @@ class FactsCache {
   bool damaged_ = false;                   // the pack holds bytes that are no record
   std::unordered_map<RawKey, std::shared_ptr<const x509::Certificate>, RawKeyHash> memory_;
   std::unordered_map<RawKey, bool, RawKeyHash> verdicts_;  // the pair's key -> signed
+  std::unordered_set<RawKey, RawKeyHash> recalled_;        // Recall's and Store's keys
   // What this process computed, not yet appended: empty, or the magic line and the records
   // made since the last Flush (a whole pack, so that a missing one is written as it stands).
   std::string pending_;

@@ -15,6 +15,11 @@ namespace trust::parse {
 // Always returns a module; it is partial when the emitter received syntax errors.
 ast::Module Parse(const source::SourceFile& file, source::FileId id, diag::Emitter& emitter);
 
+// Names everything that decides which tree a source parses to: a digest of the parser's sources
+// (grammar, our transform, the tree and its encoding; made at build time) and the ANTLR
+// runtime's version. Cached trees are keyed by it (driver/load.cpp).
+std::string ParserFingerprint();
+
 // Cooks the text between a string literal's quotes: escapes (`\\ \" \n \t \u{HEX}`) and
 // interpolations (`${name}`, `${mod.name}`, `${env:NAME}`, `$$`). `begin` is the byte offset of
 // the opening quote in the file. Exposed for unit tests.

@@ -213,6 +213,12 @@ bool CheckUtf8(const source::SourceFile& file, source::FileId id, diag::Emitter&
 
 }  // namespace
 
+extern const char kParserSourcesDigest[];  // parser_fingerprint.cpp, made by fingerprint.cmake
+
+std::string ParserFingerprint() {
+  return std::string(kParserSourcesDigest) + " antlr4-runtime " + antlr4::RuntimeMetaData::VERSION;
+}
+
 OffsetMap::OffsetMap(std::string_view utf8) : size_(static_cast<uint32_t>(utf8.size())) {
   // The input stream drops a leading UTF-8 byte-order mark: its code point 0 is our byte 3.
   first_byte_ = utf8.starts_with(kByteOrderMark) ? 3 : 0;

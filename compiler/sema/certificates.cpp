@@ -1,5 +1,7 @@
 // `cert` declarations: the file is read relative to the declaring module, must stay inside the
 // project root, must hold exactly one certificate, and must match its pin and expectations.
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
 #include <span>
@@ -108,12 +110,25 @@ void Context::PrefetchCertFiles(std::span<const DeclRef> batch) {
     files.push_back(&it->second);
     named.push_back(path);
   }
+  ResolvedDirectories directories;
+  for (const std::string& path : named) directories.Add(path);
   cert_cache.ReadyToPrepare();
   base::ForEachIndex(files.size(), base::FileCheckThreads(), [&](size_t i) {
     PrefetchedCertFile& file = *files[i];
-    file.real = RealPath(named[i]);
-    if (!options.allow_outside_root && !InsideRoot(program.project_root, file.real)) return;
-    file.bytes = base::ReadRegularFile(file.real, limits::kMaxCertificateBytes, &file.error);
+    std::optional<ResolvedDirectories::Opened> opened = directories.Open(named[i]);
+    file.real = opened ? opened->real : RealPath(named[i]);
+    if (!options.allow_outside_root && !InsideRoot(program.project_root, file.real)) {
+      if (opened) ::close(opened->fd);
+      return;
+    }
+    if (opened) {
+      base::ReadFailure failure;
+      file.bytes = base::ReadOpenRegularFile(opened->fd, limits::kMaxCertificateBytes, &failure);
+      ::close(opened->fd);
+      if (!file.bytes) file.error = base::Describe(failure);
+    } else {
+      file.bytes = base::ReadRegularFile(file.real, limits::kMaxCertificateBytes, &file.error);
+    }
     if (file.bytes) file.prepared = cert_cache.Prepare(*file.bytes);
   });
 }

@@ -4,6 +4,7 @@
 
 #include "base/version.h"
 #include "compiler/sema/context.h"
+#include "compiler/sema/sema.h"
 #include "compiler/sema/session.h"
 
 namespace trust::sema {
@@ -39,30 +40,35 @@ std::string KindList(std::initializer_list<ast::DeclKind> kinds) {
   return out;
 }
 
-// A check without a session holds every certificate of the program until the build is written:
-// their DER goes to the cache directory's spill file (facts/der_spill.h).
-facts::CacheOptions SpillingCacheOptions() {
+}  // namespace
+
+std::unique_ptr<facts::FactsCache> BuildFactsCache() {
   facts::CacheOptions options;
   options.spill_der = true;
-  return options;
+  // Facts computed by another version (perhaps with a bug since fixed) are not reused.
+  return std::make_unique<facts::FactsCache>(facts::FactsCache::DefaultDirectory(),
+                                             "trustc " TRUST_VERSION, options);
+}
+
+namespace {
+
+facts::FactsCache& CacheOfCheck(const CheckOptions& options,
+                                std::unique_ptr<facts::FactsCache>& own) {
+  if (options.facts != nullptr) return *options.facts;
+  if (options.session != nullptr) return options.session->facts();
+  own = BuildFactsCache();
+  return *own;
 }
 
 }  // namespace
 
 Context::Context(const LoadedProgram& loaded, const CheckOptions& check_options,
                  const source::SourceManager& source_manager, diag::Emitter& diagnostics)
-    : own_cert_cache_(
-          check_options.session == nullptr
-              // Facts computed by another version (perhaps with a bug since fixed)
-              // are not reused.
-              ? std::make_unique<facts::FactsCache>(facts::FactsCache::DefaultDirectory(),
-                                                    "trustc " TRUST_VERSION, SpillingCacheOptions())
-              : nullptr),
-      program(loaded),
+    : program(loaded),
       options(check_options),
       sources(source_manager),
       emitter(diagnostics),
-      cert_cache(own_cert_cache_ ? *own_cert_cache_ : check_options.session->facts()) {}
+      cert_cache(CacheOfCheck(check_options, own_cert_cache_)) {}
 
 std::string Context::QualifiedName(DeclRef ref) const {
   const std::string& name = decl(ref).name.name;

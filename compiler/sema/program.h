@@ -63,4 +63,37 @@ bool InsideRoot(const std::filesystem::path& root, const std::filesystem::path& 
 // path that does not exist, std::filesystem::weakly_canonical's answer.
 std::filesystem::path RealPath(const std::filesystem::path& path);
 
+// Directories resolved once (RealPath) and held open, so that a file named in one resolves by
+// opening its last component relative to it: one path walk and one readlink a directory rather
+// than two walks and a readlink a file. For certificate files, which are many and share a few
+// directories.
+class ResolvedDirectories {
+ public:
+  ResolvedDirectories() = default;
+  ~ResolvedDirectories();
+  ResolvedDirectories(const ResolvedDirectories&) = delete;
+  ResolvedDirectories& operator=(const ResolvedDirectories&) = delete;
+
+  // Resolves the directory `named` is in, unless done already. Not thread-safe.
+  void Add(const std::filesystem::path& named);
+
+  // `named`, open for reading (non-blocking, as base::ReadOpenRegularFile expects), and the real
+  // path RealPath would give it. Safe from several threads once the Adds are done. nullopt when
+  // this way cannot answer exactly: the directory was not added or did not resolve, the last
+  // component is a link (never followed here), `.` or `..`, or the open failed. The caller then
+  // resolves `named` with RealPath.
+  struct Opened {
+    int fd = -1;  // the caller's to close
+    std::filesystem::path real;
+  };
+  std::optional<Opened> Open(const std::filesystem::path& named) const;
+
+ private:
+  struct Directory {
+    int fd = -1;  // O_PATH; -1 if it did not resolve
+    std::filesystem::path real;
+  };
+  std::map<std::string, Directory> directories_;  // by the directory as named
+};
+
 }  // namespace trust::sema

@@ -11,10 +11,12 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "compiler/diag/diagnostic.h"
+#include "compiler/facts/facts_cache.h"
 #include "compiler/ir/ir.h"
 #include "compiler/sema/program.h"
 #include "compiler/source/phase_times.h"
@@ -36,7 +38,15 @@ struct CheckOptions {
   bool no_baseline = false;
   // Shared with the checks before and after this one (session.h); null: read everything.
   CheckSession* session = nullptr;
+  // The compilation's cache (BuildFactsCache), which its loader used too; null: the session's,
+  // or else one of the check's own.
+  facts::FactsCache* facts = nullptr;
 };
+
+// The facts cache of a compilation without a session: the cache directory's, for facts computed
+// by this version only. It holds every certificate of the program until the build is written,
+// so their DER goes to the directory's spill file (facts/der_spill.h).
+std::unique_ptr<facts::FactsCache> BuildFactsCache();
 
 std::optional<ir::Program> Check(const LoadedProgram& program, const CheckOptions& options,
                                  const source::SourceManager& sources, diag::Emitter& emitter);

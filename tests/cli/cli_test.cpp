@@ -495,6 +495,26 @@ TEST_F(CliTest, SymlinkOutOfRootIsOutsideRoot) {
   EXPECT_NE(run.err.find("[outside_root]"), std::string::npos) << run.err;
 }
 
+// The file's own name a link (certificate files are opened relative to their resolved
+// directory, without following a link there): followed, and judged where it leads.
+TEST_F(CliTest, CertificateFileLinkedOutOfRootIsOutsideRoot) {
+  fs::create_directories(dir_ / "project" / "certs");
+  fs::create_symlink(dir_ / "certs" / "root-ca.pem", dir_ / "project" / "certs" / "root-ca.pem");
+  Write("project/main.trust", kClean);
+  ProcessResult run = Trustc({"check", "project/main.trust", "--now", "2030-01-01T00:00:00Z"});
+  EXPECT_EQ(run.status, 1);
+  EXPECT_NE(run.err.find("[outside_root]"), std::string::npos) << run.err;
+}
+
+TEST_F(CliTest, CertificateFileLinkedInsideRootIsRead) {
+  fs::create_directories(dir_ / "project" / "certs");
+  fs::copy_file(dir_ / "certs" / "root-ca.pem", dir_ / "project" / "root-ca.pem");
+  fs::create_symlink("../root-ca.pem", dir_ / "project" / "certs" / "root-ca.pem");
+  Write("project/main.trust", kClean);
+  ProcessResult run = Trustc({"check", "project/main.trust", "--now", "2030-01-01T00:00:00Z"});
+  EXPECT_EQ(run.status, 0) << run.err;
+}
+
 TEST_F(CliTest, SeveralFilesOneFailing) {
   Write("good.trust", kClean);
   Write("bad.trust", kError);

@@ -17,12 +17,14 @@
 
 #include "base/version.h"
 #include "compiler/artifacts/artifacts.h"
+#include "compiler/ast/ast_codec.h"
 #include "compiler/diag/render.h"
 #include "compiler/driver/pipeline.h"
 #include "compiler/facts/facts_cache.h"
 #include "compiler/importer/bundle_reader.h"
 #include "compiler/importer/graphman_reader.h"
 #include "compiler/importer/source_writer.h"
+#include "compiler/parse/parse.h"
 #include "compiler/review/fmt.h"
 #include "runtime/keystore/keystore.h"
 #include "runtime/manifest/manifest.h"
@@ -156,17 +158,26 @@ InMemorySources& Sources() {
 
 }  // namespace
 
+// The parse cache's encoding of a tree: what it decodes to encodes to the same bytes.
+void CheckTreeEncoding(const ast::Module& module, std::string_view text) {
+  std::string encoded = ast::EncodeModule(module, text);
+  if (encoded.empty()) Fail("a parsed tree could not be encoded");
+  std::optional<ast::Module> decoded = ast::DecodeModule(encoded, text, module.file);
+  if (!decoded) Fail("an encoded tree did not decode");
+  if (ast::EncodeModule(*decoded, text) != encoded) Fail("a decoded tree is not the one encoded");
+}
+
 void FuzzParse(const uint8_t* data, size_t size) {
   source::SourceManager sources;
   diag::Emitter emitter;
   std::string error;
+  source::FileId id = sources.Add("fuzz.trust", std::string(View(data, size)));
+  ast::Module module = parse::Parse(sources.file(id), id, emitter);
+  if (emitter.HasErrors()) return;
+  CheckTreeEncoding(module, sources.file(id).text());
   std::optional<std::string> formatted =
-      review::FormatSource("fuzz.trust", std::string(View(data, size)), sources, emitter, &error);
-  if (emitter.HasErrors()) {
-    if (formatted) Fail("a file with syntax errors was formatted");
-    return;
-  }
-  // FormatSource checks that the layout is the same program; a refusal is a formatter bug.
+      review::FormatParsed(module, sources.file(id).text(), "fuzz.trust", &error);
+  // FormatParsed checks that the layout is the same program; a refusal is a formatter bug.
   if (!formatted) Fail("the formatter could not lay out a file that parses");
   source::SourceManager again_sources;
   diag::Emitter again_emitter;

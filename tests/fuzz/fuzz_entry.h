@@ -13,7 +13,8 @@ namespace trust::fuzz {
 using Entry = void (*)(const uint8_t* data, size_t size);
 
 // The parser and the formatter on one .trust source: a file that parses is formatted to the
-// same program, and formatting that again changes nothing. Kept to the syntax so that it runs
+// same program, and formatting that again changes nothing; its tree, encoded as the parse cache
+// keeps it, decodes to the same tree. Kept to the syntax so that it runs
 // fast (docs/hardening.md); FuzzCompile runs the whole pipeline on the same seeds.
 void FuzzParse(const uint8_t* data, size_t size);
 // Parse + sema (+ lowering when the program is valid) of one .trust source, as `fuzz.trust` of

@@ -394,5 +394,47 @@ TEST_F(FactsCacheTest, FailuresAreNotCached) {
   EXPECT_EQ(cache.decoded(), 2u);
 }
 
+// Other results kept in the pack (the parse cache's trees): recalled by their key in a later
+// process, only if this producer stored them, and kept by compaction while used.
+TEST_F(FactsCacheTest, StoredResultsAreRecalledByALaterProcessOfTheSameProducer) {
+  std::string key = base::Sha256("test result:input");
+  {
+    FactsCache first(dir_, kProducer);
+    EXPECT_FALSE(first.Recall(key).has_value());
+    first.Store(key, "the result");
+    EXPECT_TRUE(first.Used(key));
+  }
+  FactsCache later(dir_, kProducer);
+  EXPECT_EQ(later.Recall(key).value_or("none"), "the result");
+  EXPECT_TRUE(later.Used(key));
+  EXPECT_FALSE(later.Recall(base::Sha256("test result:other")).has_value());
+  EXPECT_FALSE(later.Recall("not a raw SHA-256").has_value());
+  FactsCache other_version(dir_, "trustc other");
+  EXPECT_FALSE(other_version.Recall(key).has_value());
+}
+
+TEST_F(FactsCacheTest, AResultLargerThanARecordMayBeIsNotStored) {
+  std::string key = base::Sha256("test result:large");
+  {
+    FactsCache first(dir_, kProducer);
+    first.Store(key, std::string((size_t{4} << 20) + 1, 'x'));
+  }
+  EXPECT_FALSE(FactsCache(dir_, kProducer).Recall(key).has_value());
+}
+
+TEST_F(FactsCacheTest, AForgedResultIsNotRecalled) {
+  std::string key = base::Sha256("test result:forged");
+  {
+    FactsCache first(dir_, kProducer);
+    first.Store(key, "the result");
+  }
+  // Change the body's last byte in place: the record's tag no longer covers it.
+  std::string pack = test::ReadFile(dir_ / "certs-v2.pack");
+  ASSERT_TRUE(pack.ends_with("the result"));
+  pack.back() = 'X';
+  test::WriteFile(dir_ / "certs-v2.pack", pack, 0600);
+  EXPECT_FALSE(FactsCache(dir_, kProducer).Recall(key).has_value());
+}
+
 }  // namespace
 }  // namespace trust::facts
