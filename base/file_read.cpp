@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <system_error>
 
@@ -47,19 +48,27 @@ std::optional<std::string> ReadOpenRegularFile(int fd, size_t limit, ReadFailure
   if (static_cast<size_t>(seen.st_size) > limit) {
     return Fail(failure, ReadProblem::kTooLarge, 0, limit);
   }
-  // Read to the end rather than st_size bytes: the file may grow meanwhile, and the limit
-  // must hold for what is read, not for what fstat said.
-  std::string text;
-  text.reserve(static_cast<size_t>(seen.st_size));
-  char buffer[65536];
+  // Room for a byte more than fstat saw: a regular file gives less than asked for only at its
+  // end, so a file that did not change is read, and known to have ended, in one call (a build
+  // reads thousands of small files). One that changed meanwhile, or that says nothing of its
+  // size (/proc), is read on until read(2) says it ended, and the limit holds for what is read,
+  // not for what fstat said.
+  auto announced = static_cast<size_t>(seen.st_size);
+  std::string text(announced + 1, '\0');
+  size_t have = 0;
   while (true) {
-    ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (have == text.size())
+      text.resize(std::min(std::max(2 * text.size(), size_t{4096}), limit + 1));
+    ssize_t n = ::read(fd, text.data() + have, text.size() - have);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return Fail(failure, ReadProblem::kRead, errno);
-    if (n == 0) return text;
-    text.append(buffer, static_cast<size_t>(n));
-    if (text.size() > limit) return Fail(failure, ReadProblem::kTooLarge, 0, limit);
+    if (n == 0) break;
+    have += static_cast<size_t>(n);
+    if (have > limit) return Fail(failure, ReadProblem::kTooLarge, 0, limit);
+    if (have == announced && have < text.size()) break;  // fewer than asked for: the end
   }
+  text.resize(have);
+  return text;
 }
 
 std::optional<std::string> ReadRegularFile(const std::string& path, size_t limit,

@@ -363,27 +363,29 @@ class Decoder {
     ast::Import import;
     import.range = Range();
     import.path = Str();
-    import.alias = Optional<std::optional<ast::Ident>>([&] { return Ident(); });
-    return import;
-  }
+    import.alias = Optional<std::optional<ast::Ident>>([&] { return Ident();
+  });
+  return import;
+}
 
-  ast::Param Param() {
-    ast::Param param;
-    param.range = Range();
-    param.name = Ident();
-    param.value = Str();
-    return param;
-  }
+ast::Param
+Param() {
+  ast::Param param;
+  param.range = Range();
+  param.name = Ident();
+  param.value = Str();
+  return param;
+}
 
-  std::string_view bytes_;
-  std::string_view text_;
-  source::FileId file_;
-  size_t at_ = 0;
-  uint32_t cursor_ = 0;
-  bool failed_ = false;
-};
+std::string_view bytes_;
+std::string_view text_;
+source::FileId file_;
+size_t at_ = 0;
+uint32_t cursor_ = 0;
+bool failed_ = false;
+};  // namespace
 
-}  // namespace
+}  // namespace trust::ast
 
 std::string EncodeModule(const Module& module, std::string_view text) {
   Encoder encoder(text);

@@ -42,6 +42,24 @@ TEST_F(FileReadTest, ReadsARegularFileWhole) {
   EXPECT_EQ(*text, std::string("x\0y", 3));
 }
 
+// A file that holds more than fstat says (it grew, or it is in /proc, which says 0) is read on
+// to its end, and the limit holds for what is read.
+TEST_F(FileReadTest, ReadsAFileLongerThanFstatSays) {
+  std::string reason;
+  std::optional<std::string> status = ReadRegularFile("/proc/self/status", 1 << 20, &reason);
+  ASSERT_TRUE(status) << reason;
+  EXPECT_TRUE(status->starts_with("Name:")) << *status;
+  EXPECT_GT(status->size(), 4096u / 8);
+  ReadFailure failure;
+  EXPECT_FALSE(ReadRegularFile("/proc/self/status", 10, &failure));
+  EXPECT_EQ(failure.problem, ReadProblem::kTooLarge);
+}
+
+TEST_F(FileReadTest, ReadsAnEmptyFile) {
+  std::string reason;
+  EXPECT_EQ(ReadRegularFile(Write("empty", ""), 0, &reason).value_or("failed"), "");
+}
+
 TEST_F(FileReadTest, RefusesAFileOverTheLimit) {
   std::string path = Write("big", "12345");
   ReadFailure failure;

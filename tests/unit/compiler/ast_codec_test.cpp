@@ -67,9 +67,9 @@ class Dump {
     Line("number " + (number.value ? std::to_string(*number.value) : "none"), number.range);
   }
   void Of(const Item& item) {
-    Line("item " + std::to_string(static_cast<int>(item.kind)) + " " +
-             std::to_string(item.has_body),
-         item.range);
+    Line(
+        "item " + std::to_string(static_cast<int>(item.kind)) + " " + std::to_string(item.has_body),
+        item.range);
     Line("keyword", item.keyword_range);
     Optional(item.name);
     Optional(item.value);
