@@ -169,10 +169,11 @@ class Encoder {
     List(decl.items, [&](const ast::Item& item) { Item(item); });
   }
 
-  void Import(const ast::Import& import) {
-    Range(import.range);
-    Str(import.path);
-    Optional(import.alias, [&](const ast::Ident& i) { Ident(i); });
+  // `imported`, not `import`: clang-format takes that for a C++20 module import.
+  void Import(const ast::Import& imported) {
+    Range(imported.range);
+    Str(imported.path);
+    Optional(imported.alias, [&](const ast::Ident& i) { Ident(i); });
   }
 
   void Param(const ast::Param& param) {
@@ -360,32 +361,30 @@ class Decoder {
   }
 
   ast::Import Import() {
-    ast::Import import;
-    import.range = Range();
-    import.path = Str();
-    import.alias = Optional<std::optional<ast::Ident>>([&] { return Ident();
-  });
-  return import;
-}
+    ast::Import imported;
+    imported.range = Range();
+    imported.path = Str();
+    imported.alias = Optional<std::optional<ast::Ident>>([&] { return Ident(); });
+    return imported;
+  }
 
-ast::Param
-Param() {
-  ast::Param param;
-  param.range = Range();
-  param.name = Ident();
-  param.value = Str();
-  return param;
-}
+  ast::Param Param() {
+    ast::Param param;
+    param.range = Range();
+    param.name = Ident();
+    param.value = Str();
+    return param;
+  }
 
-std::string_view bytes_;
-std::string_view text_;
-source::FileId file_;
-size_t at_ = 0;
-uint32_t cursor_ = 0;
-bool failed_ = false;
-};  // namespace
+  std::string_view bytes_;
+  std::string_view text_;
+  source::FileId file_;
+  size_t at_ = 0;
+  uint32_t cursor_ = 0;
+  bool failed_ = false;
+};
 
-}  // namespace trust::ast
+}  // namespace
 
 std::string EncodeModule(const Module& module, std::string_view text) {
   Encoder encoder(text);

@@ -24,10 +24,10 @@ class Dump {
  public:
   std::string Of(const Module& module) {
     out_ << "module " << module.file << "\n";
-    for (const Import& import : module.imports) {
-      Line("import", import.range);
-      Of(import.path);
-      Optional(import.alias);
+    for (const Import& imported : module.imports) {
+      Line("import", imported.range);
+      Of(imported.path);
+      Optional(imported.alias);
     }
     for (const Param& param : module.params) {
       Line("param", param.range);
