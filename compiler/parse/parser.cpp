@@ -1,4 +1,5 @@
-// Runs the ANTLR lexer and parser over one file, with our own error reporting and limits.
+// Runs our lexer (lexer.h) and ANTLR's parser over one file, with our own error reporting and
+// limits.
 #include <algorithm>
 #include <exception>
 #include <string>
@@ -7,6 +8,7 @@
 #include "base/utf8.h"
 #include "compiler/limits.h"
 #include "compiler/parse/internal.h"
+#include "compiler/parse/lexer.h"
 #include "compiler/parse/parse.h"
 
 namespace trust::parse {
@@ -118,8 +120,7 @@ class SyntaxErrorListener : public antlr4::BaseErrorListener {
 // unterminated string stands in as a string (so one mistake gives one diagnostic), stray
 // characters and unterminated comments are dropped.
 // Comments are kept aside for the formatter.
-std::vector<std::unique_ptr<antlr4::Token>> ScreenTokens(TrustLexer& lexer,
-                                                         const TransformContext& cx,
+std::vector<std::unique_ptr<antlr4::Token>> ScreenTokens(Lexer& lexer, const TransformContext& cx,
                                                          SyntaxErrorListener& errors,
                                                          std::vector<ast::Comment>& comments) {
   std::vector<std::unique_ptr<antlr4::Token>> tokens;
@@ -191,6 +192,8 @@ class Utf8InputStream : public antlr4::ANTLRInputStream {
     for (char32_t& code_point : _data) at += base::DecodeUtf8At(utf8, at, &code_point);
     p = 0;
   }
+
+  std::u32string_view code_points() const { return _data; }
 };
 
 bool CheckSize(const source::SourceFile& file, source::FileId id, diag::Emitter& emitter) {
@@ -274,8 +277,7 @@ ast::Module Parse(const source::SourceFile& file, source::FileId id, diag::Emitt
   SyntaxErrorListener errors(cx);
   try {
     Utf8InputStream input(file.text());
-    TrustLexer lexer(&input);
-    lexer.removeErrorListeners();
+    Lexer lexer(&input, input.code_points());
     std::vector<ast::Comment> comments;
     antlr4::ListTokenSource source(ScreenTokens(lexer, cx, errors, comments));
     antlr4::CommonTokenStream tokens(&source);

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "base/utf8.h"
 #include "base/version.h"
 #include "compiler/artifacts/artifacts.h"
 #include "compiler/ast/ast_codec.h"
@@ -29,6 +30,7 @@
 #include "runtime/keystore/keystore.h"
 #include "runtime/manifest/manifest.h"
 #include "runtime/x509/certificate.h"
+#include "tests/support/lexer_check.h"
 #include "tests/support/paths.h"
 
 namespace trust::fuzz {
@@ -168,10 +170,16 @@ void CheckTreeEncoding(const ast::Module& module, std::string_view text) {
 }
 
 void FuzzParse(const uint8_t* data, size_t size) {
+  std::string_view text = View(data, size);
+  // The parser lexes only valid UTF-8 (it reports anything else first).
+  if (base::FindInvalidUtf8(text) == std::string_view::npos) {
+    std::string difference = test::CompareLexers(text);
+    if (!difference.empty()) Fail(difference.c_str());
+  }
   source::SourceManager sources;
   diag::Emitter emitter;
   std::string error;
-  source::FileId id = sources.Add("fuzz.trust", std::string(View(data, size)));
+  source::FileId id = sources.Add("fuzz.trust", std::string(text));
   ast::Module module = parse::Parse(sources.file(id), id, emitter);
   if (emitter.HasErrors()) return;
   CheckTreeEncoding(module, sources.file(id).text());

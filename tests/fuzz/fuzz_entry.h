@@ -12,7 +12,8 @@ namespace trust::fuzz {
 
 using Entry = void (*)(const uint8_t* data, size_t size);
 
-// The parser and the formatter on one .trust source: a file that parses is formatted to the
+// The parser and the formatter on one .trust source: our lexer gives the tokens ANTLR's
+// generated lexer gives; a file that parses is formatted to the
 // same program, and formatting that again changes nothing; its tree, encoded as the parse cache
 // keeps it, decodes to the same tree. Kept to the syntax so that it runs
 // fast (docs/hardening.md); FuzzCompile runs the whole pipeline on the same seeds.

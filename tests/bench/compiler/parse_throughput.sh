@@ -10,7 +10,8 @@ cd "$dir"
 bytes=$(cat ./*.trust | wc -c)
 times=()
 for ((r = 0; r < repeat; r++)); do
-  # The certificate-facts cache plays no part in parsing; keep the runs off the disk cache.
+  # The cache off: it would give the trees of modules parsed before (and the facts of the
+  # certificates), and what is measured here is parsing.
   times+=("$(TRUSTC_CACHE_DIR=off "$trustc" check main.trust --timings 2>&1 >/dev/null |
     awk '$1 == "parse" {print $2}')")
 done
