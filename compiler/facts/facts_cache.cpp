@@ -33,7 +33,10 @@ namespace fs = std::filesystem;
 // below), then the DER unless the file was the DER itself (then the file's bytes are the DER,
 // and the key is its SHA-256). A signature verdict's key is the SHA-256 of "signed-by:" + both
 // certificates' sha256, and its body is kVerdict followed by '0' or '1' (a certificate's body
-// is never that short).
+// is never that short). Other results (Recall, Store) have keys their callers derive the same way,
+// from a label of their own: a parsed module's is driver::ParsedModuleKey, its body
+// ast::EncodeModule's. A certificate's record checks its own hash (DecodeBody), so no file can
+// pass for a record of another kind.
 constexpr std::string_view kMagic = "trustc facts v6\n";
 constexpr std::string_view kPackName = "certs-v2.pack";
 constexpr std::string_view kKeyName = "hmac-key";

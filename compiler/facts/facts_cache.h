@@ -4,7 +4,9 @@
 // reading and hashing the file costs a tenth of that. The cache is keyed by the SHA-256 of the
 // file's bytes and invalidated by nothing but those bytes: a hit gives the same facts and DER
 // that ParseCertificate would, without decoding. Within one process every distinct file is
-// decoded at most once; across processes only files never seen before are decoded.
+// decoded at most once; across processes only files never seen before are decoded. The same
+// pack keeps other results computed from content (Recall, Store): the syntax trees of parsed
+// modules (driver/load.cpp), so that a build parses only the modules that changed.
 //
 // On disk the cache is one append-only pack file, `DIR/certs-v2.pack` (layout in
 // facts_cache.cpp): one file rather than a file per certificate, because creating 10,000 small
