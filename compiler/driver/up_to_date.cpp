@@ -1,6 +1,7 @@
 #include "compiler/driver/up_to_date.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -13,6 +14,7 @@
 #include "base/version.h"
 #include "compiler/limits.h"
 #include "compiler/parse/lexical_form.h"
+#include "compiler/sema/program.h"
 
 namespace trust::driver {
 namespace {
@@ -55,8 +57,8 @@ fs::path RootFile(const CompileOptions& options) {
 enum class Content { kSource, kCertificate };
 
 std::string ContentSha256(std::string_view bytes, Content content) {
-  return base::Sha256Hex(content == Content::kSource ? parse::LexicalForm(bytes)
-                                                     : std::string(bytes));
+  return content == Content::kSource ? base::Sha256Hex(parse::LexicalForm(bytes))
+                                     : base::Sha256Hex(bytes);
 }
 
 std::optional<std::string> FileSha256(const fs::path& path, Content content) {
@@ -82,15 +84,28 @@ std::string Relative(const fs::path& path, const fs::path& root) {
 }
 
 // Resolves [named, real, sha256] again: the named path must still lead to the same real file,
-// with the same content.
-bool StillTheSame(const fs::path& root, const json& entry, Content content) {
+// with the same content. Opened relative to its directory, resolved once for all the entries
+// in it (`directories`), as certificate loading opens it; else resolved as a whole.
+bool StillTheSame(const fs::path& root, const json& entry, Content content,
+                  const sema::ResolvedDirectories& directories) {
   if (!entry.is_array() || entry.size() < 3 || !entry[0].is_string() || !entry[1].is_string() ||
       !entry[2].is_string()) {
     return false;
   }
+  fs::path named = root / entry[0].get<std::string>();
   fs::path real = root / entry[1].get<std::string>();
-  if (sema::RealPath(root / entry[0].get<std::string>()) != real) return false;
-  return FileSha256(real, content) == entry[2].get<std::string>();
+  const auto& sha256 = entry[2].get_ref<const std::string&>();
+  if (std::optional<sema::ResolvedDirectories::Opened> opened = directories.Open(named)) {
+    std::optional<std::string> bytes;
+    if (opened->real == real) {
+      base::ReadFailure failure;
+      bytes = base::ReadOpenRegularFile(opened->fd, kReadLimit, &failure);
+    }
+    ::close(opened->fd);
+    return bytes && ContentSha256(*bytes, content) == sha256;
+  }
+  if (sema::RealPath(named) != real) return false;
+  return FileSha256(real, content) == sha256;
 }
 
 // Certificate entries end with the size read: a file whose size changed has changed, which a
@@ -115,9 +130,16 @@ bool AllSizesStillTheSame(const fs::path& root, const json& entries) {
 
 // The files are resolved and hashed by a few threads (base/parallel.h).
 bool AllStillTheSame(const fs::path& root, const json& entries, Content content) {
-  return entries.is_array() &&
-         base::AllHold(entries.size(), base::FileCheckThreads(),
-                       [&](size_t i) { return StillTheSame(root, entries[i], content); });
+  if (!entries.is_array()) return false;
+  sema::ResolvedDirectories directories;
+  for (const json& entry : entries) {
+    if (entry.is_array() && !entry.empty() && entry[0].is_string()) {
+      directories.Add(root / entry[0].get<std::string>());
+    }
+  }
+  return base::AllHold(entries.size(), base::FileCheckThreads(), [&](size_t i) {
+    return StillTheSame(root, entries[i], content, directories);
+  });
 }
 
 std::optional<json> ReadRecord(const std::string& out_dir) {

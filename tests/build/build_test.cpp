@@ -347,6 +347,12 @@ TEST_F(UpToDateTest, EveryChangedInputBuildsAgain) {
          fs::copy_file(certs / "eta_server.pem", certs / "eta2_server.cer",
                        fs::copy_options::overwrite_existing);
        }},
+      // Before any link is made in the directory: only the directory's own path changes.
+      {"a certificate directory moved and linked back (same bytes)",
+       [&] {
+         fs::rename(certs, project_ / "certs" / "dev-moved");
+         fs::create_directory_symlink("dev-moved", certs);
+       }},
       {"a certificate path that now leads elsewhere (same bytes)",
        [&] {
          fs::copy_file(certs / "endpoint-ca.pem", certs / "endpoint-ca-copy.pem");
