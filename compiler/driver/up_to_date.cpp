@@ -1,7 +1,6 @@
 #include "compiler/driver/up_to_date.h"
 
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -84,8 +83,8 @@ std::string Relative(const fs::path& path, const fs::path& root) {
 }
 
 // Resolves [named, real, sha256] again: the named path must still lead to the same real file,
-// with the same content. Opened relative to its directory, resolved once for all the entries
-// in it (`directories`), as certificate loading opens it; else resolved as a whole.
+// with the same content. Resolved as certificate loading resolves it (`directories`: each
+// directory once).
 bool StillTheSame(const fs::path& root, const json& entry, Content content,
                   const sema::ResolvedDirectories& directories) {
   if (!entry.is_array() || entry.size() < 3 || !entry[0].is_string() || !entry[1].is_string() ||
@@ -94,18 +93,11 @@ bool StillTheSame(const fs::path& root, const json& entry, Content content,
   }
   fs::path named = root / entry[0].get<std::string>();
   fs::path real = root / entry[1].get<std::string>();
-  const auto& sha256 = entry[2].get_ref<const std::string&>();
-  if (std::optional<sema::ResolvedDirectories::Opened> opened = directories.Open(named)) {
-    std::optional<std::string> bytes;
-    if (opened->real == real) {
-      base::ReadFailure failure;
-      bytes = base::ReadOpenRegularFile(opened->fd, kReadLimit, &failure);
-    }
-    ::close(opened->fd);
-    return bytes && ContentSha256(*bytes, content) == sha256;
-  }
-  if (sema::RealPath(named) != real) return false;
-  return FileSha256(real, content) == sha256;
+  sema::ResolvedDirectories::File resolved = directories.Resolve(named);
+  if (resolved.real() != real) return false;
+  base::ReadFailure failure;
+  std::optional<std::string> bytes = resolved.Read(kReadLimit, &failure);
+  return bytes && ContentSha256(*bytes, content) == entry[2].get<std::string>();
 }
 
 // Certificate entries end with the size read: a file whose size changed has changed, which a

@@ -1,7 +1,5 @@
 // `cert` declarations: the file is read relative to the declaring module, must stay inside the
 // project root, must hold exactly one certificate, and must match its pin and expectations.
-#include <unistd.h>
-
 #include <algorithm>
 #include <cctype>
 #include <span>
@@ -115,20 +113,12 @@ void Context::PrefetchCertFiles(std::span<const DeclRef> batch) {
   cert_cache.ReadyToPrepare();
   base::ForEachIndex(files.size(), base::FileCheckThreads(), [&](size_t i) {
     PrefetchedCertFile& file = *files[i];
-    std::optional<ResolvedDirectories::Opened> opened = directories.Open(named[i]);
-    file.real = opened ? opened->real : RealPath(named[i]);
-    if (!options.allow_outside_root && !InsideRoot(program.project_root, file.real)) {
-      if (opened) ::close(opened->fd);
-      return;
-    }
-    if (opened) {
-      base::ReadFailure failure;
-      file.bytes = base::ReadOpenRegularFile(opened->fd, limits::kMaxCertificateBytes, &failure);
-      ::close(opened->fd);
-      if (!file.bytes) file.error = base::Describe(failure);
-    } else {
-      file.bytes = base::ReadRegularFile(file.real, limits::kMaxCertificateBytes, &file.error);
-    }
+    ResolvedDirectories::File resolved = directories.Resolve(named[i]);
+    file.real = resolved.real();
+    if (!options.allow_outside_root && !InsideRoot(program.project_root, file.real)) return;
+    base::ReadFailure failure;
+    file.bytes = resolved.Read(limits::kMaxCertificateBytes, &failure);
+    if (!file.bytes) file.error = base::Describe(failure);
     if (file.bytes) file.prepared = cert_cache.Prepare(*file.bytes);
   });
 }

@@ -51,18 +51,27 @@ void ResolvedDirectories::Add(const fs::path& named) {
   }
 }
 
-std::optional<ResolvedDirectories::Opened> ResolvedDirectories::Open(const fs::path& named) const {
+ResolvedDirectories::File ResolvedDirectories::Resolve(const fs::path& named) const {
   auto it = directories_.find(named.parent_path().native());
   fs::path leaf = named.filename();
-  if (it == directories_.end() || it->second.fd < 0 || leaf.empty() || leaf == "." ||
-      leaf == "..") {
-    return std::nullopt;
+  if (it != directories_.end() && it->second.fd >= 0 && !leaf.empty() && leaf != "." &&
+      leaf != "..") {
+    // O_NOFOLLOW: a link in the last component fails (ELOOP), and RealPath resolves it.
+    int fd = ::openat(it->second.fd, leaf.c_str(),
+                      O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd >= 0) return File(it->second.real / leaf, fd);
   }
-  // O_NOFOLLOW: a link in the last component fails (ELOOP), and RealPath resolves it.
-  int fd = ::openat(it->second.fd, leaf.c_str(),
-                    O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0) return std::nullopt;
-  return Opened{fd, it->second.real / leaf};
+  return File(RealPath(named), -1);
+}
+
+ResolvedDirectories::File::~File() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+std::optional<std::string> ResolvedDirectories::File::Read(size_t limit,
+                                                           base::ReadFailure* failure) const {
+  return fd_ >= 0 ? base::ReadOpenRegularFile(fd_, limit, failure)
+                  : base::ReadRegularFile(real_.string(), limit, failure);
 }
 
 bool InsideRoot(const fs::path& root, const fs::path& real) {

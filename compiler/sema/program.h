@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "base/file_read.h"
 #include "compiler/ast/ast.h"
 #include "compiler/diag/diagnostic.h"
 #include "compiler/source/source.h"
@@ -77,16 +78,30 @@ class ResolvedDirectories {
   // Resolves the directory `named` is in, unless done already. Not thread-safe.
   void Add(const std::filesystem::path& named);
 
-  // `named`, open for reading (non-blocking, as base::ReadOpenRegularFile expects), and the real
-  // path RealPath would give it. Safe from several threads once the Adds are done. nullopt when
-  // this way cannot answer exactly: the directory was not added or did not resolve, the last
-  // component is a link (never followed here), `.` or `..`, or the open failed. The caller then
-  // resolves `named` with RealPath.
-  struct Opened {
-    int fd = -1;  // the caller's to close
-    std::filesystem::path real;
+  // A file resolved: its real path (what RealPath gives), to judge before reading, and how to
+  // read it.
+  class File {
+   public:
+    File(std::filesystem::path real, int fd) : real_(std::move(real)), fd_(fd) {}
+    ~File();
+    File(const File&) = delete;
+    File& operator=(const File&) = delete;
+
+    const std::filesystem::path& real() const { return real_; }
+    // base::ReadRegularFile's answer for the real path: through the descriptor opened while
+    // resolving when there is one, else by the path.
+    std::optional<std::string> Read(size_t limit, base::ReadFailure* failure) const;
+
+   private:
+    std::filesystem::path real_;
+    int fd_;  // open for reading (non-blocking), or -1
   };
-  std::optional<Opened> Open(const std::filesystem::path& named) const;
+
+  // Resolves `named`. Safe from several threads once the Adds are done. When its directory was
+  // added and resolved, the last component is opened relative to it without following a link;
+  // a link there, `.` or `..`, an unadded directory or a failed open resolves the whole path
+  // with RealPath instead, so the real path is RealPath's either way.
+  File Resolve(const std::filesystem::path& named) const;
 
  private:
   struct Directory {

@@ -9,6 +9,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "tests/support/paths.h"
+
 namespace trust::test {
 namespace fs = std::filesystem;
 namespace {
@@ -65,6 +67,21 @@ std::vector<std::string> DirEntries(const fs::path& dir) {
   }
   std::sort(names.begin(), names.end());
   return names;
+}
+
+std::vector<fs::path> RepositoryFiles(const std::vector<std::string>& dirs,
+                                      const std::string& extension) {
+  std::vector<fs::path> files;
+  for (const std::string& dir : dirs) {
+    fs::path root = fs::path(test_support::SourceDir()) / dir;
+    if (!fs::exists(root)) continue;
+    for (const auto& entry : fs::recursive_directory_iterator(root)) {
+      if (entry.is_regular_file() && entry.path().string().ends_with(extension)) {
+        files.push_back(entry.path());
+      }
+    }
+  }
+  return files;
 }
 
 }  // namespace trust::test

@@ -36,5 +36,9 @@ void WriteFile(const std::filesystem::path& path, const std::string& bytes, mode
 std::string ReadFile(const std::filesystem::path& path);
 // The names in `dir` (without . and ..), sorted.
 std::vector<std::string> DirEntries(const std::filesystem::path& dir);
+// The regular files under `dirs` of the checkout (relative to it; one missing is skipped), at any
+// depth, whose names end with `extension` ("" for all).
+std::vector<std::filesystem::path> RepositoryFiles(const std::vector<std::string>& dirs,
+                                                   const std::string& extension = "");
 
 }  // namespace trust::test

@@ -11,7 +11,6 @@
 #include <vector>
 
 #include "compiler/parse/parse.h"
-#include "tests/support/paths.h"
 #include "tests/support/temp_tree.h"
 
 namespace trust::ast {
@@ -94,20 +93,6 @@ class Dump {
   std::ostringstream out_;
 };
 
-std::vector<fs::path> RepositorySources() {
-  std::vector<fs::path> files;
-  for (const char* dir : {"examples", "stdlib", "tests/golden", "tests/cli", "tests/review"}) {
-    fs::path root = fs::path(test_support::SourceDir()) / dir;
-    if (!fs::exists(root)) continue;
-    for (const auto& entry : fs::recursive_directory_iterator(root)) {
-      if (entry.is_regular_file() && entry.path().extension() == ".trust") {
-        files.push_back(entry.path());
-      }
-    }
-  }
-  return files;
-}
-
 Module ParseText(const std::string& text, source::SourceManager& sources) {
   source::FileId id = sources.Add("test.trust", text);
   diag::Emitter emitter;
@@ -117,7 +102,8 @@ Module ParseText(const std::string& text, source::SourceManager& sources) {
 // Trees with syntax errors too: the encoding does not depend on the parse being clean (the
 // cache keeps only clean ones, but that is the loader's rule).
 TEST(AstCodec, EveryTreeOfTheRepositoryDecodesToItself) {
-  std::vector<fs::path> files = RepositorySources();
+  std::vector<fs::path> files = test::RepositoryFiles(
+      {"examples", "stdlib", "tests/golden", "tests/cli", "tests/review"}, ".trust");
   ASSERT_GT(files.size(), 50u);
   for (const fs::path& file : files) {
     SCOPED_TRACE(file.string());

@@ -9,7 +9,6 @@
 
 #include "base/utf8.h"
 #include "tests/support/lexer_check.h"
-#include "tests/support/paths.h"
 #include "tests/support/temp_tree.h"
 
 namespace trust::test {
@@ -17,23 +16,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::vector<fs::path> Files(const std::vector<std::string>& dirs, bool trust_sources_only) {
-  std::vector<fs::path> files;
-  for (const std::string& dir : dirs) {
-    fs::path root = fs::path(test_support::SourceDir()) / dir;
-    if (!fs::exists(root)) continue;
-    for (const auto& entry : fs::recursive_directory_iterator(root)) {
-      if (!entry.is_regular_file()) continue;
-      if (trust_sources_only && entry.path().extension() != ".trust") continue;
-      files.push_back(entry.path());
-    }
-  }
-  return files;
-}
-
 TEST(Lexer, EverySourceOfTheRepositoryLexesAsAntlrLexesIt) {
-  std::vector<fs::path> files =
-      Files({"examples", "stdlib", "tests/golden", "tests/cli", "tests/review"}, true);
+  std::vector<fs::path> files = RepositoryFiles(
+      {"examples", "stdlib", "tests/golden", "tests/cli", "tests/review"}, ".trust");
   ASSERT_GT(files.size(), 50u);
   for (const fs::path& file : files) {
     std::string text = ReadFile(file);
@@ -45,7 +30,7 @@ TEST(Lexer, EverySourceOfTheRepositoryLexesAsAntlrLexesIt) {
 // What the fuzzer found interesting (only valid UTF-8 reaches a lexer: the parser checks first).
 TEST(Lexer, TheParserFuzzCorpusLexesAsAntlrLexesIt) {
   std::vector<fs::path> files =
-      Files({"tests/fuzz/corpus/fuzz_parse", "tests/fuzz/regressions/fuzz_parse"}, false);
+      RepositoryFiles({"tests/fuzz/corpus/fuzz_parse", "tests/fuzz/regressions/fuzz_parse"});
   ASSERT_GT(files.size(), 10u);
   size_t compared = 0;
   for (const fs::path& file : files) {
