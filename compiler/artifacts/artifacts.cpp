@@ -254,16 +254,19 @@ bool LinkUnchanged(const fs::path& previous, const fs::path& path, const std::st
   return same && ::link(previous.c_str(), path.c_str()) == 0;
 }
 
-// SHA-256 (hex) of an open file, read in blocks so that memory does not grow with its size.
-std::optional<std::string> HashFile(int fd) {
+// SHA-256 (hex) of an open regular file that fstat said holds `size` bytes, read in blocks so
+// that memory does not grow with its size. A read that comes short of what was asked is the
+// end of the file, so a small file takes one read, not a second one that returns nothing (a
+// warm build hashes thousands of them).
+std::optional<std::string> HashFile(int fd, off_t size) {
   Sha256 sha256;
-  std::vector<char> block(1 << 16);
+  std::vector<char> block(std::min<size_t>(static_cast<size_t>(size) + 1, size_t{1} << 16));
   for (;;) {
     ssize_t n = ::read(fd, block.data(), block.size());
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return std::nullopt;
-    if (n == 0) return sha256.HexDigest();
     sha256.Update(block.data(), static_cast<size_t>(n));
+    if (static_cast<size_t>(n) < block.size()) return sha256.HexDigest();
   }
 }
 
@@ -319,7 +322,7 @@ Reuse CheckPrevious(const PreviousBuild& previous, const Artifact& artifact) {
   struct stat st {};
   int fd = OpenLinkable(previous.dir / artifact.path, &st);
   if (fd < 0) return Reuse::kNo;
-  std::optional<std::string> actual = HashFile(fd);
+  std::optional<std::string> actual = HashFile(fd, st.st_size);
   ::close(fd);
   return actual && *actual == sum->second ? Reuse::kLinkable : Reuse::kTampered;
 }
@@ -738,7 +741,7 @@ std::optional<size_t> VerifyBuild(const std::string& dir) {
     struct stat st {};
     int fd = OpenLinkable(listed_files[i].first, &st);
     if (fd < 0) return false;
-    std::optional<std::string> actual = HashFile(fd);
+    std::optional<std::string> actual = HashFile(fd, st.st_size);
     ::close(fd);
     return actual == *listed_files[i].second;
   });

@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/rand.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -207,22 +206,13 @@ std::optional<DecodedBody> DecodeBody(std::string_view body, const std::string& 
   return DecodedBody{std::move(f), der};
 }
 
-std::string Tag(std::string_view secret, std::string_view producer, std::string_view key,
+std::string Tag(const base::HmacSha256& mac, std::string_view producer, std::string_view key,
                 uint32_t day, std::string_view body) {
   Writer w;
   w.Text(producer);  // length-prefixed: producer and key cannot run into each other
   w.bytes() += key;
   w.Fixed(day, kDayBytes);
-  std::string message = std::move(w.bytes());
-  message += body;
-  unsigned char tag[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (HMAC(base::Sha256Algorithm(), secret.data(), static_cast<int>(secret.size()),
-           reinterpret_cast<const unsigned char*>(message.data()), message.size(), tag,
-           &length) == nullptr) {
-    return {};
-  }
-  return std::string(reinterpret_cast<char*>(tag), length);
+  return mac.Mac({w.bytes(), body});
 }
 
 std::string Record(uint32_t day, std::string_view tag, std::string_view key,
@@ -263,8 +253,8 @@ std::vector<PackRecord> ScanRecords(std::string_view rest, bool* clean) {
   return records;
 }
 
-bool Authentic(const PackRecord& record, std::string_view secret, std::string_view producer) {
-  std::string expected = Tag(secret, producer, record.key, record.day, record.body);
+bool Authentic(const PackRecord& record, const base::HmacSha256& mac, std::string_view producer) {
+  std::string expected = Tag(mac, producer, record.key, record.day, record.body);
   return expected.size() == record.tag.size() &&
          CRYPTO_memcmp(expected.data(), record.tag.data(), expected.size()) == 0;
 }
@@ -425,6 +415,7 @@ void Warn(const CacheOptions& options, const std::string& message) {
 std::string CompactPack(std::string_view pack, const std::function<bool(std::string_view)>& used,
                         std::string_view fresh, std::string_view secret, std::string_view producer,
                         uint32_t today, const CacheOptions& options) {
+  const base::HmacSha256 mac(secret);
   bool clean = false;
   std::vector<PackRecord> records;
   if (pack.starts_with(kMagic)) records = ScanRecords(pack.substr(kMagic.size()), &clean);
@@ -435,7 +426,7 @@ std::string CompactPack(std::string_view pack, const std::function<bool(std::str
   std::set<std::pair<std::string_view, std::string_view>> seen;  // (key, body) of ours
   for (size_t i = 0; i < records.size(); ++i) {
     const PackRecord& r = records[i];
-    if (used(r.key) && Authentic(r, secret, producer)) {
+    if (used(r.key) && Authentic(r, mac, producer)) {
       ours[i] = kept[i] = seen.emplace(r.key, r.body).second;
     } else {
       kept[i] = !Stale(r.day, today, options);
@@ -447,7 +438,7 @@ std::string CompactPack(std::string_view pack, const std::function<bool(std::str
   for (size_t i = 0; i < records.size(); ++i) {
     if (!kept[i]) continue;
     const PackRecord& r = records[i];
-    out += ours[i] ? Record(today, Tag(secret, producer, r.key, today, r.body), r.key, r.body)
+    out += ours[i] ? Record(today, Tag(mac, producer, r.key, today, r.body), r.key, r.body)
                    : std::string(r.whole);
   }
   return out;
@@ -461,6 +452,7 @@ std::unique_ptr<FactsCache> FactsCache::OverPack(std::string pack, std::string s
   auto cache = std::make_unique<FactsCache>(fs::path(), std::move(producer));
   cache->disk_opened_ = true;  // and dir_fd_ stays -1: nothing is read or written
   cache->secret_ = std::move(secret);
+  cache->mac_ = std::make_unique<base::HmacSha256>(cache->secret_);
   cache->pack_read_ = true;
   cache->IndexPack(pack);
   cache->pack_ = std::move(pack);
@@ -590,6 +582,7 @@ bool FactsCache::OpenDisk() {
     ::close(dir_fd_);
     dir_fd_ = -1;
   }
+  if (dir_fd_ >= 0) mac_ = std::make_unique<base::HmacSha256>(secret_);
   return dir_fd_ >= 0;
 }
 
@@ -667,8 +660,8 @@ std::optional<std::pair<std::string, uint32_t>> FactsCache::BodyOnDisk(std::stri
                       view.substr(kDayBytes + kTagBytes, kKeyBytes),
                       view.substr(kDayBytes + kTagBytes + kKeyBytes), view};
     // Read again, so checked again: the file is the one indexed, but only the tag vouches.
-    if (record.day == it->record.day && record.key == key &&
-        Authentic(record, secret_, producer_)) {
+    if (record.day == it->record.day && record.key == key && mac_ != nullptr &&
+        Authentic(record, *mac_, producer_)) {
       return std::pair{std::string(record.body), record.day};
     }
   }
@@ -716,7 +709,7 @@ void FactsCache::Compact(int fd, std::string_view fresh) {
 void FactsCache::Remember(std::string_view key, std::string_view body) {
   if (dir_.empty() || !OpenDisk()) return;
   uint32_t today = Today();
-  std::string tag = Tag(secret_, producer_, key, today, body);
+  std::string tag = mac_ != nullptr ? Tag(*mac_, producer_, key, today, body) : "";
   if (tag.size() != kTagBytes) return;  // else the layout breaks
   if (pending_.empty()) pending_ = kMagic;
   pending_ += Record(today, tag, key, body);

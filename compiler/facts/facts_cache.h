@@ -49,6 +49,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/digest.h"
 #include "compiler/facts/der_spill.h"
 #include "runtime/x509/certificate.h"
 
@@ -194,6 +195,9 @@ class FactsCache {
   bool disk_opened_ = false;
   int dir_fd_ = -1;     // the cache directory, once checked
   std::string secret_;  // the HMAC key
+  // Keyed with secret_ once it is had (it authenticates every record read or written); null
+  // before.
+  std::unique_ptr<base::HmacSha256> mac_;
   bool pack_read_ = false;
   // The pack as read: its records are read again by offset when asked for (`pack_fd_`, kept
   // open, so a pack another process replaces meanwhile is not mixed in), never all held: a

@@ -207,7 +207,7 @@ void CheckDn(Context& cx, const ast::Item& item, const std::string& expected,
 // ir::CertFileRead::named: `named` relative to the project root, "" when that is `real`.
 std::string Context::RelativeNamed(const fs::path& named, const fs::path& real) const {
   if (named == real) return "";
-  return named.lexically_relative(program.project_root).generic_string();
+  return RelativeToRoot(named, program.project_root);
 }
 
 // Resolves `named` (the module's directory joined with the expanded `file` string), keeps it
@@ -226,7 +226,7 @@ std::optional<ir::CertFileRead> Context::LoadCertFile(const fs::path& named, con
     prefetched_.erase(it);
   }
   fs::path real = known != nullptr ? known->real : prefetched ? prefetched->real : RealPath(named);
-  cert.file = real.lexically_relative(program.project_root).generic_string();
+  cert.file = RelativeToRoot(real, program.project_root);
   if (!options.allow_outside_root && !InsideRoot(program.project_root, real)) {
     emitter.Emit(diag::Kind::outside_root, file.range,
                  diag::Quote(expanded) +

@@ -60,6 +60,9 @@ inline void ReleaseSyntaxTrees(LoadedProgram& program) {
 // from RealPath.
 bool InsideRoot(const std::filesystem::path& root, const std::filesystem::path& real);
 
+// `path` relative to `root`, in generic form: what path.lexically_relative(root) gives.
+std::string RelativeToRoot(const std::filesystem::path& path, const std::filesystem::path& root);
+
 // The absolute path with every symlink resolved (what the project-root rule judges); for a
 // path that does not exist, std::filesystem::weakly_canonical's answer.
 std::filesystem::path RealPath(const std::filesystem::path& path);

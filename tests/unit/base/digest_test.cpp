@@ -1,4 +1,5 @@
-// Hex, SHA-256 (the FIPS 180-2 examples), ASCII case and OpenSSL's error text.
+// Hex, SHA-256 (the FIPS 180-2 examples), HMAC-SHA256 (RFC 4231), ASCII case and OpenSSL's
+// error text.
 #include "base/digest.h"
 
 #include <gtest/gtest.h>
@@ -16,6 +17,22 @@ TEST(Digest, Sha256Hex) {
   EXPECT_EQ(Sha256Hex(std::string_view("")),
             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   EXPECT_EQ(Sha256(std::string_view("abc")).size(), 32u);
+}
+
+// RFC 4231, test cases 1 and 2; the message may come in parts, and one keyed object serves
+// many messages (and threads) alike.
+TEST(Digest, HmacSha256MatchesRfc4231) {
+  const HmacSha256 twenty_0x0b(std::string(20, '\x0b'));
+  ASSERT_TRUE(twenty_0x0b.ok());
+  EXPECT_EQ(Hex(twenty_0x0b.Mac({"Hi There"})),
+            "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+  EXPECT_EQ(Hex(twenty_0x0b.Mac({"Hi ", "", "There"})),
+            "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+  const HmacSha256 jefe("Jefe");
+  EXPECT_EQ(Hex(jefe.Mac({"what do ya want ", "for nothing?"})),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  EXPECT_EQ(Hex(twenty_0x0b.Mac({"Hi There"})),
+            "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
 }
 
 TEST(Digest, Hex) {
