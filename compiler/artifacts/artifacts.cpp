@@ -22,6 +22,7 @@
 
 #include "base/digest.h"
 #include "base/file_write.h"
+#include "base/open_directories.h"
 #include "base/parallel.h"
 #include "base/temp_dir.h"
 #include "compiler/artifacts/inputs.h"
@@ -591,6 +592,22 @@ bool MakeAll(const std::vector<Artifact>& files, const std::vector<size_t>& inde
   return true;
 }
 
+// Links the previous build's file at `relative` to the same place under staging.root (its parent
+// made already). The two directories are opened once (`opened`), so a link costs no walk of
+// either whole path: a rebuild links thousands. As link() does, a link in the last component
+// is linked itself, never followed (CheckPrevious found a regular file there).
+bool LinkPrevious(const PreviousBuild& previous, const std::string& relative,
+                  const Staging& staging, base::OpenDirectories& opened) {
+  fs::path parent = fs::path(relative).parent_path();
+  fs::path leaf = fs::path(relative).filename();
+  int from = opened.Add(previous.dir / parent);
+  int to = opened.Add(staging.root / parent);
+  if (from >= 0 && to >= 0 && !leaf.empty()) {
+    return ::linkat(from, leaf.c_str(), to, leaf.c_str(), 0) == 0;
+  }
+  return ::link((previous.dir / relative).c_str(), (staging.root / relative).c_str()) == 0;
+}
+
 // Writes or reuses each of `files` under staging.root; counts both in `stats` when set. The
 // files that are made are made together (MakeAll), those marked `after_others` then in order.
 bool WriteTree(const std::vector<Artifact>& files, const PreviousBuild& previous, Staging& staging,
@@ -598,12 +615,12 @@ bool WriteTree(const std::vector<Artifact>& files, const PreviousBuild& previous
   std::vector<Reuse> reuse = CheckAllPrevious(files, previous);
   std::vector<size_t> to_make;
   std::vector<size_t> to_make_last;
+  base::OpenDirectories opened;
   for (size_t i = 0; i < files.size(); ++i) {
     const Artifact& artifact = files[i];
     fs::path path = staging.root / artifact.path;
     if (!MakeParent(staging, path, error)) return false;
-    if (reuse[i] == Reuse::kLinkable &&
-        ::link((previous.dir / artifact.path).c_str(), path.c_str()) == 0) {
+    if (reuse[i] == Reuse::kLinkable && LinkPrevious(previous, artifact.path, staging, opened)) {
       if (artifact.reused) artifact.reused(previous.sums.at(artifact.path));
       if (stats) ++stats->reused;
       continue;

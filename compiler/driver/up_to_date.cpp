@@ -1,14 +1,17 @@
 #include "compiler/driver/up_to_date.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "base/build_id.h"
 #include "base/digest.h"
 #include "base/file_read.h"
+#include "base/open_directories.h"
 #include "base/parallel.h"
 #include "base/version.h"
 #include "compiler/limits.h"
@@ -102,22 +105,34 @@ bool StillTheSame(const fs::path& root, const json& entry, Content content,
 
 // Certificate entries end with the size read: a file whose size changed has changed, which a
 // `stat` tells without resolving and hashing up to 100,000 files first. Only ever a reason to
-// build: a file of the same size is still resolved and hashed. The files are stat'ed from a
-// few threads, like the hashing below.
-bool SizeStillTheSame(const fs::path& root, const json& entry) {
-  if (!entry.is_array() || entry.size() != 4 || !entry[1].is_string() ||
-      !entry[3].is_number_unsigned()) {
-    return false;
-  }
+// build: a file of the same size is still resolved and hashed. Each file is stat'ed relative to
+// its directory, opened once (following links, as a `stat` of the whole path would), from a few
+// threads, like the hashing below.
+bool SizeStillTheSame(const fs::path& real, const json& entry,
+                      const base::OpenDirectories& opened) {
+  fs::path leaf = real.filename();
+  int dir_fd = opened.Find(real.parent_path());
   struct stat status {};
-  return ::stat((root / entry[1].get<std::string>()).c_str(), &status) == 0 &&
-         static_cast<uint64_t>(status.st_size) == entry[3].get<uint64_t>();
+  int result = dir_fd >= 0 && !leaf.empty() ? ::fstatat(dir_fd, leaf.c_str(), &status, 0)
+                                            : ::stat(real.c_str(), &status);
+  return result == 0 && static_cast<uint64_t>(status.st_size) == entry[3].get<uint64_t>();
 }
 
 bool AllSizesStillTheSame(const fs::path& root, const json& entries) {
-  return entries.is_array() &&
-         base::AllHold(entries.size(), base::FileCheckThreads(),
-                       [&](size_t i) { return SizeStillTheSame(root, entries[i]); });
+  if (!entries.is_array()) return false;
+  std::vector<fs::path> reals;
+  reals.reserve(entries.size());
+  base::OpenDirectories opened;
+  for (const json& entry : entries) {
+    if (!entry.is_array() || entry.size() != 4 || !entry[1].is_string() ||
+        !entry[3].is_number_unsigned()) {
+      return false;
+    }
+    reals.push_back(root / entry[1].get<std::string>());
+    opened.Add(reals.back().parent_path());
+  }
+  return base::AllHold(entries.size(), base::FileCheckThreads(),
+                       [&](size_t i) { return SizeStillTheSame(reals[i], entries[i], opened); });
 }
 
 // The files are resolved and hashed by a few threads (base/parallel.h).
