@@ -598,12 +598,13 @@ bool MakeAll(const std::vector<Artifact>& files, const std::vector<size_t>& inde
 // is linked itself, never followed (CheckPrevious found a regular file there).
 bool LinkPrevious(const PreviousBuild& previous, const std::string& relative,
                   const Staging& staging, base::OpenDirectories& opened) {
-  fs::path parent = fs::path(relative).parent_path();
-  fs::path leaf = fs::path(relative).filename();
-  int from = opened.Add(previous.dir / parent);
-  int to = opened.Add(staging.root / parent);
-  if (from >= 0 && to >= 0 && !leaf.empty()) {
-    return ::linkat(from, leaf.c_str(), to, leaf.c_str(), 0) == 0;
+  auto [directory, leaf] = base::SplitLastComponent(relative);
+  std::string under = directory.empty() ? "" : "/" + std::string(directory);
+  int from = opened.Add(previous.dir.native() + under);
+  int to = opened.Add(staging.root.native() + under);
+  std::string name(leaf);
+  if (from >= 0 && to >= 0 && !name.empty()) {
+    return ::linkat(from, name.c_str(), to, name.c_str(), 0) == 0;
   }
   return ::link((previous.dir / relative).c_str(), (staging.root / relative).c_str()) == 0;
 }

@@ -94,6 +94,7 @@ int RunBuild(const BuildFlags& build, const CommonFlags& flags) {
   CompileOptions options = MakeOptions(build.file, flags);
   options.sign_key = build.sign_key;
   options.release_syntax_trees = true;  // lowering reads only the IR
+  options.list_artifacts = true;
   if (build.timings) options.timings = &times;
   int status = BuildWith(build, flags, options);
   if (build.timings) PrintTimings(build.file, times);

@@ -39,15 +39,16 @@ std::unique_ptr<Compilation> Compile(const CompileOptions& options) {
     // free about 12 MB; 100,000 free ten times that).
     if (::mallinfo2().fordblks > kTrimAboveFreeBytes) ::malloc_trim(0);
   }
+  // New certificate facts and syntax trees are written to the cache now, before lowering (the
+  // certificates keep what they need of it).
+  if (cache) source::MeasurePhase(options.timings, "cache write", [&] { cache.reset(); });
   // A partial program (errors, kept for answers) is never lowered: it is not output.
-  if (!result->program || result->emitter.HasErrors()) return result;
+  if (!options.list_artifacts || !result->program || result->emitter.HasErrors()) return result;
   // Each artifact's input key is made here, from the whole IR: timed, as the rest of a build is.
   result->artifacts = source::MeasurePhase(options.timings, "artifact list", [&] {
     return artifacts::ListArtifacts(*result->program, std::string("trustc ") + TRUST_VERSION,
                                     options.sign_key);
   });
-  // New certificate facts and syntax trees are written to the cache now, before lowering.
-  source::MeasurePhase(options.timings, "cache write", [&] { cache.reset(); });
   return result;
 }
 

@@ -38,6 +38,10 @@ struct CompileOptions {
   // Free the syntax trees once the program is checked (sema::ReleaseSyntaxTrees), before the
   // artifacts are listed: for `check` and `build`, which read only the IR and the sources after.
   bool release_syntax_trees = false;
+  // List the artifacts (Compilation::artifacts, each with its input key): only `build` and
+  // `diff` read them; making the keys walks the whole IR, which `check` and the language
+  // server need not pay for.
+  bool list_artifacts = false;
 };
 
 struct Compilation {
@@ -50,8 +54,9 @@ struct Compilation {
   diag::Emitter emitter;
   std::optional<sema::LoadedProgram> loaded;  // the parsed modules; unset if the root is unread
   std::optional<ir::Program> program;         // set when there were no errors (or `partial`)
-  // What `trustc build` writes, in its order (artifacts::ListArtifacts): set only when the
-  // program compiled without errors. Each is lowered when it is made.
+  // What `trustc build` writes, in its order (artifacts::ListArtifacts): set only when asked
+  // (CompileOptions::list_artifacts) and the program compiled without errors. Each is lowered when
+  // it is made.
   std::vector<artifacts::Artifact> artifacts;
 };
 

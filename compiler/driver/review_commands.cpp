@@ -94,7 +94,9 @@ void AddFmt(CLI::App& app, CommandTable& table) {
 
 // Compiles FILE; prints only errors (warnings belong to `check`). Null on failure.
 std::unique_ptr<Compilation> CompileQuietly(const std::string& file, const CommonFlags& flags) {
-  std::unique_ptr<Compilation> compilation = Compile(MakeOptions(file, flags));
+  CompileOptions options = MakeOptions(file, flags);
+  options.list_artifacts = true;  // `diff` compares them
+  std::unique_ptr<Compilation> compilation = Compile(options);
   CommonFlags quiet = flags;
   quiet.quiet = true;
   if (Report(*compilation, quiet, std::cerr) || !compilation->program) return nullptr;

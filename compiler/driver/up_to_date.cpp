@@ -108,31 +108,34 @@ bool StillTheSame(const fs::path& root, const json& entry, Content content,
 // build: a file of the same size is still resolved and hashed. Each file is stat'ed relative to
 // its directory, opened once (following links, as a `stat` of the whole path would), from a few
 // threads, like the hashing below.
-bool SizeStillTheSame(const fs::path& real, const json& entry,
-                      const base::OpenDirectories& opened) {
-  fs::path leaf = real.filename();
-  int dir_fd = opened.Find(real.parent_path());
+// The real path of a certificate entry, as text (one per file, up to 100,000: no path object).
+std::string RealOf(const fs::path& root, const json& entry) {
+  return root.native() + "/" + entry[1].get_ref<const std::string&>();
+}
+
+bool SizeStillTheSame(const std::string& real, uint64_t size, const base::OpenDirectories& opened) {
+  auto [directory, leaf] = base::SplitLastComponent(real);
+  int dir_fd = opened.Find(directory);
+  std::string name(leaf);
   struct stat status {};
-  int result = dir_fd >= 0 && !leaf.empty() ? ::fstatat(dir_fd, leaf.c_str(), &status, 0)
+  int result = dir_fd >= 0 && !name.empty() ? ::fstatat(dir_fd, name.c_str(), &status, 0)
                                             : ::stat(real.c_str(), &status);
-  return result == 0 && static_cast<uint64_t>(status.st_size) == entry[3].get<uint64_t>();
+  return result == 0 && static_cast<uint64_t>(status.st_size) == size;
 }
 
 bool AllSizesStillTheSame(const fs::path& root, const json& entries) {
   if (!entries.is_array()) return false;
-  std::vector<fs::path> reals;
-  reals.reserve(entries.size());
   base::OpenDirectories opened;
   for (const json& entry : entries) {
     if (!entry.is_array() || entry.size() != 4 || !entry[1].is_string() ||
         !entry[3].is_number_unsigned()) {
       return false;
     }
-    reals.push_back(root / entry[1].get<std::string>());
-    opened.Add(reals.back().parent_path());
+    opened.Add(base::SplitLastComponent(RealOf(root, entry)).first);
   }
-  return base::AllHold(entries.size(), base::FileCheckThreads(),
-                       [&](size_t i) { return SizeStillTheSame(reals[i], entries[i], opened); });
+  return base::AllHold(entries.size(), base::FileCheckThreads(), [&](size_t i) {
+    return SizeStillTheSame(RealOf(root, entries[i]), entries[i][3].get<uint64_t>(), opened);
+  });
 }
 
 // The files are resolved and hashed by a few threads (base/parallel.h).

@@ -61,7 +61,9 @@ driver::CommonFlags FlagsFor(const std::string& relative) {
 Outcome Compile(const std::string& relative) {
   fs::current_path(GoldenDir());
   driver::CommonFlags flags = FlagsFor(relative);
-  auto compilation = driver::Compile(driver::MakeOptions(relative, flags));
+  driver::CompileOptions options = driver::MakeOptions(relative, flags);
+  options.list_artifacts = true;  // as `trustc build` does
+  auto compilation = driver::Compile(options);
   Outcome outcome;
   std::vector<diag::Diagnostic> diagnostics = driver::ShownDiagnostics(*compilation, flags);
   for (const diag::Diagnostic& d : diagnostics) {

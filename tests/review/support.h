@@ -57,6 +57,7 @@ inline std::unique_ptr<driver::Compilation> CompileIn(const fs::path& dir,
   driver::CompileOptions options;
   options.root_path = root;
   options.build_time = kNow;
+  options.list_artifacts = true;  // `diff` compares them, as the command does
   return driver::Compile(options);
 }
 

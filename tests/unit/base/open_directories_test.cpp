@@ -27,19 +27,27 @@ TEST(OpenDirectoriesTest, OpensEachDirectoryOnceAndFollowsALinkToIt) {
   std::ofstream(dir.path() / "plain-file") << "x";
 
   OpenDirectories opened;
-  int real = opened.Add(dir.path() / "real");
+  int real = opened.Add((dir.path() / "real").native());
   ASSERT_GE(real, 0);
-  EXPECT_EQ(opened.Add(dir.path() / "real"), real);
-  EXPECT_EQ(opened.Find(dir.path() / "real"), real);
-  int linked = opened.Add(dir.path() / "linked");
+  EXPECT_EQ(opened.Add((dir.path() / "real").native()), real);
+  EXPECT_EQ(opened.Find((dir.path() / "real").native()), real);
+  int linked = opened.Add((dir.path() / "linked").native());
   ASSERT_GE(linked, 0);
   struct stat st {};
   ASSERT_EQ(::fstatat(linked, "file", &st, 0), 0);
   EXPECT_EQ(st.st_size, 5);
 
-  EXPECT_EQ(opened.Add(dir.path() / "missing"), -1);
-  EXPECT_EQ(opened.Add(dir.path() / "plain-file"), -1);
-  EXPECT_EQ(opened.Find(dir.path() / "never-added"), -1);
+  EXPECT_EQ(opened.Add((dir.path() / "missing").native()), -1);
+  EXPECT_EQ(opened.Add((dir.path() / "plain-file").native()), -1);
+  EXPECT_EQ(opened.Find((dir.path() / "never-added").native()), -1);
+}
+
+TEST(OpenDirectoriesTest, SplitsAPathAtItsLastComponent) {
+  using Split = std::pair<std::string_view, std::string_view>;
+  EXPECT_EQ(SplitLastComponent("certs/a.der"), (Split{"certs", "a.der"}));
+  EXPECT_EQ(SplitLastComponent("/w/p/certs/a.der"), (Split{"/w/p/certs", "a.der"}));
+  EXPECT_EQ(SplitLastComponent("SHA256SUMS"), (Split{"", "SHA256SUMS"}));
+  EXPECT_EQ(SplitLastComponent("/a"), (Split{"/", "a"}));
 }
 
 }  // namespace
