@@ -35,8 +35,8 @@ std::unique_ptr<Compilation> Compile(const CompileOptions& options) {
     // glibc keeps freed pages for reuse; hand them back, so that what comes after (the artifact
     // list, lowering) adds to what the IR holds, not to what parsing and checking once held.
     // Only when that is much: pages handed back are faulted in again by lowering, one by one,
-    // which cost a small rebuild more than it saved (30 ms at 10,000 certificates, whose trees
-    // free about 12 MB; 100,000 free ten times that).
+    // which cost a small rebuild more than it saved (about 30 ms at 10,000 certificates, whose
+    // trees free about 12 MB; 100,000 free ten times that).
     if (::mallinfo2().fordblks > kTrimAboveFreeBytes) ::malloc_trim(0);
   }
   // New certificate facts and syntax trees are written to the cache now, before lowering (the

@@ -1,12 +1,10 @@
 #include "compiler/driver/up_to_date.h"
 
-#include <fcntl.h>
 #include <sys/stat.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <nlohmann/json.hpp>
-#include <vector>
 
 #include "base/build_id.h"
 #include "base/digest.h"
@@ -103,16 +101,16 @@ bool StillTheSame(const fs::path& root, const json& entry, Content content,
   return bytes && ContentSha256(*bytes, content) == entry[2].get<std::string>();
 }
 
-// Certificate entries end with the size read: a file whose size changed has changed, which a
-// `stat` tells without resolving and hashing up to 100,000 files first. Only ever a reason to
-// build: a file of the same size is still resolved and hashed. Each file is stat'ed relative to
-// its directory, opened once (following links, as a `stat` of the whole path would), from a few
-// threads, like the hashing below.
 // The real path of a certificate entry, as text (one per file, up to 100,000: no path object).
 std::string RealOf(const fs::path& root, const json& entry) {
   return root.native() + "/" + entry[1].get_ref<const std::string&>();
 }
 
+// Certificate entries end with the size read: a file whose size changed has changed, which a
+// `stat` tells without resolving and hashing up to 100,000 files first. Only ever a reason to
+// build: a file of the same size is still resolved and hashed. Each file is stat'ed relative to
+// its directory, opened once (following links, as a `stat` of the whole path would), from a few
+// threads, like the hashing below.
 bool SizeStillTheSame(const std::string& real, uint64_t size, const base::OpenDirectories& opened) {
   auto [directory, leaf] = base::SplitLastComponent(real);
   int dir_fd = opened.Find(directory);
