@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <climits>
+#include <optional>
+#include <string>
 #include <system_error>
 
 #include "compiler/sema/program.h"
@@ -13,53 +15,48 @@
 namespace trust::sema {
 namespace fs = std::filesystem;
 
+namespace {
+
+// The absolute path the kernel has for an open descriptor, or nullopt.
+std::optional<std::string> PathOfDescriptor(int fd) {
+  char target[PATH_MAX];
+  std::string link = "/proc/self/fd/" + std::to_string(fd);
+  ssize_t n = ::readlink(link.c_str(), target, sizeof target);
+  if (n > 0 && static_cast<size_t>(n) < sizeof target && target[0] == '/') {
+    return std::string(target, static_cast<size_t>(n));
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 fs::path RealPath(const fs::path& path) {
   int fd = ::open(path.c_str(), O_PATH | O_CLOEXEC);
   if (fd >= 0) {
-    char target[PATH_MAX];
-    std::string link = "/proc/self/fd/" + std::to_string(fd);
-    ssize_t n = ::readlink(link.c_str(), target, sizeof target);
+    std::optional<std::string> real = PathOfDescriptor(fd);
     ::close(fd);
-    if (n > 0 && static_cast<size_t>(n) < sizeof target && target[0] == '/') {
-      return fs::path(std::string(target, static_cast<size_t>(n)));
-    }
+    if (real) return fs::path(*real);
   }
   std::error_code ec;
   return fs::weakly_canonical(path, ec);
 }
 
-ResolvedDirectories::~ResolvedDirectories() {
-  for (auto& [named, directory] : directories_) {
-    if (directory.fd >= 0) ::close(directory.fd);
-  }
-}
-
 void ResolvedDirectories::Add(const fs::path& named) {
-  auto [it, added] = directories_.try_emplace(named.parent_path().native());
+  auto [it, added] = reals_.try_emplace(named.parent_path().native());
   if (!added) return;
-  Directory& directory = it->second;
-  directory.fd = ::open(it->first.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (directory.fd < 0) return;
-  char target[PATH_MAX];
-  std::string link = "/proc/self/fd/" + std::to_string(directory.fd);
-  ssize_t n = ::readlink(link.c_str(), target, sizeof target);
-  if (n > 0 && static_cast<size_t>(n) < sizeof target && target[0] == '/') {
-    directory.real = std::string(target, static_cast<size_t>(n));
-  } else {
-    ::close(directory.fd);
-    directory.fd = -1;
-  }
+  int fd = opened_.Add(it->first);
+  if (fd < 0) return;
+  if (std::optional<std::string> real = PathOfDescriptor(fd)) it->second = *real;
 }
 
 ResolvedDirectories::File ResolvedDirectories::Resolve(const fs::path& named) const {
-  auto it = directories_.find(named.parent_path().native());
+  auto it = reals_.find(named.parent_path().native());
   fs::path leaf = named.filename();
-  if (it != directories_.end() && it->second.fd >= 0 && !leaf.empty() && leaf != "." &&
-      leaf != "..") {
+  if (it != reals_.end() && !it->second.empty() && !leaf.empty() && leaf != "." && leaf != "..") {
     // O_NOFOLLOW: a link in the last component fails (ELOOP), and RealPath resolves it.
-    int fd = ::openat(it->second.fd, leaf.c_str(),
+    int fd = ::openat(opened_.Find(it->first), leaf.c_str(),
                       O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd >= 0) return File(it->second.real / leaf, fd);
+    if (fd >= 0) return File(it->second / leaf, fd);
   }
   return File(RealPath(named), -1);
 }

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "base/file_read.h"
+#include "base/open_directories.h"
 #include "compiler/ast/ast.h"
 #include "compiler/diag/diagnostic.h"
 #include "compiler/source/source.h"
@@ -73,11 +74,6 @@ std::filesystem::path RealPath(const std::filesystem::path& path);
 // directories.
 class ResolvedDirectories {
  public:
-  ResolvedDirectories() = default;
-  ~ResolvedDirectories();
-  ResolvedDirectories(const ResolvedDirectories&) = delete;
-  ResolvedDirectories& operator=(const ResolvedDirectories&) = delete;
-
   // Resolves the directory `named` is in, unless done already. Not thread-safe.
   void Add(const std::filesystem::path& named);
 
@@ -107,11 +103,9 @@ class ResolvedDirectories {
   File Resolve(const std::filesystem::path& named) const;
 
  private:
-  struct Directory {
-    int fd = -1;  // O_PATH; -1 if it did not resolve
-    std::filesystem::path real;
-  };
-  std::map<std::string, Directory> directories_;  // by the directory as named
+  base::OpenDirectories opened_;  // each directory added, held open (O_PATH)
+  // Its real path by the directory as named; empty if it did not open or resolve.
+  std::map<std::string, std::filesystem::path> reals_;
 };
 
 }  // namespace trust::sema
