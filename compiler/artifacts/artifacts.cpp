@@ -224,20 +224,6 @@ bool FlushStaging(const Staging& staging, std::string* error) {
   return SyncPath(staging.root, O_DIRECTORY, error);
 }
 
-// An open file of the previous build that may be linked into the new one: a regular file we
-// own, mode 0644, that nothing else shares (a hard link elsewhere could change it later).
-int OpenLinkable(const fs::path& previous, struct stat* st) {
-  int fd = ::open(previous.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0) return -1;
-  bool linkable = ::fstat(fd, st) == 0 && S_ISREG(st->st_mode) && st->st_nlink == 1 &&
-                  st->st_uid == ::geteuid() && (st->st_mode & 07777) == 0644;
-  if (!linkable) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
-}
-
 // Links `previous` (the same file of the build being replaced) at `path` when it holds exactly
 // `bytes`: a rebuild that changes a few certificates then creates a few inodes, not one per
 // certificate (creating inodes is most of what writing costs).
@@ -253,90 +239,6 @@ bool LinkUnchanged(const fs::path& previous, const fs::path& path, const std::st
   }
   ::close(fd);
   return same && ::link(previous.c_str(), path.c_str()) == 0;
-}
-
-// SHA-256 (hex) of an open regular file that fstat said holds `size` bytes, read in blocks so
-// that memory does not grow with its size. A read that comes short of what was asked is the
-// end of the file, so a small file takes one read, not a second one that returns nothing (a
-// warm build hashes thousands of them).
-std::optional<std::string> HashFile(int fd, off_t size) {
-  Sha256 sha256;
-  std::vector<char> block(std::min<size_t>(static_cast<size_t>(size) + 1, size_t{1} << 16));
-  for (;;) {
-    ssize_t n = ::read(fd, block.data(), block.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return std::nullopt;
-    sha256.Update(block.data(), static_cast<size_t>(n));
-    if (static_cast<size_t>(n) < block.size()) return sha256.HexDigest();
-  }
-}
-
-// What the build being replaced recorded, by path: the SHA-256 SHA256SUMS lists and the input
-// key .trustc-inputs lists. Lines that do not parse are ignored (their files are made again).
-struct PreviousBuild {
-  fs::path dir;  // empty: none
-  std::map<std::string, std::string> sums;
-  std::map<std::string, std::string> inputs;
-};
-
-// "HEX  path" lines, as SHA256SUMS and .trustc-inputs hold them. With `complete`, also whether
-// the file was read whole and every line was one.
-std::map<std::string, std::string> ReadHashLines(const fs::path& file, bool* complete = nullptr) {
-  std::map<std::string, std::string> by_path;
-  std::ifstream in(file);
-  bool every_line = static_cast<bool>(in);
-  std::string line;
-  while (std::getline(in, line)) {
-    size_t gap = line.find("  ");
-    if (gap == 64 && line.size() > 66) {
-      by_path.emplace(line.substr(gap + 2), line.substr(0, gap));
-    } else {
-      every_line = false;
-    }
-  }
-  if (complete != nullptr) *complete = every_line && !in.bad();
-  return by_path;
-}
-
-PreviousBuild ReadPreviousBuild(const fs::path& dir) {
-  PreviousBuild previous;
-  if (dir.empty()) return previous;
-  previous.dir = dir;
-  previous.sums = ReadHashLines(dir / "SHA256SUMS");
-  previous.inputs = ReadHashLines(dir / kInputsFile);
-  return previous;
-}
-
-enum class Reuse : uint8_t { kNo, kLinkable, kTampered };
-
-// Whether the previous build's file for `artifact` may be linked into the staging directory:
-// it was made from the same input key and still hashes to what SHA256SUMS lists. kTampered:
-// the key matched but the file did not. Safe to ask from several threads.
-Reuse CheckPrevious(const PreviousBuild& previous, const Artifact& artifact) {
-  if (artifact.input_key.empty() || previous.dir.empty()) return Reuse::kNo;
-  auto input = previous.inputs.find(artifact.path);
-  auto sum = previous.sums.find(artifact.path);
-  if (input == previous.inputs.end() || input->second != artifact.input_key ||
-      sum == previous.sums.end()) {
-    return Reuse::kNo;
-  }
-  struct stat st {};
-  int fd = OpenLinkable(previous.dir / artifact.path, &st);
-  if (fd < 0) return Reuse::kNo;
-  std::optional<std::string> actual = HashFile(fd, st.st_size);
-  ::close(fd);
-  return actual && *actual == sum->second ? Reuse::kLinkable : Reuse::kTampered;
-}
-
-// CheckPrevious for each of `files`, from a few threads: re-hashing what a warm build keeps is
-// most of what it spends writing.
-std::vector<Reuse> CheckAllPrevious(const std::vector<Artifact>& files,
-                                    const PreviousBuild& previous) {
-  std::vector<Reuse> reuse(files.size(), Reuse::kNo);
-  if (previous.dir.empty()) return reuse;
-  base::ForEachIndex(files.size(), base::FileCheckThreads(),
-                     [&](size_t i) { reuse[i] = CheckPrevious(previous, files[i]); });
-  return reuse;
 }
 
 // Puts `staged` at `dir`: an atomic exchange when `dir` exists, a rename otherwise.
@@ -595,7 +497,7 @@ bool MakeAll(const std::vector<Artifact>& files, const std::vector<size_t>& inde
 // Links the previous build's file at `relative` to the same place under staging.root (its parent
 // made already). The two directories are opened once (`opened`), so a link costs no walk of
 // either whole path: a rebuild links thousands. As link() does, a link in the last component
-// is linked itself, never followed (CheckPrevious found a regular file there).
+// is linked itself, never followed (PreviousBuildCheck found a regular file there).
 bool LinkPrevious(const PreviousBuild& previous, const std::string& relative,
                   const Staging& staging, base::OpenDirectories& opened) {
   auto [directory, leaf] = base::SplitLastComponent(relative);
@@ -613,7 +515,6 @@ bool LinkPrevious(const PreviousBuild& previous, const std::string& relative,
 // files that are made are made together (MakeAll), those marked `after_others` then in order.
 bool WriteTree(const std::vector<Artifact>& files, const PreviousBuild& previous, Staging& staging,
                BuildStats* stats, std::string* error) {
-  std::vector<Reuse> reuse = CheckAllPrevious(files, previous);
   std::vector<size_t> to_make;
   std::vector<size_t> to_make_last;
   base::OpenDirectories opened;
@@ -621,12 +522,13 @@ bool WriteTree(const std::vector<Artifact>& files, const PreviousBuild& previous
     const Artifact& artifact = files[i];
     fs::path path = staging.root / artifact.path;
     if (!MakeParent(staging, path, error)) return false;
-    if (reuse[i] == Reuse::kLinkable && LinkPrevious(previous, artifact.path, staging, opened)) {
+    Reuse reuse = previous.ReuseFor(artifact.path, artifact.input_key);
+    if (reuse == Reuse::kLinkable && LinkPrevious(previous, artifact.path, staging, opened)) {
       if (artifact.reused) artifact.reused(previous.sums.at(artifact.path));
       if (stats) ++stats->reused;
       continue;
     }
-    if (reuse[i] == Reuse::kTampered && stats) {
+    if (reuse == Reuse::kTampered && stats) {
       stats->notes.push_back(artifact.path + " in " + previous.dir.string() +
                              " does not match its SHA256SUMS (modified since it was built); "
                              "made it again");
@@ -642,12 +544,12 @@ bool WriteTree(const std::vector<Artifact>& files, const PreviousBuild& previous
 
 using FillStaging = std::function<bool(const PreviousBuild& previous, Staging& staging)>;
 
-// Creates a staging directory beside `dir_text`, has `fill` write into it, flushes it and
-// swaps it into place; on failure removes it and leaves `dir_text` untouched.
-bool WriteStaged(const std::string& dir_text, const FillStaging& fill, source::PhaseTimes* timings,
-                 std::string* error) {
-  fs::path dir = fs::path(dir_text).lexically_normal();
-  if (dir.filename().empty()) dir = dir.parent_path();
+// Creates a staging directory beside `dir_text`, has `fill` write into it (reusing what it may
+// of `previous`, the build in `dir_text`), flushes it and swaps it into place; on failure removes
+// it and leaves `dir_text` untouched.
+bool WriteStaged(const std::string& dir_text, const PreviousBuild& previous,
+                 const FillStaging& fill, source::PhaseTimes* timings, std::string* error) {
+  fs::path dir = OutputDirectory(dir_text);
   fs::path parent = dir.parent_path().empty() ? fs::path(".") : dir.parent_path();
   std::error_code ec;
   fs::create_directories(parent, ec);
@@ -666,8 +568,6 @@ bool WriteStaged(const std::string& dir_text, const FillStaging& fill, source::P
     *error = "cannot set the mode of " + staging.root.string() + ": " + std::strerror(errno);
     return false;
   }
-  PreviousBuild previous =
-      ReadPreviousBuild(fs::is_directory(fs::symlink_status(dir, ec)) ? dir : fs::path());
   bool ok = source::MeasurePhase(timings, "lower+write", [&] { return fill(previous, staging); }) &&
             source::MeasurePhase(timings, "flush", [&] { return FlushStaging(staging, error); }) &&
             source::MeasurePhase(timings, "swap", [&] {
@@ -710,7 +610,7 @@ bool WriteAtomically(const ArtifactSet& files, const std::string& dir, std::stri
   std::vector<Artifact> list;
   for (const auto& [path, bytes] : files) list.push_back(Fixed(path, bytes));
   return WriteStaged(
-      dir,
+      dir, ReadPreviousBuild(OutputDirectory(dir)),
       [&](const PreviousBuild& previous, Staging& staging) {
         return WriteTree(list, previous, staging, nullptr, error);
       },
@@ -719,7 +619,12 @@ bool WriteAtomically(const ArtifactSet& files, const std::string& dir, std::stri
 
 bool WriteBuild(const std::vector<Artifact>& artifacts, const std::string& dir, BuildStats* stats,
                 source::PhaseTimes* timings, std::string* error,
-                const std::function<std::optional<std::string>()>& build_record) {
+                const std::function<std::optional<std::string>()>& build_record,
+                PreviousBuildCheck* check) {
+  std::optional<PreviousBuildCheck> checked_now;
+  if (check == nullptr) check = &checked_now.emplace(dir);
+  const PreviousBuild* reusable =
+      source::MeasurePhase(timings, "reuse check", [&] { return &check->Wait(); });
   auto fill = [&](const PreviousBuild& previous, Staging& staging) {
     // Fixed artifacts refer to their text: both records stay here until written.
     std::string inputs = InputsRecord(artifacts);
@@ -730,41 +635,7 @@ bool WriteBuild(const std::vector<Artifact>& artifacts, const std::string& dir, 
     if (build) records.push_back(Fixed(std::string(kBuildRecordFile), *build));
     return WriteTree(records, previous, staging, nullptr, error);
   };
-  return WriteStaged(dir, fill, timings, error);
-}
-
-std::optional<size_t> VerifyBuild(const std::string& dir) {
-  std::error_code ec;
-  if (!fs::is_directory(fs::symlink_status(dir, ec))) return std::nullopt;
-  bool complete = false;
-  std::map<std::string, std::string> sums = ReadHashLines(fs::path(dir) / "SHA256SUMS", &complete);
-  if (!complete || sums.empty()) return std::nullopt;
-  // Every file but the records must be listed; then each is hashed (base/parallel.h).
-  std::vector<std::pair<fs::path, const std::string*>> listed_files;
-  fs::recursive_directory_iterator it(dir, ec), end;
-  for (; !ec && it != end; it.increment(ec)) {
-    fs::file_status status = it->symlink_status(ec);
-    if (ec) return std::nullopt;
-    if (fs::is_directory(status)) continue;
-    std::string path = it->path().lexically_relative(dir).generic_string();
-    bool record = path == "SHA256SUMS" || path == kInputsFile || path == kBuildRecordFile;
-    if (record && fs::is_regular_file(status)) continue;
-    auto listed = sums.find(path);
-    if (listed == sums.end()) return std::nullopt;
-    listed_files.emplace_back(it->path(), &listed->second);
-  }
-  if (ec || listed_files.size() != sums.size()) return std::nullopt;
-  bool all_same = base::AllHold(listed_files.size(), base::FileCheckThreads(), [&](size_t i) {
-    // Kept only if a rebuild could link it: ours, not a link, shared by no other name.
-    struct stat st {};
-    int fd = OpenLinkable(listed_files[i].first, &st);
-    if (fd < 0) return false;
-    std::optional<std::string> actual = HashFile(fd, st.st_size);
-    ::close(fd);
-    return actual == *listed_files[i].second;
-  });
-  if (!all_same) return std::nullopt;
-  return listed_files.size();
+  return WriteStaged(dir, *reusable, fill, timings, error);
 }
 
 }  // namespace trust::artifacts

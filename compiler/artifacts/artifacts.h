@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "base/byte_sink.h"
+#include "compiler/artifacts/previous_build.h"
 #include "compiler/ir/ir.h"
 #include "compiler/source/phase_times.h"
 
@@ -44,22 +45,6 @@ struct Artifact {
 // The bytes of `artifact`, made in memory (nullopt and *error on failure).
 std::optional<std::string> MakeBytes(const Artifact& artifact, std::string* error);
 
-// The file in the output directory recording each reusable artifact's input key
-// ("KEY  path" lines, sorted by path). Not listed in SHA256SUMS: it is a build record, not an
-// artifact, and it only ever allows reuse of a file that still hashes to SHA256SUMS.
-inline constexpr std::string_view kInputsFile = ".trustc-inputs";
-
-// The file in the output directory recording what a clean build was made from as a whole (see
-// compiler/driver/up_to_date.h); like .trustc-inputs, a build record and not in SHA256SUMS.
-inline constexpr std::string_view kBuildRecordFile = ".trustc-build";
-
-// The number of artifacts in `dir` when it holds exactly the files its SHA256SUMS lists, each
-// a file a rebuild could link (ours, mode 0644, not a link, no other name) with the listed
-// SHA-256, besides SHA256SUMS and the two build records; nullopt otherwise (a file changed, missing
-// or added, a link, a signature, no SHA256SUMS). What a build that keeps `dir` as it is must first
-// make sure of.
-std::optional<size_t> VerifyBuild(const std::string& dir);
-
 // Everything `trustc build` writes, in the order it writes it: bundles, manifests and
 // certificates for every gateway and keystore of the program, sorted by path, then SHA256SUMS
 // and, with a `sign_key`, SHA256SUMS.sig. Made lazily; SHA256SUMS records each artifact as it is
@@ -83,11 +68,14 @@ struct BuildStats {
   size_t made = 0;    // artifacts lowered (or copied) and written
   std::vector<std::string> notes;
 };
-// With `timings` (--timings), the time goes to "lower+write", "flush" (making the staged tree
+// What may be reused is what `check` (started on `dir` before compiling) found; null: `dir` is
+// checked now. With `timings` (--timings), the time goes to "reuse check" (what was left of
+// `check` when the program was compiled), "lower+write", "flush" (making the staged tree
 // durable) and "swap" (putting it in place and removing the previous build).
 bool WriteBuild(const std::vector<Artifact>& artifacts, const std::string& dir, BuildStats* stats,
                 source::PhaseTimes* timings, std::string* error,
-                const std::function<std::optional<std::string>()>& build_record = {});
+                const std::function<std::optional<std::string>()>& build_record = {},
+                PreviousBuildCheck* check = nullptr);
 
 // Detached signature of `data` with the PEM private key in `key_path` (RSA or EC, SHA-256), in
 // the form `openssl dgst -sha256 -sign` writes. On failure returns nullopt and sets *error.

@@ -46,11 +46,12 @@ struct BuildFlags {
 };
 
 // When the output directory is up to date (driver/up_to_date.h), says so and returns true. Only
-// for text diagnostics: JSON and SARIF consumers get every note of a full build.
-bool KeepUpToDate(const BuildFlags& build, const CommonFlags& flags,
-                  const CompileOptions& options) {
+// for text diagnostics: JSON and SARIF consumers get every note of a full build. Certificate
+// files it read go to `read_ahead`, for the build when there is one.
+bool KeepUpToDate(const BuildFlags& build, const CommonFlags& flags, const CompileOptions& options,
+                  sema::CertificateBytesReadAhead* read_ahead) {
   if (flags.diagnostics_format != "text") return false;
-  auto check = [&] { return KeptUpToDate(options, build.out_dir); };
+  auto check = [&] { return KeptUpToDate(options, build.out_dir, read_ahead); };
   std::optional<KeptBuild> kept =
       options.timings ? options.timings->Measure("up-to-date check", check) : check();
   if (!kept || flags.quiet) return kept.has_value();
@@ -63,16 +64,21 @@ bool KeepUpToDate(const BuildFlags& build, const CommonFlags& flags,
 
 // Compiles, then writes the artifacts one at a time into a staging directory that replaces the
 // output directory only when every file is written.
-int BuildWith(const BuildFlags& build, const CommonFlags& flags, const CompileOptions& options) {
-  if (KeepUpToDate(build, flags, options)) return 0;
+int BuildWith(const BuildFlags& build, const CommonFlags& flags, CompileOptions options) {
+  sema::CertificateBytesReadAhead read_ahead;
+  if (KeepUpToDate(build, flags, options, &read_ahead)) return 0;
+  options.read_ahead = &read_ahead;
+  // What of the previous build may be reused is checked while the program compiles.
+  artifacts::PreviousBuildCheck previous(build.out_dir);
   std::unique_ptr<Compilation> compilation = Compile(options);
+  read_ahead = {};  // what loading did not take
   if (Report(*compilation, flags) || !compilation->program) return 1;
   // Lowering happens as the artifacts are written, one at a time: "lower+write" includes it.
   std::string error;
   artifacts::BuildStats stats;
-  bool written =
-      artifacts::WriteBuild(compilation->artifacts, build.out_dir, &stats, options.timings, &error,
-                            [&] { return MakeBuildRecord(*compilation, options); });
+  bool written = artifacts::WriteBuild(
+      compilation->artifacts, build.out_dir, &stats, options.timings, &error,
+      [&] { return MakeBuildRecord(*compilation, options); }, &previous);
   for (const std::string& note : stats.notes) std::cerr << "trustc: note: " << note << "\n";
   if (!written) {
     std::cerr << "trustc: error: " << error << "\n";

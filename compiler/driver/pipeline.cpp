@@ -25,11 +25,11 @@ std::unique_ptr<Compilation> Compile(const CompileOptions& options) {
                        result->sources, result->emitter);
   });
   if (!result->loaded || result->loaded->syntax_errors) return result;
-  result->program =
-      sema::Check(*result->loaded,
-                  {options.defines, options.allow_outside_root, options.build_time, options.timings,
-                   options.partial, options.no_baseline, options.session, cache.get()},
-                  result->sources, result->emitter);
+  result->program = sema::Check(
+      *result->loaded,
+      {options.defines, options.allow_outside_root, options.build_time, options.timings,
+       options.partial, options.no_baseline, options.session, cache.get(), options.read_ahead},
+      result->sources, result->emitter);
   if (options.release_syntax_trees) {
     sema::ReleaseSyntaxTrees(*result->loaded);
     // glibc keeps freed pages for reuse; hand them back, so that what comes after (the artifact

@@ -35,6 +35,8 @@ struct CompileOptions {
   bool no_baseline = false;  // ignore the import baseline (sema::CheckOptions::no_baseline)
   std::string sign_key;      // build --sign-key: the artifacts end with SHA256SUMS.sig
   sema::CheckSession* session = nullptr;  // the language server's (sema::CheckOptions::session)
+  // Certificate files `build` read already, in its up-to-date check (sema::CheckOptions).
+  sema::CertificateBytesReadAhead* read_ahead = nullptr;
   // Free the syntax trees once the program is checked (sema::ReleaseSyntaxTrees), before the
   // artifacts are listed: for `check` and `build`, which read only the IR and the sources after.
   bool release_syntax_trees = false;

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
@@ -12,6 +13,7 @@
 #include "base/open_directories.h"
 #include "base/parallel.h"
 #include "base/version.h"
+#include "compiler/driver/build_record.h"
 #include "compiler/limits.h"
 #include "compiler/parse/lexical_form.h"
 #include "compiler/sema/program.h"
@@ -22,7 +24,6 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-constexpr int kRecordFormat = 2;
 // Every file of the record is read under one limit, the larger of the two the compiler uses:
 // a file grown past its own limit no longer hashes the same, which is enough to build.
 constexpr size_t kReadLimit = std::max(limits::kMaxSourceBytes, limits::kMaxCertificateBytes);
@@ -71,7 +72,7 @@ std::optional<std::string> FileSha256(const fs::path& path, Content content) {
 // [named, real, sha256] from paths relative to the project root (lexically: `named` keeps its
 // `..` and links for resolving again), or nullopt when one is empty or `real` is not under the
 // root.
-std::optional<json> FileEntry(const std::string& named, const std::string& real,
+std::optional<json> EntryLine(const std::string& named, const std::string& real,
                               const std::string& sha256) {
   if (named.empty() || real.empty() || real == ".." || real.starts_with("../")) {
     return std::nullopt;
@@ -83,27 +84,43 @@ std::string Relative(const fs::path& path, const fs::path& root) {
   return path.lexically_relative(root).generic_string();
 }
 
-// Resolves [named, real, sha256] again: the named path must still lead to the same real file,
-// with the same content. Resolved as certificate loading resolves it (`directories`: each
-// directory once).
-bool StillTheSame(const fs::path& root, const json& entry, Content content,
-                  const sema::ResolvedDirectories& directories) {
-  if (!entry.is_array() || entry.size() < 3 || !entry[0].is_string() || !entry[1].is_string() ||
-      !entry[2].is_string()) {
-    return false;
-  }
-  fs::path named = root / entry[0].get<std::string>();
-  fs::path real = root / entry[1].get<std::string>();
+// The file of a recorded entry as it reads now, when the named path still leads to the same
+// real file: its real path, as certificate loading resolves it (`directories`: each directory
+// once), and its bytes.
+struct EntryFile {
+  std::string real;
+  std::string bytes;
+};
+
+// nullopt when its named path leads elsewhere now, or the file cannot be read.
+std::optional<EntryFile> ReadEntry(const fs::path& root, const RecordedFile& entry,
+                                   const sema::ResolvedDirectories& directories) {
+  fs::path named = root / entry.named;
+  fs::path real = root / entry.real;
   sema::ResolvedDirectories::File resolved = directories.Resolve(named);
-  if (resolved.real() != real) return false;
+  if (resolved.real() != real) return std::nullopt;
   base::ReadFailure failure;
   std::optional<std::string> bytes = resolved.Read(kReadLimit, &failure);
-  return bytes && ContentSha256(*bytes, content) == entry[2].get<std::string>();
+  if (!bytes) return std::nullopt;
+  return EntryFile{resolved.real().native(), std::move(*bytes)};
+}
+
+// Whether a recorded entry, resolved again (ReadEntry), still leads to the same real file, with
+// the same content.
+bool StillTheSame(const RecordedFile& entry, const std::optional<EntryFile>& file,
+                  Content content) {
+  return file && ContentSha256(file->bytes, content) == entry.sha256;
+}
+
+// Adds the directory of each entry's named path to `directories`.
+void AddDirectories(const fs::path& root, const std::vector<RecordedFile>& entries,
+                    sema::ResolvedDirectories& directories) {
+  for (const RecordedFile& entry : entries) directories.Add(root / entry.named);
 }
 
 // The real path of a certificate entry, as text (one per file, up to 100,000: no path object).
-std::string RealOf(const fs::path& root, const json& entry) {
-  return root.native() + "/" + entry[1].get_ref<const std::string&>();
+std::string RealOf(const fs::path& root, const RecordedFile& entry) {
+  return root.native() + "/" + entry.real;
 }
 
 // Certificate entries end with the size read: a file whose size changed has changed, which a
@@ -121,51 +138,61 @@ bool SizeStillTheSame(const std::string& real, uint64_t size, const base::OpenDi
   return result == 0 && static_cast<uint64_t>(status.st_size) == size;
 }
 
-bool AllSizesStillTheSame(const fs::path& root, const json& entries) {
-  if (!entries.is_array()) return false;
+bool AllSizesStillTheSame(const fs::path& root, const std::vector<RecordedFile>& entries) {
   base::OpenDirectories opened;
-  for (const json& entry : entries) {
-    if (!entry.is_array() || entry.size() != 4 || !entry[1].is_string() ||
-        !entry[3].is_number_unsigned()) {
-      return false;
-    }
+  for (const RecordedFile& entry : entries) {
+    if (!entry.size) return false;
     opened.Add(base::SplitLastComponent(RealOf(root, entry)).first);
   }
   return base::AllHold(entries.size(), base::FileCheckThreads(), [&](size_t i) {
-    return SizeStillTheSame(RealOf(root, entries[i]), entries[i][3].get<uint64_t>(), opened);
+    return SizeStillTheSame(RealOf(root, entries[i]), *entries[i].size, opened);
   });
 }
 
 // The files are resolved and hashed by a few threads (base/parallel.h).
-bool AllStillTheSame(const fs::path& root, const json& entries, Content content) {
-  if (!entries.is_array()) return false;
+bool AllStillTheSame(const fs::path& root, const std::vector<RecordedFile>& entries,
+                     Content content) {
   sema::ResolvedDirectories directories;
-  for (const json& entry : entries) {
-    if (entry.is_array() && !entry.empty() && entry[0].is_string()) {
-      directories.Add(root / entry[0].get<std::string>());
-    }
-  }
+  AddDirectories(root, entries, directories);
   return base::AllHold(entries.size(), base::FileCheckThreads(), [&](size_t i) {
-    return StillTheSame(root, entries[i], content, directories);
+    return StillTheSame(entries[i], ReadEntry(root, entries[i], directories), content);
   });
 }
 
-std::optional<json> ReadRecord(const std::string& out_dir) {
+// AllStillTheSame for certificate files, handing what it reads to the build that follows when
+// one changed (`read_ahead`, within its budget): then every file is read, not only those up to
+// the first that changed, and certificate loading reads none of them a second time.
+bool AllCertificatesStillTheSame(const fs::path& root, const std::vector<RecordedFile>& entries,
+                                 sema::CertificateBytesReadAhead* read_ahead) {
+  if (read_ahead == nullptr) return AllStillTheSame(root, entries, Content::kCertificate);
+  sema::ResolvedDirectories directories;
+  AddDirectories(root, entries, directories);
+  std::vector<std::optional<EntryFile>> kept(entries.size());
+  std::atomic<size_t> kept_bytes{0};
+  std::atomic<bool> all_same{true};
+  base::ForEachIndex(entries.size(), base::FileCheckThreads(), [&](size_t i) {
+    std::optional<EntryFile> file = ReadEntry(root, entries[i], directories);
+    if (!StillTheSame(entries[i], file, Content::kCertificate)) all_same = false;
+    // What certificate loading would refuse to read is left for it to report.
+    if (!file || file->bytes.size() > limits::kMaxCertificateBytes) return;
+    size_t size = file->bytes.size();
+    if (kept_bytes.fetch_add(size) + size <= sema::CertificateBytesReadAhead::kBudgetBytes) {
+      kept[i] = std::move(file);
+    }
+  });
+  for (std::optional<EntryFile>& file : kept) {
+    if (file) read_ahead->Keep(std::move(file->real), std::move(file->bytes));
+  }
+  return all_same;
+}
+
+std::optional<BuildRecord> ReadRecord(const std::string& out_dir) {
   std::string reason;
   std::optional<std::string> text =
       base::ReadRegularFile((fs::path(out_dir) / artifacts::kBuildRecordFile).string(),
                             kMaxRecordBytes, &reason, base::Links::kRefuse);
   if (!text) return std::nullopt;
-  json record = json::parse(*text, nullptr, /*allow_exceptions=*/false);
-  if (!record.is_object() || record.value("format", 0) != kRecordFormat) return std::nullopt;
-  return record;
-}
-
-bool InsideDates(const json& record, int64_t build_time) {
-  const json& dates = record["dates"];
-  return dates.is_array() && dates.size() == 2 && dates[0].is_number_integer() &&
-         dates[1].is_number_integer() && dates[0].get<int64_t>() <= build_time &&
-         build_time <= dates[1].get<int64_t>();
+  return ParseBuildRecord(*text);
 }
 
 }  // namespace
@@ -183,7 +210,7 @@ std::optional<std::string> MakeBuildRecord(const Compilation& compilation,
   const sema::Module& root_module = loaded.modules[0];
   // The record is written as text, one file a line, each line made by the JSON library: as a
   // document it held about 50 MB at 100,000 certificates, at the very end of the build.
-  json head = {{"format", kRecordFormat},
+  json head = {{"format", kBuildRecordFormat},
                {"key", Key(options, root_module.real_path)},
                {"dates", {compilation.program->dates.from, compilation.program->dates.until}},
                {"root", ContentSha256(compilation.sources.file(root_module.ast.file).text(),
@@ -204,7 +231,7 @@ std::optional<std::string> MakeBuildRecord(const Compilation& compilation,
     std::string sha256 =
         ContentSha256(compilation.sources.file(module.ast.file).text(), Content::kSource);
     auto entry =
-        FileEntry(Relative(module.named_path, root), Relative(module.real_path, root), sha256);
+        EntryLine(Relative(module.named_path, root), Relative(module.real_path, root), sha256);
     if (!entry) return std::nullopt;
     text += separator + entry->dump();
     separator = ",\n";
@@ -213,7 +240,7 @@ std::optional<std::string> MakeBuildRecord(const Compilation& compilation,
   separator = "\n";
   for (const ir::CertFileRead& read : compilation.program->cert_files) {
     const std::string& real = compilation.program->cert(read.cert).file;
-    auto entry = FileEntry(read.named.empty() ? real : read.named, real, base::Hex(read.sha256));
+    auto entry = EntryLine(read.named.empty() ? real : read.named, real, base::Hex(read.sha256));
     if (!entry) return std::nullopt;
     entry->push_back(read.size);
     text += separator + entry->dump();
@@ -223,28 +250,27 @@ std::optional<std::string> MakeBuildRecord(const Compilation& compilation,
   return text;
 }
 
-std::optional<KeptBuild> KeptUpToDate(const CompileOptions& options, const std::string& out_dir) {
+std::optional<KeptBuild> KeptUpToDate(const CompileOptions& options, const std::string& out_dir,
+                                      sema::CertificateBytesReadAhead* read_ahead) {
   if (!Eligible(options)) return std::nullopt;
-  std::optional<json> record = ReadRecord(out_dir);
+  std::optional<BuildRecord> record = ReadRecord(out_dir);
   fs::path root_file = RootFile(options);
-  if (!record || record->value("key", "") != Key(options, root_file) ||
-      !InsideDates(*record, options.build_time)) {
+  if (!record || record->key != Key(options, root_file) ||
+      options.build_time < record->dates_from || options.build_time > record->dates_until) {
     return std::nullopt;
   }
   // The loader reads the root through the path given, like this.
   std::optional<std::string> root_sha256 = FileSha256(options.root_path, Content::kSource);
   fs::path root = root_file.parent_path();
-  if (!root_sha256 || record->value("root", "") != *root_sha256 ||
-      !AllStillTheSame(root, (*record)["modules"], Content::kSource) ||
-      !AllSizesStillTheSame(root, (*record)["certificates"]) ||
-      !AllStillTheSame(root, (*record)["certificates"], Content::kCertificate)) {
+  if (!root_sha256 || record->root != *root_sha256 ||
+      !AllStillTheSame(root, record->modules, Content::kSource) ||
+      !AllSizesStillTheSame(root, record->certificates) ||
+      !AllCertificatesStillTheSame(root, record->certificates, read_ahead)) {
     return std::nullopt;
   }
-  const json& notes = (*record)["notes"];
-  if (!notes.is_number_unsigned()) return std::nullopt;
   std::optional<size_t> artifacts = artifacts::VerifyBuild(out_dir);
   if (!artifacts) return std::nullopt;
-  return KeptBuild{*artifacts, notes.get<size_t>()};
+  return KeptBuild{*artifacts, record->notes};
 }
 
 }  // namespace trust::driver

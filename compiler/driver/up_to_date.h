@@ -38,7 +38,9 @@ struct KeptBuild {
 };
 
 // What `out_dir` holds when a build with `options` would write exactly that (see above);
-// nullopt when it must build.
-std::optional<KeptBuild> KeptUpToDate(const CompileOptions& options, const std::string& out_dir);
+// nullopt when it must build. When only certificate files changed, every one is read, and what
+// was read goes to `read_ahead` for that build to load (sema::CertificateBytesReadAhead).
+std::optional<KeptBuild> KeptUpToDate(const CompileOptions& options, const std::string& out_dir,
+                                      sema::CertificateBytesReadAhead* read_ahead = nullptr);
 
 }  // namespace trust::driver

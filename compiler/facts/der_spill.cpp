@@ -42,16 +42,21 @@ std::optional<uint64_t> DerSpill::Append(std::string_view der) {
 }
 
 std::vector<uint8_t> DerSpill::Read(uint64_t offset, uint32_t size) const {
-  std::lock_guard lock(mutex_);
   std::vector<uint8_t> bytes(size);
-  if (offset >= written_) {  // still in the buffer
-    uint64_t in_buffer = offset - written_;
-    if (in_buffer + size > buffer_.size()) {
-      throw x509::DerUnavailable("a certificate's DER was never stored at this offset");
+  {
+    std::lock_guard lock(mutex_);
+    if (offset >= written_) {  // still in the buffer
+      uint64_t in_buffer = offset - written_;
+      if (in_buffer + size > buffer_.size()) {
+        throw x509::DerUnavailable("a certificate's DER was never stored at this offset");
+      }
+      std::memcpy(bytes.data(), buffer_.data() + in_buffer, size);
+      return bytes;
     }
-    std::memcpy(bytes.data(), buffer_.data() + in_buffer, size);
-    return bytes;
   }
+  // What is below `written_` is in the file and never written again: read without the lock, so
+  // that the threads lowering bundles (each reads thousands of certificates back) do not wait
+  // for each other's reads.
   size_t done = 0;
   while (done < size) {
     ssize_t n = ::pread(fd_, bytes.data() + done, size - done, static_cast<off_t>(offset + done));

@@ -116,9 +116,12 @@ void Context::PrefetchCertFiles(std::span<const DeclRef> batch) {
     ResolvedDirectories::File resolved = directories.Resolve(named[i]);
     file.real = resolved.real();
     if (!options.allow_outside_root && !InsideRoot(program.project_root, file.real)) return;
-    base::ReadFailure failure;
-    file.bytes = resolved.Read(limits::kMaxCertificateBytes, &failure);
-    if (!file.bytes) file.error = base::Describe(failure);
+    if (options.read_ahead != nullptr) file.bytes = options.read_ahead->Take(file.real.native());
+    if (!file.bytes) {
+      base::ReadFailure failure;
+      file.bytes = resolved.Read(limits::kMaxCertificateBytes, &failure);
+      if (!file.bytes) file.error = base::Describe(failure);
+    }
     if (file.bytes) file.prepared = cert_cache.Prepare(*file.bytes);
   });
 }
@@ -144,7 +147,8 @@ std::optional<std::shared_ptr<const x509::Certificate>> ReadCertificate(
     bytes = std::move(prefetched->bytes);
     error = std::move(prefetched->error);
   } else {
-    bytes = base::ReadRegularFile(path, limits::kMaxCertificateBytes, &error);
+    if (cx.options.read_ahead != nullptr) bytes = cx.options.read_ahead->Take(path.native());
+    if (!bytes) bytes = base::ReadRegularFile(path, limits::kMaxCertificateBytes, &error);
   }
   // As written, and as expanded when `${...}` made it another path (`-D stage=prod`).
   std::string written = file.parts.empty() ? "" : file.Raw();

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <system_error>
+#include <utility>
 
 #include "compiler/sema/program.h"
 
@@ -106,6 +107,18 @@ std::string RelativeToRoot(const fs::path& path, const fs::path& root) {
     return suffix->empty() ? std::string(".") : std::string(*suffix);
   }
   return path.lexically_relative(root).generic_string();
+}
+
+void CertificateBytesReadAhead::Keep(std::string real, std::string bytes) {
+  if (bytes.size() > kBudgetBytes - kept_bytes_) return;
+  kept_bytes_ += bytes.size();
+  by_real_.insert_or_assign(std::move(real), std::move(bytes));
+}
+
+std::optional<std::string> CertificateBytesReadAhead::Take(const std::string& real) {
+  auto it = by_real_.find(real);
+  if (it == by_real_.end()) return std::nullopt;
+  return std::exchange(it->second, std::nullopt);
 }
 
 }  // namespace trust::sema

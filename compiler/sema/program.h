@@ -14,6 +14,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "base/file_read.h"
@@ -106,6 +107,25 @@ class ResolvedDirectories {
   base::OpenDirectories opened_;  // each directory added, held open (O_PATH)
   // Its real path by the directory as named; empty if it did not open or resolve.
   std::map<std::string, std::filesystem::path> reals_;
+};
+
+// Certificate files a build read before it checked, by real path: the up-to-date check
+// (driver/up_to_date.h) reads and hashes every certificate file its record names, and when one
+// of them changed, certificate loading takes the bytes from here rather than reading each file
+// a second time. What is kept is bounded (kBudgetBytes); files beyond it are read again.
+class CertificateBytesReadAhead {
+ public:
+  static constexpr size_t kBudgetBytes = size_t{32} << 20;
+
+  // Keeps `bytes`, read from `real`, unless that would pass the budget. Not thread-safe.
+  void Keep(std::string real, std::string bytes);
+  // The bytes kept for `real`, once. Safe from several threads for different paths once the
+  // Keeps are done.
+  std::optional<std::string> Take(const std::string& real);
+
+ private:
+  std::unordered_map<std::string, std::optional<std::string>> by_real_;
+  size_t kept_bytes_ = 0;
 };
 
 }  // namespace trust::sema

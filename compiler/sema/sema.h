@@ -41,6 +41,8 @@ struct CheckOptions {
   // The compilation's cache (BuildFactsCache), which its loader used too; null: the session's,
   // or else one of the check's own.
   facts::FactsCache* facts = nullptr;
+  // Certificate files the build read already (program.h); null: read each.
+  CertificateBytesReadAhead* read_ahead = nullptr;
 };
 
 // The facts cache of a compilation without a session: the cache directory's, for facts computed

@@ -14,6 +14,7 @@
 #include <regex>
 #include <sstream>
 
+#include "base/digest.h"
 #include "compiler/artifacts/artifacts.h"
 #include "runtime/x509/certificate.h"
 #include "tests/support/paths.h"
@@ -387,6 +388,20 @@ TEST_F(UpToDateTest, EveryChangedInputBuildsAgain) {
          pem.back() = ' ';
          std::ofstream(certs / "eta_server.pem", std::ios::trunc) << pem;
        }},
+      // Read by the up-to-date check, which hands what it read to the build: the build must
+      // take the bytes of the file as it is now, the other certificate's.
+      {"a certificate file replaced by another certificate of the same size",
+       [&] {
+         std::string other = test::ReadFile(certs / "endpoint-ca.pem");
+         std::string gateway_ca = test::ReadFile(certs / "gateway-ca.pem");
+         ASSERT_GT(other.size(), gateway_ca.size());
+         // The same size: the first certificate, followed by as many line ends as it lacks.
+         std::ofstream(certs / "gateway-ca.pem", std::ios::trunc)
+             << gateway_ca << std::string(other.size() - gateway_ca.size(), '\n');
+         ASSERT_FALSE(Kept()) << "the padded certificate";
+         ASSERT_TRUE(Kept()) << "the padded certificate, built";
+         std::ofstream(certs / "gateway-ca.pem", std::ios::trunc) << other;
+       }},
       {"the size the record gives a certificate (found without hashing)",
        [&] {
          std::string record = test::ReadFile(out_ / ".trustc-build");
@@ -473,6 +488,87 @@ std::string StreamedBytes(size_t pieces) {
   std::string bytes;
   for (size_t i = 0; i < pieces; ++i) bytes += "<entry n=\"" + std::to_string(i) + "\"/>\n";
   return bytes;
+}
+
+// A previous build written by hand: each file with the SHA-256 SHA256SUMS lists for it (`listed`,
+// its own unless given) and, when `key` is set, that input key in .trustc-inputs.
+struct HandMadeFile {
+  std::string path;
+  std::string bytes;
+  std::string key;
+  std::string listed;
+};
+
+// An input key of 64 characters, as .trustc-inputs holds them, from a short one.
+std::string Key(const std::string& key) { return std::string(64 - key.size(), '0') + key; }
+
+void WriteHandMadeBuild(const fs::path& dir, const std::vector<HandMadeFile>& files) {
+  std::string sums;
+  std::string inputs;
+  for (const HandMadeFile& file : files) {
+    fs::create_directories((dir / file.path).parent_path());
+    std::ofstream(dir / file.path, std::ios::binary) << file.bytes;
+    fs::permissions(dir / file.path, fs::perms(0644));
+    std::string sha256 = file.listed.empty() ? base::Sha256Hex(file.bytes) : file.listed;
+    sums += sha256 + "  " + file.path + "\n";
+    if (!file.key.empty()) inputs += Key(file.key) + "  " + file.path + "\n";
+  }
+  std::ofstream(dir / "SHA256SUMS") << sums;
+  std::ofstream(dir / artifacts::kInputsFile) << inputs;
+}
+
+// What the background check of a previous build finds decides reuse: a file is linked only when
+// its input key is unchanged, it is ours to link and it still hashes to its sum.
+TEST(PreviousBuildCheck, ReusesOnlyUnchangedFilesOfOursThatStillHashToTheirSums) {
+  test::TempDir temp("trustc-previous-build-test");
+  fs::path dir = temp.path() / "out";
+  WriteHandMadeBuild(dir, {{"certs/a.der", "a", "1", ""},
+                           {"certs/tampered.der", "t", "2", base::Sha256Hex("not t")},
+                           {"certs/private.der", "p", "3", ""},
+                           {"certs/unkeyed.der", "u", "", ""}});
+  fs::permissions(dir / "certs/private.der", fs::perms(0600));
+
+  artifacts::PreviousBuildCheck check(dir.string() + "/");
+  const artifacts::PreviousBuild& previous = check.Wait();
+  EXPECT_EQ(previous.dir, dir);
+  EXPECT_EQ(previous.ReuseFor("certs/a.der", Key("1")), artifacts::Reuse::kLinkable);
+  EXPECT_EQ(previous.ReuseFor("certs/a.der", Key("9")), artifacts::Reuse::kNo) << "another key";
+  EXPECT_EQ(previous.ReuseFor("certs/a.der", ""), artifacts::Reuse::kNo) << "no key";
+  EXPECT_EQ(previous.ReuseFor("certs/tampered.der", Key("2")), artifacts::Reuse::kTampered);
+  EXPECT_EQ(previous.ReuseFor("certs/private.der", Key("3")), artifacts::Reuse::kNo);
+  EXPECT_EQ(previous.ReuseFor("certs/unkeyed.der", Key("4")), artifacts::Reuse::kNo);
+  EXPECT_EQ(previous.ReuseFor("certs/missing.der", Key("1")), artifacts::Reuse::kNo);
+  EXPECT_EQ(&check.Wait(), &previous) << "a second Wait gives the same answers";
+}
+
+TEST(PreviousBuildCheck, NoDirectoryOrALinkToOneHasNothingToReuse) {
+  test::TempDir temp("trustc-previous-build-test");
+  fs::path dir = temp.path() / "out";
+  WriteHandMadeBuild(dir, {{"certs/a.der", "a", "1", ""}});
+  fs::create_directory_symlink(dir, temp.path() / "link");
+  for (const fs::path& path : {temp.path() / "none", temp.path() / "link"}) {
+    artifacts::PreviousBuildCheck check(path.string());
+    EXPECT_TRUE(check.Wait().dir.empty()) << path;
+    EXPECT_EQ(check.Wait().ReuseFor("certs/a.der", Key("1")), artifacts::Reuse::kNo) << path;
+  }
+}
+
+// A build that fails to compile destroys the check it started without waiting for it: the
+// thread stops, whatever it had reached (under the sanitizers, no use after free).
+TEST(PreviousBuildCheck, ACheckDestroyedBeforeItIsWaitedForStops) {
+  test::TempDir temp("trustc-previous-build-test");
+  fs::path dir = temp.path() / "out";
+  std::vector<HandMadeFile> files;
+  for (int i = 0; i < 2000; ++i) {
+    files.push_back(
+        {"certs/" + std::to_string(i) + ".der", std::to_string(i), std::to_string(i), ""});
+  }
+  WriteHandMadeBuild(dir, files);
+  for (int round = 0; round < 20; ++round) {
+    artifacts::PreviousBuildCheck check(dir.string());
+  }
+  artifacts::PreviousBuildCheck check(dir.string());
+  EXPECT_EQ(check.Wait().ReuseFor("certs/1999.der", Key("1999")), artifacts::Reuse::kLinkable);
 }
 
 TEST(WriteBuild, AnArtifactLargerThanWhatIsHeldIsStreamedWhole) {

@@ -6,9 +6,11 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tests/support/temp_tree.h"
@@ -47,6 +49,44 @@ TEST_F(DerSpillTest, GivesBackWhatWasStoredBufferedOrWritten) {
     ASSERT_TRUE(at.has_value());
     stored.emplace_back(*at, der);
   }
+  for (const auto& [at, der] : stored) {
+    std::vector<uint8_t> back = spill->Read(at, static_cast<uint32_t>(der.size()));
+    ASSERT_EQ(std::string(back.begin(), back.end()), der) << "at " << at;
+  }
+}
+
+// Bundles are lowered by several threads, each reading thousands of certificates back while
+// others may still be stored: reads of written bytes take no lock, and must still give back
+// exactly what was stored, wherever each read lands.
+TEST_F(DerSpillTest, ReadsFromSeveralThreadsWhileStoringGiveBackWhatWasStored) {
+  std::shared_ptr<DerSpill> spill = DerSpill::Open(dir_fd_);
+  ASSERT_NE(spill, nullptr);
+  constexpr int kFirst = 2000;  // about 2 MiB: past the buffer before the readers start
+  constexpr int kMore = 2000;
+  std::vector<std::pair<uint64_t, std::string>> stored(kFirst + kMore);
+  for (int i = 0; i < kFirst; ++i) {
+    stored[i].second = Bytes(700 + static_cast<size_t>(i % 500), i);
+    stored[i].first = spill->Append(stored[i].second).value();
+  }
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> readers;
+  for (int t = 0; t < 4; ++t) {
+    readers.emplace_back([&, t] {
+      for (int round = 0; round < 3; ++round) {
+        for (int i = t; i < kFirst; i += 4) {
+          const auto& [at, der] = stored[i];
+          std::vector<uint8_t> back = spill->Read(at, static_cast<uint32_t>(der.size()));
+          if (std::string(back.begin(), back.end()) != der) ++wrong;
+        }
+      }
+    });
+  }
+  for (int i = kFirst; i < kFirst + kMore; ++i) {  // stored meanwhile, written in between
+    stored[i].second = Bytes(700 + static_cast<size_t>(i % 500), i);
+    stored[i].first = spill->Append(stored[i].second).value();
+  }
+  for (std::thread& reader : readers) reader.join();
+  EXPECT_EQ(wrong, 0);
   for (const auto& [at, der] : stored) {
     std::vector<uint8_t> back = spill->Read(at, static_cast<uint32_t>(der.size()));
     ASSERT_EQ(std::string(back.begin(), back.end()), der) << "at " << at;
