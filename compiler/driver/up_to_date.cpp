@@ -160,8 +160,10 @@ bool AllStillTheSame(const fs::path& root, const std::vector<RecordedFile>& entr
 }
 
 // AllStillTheSame for certificate files, handing what it reads to the build that follows when
-// one changed (`read_ahead`, within its budget): then every file is read, not only those up to
-// the first that changed, and certificate loading reads none of them a second time.
+// one changed (`read_ahead`, within its budget): after the first file found changed, every file
+// is still read, and certificate loading reads none of those a second time. Only after: keeping
+// every file's bytes until the end cost an up-to-date build 10-15 % more (5 MB of fresh memory
+// at 10,000 certificates, faulted in page by page).
 bool AllCertificatesStillTheSame(const fs::path& root, const std::vector<RecordedFile>& entries,
                                  sema::CertificateBytesReadAhead* read_ahead) {
   if (read_ahead == nullptr) return AllStillTheSame(root, entries, Content::kCertificate);
@@ -174,7 +176,7 @@ bool AllCertificatesStillTheSame(const fs::path& root, const std::vector<Recorde
     std::optional<EntryFile> file = ReadEntry(root, entries[i], directories);
     if (!StillTheSame(entries[i], file, Content::kCertificate)) all_same = false;
     // What certificate loading would refuse to read is left for it to report.
-    if (!file || file->bytes.size() > limits::kMaxCertificateBytes) return;
+    if (all_same || !file || file->bytes.size() > limits::kMaxCertificateBytes) return;
     size_t size = file->bytes.size();
     if (kept_bytes.fetch_add(size) + size <= sema::CertificateBytesReadAhead::kBudgetBytes) {
       kept[i] = std::move(file);
